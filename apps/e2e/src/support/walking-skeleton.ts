@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { demoProduct, startDemoStore, type DemoStore } from '@storebridge/demo-store';
+import { startShopimindSandbox, type ShopimindSandbox } from '@storebridge/shopimind-sandbox';
+
+/** What ShopiMind and a merchant's store look like to the system under test. */
+export interface OutsideWorld {
+  store: DemoStore;
+  storeApiKey: string;
+  sandbox: ShopimindSandbox;
+  webhookSecret: string;
+  credentialsKey: string;
+  close(): Promise<void>;
+}
+
+export async function startOutsideWorld(
+  productCount: number,
+  options: { shopimindLatencyMs?: number } = {},
+): Promise<OutsideWorld> {
+  const storeApiKey = randomBytes(16).toString('hex');
+  const store = await startDemoStore({ productCount, apiKey: storeApiKey });
+  const sandbox = await startShopimindSandbox({ latencyMs: options.shopimindLatencyMs });
+  return {
+    store,
+    storeApiKey,
+    sandbox,
+    webhookSecret: randomBytes(24).toString('base64url'),
+    credentialsKey: randomBytes(32).toString('hex'),
+    close: async () => {
+      await Promise.all([store.close(), sandbox.close()]);
+    },
+  };
+}
+
+/** The environment every service is given on top of its database and bus settings. */
+export function serviceEnv(world: OutsideWorld): Record<string, string> {
+  return {
+    CREDENTIALS_KEY: world.credentialsKey,
+    WEBHOOK_SECRET: world.webhookSecret,
+    SHOPIMIND_API_URL: world.sandbox.url,
+    // The demo store listens on loopback over plain http.
+    ALLOW_PRIVATE_STORE_URLS: 'true',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/** The merchant's ShopiMind install + activate, pointing at the demo store; returns the installation id. */
+export async function installAndActivate(world: OutsideWorld, gatewayUrl: string): Promise<string> {
+  const { installationId } = world.sandbox.createInstallation({
+    shopDomain: 'e2e-shop.example',
+    shopName: 'E2E shop',
+  });
+  const configs = {
+    store_base_url: world.store.url,
+    store_auth_method: 'api_key',
+    store_api_token: world.storeApiKey,
+    lang: 'fr',
+    currency: 'EUR',
+  };
+  const install = await world.sandbox.lifecycle.install(gatewayUrl, installationId, {
+    secret: world.webhookSecret,
+    configs,
+  });
+  expect(install).toEqual({ status: 200, body: { success: true } });
+  const activate = await world.sandbox.lifecycle.activate(gatewayUrl, installationId, {
+    secret: world.webhookSecret,
+    configs,
+  });
+  expect(activate).toEqual({ status: 200, body: { success: true } });
+  return installationId;
+}
+
+/** The ShopiMind product the demo store's product `index` must become (spec §9 product fields). */
+export function expectedShopimindProduct(index: number): Record<string, unknown> {
+  const product = demoProduct(index);
+  return {
+    lang: 'fr',
+    currency: 'EUR',
+    name: product.name,
+    reference: product.sku,
+    description: product.description,
+    description_short: product.short_description,
+    link: product.permalink,
+    image_link: product.images[0] ?? null,
+    price: product.regular_price,
+    price_discount: product.sale_price ?? null,
+    quantity_remaining: product.stock_quantity,
+    is_active: product.stock_status === 'in_stock',
+    created_at: product.created_at,
+    updated_at: product.updated_at,
+  };
+}

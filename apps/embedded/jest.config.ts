@@ -1,0 +1,6 @@
+export default {
+  displayName: 'embedded',
+  preset: '../../jest.preset.js',
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  coverageDirectory: '../../coverage/apps/embedded',
+};

@@ -1,0 +1,2 @@
+export * from './lib/load-env';
+export * from './lib/app-envs';

@@ -1,0 +1,102 @@
+import { Expose } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsInt,
+  Min,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MinLength,
+} from 'class-validator';
+import { ToInteger, ToList } from './env-transforms';
+import { FlagVariable, HttpUrlVariable, PortVariable } from './env-variables';
+
+const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const HEX_KEY = /^[0-9a-fA-F]{64}$/;
+
+/** What every service needs: where its data and messages live. */
+export class CommonEnv {
+  /** PostgreSQL URL; absent → embedded PGlite in DATA_DIR. */
+  @Expose()
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['postgres', 'postgresql'], require_tld: false },
+    { message: 'DATABASE_URL must be a postgres:// URL' },
+  )
+  DATABASE_URL?: string;
+
+  @Expose()
+  @IsString()
+  DATA_DIR = './data';
+
+  /** NATS URL(s); absent → in-process transport (embedded mode only). */
+  @Expose()
+  @IsOptional()
+  @Matches(/^(nats|tls):\/\/[^\s,]+(,(nats|tls):\/\/[^\s,]+)*$/, {
+    message: 'NATS_URL must be nats://host:port (comma-separated for a cluster)',
+  })
+  NATS_URL?: string;
+
+  @Expose()
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'log';
+}
+
+/** Services that read or write encrypted credentials. */
+export class CredentialsEnv extends CommonEnv {
+  /** AES-256-GCM key, 64 hex characters (`openssl rand -hex 32`). */
+  @Expose()
+  @Matches(HEX_KEY, { message: 'CREDENTIALS_KEY must be 64 hexadecimal characters (openssl rand -hex 32)' })
+  CREDENTIALS_KEY!: string;
+}
+
+export class GatewayEnv extends CredentialsEnv {
+  @PortVariable()
+  PORT = 8082;
+
+  /** Shared secret(s) with ShopiMind; several, comma-separated, during a rotation. */
+  @Expose()
+  @ToList()
+  @IsArray({ message: 'WEBHOOK_SECRET must be a comma-separated list of secrets' })
+  @ArrayNotEmpty({ message: 'WEBHOOK_SECRET is required' })
+  @MinLength(16, { each: true, message: 'WEBHOOK_SECRET entries must be at least 16 characters' })
+  WEBHOOK_SECRET!: string[];
+
+  @Expose()
+  @ToInteger()
+  @IsInt({ message: 'SIGNATURE_TOLERANCE_SECONDS must be an integer' })
+  @Min(1, { message: 'SIGNATURE_TOLERANCE_SECONDS must be at least 1' })
+  SIGNATURE_TOLERANCE_SECONDS = 300;
+
+  /** Development and tests only: lets store base URLs be http:// or private addresses. */
+  @FlagVariable('ALLOW_PRIVATE_STORE_URLS')
+  ALLOW_PRIVATE_STORE_URLS = false;
+}
+
+export class SyncEnv extends CredentialsEnv {
+  @PortVariable()
+  PORT = 8083;
+
+  @FlagVariable('ALLOW_PRIVATE_STORE_URLS')
+  ALLOW_PRIVATE_STORE_URLS = false;
+}
+
+export class PushEnv extends CredentialsEnv {
+  @PortVariable()
+  PORT = 8084;
+
+  /** ShopiMind API base without `/v1` (the SDK appends the version). */
+  @HttpUrlVariable('SHOPIMIND_API_URL')
+  SHOPIMIND_API_URL = 'https://core.shopimind.com';
+}
+
+/** Embedded mode runs all three services in one process, so it needs every service's variables. */
+export class EmbeddedEnv extends GatewayEnv {
+  @HttpUrlVariable('SHOPIMIND_API_URL')
+  SHOPIMIND_API_URL = 'https://core.shopimind.com';
+}

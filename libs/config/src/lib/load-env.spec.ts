@@ -1,0 +1,103 @@
+import { EmbeddedEnv, GatewayEnv, PushEnv, SyncEnv } from './app-envs';
+import { InvalidEnvironmentError, loadEnv } from './load-env';
+
+const KEY = 'ab'.repeat(32);
+const SECRET = 'whsec_0123456789abcdef';
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InvalidEnvironmentError) {
+      return error.problems;
+    }
+    throw error;
+  }
+  throw new Error('expected the environment to be rejected');
+}
+
+describe('loadEnv', () => {
+  it('applies the documented defaults', () => {
+    const env = loadEnv(GatewayEnv, { CREDENTIALS_KEY: KEY, WEBHOOK_SECRET: SECRET });
+    expect(env).toMatchObject({
+      PORT: 8082,
+      DATA_DIR: './data',
+      SIGNATURE_TOLERANCE_SECONDS: 300,
+      ALLOW_PRIVATE_STORE_URLS: false,
+      WEBHOOK_SECRET: [SECRET],
+      LOG_LEVEL: 'log',
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.NATS_URL).toBeUndefined();
+  });
+
+  it('gives each service its own default port', () => {
+    expect(loadEnv(SyncEnv, { CREDENTIALS_KEY: KEY }).PORT).toBe(8083);
+    expect(loadEnv(PushEnv, { CREDENTIALS_KEY: KEY }).PORT).toBe(8084);
+  });
+
+  it('converts numbers, flags and secret lists', () => {
+    const env = loadEnv(GatewayEnv, {
+      CREDENTIALS_KEY: KEY,
+      WEBHOOK_SECRET: ` ${SECRET} , ${SECRET}-next ,`,
+      PORT: '9000',
+      ALLOW_PRIVATE_STORE_URLS: 'yes',
+      SIGNATURE_TOLERANCE_SECONDS: '60',
+      DATABASE_URL: 'postgres://u:p@db:5432/storebridge',
+      NATS_URL: 'nats://nats:4222',
+    });
+    expect(env).toMatchObject({
+      PORT: 9000,
+      ALLOW_PRIVATE_STORE_URLS: true,
+      SIGNATURE_TOLERANCE_SECONDS: 60,
+      WEBHOOK_SECRET: [SECRET, `${SECRET}-next`],
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadEnv(SyncEnv, { CREDENTIALS_KEY: KEY, PORT: '' }).PORT).toBe(8083);
+  });
+
+  it('ignores variables it does not own', () => {
+    expect(loadEnv(SyncEnv, { CREDENTIALS_KEY: KEY, HOME: '/root' })).not.toHaveProperty('HOME');
+  });
+
+  it.each([
+    ['a missing credentials key', {}, 'CREDENTIALS_KEY'],
+    ['a short credentials key', { CREDENTIALS_KEY: 'abc' }, 'CREDENTIALS_KEY'],
+    ['a non-numeric port', { CREDENTIALS_KEY: KEY, PORT: 'eighty' }, 'PORT'],
+    ['a port out of range', { CREDENTIALS_KEY: KEY, PORT: '70000' }, 'PORT'],
+    [
+      'a database URL of another kind',
+      { CREDENTIALS_KEY: KEY, DATABASE_URL: 'mysql://db/x' },
+      'DATABASE_URL',
+    ],
+    ['a NATS URL without scheme', { CREDENTIALS_KEY: KEY, NATS_URL: 'localhost:4222' }, 'NATS_URL'],
+    [
+      'a flag that is not a boolean',
+      { CREDENTIALS_KEY: KEY, ALLOW_PRIVATE_STORE_URLS: 'maybe' },
+      'ALLOW_PRIVATE_STORE_URLS',
+    ],
+  ])('rejects %s, naming the variable', (_label, source, variable) => {
+    const problems = problemsOf(() => loadEnv(SyncEnv, source));
+    expect(problems.join('\n')).toContain(variable);
+  });
+
+  it('requires the webhook secret in the gateway, and never prints secret values', () => {
+    const problems = problemsOf(() =>
+      loadEnv(GatewayEnv, { CREDENTIALS_KEY: 'not-hex-secret-value', WEBHOOK_SECRET: 'short' }),
+    );
+    const text = problems.join('\n');
+    expect(text).toContain('WEBHOOK_SECRET');
+    expect(text).toContain('CREDENTIALS_KEY');
+    expect(text).not.toContain('not-hex-secret-value');
+    expect(text).not.toMatch(/\bshort\b/);
+  });
+
+  it('rejects a malformed ShopiMind API URL in push and embedded mode', () => {
+    for (const envClass of [PushEnv, EmbeddedEnv]) {
+      const source = { CREDENTIALS_KEY: KEY, WEBHOOK_SECRET: SECRET, SHOPIMIND_API_URL: 'core.shopimind' };
+      expect(problemsOf(() => loadEnv(envClass, source)).join()).toContain('SHOPIMIND_API_URL');
+    }
+  });
+});

@@ -1,0 +1,46 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { ProductsChangedEvent, SubjectPayloads, SyncRequestedEvent } from './events';
+import { Subjects } from './subjects';
+
+const connectionId = '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f';
+const product = {
+  id: 'prod_1',
+  name: 'Lamp',
+  categories: [],
+  tags: [],
+  images: [],
+  url: 'https://shop.test/p/1',
+};
+
+describe('message payloads', () => {
+  it('maps every subject to a payload class', () => {
+    expect(Object.keys(SubjectPayloads).sort()).toEqual(Object.values(Subjects).sort());
+  });
+
+  it('accepts a well-formed sync request', () => {
+    const event = plainToInstance(SyncRequestedEvent, { connectionId, trigger: 'activate' });
+    expect(validateSync(event)).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown trigger', { connectionId, trigger: 'whenever' }, 'trigger'],
+    ['a connection id that is not a uuid', { connectionId: '42', trigger: 'manual' }, 'connectionId'],
+  ])('rejects a sync request with %s', (_label, body, property) => {
+    const errors = validateSync(plainToInstance(SyncRequestedEvent, body));
+    expect(errors.map((e) => e.property)).toEqual([property]);
+  });
+
+  it('validates nested products of a change batch', () => {
+    const event = plainToInstance(ProductsChangedEvent, {
+      connectionId,
+      syncRunId: connectionId,
+      page: 1,
+      products: [product, { ...product, name: '' }],
+      deletedIds: [],
+    });
+    const [error] = validateSync(event);
+    expect(error.property).toBe('products');
+    expect(error.children?.[0].property).toBe('1');
+  });
+});

@@ -1,0 +1,9 @@
+export { startDemoStore } from './lib/demo-store.server';
+export type { DemoStore } from './lib/demo-store.server';
+export { DEFAULT_DEMO_STORE_PATHS, resolveDemoStoreConfig } from './lib/demo-store.config';
+export type { DemoStoreConfig, DemoStoreOptions, DemoStorePaths } from './lib/demo-store.config';
+export type { DemoStoreStats } from './lib/demo-store.stats';
+export { DEFAULT_PRODUCT_COUNT, DEMO_STORE_ORIGIN, demoOrder, demoProduct } from './lib/demo-catalog';
+export type { DemoOrder, DemoOrderItem, DemoProduct, DemoStockStatus } from './lib/demo-catalog';
+export { DEFAULT_PER_PAGE, MAX_PER_PAGE } from './lib/demo-pagination';
+export type { PageEnvelope, PageMeta } from './lib/demo-pagination';

@@ -1,0 +1,222 @@
+/**
+ * Deterministic demo catalogue: every record is a pure function of its 1-based index,
+ * so a store of 100,000 products needs no storage and tests can compute expected values.
+ */
+
+export const DEMO_STORE_ORIGIN = 'https://demo-store.example';
+export const DEFAULT_PRODUCT_COUNT = 250;
+
+export type DemoStockStatus = 'in_stock' | 'out_of_stock';
+
+export interface DemoProduct {
+  id: string;
+  name: string;
+  price: number;
+  regular_price: number;
+  /** Present only for products on sale; `price` then equals it. */
+  sale_price?: number;
+  sku: string;
+  description: string;
+  short_description: string;
+  stock_status: DemoStockStatus;
+  stock_quantity: number;
+  categories: string[];
+  tags: string[];
+  images: string[];
+  permalink: string;
+  slug: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DemoOrderItem {
+  product_id: string;
+  name: string;
+  quantity: number;
+  price: number;
+}
+
+export interface DemoOrder {
+  id: string;
+  order_number: string;
+  status: string;
+  subtotal: number;
+  shipping: number;
+  total: number;
+  currency: 'EUR';
+  customer_email: string;
+  customer_name: string;
+  items: DemoOrderItem[];
+  created_at: string;
+}
+
+const ADJECTIVES = [
+  'Classic',
+  'Modern',
+  'Vintage',
+  'Essential',
+  'Premium',
+  'Urban',
+  'Coastal',
+  'Alpine',
+  'Nordic',
+  'Studio',
+];
+const MATERIALS = ['Linen', 'Cotton', 'Wool', 'Leather', 'Canvas', 'Bamboo', 'Ceramic', 'Oak'];
+const NOUNS = [
+  'Shirt',
+  'Jacket',
+  'Backpack',
+  'Mug',
+  'Lamp',
+  'Scarf',
+  'Sneakers',
+  'Wallet',
+  'Blanket',
+  'Bowl',
+  'Cap',
+  'Tote',
+];
+const CATEGORIES = ['Clothing', 'Accessories', 'Home', 'Kitchen', 'Outdoor', 'Gifts', 'Sale'];
+const TAGS = ['new', 'bestseller', 'eco', 'limited', 'handmade', 'gift-idea'];
+const ORDER_STATUSES = [
+  'pending',
+  'processing',
+  'completed',
+  'completed',
+  'completed',
+  'cancelled',
+  'refunded',
+];
+const FIRST_NAMES = ['Alice', 'Bruno', 'Chloé', 'David', 'Emma', 'Farid', 'Giulia', 'Hugo', 'Inès', 'Jonas'];
+const LAST_NAMES = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Moreau',
+  'Laurent',
+  'Garcia',
+  'Rossi',
+  'Nguyen',
+  'Müller',
+  'Silva',
+];
+
+const CATALOG_EPOCH_MS = Date.UTC(2024, 0, 1);
+const ORDERS_EPOCH_MS = Date.UTC(2024, 6, 1);
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+const FREE_SHIPPING_FROM = 50;
+const SHIPPING_COST = 4.9;
+
+/** Stable pseudo-random uint32 for (index, salt): murmur3's finalizer, no state. */
+function draw(index: number, salt: number): number {
+  let h = Math.imul(index, 0x9e3779b1) ^ Math.imul(salt + 1, 0x27d4eb2f);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function pick<T>(list: readonly T[], index: number, salt: number): T {
+  return list[draw(index, salt) % list.length];
+}
+
+/** Distinct elements of `list`, how many and which ones decided by (index, salt). */
+function pickSome<T>(list: readonly T[], index: number, salt: number, min: number, max: number): T[] {
+  const count = min + (draw(index, salt) % (max - min + 1));
+  const start = draw(index, salt + 1) % list.length;
+  return Array.from({ length: count }, (_, k) => list[(start + k) % list.length]);
+}
+
+function money(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function slugify(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+function assertIndex(index: number, kind: string): void {
+  if (!Number.isInteger(index) || index < 1) {
+    throw new RangeError(`${kind} index must be an integer >= 1, got ${index}`);
+  }
+}
+
+/** The product at 1-based position `index` of the demo catalogue; its id is `prod_<index>`. */
+export function demoProduct(index: number): DemoProduct {
+  assertIndex(index, 'product');
+  const material = pick(MATERIALS, index, 1);
+  const noun = pick(NOUNS, index, 2);
+  const name = `${pick(ADJECTIVES, index, 0)} ${material} ${noun}`;
+  const slug = `${slugify(name)}-${index}`;
+  const regularPrice = money(5 + (draw(index, 3) % 20_000) / 100);
+  const onSale = draw(index, 4) % 4 === 0;
+  const salePrice = onSale ? money(regularPrice * 0.8) : undefined;
+  const outOfStock = draw(index, 5) % 10 === 0;
+  const imageCount = 1 + (draw(index, 6) % 3);
+  const createdMs = CATALOG_EPOCH_MS + index * MINUTE_MS;
+
+  return {
+    id: `prod_${index}`,
+    name,
+    price: salePrice ?? regularPrice,
+    regular_price: regularPrice,
+    ...(salePrice === undefined ? {} : { sale_price: salePrice }),
+    sku: `DS-${String(index).padStart(6, '0')}`,
+    description: `<p>The ${name.toLowerCase()} is made of ${material.toLowerCase()}.</p><p>Demo product number ${index}.</p>`,
+    short_description: `${material} ${noun.toLowerCase()} from the demo store.`,
+    stock_status: outOfStock ? 'out_of_stock' : 'in_stock',
+    stock_quantity: outOfStock ? 0 : 1 + (draw(index, 7) % 200),
+    categories: pickSome(CATEGORIES, index, 8, 1, 2),
+    tags: pickSome(TAGS, index, 10, 0, 3),
+    images: Array.from({ length: imageCount }, (_, k) => `${DEMO_STORE_ORIGIN}/images/${slug}-${k + 1}.jpg`),
+    permalink: `${DEMO_STORE_ORIGIN}/product/${slug}`,
+    slug,
+    created_at: new Date(createdMs).toISOString(),
+    updated_at: new Date(createdMs + (draw(index, 12) % 30) * DAY_MS).toISOString(),
+  };
+}
+
+/**
+ * The order at 1-based position `index`; its id is `ord_<index>`. Items reference products
+ * `prod_1..prod_<productCount>` so they resolve in a store of that size (none when it is 0).
+ * Customers repeat across orders, as the push side derives customers from orders.
+ */
+export function demoOrder(index: number, productCount: number = DEFAULT_PRODUCT_COUNT): DemoOrder {
+  assertIndex(index, 'order');
+  const itemCount = productCount > 0 ? 1 + (draw(index, 20) % 3) : 0;
+  const items = Array.from({ length: itemCount }, (_, k): DemoOrderItem => {
+    const product = demoProduct(1 + (draw(index, 21 + k) % productCount));
+    return {
+      product_id: product.id,
+      name: product.name,
+      quantity: 1 + (draw(index, 25 + k) % 3),
+      price: product.price,
+    };
+  });
+  const subtotal = money(items.reduce((sum, item) => sum + item.price * item.quantity, 0));
+  const shipping = subtotal >= FREE_SHIPPING_FROM || subtotal === 0 ? 0 : SHIPPING_COST;
+  const customer = 1 + (draw(index, 30) % (Math.floor(index / 2) + 1));
+
+  return {
+    id: `ord_${index}`,
+    order_number: String(100_000 + index),
+    status: pick(ORDER_STATUSES, index, 31),
+    subtotal,
+    shipping,
+    total: money(subtotal + shipping),
+    currency: 'EUR',
+    customer_email: `customer${customer}@example.com`,
+    customer_name: `${pick(FIRST_NAMES, customer, 32)} ${pick(LAST_NAMES, customer, 33)}`,
+    items,
+    created_at: new Date(ORDERS_EPOCH_MS + index * 37 * MINUTE_MS).toISOString(),
+  };
+}

@@ -1,0 +1,2 @@
+export * from './lib/gateway-feature.module';
+export * from './lib/gateway-feature.options';

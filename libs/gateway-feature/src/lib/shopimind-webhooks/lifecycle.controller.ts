@@ -1,0 +1,32 @@
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { LifecycleEventDto, toLifecycleEventName } from './dto/lifecycle-event.dto';
+import { LifecycleService } from './lifecycle.service';
+import { failed, type ShopimindResponse } from './shopimind-response';
+import { ShopimindSignatureGuard } from './shopimind-signature.guard';
+
+@Controller('webhook')
+@UseGuards(ShopimindSignatureGuard)
+export class LifecycleController {
+  constructor(private readonly lifecycle: LifecycleService) {}
+
+  /**
+   * Spec §4: a signed request we cannot process is still a 200 with `success: false` (no retry storm),
+   * so payload validation answers here instead of through a 400-throwing pipe.
+   */
+  @Post('receive')
+  @HttpCode(200)
+  async receive(@Body() body: unknown): Promise<ShopimindResponse> {
+    const event = plainToInstance(LifecycleEventDto, body ?? {});
+    const errors = validateSync(event);
+    if (errors.length > 0) {
+      return failed(`invalid_payload: ${errors.map((error) => error.property).join(', ')}`);
+    }
+    const name = toLifecycleEventName(event.event);
+    if (!name) {
+      return failed('unknown_event');
+    }
+    return this.lifecycle.handle(name, event);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * ISO 8601 date-time, with `T` or a space between date and time (SQL style). Without an offset the
+ * time is read as UTC: reading it in the server's zone would make the result depend on where we run.
+ */
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/** Below this a unix timestamp is taken as seconds (year 5138), at or above as milliseconds (1973 onward). */
+const SECONDS_LIMIT = 1e11;
+
+/**
+ * A date as ISO 8601 UTC (`2024-01-31T09:30:00.000Z`), from an ISO string or a unix timestamp in
+ * seconds or milliseconds (number or digit string); `undefined` when it cannot be read (spec §6).
+ */
+export function parseDate(value: unknown): string | undefined {
+  if (typeof value === 'number') {
+    return fromEpoch(value);
+  }
+  if (typeof value !== 'string') {
+    return undefined;
+  }
+  const text = value.trim();
+  if (/^\d+(?:\.\d+)?$/.test(text)) {
+    return fromEpoch(Number(text));
+  }
+  return fromIso(text);
+}
+
+function fromEpoch(value: number): string | undefined {
+  if (!Number.isFinite(value) || value < 0) {
+    return undefined;
+  }
+  return toIso(value < SECONDS_LIMIT ? Math.round(value * 1000) : Math.round(value));
+}
+
+function fromIso(text: string): string | undefined {
+  const match = ISO_DATE.exec(text);
+  if (!match) {
+    return undefined;
+  }
+  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', offset = 'Z'] = match;
+  const parts = [year, month, day, hour, minute, second].map(Number);
+  const [y, mo, d, h, mi, s] = parts;
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) {
+    return undefined;
+  }
+  const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
+  const utc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  // Date.UTC rolls 2024-02-30 over to March; a date that does not exist is refused instead.
+  if (new Date(Date.UTC(y, mo - 1, 1)).getUTCFullYear() !== y || new Date(utc).getUTCDate() !== d) {
+    return undefined;
+  }
+  return toIso(utc - offsetMinutes(offset) * 60_000);
+}
+
+function offsetMinutes(offset: string): number {
+  if (offset.toUpperCase() === 'Z') {
+    return 0;
+  }
+  const digits = offset.slice(1).replace(':', '');
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
+  return offset.startsWith('-') ? -minutes : minutes;
+}
+
+function toIso(epochMs: number): string | undefined {
+  const date = new Date(epochMs);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}

@@ -1,0 +1,205 @@
+import { StoreClient } from '../client/store.client';
+import { resolveStoreSettings } from '../store-settings';
+import { FakeStoreServer, pagedStore } from '../testing/store-server.fake';
+import { crawlPages, CrawlOptions, CrawlSummary } from './paginator';
+import { StoreCrawlError, StoreCrawlErrorKind } from './store-crawl.error';
+
+const catalogue = (count: number): { id: number }[] =>
+  Array.from({ length: count }, (_, i) => ({ id: i + 1 }));
+
+describe('crawlPages', () => {
+  let server: FakeStoreServer;
+  let client: StoreClient;
+
+  beforeEach(async () => {
+    server = await FakeStoreServer.start(pagedStore([], 'array'));
+    client = new StoreClient(
+      resolveStoreSettings({ baseUrl: server.baseUrl, auth: { method: 'api_key', token: 'k' } }),
+      {
+        retries: 0,
+      },
+    );
+  });
+
+  afterEach(async () => {
+    await server.close();
+  });
+
+  interface CrawlOutcome {
+    pages: { page: number; ids: unknown[] }[];
+    summary?: CrawlSummary;
+    error?: unknown;
+    requestedPages: string[];
+  }
+
+  async function crawl(options: CrawlOptions): Promise<CrawlOutcome> {
+    const outcome: CrawlOutcome = { pages: [], requestedPages: [] };
+    const generator = crawlPages(client, 'products', options);
+    try {
+      for (;;) {
+        const next = await generator.next();
+        if (next.done) {
+          outcome.summary = next.value;
+          break;
+        }
+        outcome.pages.push({
+          page: next.value.page,
+          ids: next.value.records.map((r) => (r as { id: unknown }).id),
+        });
+      }
+    } catch (error) {
+      outcome.error = error;
+    }
+    outcome.requestedPages = server.requests.map((r) => r.query.get('page') ?? '');
+    return outcome;
+  }
+
+  it.each<[string, number, 'envelope' | 'array', number[][], string[], CrawlSummary['stopReason']]>([
+    [
+      'an envelope ending on a short page',
+      5,
+      'envelope',
+      [[1, 2], [3, 4], [5]],
+      ['1', '2', '3'],
+      'last_page',
+    ],
+    [
+      'an envelope ending on a full last page',
+      4,
+      'envelope',
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      ['1', '2'],
+      'last_page',
+    ],
+    ['an empty envelope', 0, 'envelope', [], ['1'], 'empty_page'],
+    ['an array ending on a short page', 5, 'array', [[1, 2], [3, 4], [5]], ['1', '2', '3'], 'short_page'],
+    [
+      'an array ending on a full page',
+      4,
+      'array',
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      ['1', '2', '3'],
+      'empty_page',
+    ],
+    ['an empty array', 0, 'array', [], ['1'], 'empty_page'],
+  ])('crawls %s', async (_label, count, shape, pages, requested, stopReason) => {
+    server.respondWith(pagedStore(catalogue(count), shape));
+    const outcome = await crawl({ perPage: 2 });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.pages.map((p) => p.ids)).toEqual(pages);
+    expect(outcome.requestedPages).toEqual(requested);
+    expect(outcome.summary).toEqual({ pages: pages.length, records: count, stopReason });
+  });
+
+  it("uses the connection's per_page when the crawl gives none", async () => {
+    client = new StoreClient(
+      resolveStoreSettings({ baseUrl: server.baseUrl, auth: { method: 'api_key', token: 'k' }, perPage: 3 }),
+    );
+    server.respondWith(pagedStore(catalogue(4), 'array'));
+    const outcome = await crawl({});
+    expect(outcome.pages.map((p) => p.ids)).toEqual([[1, 2, 3], [4]]);
+    expect(server.requests.map((r) => r.query.get('per_page'))).toEqual(['3', '3']);
+  });
+
+  it('sends the requested per_page', async () => {
+    server.respondWith(pagedStore(catalogue(3), 'array'));
+    await crawl({ perPage: 2 });
+    expect(server.requests.map((r) => r.query.get('per_page'))).toEqual(['2', '2']);
+  });
+
+  it('stops on a short page of an envelope without meta', async () => {
+    server.respondWith(({ query }) => ({
+      json: { data: query.get('page') === '1' ? [{ id: 1 }, { id: 2 }] : [{ id: 3 }] },
+    }));
+    const outcome = await crawl({ perPage: 2 });
+    expect(outcome.pages.map((p) => p.page)).toEqual([1, 2]);
+    expect(outcome.summary?.stopReason).toBe('short_page');
+  });
+
+  it('keeps going when the envelope says the store capped per_page below the request', async () => {
+    const records = catalogue(5);
+    server.respondWith(({ query }) => {
+      const page = Number(query.get('page'));
+      const data = records.slice((page - 1) * 2, page * 2);
+      return { json: { data, meta: { current_page: page, per_page: 2, total: 5, last_page: 3 } } };
+    });
+    const outcome = await crawl({ perPage: 10 });
+    expect(outcome.pages.map((p) => p.ids)).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('resumes from startPage', async () => {
+    server.respondWith(pagedStore(catalogue(5), 'array'));
+    const outcome = await crawl({ perPage: 2, startPage: 2 });
+    expect(outcome.pages.map((p) => p.page)).toEqual([2, 3]);
+    expect(outcome.requestedPages).toEqual(['2', '3']);
+  });
+
+  it('fetches lazily, one page per step', async () => {
+    server.respondWith(pagedStore(catalogue(10), 'array'));
+    const generator = crawlPages(client, 'products', { perPage: 2 });
+    await generator.next();
+    expect(server.requests).toHaveLength(1);
+    await generator.return({ pages: 1, records: 2, stopReason: 'short_page' });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it.each(['array', 'envelope'] as const)(
+    'stops with an error when a %s store ignores page',
+    async (shape) => {
+      server.respondWith(pagedStore(catalogue(5), shape, { ignorePage: true }));
+      const outcome = await crawl({ perPage: 2 });
+      expect(outcome.pages.map((p) => p.page)).toEqual([1]);
+      expect(outcome.requestedPages).toEqual(['1', '2']);
+      expect(outcome.error).toBeInstanceOf(StoreCrawlError);
+      expect(outcome.error).toMatchObject({
+        kind: StoreCrawlErrorKind.RepeatedPage,
+        entity: 'products',
+        page: 2,
+      });
+      expect((outcome.error as Error).message).toContain('ignore the "page" parameter');
+    },
+  );
+
+  it('throws past the page limit instead of crawling forever', async () => {
+    server.respondWith(({ query }) => ({
+      json: [{ id: `${query.get('page')}-a` }, { id: `${query.get('page')}-b` }],
+    }));
+    const outcome = await crawl({ perPage: 2, maxPages: 3 });
+    expect(outcome.pages.map((p) => p.page)).toEqual([1, 2, 3]);
+    expect(outcome.requestedPages).toEqual(['1', '2', '3']);
+    expect(outcome.error).toMatchObject({ kind: StoreCrawlErrorKind.PageLimit, page: 4 });
+    expect((outcome.error as Error).message).toBe(
+      'Crawling products stopped at page 4: more than 3 pages of 2; the store may never report its end',
+    );
+  });
+
+  it('counts the page limit from the resume point', async () => {
+    server.respondWith(({ query }) => ({ json: [{ id: `${query.get('page')}` }] }));
+    const outcome = await crawl({ perPage: 1, maxPages: 2, startPage: 7 });
+    expect(outcome.requestedPages).toEqual(['7', '8']);
+    expect(outcome.error).toMatchObject({ kind: StoreCrawlErrorKind.PageLimit, page: 9 });
+  });
+
+  it('passes store errors through', async () => {
+    server.respondWith(({ query }) => (query.get('page') === '1' ? { json: [{ id: 1 }] } : { status: 401 }));
+    const outcome = await crawl({ perPage: 1 });
+    expect(outcome.pages).toHaveLength(1);
+    expect(outcome.error).toMatchObject({ kind: 'unauthorized' });
+  });
+
+  it.each<[string, CrawlOptions]>([
+    ['startPage 0', { startPage: 0 }],
+    ['maxPages 0', { maxPages: 0 }],
+    ['perPage 101', { perPage: 101 }],
+  ])('refuses %s', async (_label, options) => {
+    const outcome = await crawl(options);
+    expect(outcome.error).toBeInstanceOf(Error);
+    expect(server.requests).toHaveLength(0);
+  });
+});

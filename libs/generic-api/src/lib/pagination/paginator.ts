@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { StoreRequestOptions } from '../client/store.client';
+import { StoreEntity, StorePage, StorePageMeta, StorePageShape } from '../client/store-page';
+import { assertPerPage, DEFAULT_PER_PAGE } from '../store-settings';
+import { StoreCrawlError, StoreCrawlErrorKind } from './store-crawl.error';
+
+/** What the crawler needs from a client; `StoreClient` is one, a test fake can be another. */
+export interface StorePageSource {
+  /** The connection's page size, used when the crawl options give none. */
+  readonly perPage?: number;
+  getPage(
+    entity: StoreEntity,
+    page: number,
+    perPage: number,
+    options?: StoreRequestOptions,
+  ): Promise<StorePage>;
+}
+
+export interface CrawlOptions {
+  /** Where a resumed crawl continues (spec §3: resumable). */
+  startPage?: number;
+  /** Defaults to the source's `perPage`, then to 50 (spec §3). */
+  perPage?: number;
+  /** Pages fetched by this crawl before it gives up on a store that never runs out. */
+  maxPages?: number;
+  signal?: AbortSignal;
+}
+
+export interface CrawledPage {
+  page: number;
+  records: unknown[];
+  shape: StorePageShape;
+  meta?: StorePageMeta;
+}
+
+/** Which stop rule of spec §3 ended the crawl. */
+export type CrawlStopReason = 'short_page' | 'last_page' | 'empty_page';
+
+export interface CrawlSummary {
+  pages: number;
+  records: number;
+  stopReason: CrawlStopReason;
+}
+
+export const DEFAULT_MAX_PAGES = 10_000;
+
+/**
+ * Yields the pages of `entity` one at a time, so memory stays at one page whatever the catalogue size.
+ * Stops (spec §3) after a page shorter than requested, after an envelope's last page, or on an empty page;
+ * throws `StoreCrawlError` past `maxPages` or when a page repeats the previous one (store ignoring `page`).
+ */
+export async function* crawlPages(
+  source: StorePageSource,
+  entity: StoreEntity,
+  options: CrawlOptions = {},
+): AsyncGenerator<CrawledPage, CrawlSummary, undefined> {
+  const { startPage = 1, maxPages = DEFAULT_MAX_PAGES, signal } = options;
+  const perPage = options.perPage ?? source.perPage ?? DEFAULT_PER_PAGE;
+  if (!Number.isInteger(startPage) || startPage < 1) {
+    throw new RangeError(`startPage must be an integer >= 1, got ${startPage}`);
+  }
+  if (!Number.isInteger(maxPages) || maxPages < 1) {
+    throw new RangeError(`maxPages must be an integer >= 1, got ${maxPages}`);
+  }
+  assertPerPage(perPage);
+
+  let previousFingerprint: string | undefined;
+  let records = 0;
+  for (let page = startPage, fetched = 0; ; page += 1, fetched += 1) {
+    if (fetched >= maxPages) {
+      throw new StoreCrawlError(
+        StoreCrawlErrorKind.PageLimit,
+        entity,
+        page,
+        `more than ${maxPages} pages of ${perPage}; the store may never report its end`,
+      );
+    }
+    const result = await source.getPage(entity, page, perPage, signal ? { signal } : {});
+    if (result.records.length === 0) {
+      return { pages: fetched, records, stopReason: 'empty_page' };
+    }
+    // A hash, not the page itself, so detection costs no memory per page.
+    const fingerprint = fingerprintOf(result.records);
+    if (fingerprint === previousFingerprint) {
+      throw new StoreCrawlError(
+        StoreCrawlErrorKind.RepeatedPage,
+        entity,
+        page,
+        `page ${page} has the same records as page ${page - 1}; the store seems to ignore the "page" parameter`,
+      );
+    }
+    previousFingerprint = fingerprint;
+    records += result.records.length;
+    yield {
+      page,
+      records: result.records,
+      shape: result.shape,
+      ...(result.meta ? { meta: result.meta } : {}),
+    };
+    if (result.meta && result.meta.currentPage >= result.meta.lastPage) {
+      return { pages: fetched + 1, records, stopReason: 'last_page' };
+    }
+    // A store that caps per_page below our request says so in its meta; a short page is judged against that.
+    const pageSize =
+      result.meta?.perPage !== undefined && result.meta.perPage > 0 ? result.meta.perPage : perPage;
+    if (result.records.length < Math.min(pageSize, perPage)) {
+      return { pages: fetched + 1, records, stopReason: 'short_page' };
+    }
+  }
+}
+
+function fingerprintOf(records: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(records)).digest('hex');
+}

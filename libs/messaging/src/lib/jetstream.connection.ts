@@ -1,0 +1,154 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { STREAM_NAME } from '@storebridge/contracts';
+import { EventEmitter } from 'node:events';
+import { Events, JetStreamClient, JetStreamManager, NatsConnection, NatsError, connect } from 'nats';
+import { DurableConsumerConfig, streamConfig } from './jetstream.config';
+import { MESSAGING_OPTIONS, ResolvedMessagingOptions } from './messaging.options';
+import { MessagingTransportEvents } from './messaging.transport';
+
+// JetStream API error codes (nats-server errors.json).
+const STREAM_NOT_FOUND = 10059;
+const CONSUMER_NOT_FOUND = 10014;
+
+function apiErrorCode(error: unknown): number | undefined {
+  return error instanceof NatsError ? error.api_error?.err_code : undefined;
+}
+
+/**
+ * The one NATS connection of a service, shared by its publisher and its transport. It connects when the
+ * module initialises and drains on application shutdown, which Nest runs after the transport has closed,
+ * so in-flight handlers can still ack.
+ */
+@Injectable()
+export class JetStreamConnection implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(JetStreamConnection.name);
+  private readonly events = new EventEmitter();
+  private connecting?: Promise<NatsConnection>;
+  private connected?: NatsConnection;
+  private streamReady?: Promise<void>;
+  private manager?: Promise<JetStreamManager>;
+
+  constructor(@Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.connection();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const connecting = this.connecting;
+    if (!connecting) {
+      return;
+    }
+    const nc = await connecting.catch(() => undefined);
+    if (nc && !nc.isClosed()) {
+      await nc.drain();
+    }
+  }
+
+  /** Connects once; everything using the connection awaits the same attempt (module hooks run concurrently). */
+  connection(): Promise<NatsConnection> {
+    this.connecting ??= this.connect();
+    return this.connecting;
+  }
+
+  /** The connection once established (for `unwrap`). */
+  current(): NatsConnection | undefined {
+    return this.connected;
+  }
+
+  async jetStream(): Promise<JetStreamClient> {
+    return (await this.connection()).jetstream();
+  }
+
+  jetStreamManager(): Promise<JetStreamManager> {
+    this.manager ??= this.connection().then((nc) => nc.jetstreamManager());
+    return this.manager;
+  }
+
+  /** Creates or updates the stream; idempotent, and the publisher and the transport both rely on it. */
+  ensureStream(): Promise<void> {
+    this.streamReady ??= this.createOrUpdateStream().catch((error: unknown) => {
+      this.streamReady = undefined;
+      throw error;
+    });
+    return this.streamReady;
+  }
+
+  async ensureDurableConsumer(config: DurableConsumerConfig): Promise<void> {
+    const jsm = await this.jetStreamManager();
+    const name = config.durable_name;
+    const exists = await jsm.consumers.info(STREAM_NAME, name).then(
+      () => true,
+      (error: unknown) => (apiErrorCode(error) === CONSUMER_NOT_FOUND ? false : Promise.reject(error)),
+    );
+    if (!exists) {
+      try {
+        await jsm.consumers.add(STREAM_NAME, config);
+        return;
+      } catch (addError) {
+        // Another replica may have created it in between; then updating it is the idempotent path.
+        await this.updateDurableConsumer(jsm, config).catch(() => Promise.reject(addError));
+        return;
+      }
+    }
+    await this.updateDurableConsumer(jsm, config);
+  }
+
+  on<K extends keyof MessagingTransportEvents>(event: K, listener: MessagingTransportEvents[K]): void {
+    this.events.on(event, listener);
+  }
+
+  private async connect(): Promise<NatsConnection> {
+    const nc = await connect({
+      servers: this.options.natsUrl,
+      name: this.options.serviceName,
+      // A broker restart must not take the service down: keep reconnecting.
+      maxReconnectAttempts: -1,
+    });
+    this.connected = nc;
+    this.watchStatus(nc).catch((error: unknown) =>
+      this.logger.warn(`Stopped watching NATS status: ${String(error)}`),
+    );
+    return nc;
+  }
+
+  private async watchStatus(nc: NatsConnection): Promise<void> {
+    for await (const status of nc.status()) {
+      const server = String(status.data);
+      if (status.type === Events.Disconnect) {
+        this.logger.warn(`Disconnected from NATS ${server}`);
+        this.events.emit('disconnect', server);
+      } else if (status.type === Events.Reconnect) {
+        this.logger.log(`Reconnected to NATS ${server}`);
+        this.events.emit('reconnect', server);
+      }
+    }
+  }
+
+  private async createOrUpdateStream(): Promise<void> {
+    const jsm = await this.jetStreamManager();
+    const config = streamConfig();
+    const exists = await jsm.streams.info(STREAM_NAME).then(
+      () => true,
+      (error: unknown) => (apiErrorCode(error) === STREAM_NOT_FOUND ? false : Promise.reject(error)),
+    );
+    if (!exists) {
+      try {
+        await jsm.streams.add(config);
+        return;
+      } catch (addError) {
+        await jsm.streams.update(STREAM_NAME, config).catch(() => Promise.reject(addError));
+        return;
+      }
+    }
+    // Retention and storage cannot change on an existing stream; the server rejects such an update.
+    await jsm.streams.update(STREAM_NAME, config);
+  }
+
+  private async updateDurableConsumer(jsm: JetStreamManager, config: DurableConsumerConfig): Promise<void> {
+    await jsm.consumers.update(STREAM_NAME, config.durable_name, {
+      ack_wait: config.ack_wait,
+      max_deliver: config.max_deliver,
+    });
+  }
+}

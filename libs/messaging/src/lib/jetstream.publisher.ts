@@ -1,0 +1,31 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { PayloadOf, STREAM_NAME, Subject } from '@storebridge/contracts';
+import { JetStreamConnection } from './jetstream.connection';
+import { MessagePublisher, PublishOptions } from './message-publisher';
+
+const encoder = new TextEncoder();
+
+@Injectable()
+export class JetStreamPublisher extends MessagePublisher implements OnModuleInit {
+  constructor(private readonly connection: JetStreamConnection) {
+    super();
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.connection.ensureStream();
+  }
+
+  /** Resolves on the stream's PubAck (the message is stored, or was already within the duplicate window). */
+  async publish<S extends Subject>(
+    subject: S,
+    payload: PayloadOf<S>,
+    options: PublishOptions = {},
+  ): Promise<void> {
+    const js = await this.connection.jetStream();
+    // Rejects when no stream stores the subject, the server does not answer, or the ack names another stream.
+    await js.publish(subject, encoder.encode(JSON.stringify(payload)), {
+      msgID: options.messageId,
+      expect: { streamName: STREAM_NAME },
+    });
+  }
+}

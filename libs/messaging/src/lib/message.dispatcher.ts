@@ -1,0 +1,73 @@
+import { Logger } from '@nestjs/common';
+import { MessageHandler } from '@nestjs/microservices';
+import { isObservable, lastValueFrom, of } from 'rxjs';
+import { MessagingContext } from './messaging.context';
+import { classifyHandlerFailure } from './messaging.errors';
+import { RetryBackoffOptions } from './messaging.options';
+import { retryDelayMs } from './retry-backoff';
+
+export interface Delivery {
+  subject: string;
+  sequence: number;
+  /** 1 on the first delivery. */
+  attempt: number;
+  /** The raw JSON text of the payload. */
+  data: string;
+}
+
+export type DeliveryOutcome = { kind: 'ack' } | { kind: 'term' } | { kind: 'retry'; delayMs: number };
+
+/**
+ * Runs one delivery through its Nest handler and decides its fate, the same way for every transport:
+ * ack on success, term for a payload that can never succeed, redelivery later for everything else.
+ * Logs name the subject and sequence but never payload values.
+ */
+export class MessageDispatcher {
+  private readonly logger: Logger;
+
+  constructor(
+    loggerContext: string,
+    private readonly backoff: RetryBackoffOptions,
+  ) {
+    this.logger = new Logger(loggerContext);
+  }
+
+  async dispatch(handler: MessageHandler, delivery: Delivery): Promise<DeliveryOutcome> {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(delivery.data);
+    } catch {
+      this.logger.error(
+        `Dropped message on ${delivery.subject} (sequence ${delivery.sequence}): payload is not JSON`,
+      );
+      return { kind: 'term' };
+    }
+    try {
+      const context = new MessagingContext([delivery.subject, delivery.attempt, delivery.sequence]);
+      const result: unknown = await handler(payload, context);
+      // Nest's RPC proxy reports a handler's exception as an erroring Observable, not a rejection.
+      await lastValueFrom(isObservable(result) ? result : of(result), { defaultValue: undefined });
+      return { kind: 'ack' };
+    } catch (error) {
+      return this.outcomeOfFailure(error, delivery);
+    }
+  }
+
+  private outcomeOfFailure(error: unknown, delivery: Delivery): DeliveryOutcome {
+    const failure = classifyHandlerFailure(error);
+    const where = `${delivery.subject} (sequence ${delivery.sequence}, attempt ${delivery.attempt})`;
+    switch (failure.kind) {
+      case 'invalid-payload':
+        this.logger.error(`Dropped invalid message on ${where}: ${failure.messages.join('; ')}`);
+        return { kind: 'term' };
+      case 'retry-later':
+        this.logger.debug(`Handler asked to retry ${where} in ${failure.delayMs} ms`);
+        return { kind: 'retry', delayMs: failure.delayMs };
+      case 'failed': {
+        const delayMs = retryDelayMs(delivery.attempt, this.backoff);
+        this.logger.warn(`Handler failed for ${where}, redelivering in ${delayMs} ms: ${failure.reason}`);
+        return { kind: 'retry', delayMs };
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
+
+/**
+ * Identifies the messaging transport to Nest. An app that also runs another NATS microservice (core NATS
+ * request/reply) scopes its message handlers with it, `@EventPattern(subject, MESSAGING_TRANSPORT)`, or the
+ * core NATS server would subscribe to the same subjects and run the handlers a second time, without acks.
+ */
+export const MESSAGING_TRANSPORT = Symbol('storebridge-messaging');
+
+export type MessagingTransportStatus = 'connected' | 'disconnected' | 'reconnecting';
+
+/** Connection events a transport reports through `app.getMicroservices()[n].on(...)`. */
+export type MessagingTransportEvents = {
+  disconnect: (server: string) => void;
+  reconnect: (server: string) => void;
+};
+
+/**
+ * DI token and base class of the transports (JetStream, in-process). Apps connect it as a microservice:
+ * `app.connectMicroservice({ strategy: app.get(MessagingTransport) })`, and handle messages in ordinary
+ * controllers with `@EventPattern(subject)` (optionally `@EventPattern(subject, { concurrency: 8 })`).
+ */
+export abstract class MessagingTransport
+  extends Server<MessagingTransportEvents, MessagingTransportStatus>
+  implements CustomTransportStrategy
+{
+  override transportId = MESSAGING_TRANSPORT;
+
+  /** The event handlers to consume, one per subject (Nest chains several handlers of one subject). */
+  protected eventSubscriptions(): Array<{ subject: string; handler: MessageHandler; concurrency: number }> {
+    const subscriptions: Array<{ subject: string; handler: MessageHandler; concurrency: number }> = [];
+    for (const [subject, handler] of this.getHandlers()) {
+      if (!handler.isEventHandler) {
+        this.logger.error(
+          `@MessagePattern(${subject}) ignored: messaging transports only carry @EventPattern events`,
+        );
+        continue;
+      }
+      subscriptions.push({ subject, handler, concurrency: concurrencyOf(handler) });
+    }
+    return subscriptions;
+  }
+}
+
+function concurrencyOf(handler: MessageHandler): number {
+  const requested: unknown = handler.extras?.['concurrency'];
+  return typeof requested === 'number' && Number.isInteger(requested) && requested > 0 ? requested : 1;
+}

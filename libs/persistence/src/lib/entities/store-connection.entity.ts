@@ -1,0 +1,82 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
+import { InstallationEntity } from './installation.entity';
+
+export const STORE_AUTH_METHODS = ['api_key', 'bearer', 'basic'] as const;
+export type StoreAuthMethod = (typeof STORE_AUTH_METHODS)[number];
+
+export interface StoreConnectionPaths {
+  health: string;
+  products: string;
+  orders: string;
+}
+
+/** Per entity: our normalized field name → the store's field name. */
+export interface StoreFieldMappings {
+  products: Record<string, string>;
+  orders: Record<string, string>;
+}
+
+/** How we reach one merchant's store (generic-api.md §1); one per installation. */
+@Entity({ name: 'store_connections' })
+@Unique('UQ_store_connections_installation_id', ['installationId'])
+@Unique('UQ_store_connections_store_token', ['storeToken'])
+@Check('CHK_store_connections_auth_method', `"auth_method" IN ('api_key', 'bearer', 'basic')`)
+export class StoreConnectionEntity {
+  @PrimaryGeneratedColumn('uuid', { name: 'id', primaryKeyConstraintName: 'PK_store_connections' })
+  id!: string;
+
+  @Column({ name: 'installation_id', type: 'uuid' })
+  installationId!: string;
+
+  // Many-to-one plus a named unique constraint: the same table shape as one-to-one, with a readable constraint name.
+  @ManyToOne(() => InstallationEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'installation_id', foreignKeyConstraintName: 'FK_store_connections_installation_id' })
+  installation?: InstallationEntity;
+
+  @Column({ name: 'base_url', type: 'text' })
+  baseUrl!: string;
+
+  @Column({ name: 'auth_method', type: 'text' })
+  authMethod!: StoreAuthMethod;
+
+  @Column({ name: 'credentials_ciphertext', type: 'text' })
+  credentialsCiphertext!: string;
+
+  @Column({ name: 'paths', type: 'jsonb' })
+  paths!: StoreConnectionPaths;
+
+  @Column({ name: 'field_mappings', type: 'jsonb' })
+  fieldMappings!: StoreFieldMappings;
+
+  @Column({ name: 'lang', type: 'text' })
+  lang!: string;
+
+  @Column({ name: 'currency', type: 'text' })
+  currency!: string;
+
+  @Column({ name: 'sync_interval_minutes', type: 'integer' })
+  syncIntervalMinutes!: number;
+
+  @Column({ name: 'webhook_secret_ciphertext', type: 'text', nullable: true })
+  webhookSecretCiphertext!: string | null;
+
+  /** Unguessable id used in the store's webhook URLs. */
+  @Column({ name: 'store_token', type: 'text' })
+  storeToken!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,91 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { StoreConnectionEntity } from './store-connection.entity';
+
+export const SYNC_RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
+export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
+
+export const SYNC_ENTITIES = ['products', 'orders'] as const;
+export type SyncEntity = (typeof SYNC_ENTITIES)[number];
+
+/** Warning counts by kind, e.g. `{ "missing_price": 3 }`. */
+export type SyncWarningCounts = Record<string, number>;
+
+/**
+ * One crawl of one entity of one store (generic-api.md §3, §8). It records its progress page by page so a
+ * restarted worker resumes at `nextPage`; at most one run per connection and entity is `running` at a time.
+ */
+@Entity({ name: 'sync_runs' })
+@Index('UQ_sync_runs_running_connection_entity', ['connectionId', 'entity'], {
+  unique: true,
+  where: `"status" = 'running'`,
+})
+@Index('IDX_sync_runs_connection_id_started_at', ['connectionId', 'startedAt'])
+@Check('CHK_sync_runs_status', `"status" IN ('running', 'succeeded', 'failed')`)
+@Check('CHK_sync_runs_entity', `"entity" IN ('products', 'orders')`)
+export class SyncRunEntity {
+  @PrimaryGeneratedColumn('uuid', { name: 'id', primaryKeyConstraintName: 'PK_sync_runs' })
+  id!: string;
+
+  @Column({ name: 'connection_id', type: 'uuid' })
+  connectionId!: string;
+
+  @ManyToOne(() => StoreConnectionEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'connection_id', foreignKeyConstraintName: 'FK_sync_runs_connection_id' })
+  connection?: StoreConnectionEntity;
+
+  /** What started the run (e.g. `activate`, `schedule`, `webhook`, `manual`). */
+  @Column({ name: 'trigger', type: 'text' })
+  trigger!: string;
+
+  @Column({ name: 'status', type: 'text' })
+  status!: SyncRunStatus;
+
+  @Column({ name: 'entity', type: 'text' })
+  entity!: SyncEntity;
+
+  @Column({ name: 'next_page', type: 'integer', default: 1 })
+  nextPage!: number;
+
+  @Column({ name: 'pages_fetched', type: 'integer', default: 0 })
+  pagesFetched!: number;
+
+  @Column({ name: 'records_seen', type: 'integer', default: 0 })
+  recordsSeen!: number;
+
+  @Column({ name: 'records_valid', type: 'integer', default: 0 })
+  recordsValid!: number;
+
+  @Column({ name: 'records_skipped', type: 'integer', default: 0 })
+  recordsSkipped!: number;
+
+  @Column({ name: 'records_changed', type: 'integer', default: 0 })
+  recordsChanged!: number;
+
+  @Column({ name: 'records_deleted', type: 'integer', default: 0 })
+  recordsDeleted!: number;
+
+  @Column({ name: 'warnings', type: 'jsonb', default: () => `'{}'` })
+  warnings!: SyncWarningCounts;
+
+  @Column({ name: 'error', type: 'text', nullable: true })
+  error!: string | null;
+
+  @CreateDateColumn({ name: 'started_at', type: 'timestamptz' })
+  startedAt!: Date;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt!: Date | null;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

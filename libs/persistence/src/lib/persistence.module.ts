@@ -1,0 +1,92 @@
+import {
+  DynamicModule,
+  InjectionToken,
+  Logger,
+  Module,
+  ModuleMetadata,
+  OptionalFactoryDependency,
+  Provider,
+} from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { createDataSourceOptions, PersistenceConnectionOptions } from './data-source.factory';
+import { persistenceEntities } from './entities';
+import { runMigrations } from './migration-runner';
+import { IdMappingRepository } from './repositories/id-mapping.repository';
+import { InstallationRepository } from './repositories/installation.repository';
+import { StoreConnectionRepository } from './repositories/store-connection.repository';
+import { SyncRunRepository } from './repositories/sync-run.repository';
+
+export interface PersistenceModuleOptions extends PersistenceConnectionOptions {
+  /** Retries of a failed connection or migration before boot fails (Nest's TypeORM defaults: 9, every 3 s). */
+  retryAttempts?: number;
+  retryDelayMs?: number;
+}
+
+export interface PersistenceModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  inject?: Array<InjectionToken | OptionalFactoryDependency>;
+  // Method syntax on purpose: lets a factory declare the exact types of what it injects.
+  useFactory(...args: unknown[]): PersistenceModuleOptions | Promise<PersistenceModuleOptions>;
+}
+
+const repositories: Provider[] = [
+  InstallationRepository,
+  StoreConnectionRepository,
+  SyncRunRepository,
+  IdMappingRepository,
+];
+
+const logger = new Logger('PersistenceModule');
+
+/** Opens the database and migrates it before anything can use it; a failed migration fails the boot. */
+async function openMigratedDataSource(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = await new DataSource(options).initialize();
+  try {
+    await runMigrations(dataSource);
+  } catch (error) {
+    logger.error(`Migrations failed: ${error instanceof Error ? error.message : String(error)}`);
+    // Nest retries the factory: don't leave a pool open per attempt.
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+function toTypeOrmOptions(options: PersistenceModuleOptions) {
+  return {
+    ...createDataSourceOptions(options),
+    retryAttempts: options.retryAttempts,
+    retryDelay: options.retryDelayMs,
+  };
+}
+
+/** Global: import once in an app's root module; every module can then inject the repositories. */
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: PersistenceModuleOptions): DynamicModule {
+    return PersistenceModule.forRootAsync({ useFactory: () => options });
+  }
+
+  static forRootAsync(options: PersistenceModuleAsyncOptions): DynamicModule {
+    return {
+      module: PersistenceModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          imports: options.imports,
+          inject: options.inject,
+          useFactory: async (...args: unknown[]) => toTypeOrmOptions(await options.useFactory(...args)),
+          dataSourceFactory: async (dataSourceOptions) => {
+            if (!dataSourceOptions) {
+              throw new Error('PersistenceModule: no data source options');
+            }
+            return openMigratedDataSource(dataSourceOptions);
+          },
+        }),
+        TypeOrmModule.forFeature(persistenceEntities),
+      ],
+      providers: repositories,
+      exports: [...repositories, TypeOrmModule],
+    };
+  }
+}

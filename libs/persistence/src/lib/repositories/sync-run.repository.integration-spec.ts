@@ -1,0 +1,132 @@
+import { DataSource } from 'typeorm';
+import { anInstallation, aStoreConnection } from '../../test/factories';
+import { openDataSource, truncateTables } from '../../test/integration-database';
+import { InstallationEntity, StoreConnectionEntity, SyncRunEntity } from '../entities';
+import { InstallationRepository } from './installation.repository';
+import { StoreConnectionRepository } from './store-connection.repository';
+import { SyncRunAlreadyRunningException } from './sync-run.exception';
+import { SyncRunRepository } from './sync-run.repository';
+
+describe('SyncRunRepository', () => {
+  let dataSource: DataSource;
+  let syncRuns: SyncRunRepository;
+  let connectionId: string;
+
+  beforeAll(async () => {
+    dataSource = await openDataSource();
+    syncRuns = new SyncRunRepository(dataSource.getRepository(SyncRunEntity));
+  });
+
+  beforeEach(async () => {
+    await truncateTables(dataSource);
+    const installation = await new InstallationRepository(
+      dataSource.getRepository(InstallationEntity),
+    ).upsert(anInstallation());
+    const connections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
+    connectionId = (await connections.upsertForInstallation(installation.id, aStoreConnection())).id;
+  });
+
+  afterAll(() => dataSource.destroy());
+
+  it('starts a running run at page 1 with zero counts', async () => {
+    const run = await syncRuns.start({ connectionId, entity: 'products', trigger: 'activate' });
+
+    expect(run).toEqual(
+      expect.objectContaining({
+        connectionId,
+        entity: 'products',
+        trigger: 'activate',
+        status: 'running',
+        nextPage: 1,
+        pagesFetched: 0,
+        recordsSeen: 0,
+        recordsDeleted: 0,
+        warnings: {},
+        error: null,
+        finishedAt: null,
+      }),
+    );
+    expect(run.startedAt).toBeInstanceOf(Date);
+  });
+
+  it('refuses a second running run for the same connection and entity', async () => {
+    await syncRuns.start({ connectionId, entity: 'products', trigger: 'activate' });
+
+    await expect(syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' })).rejects.toThrow(
+      SyncRunAlreadyRunningException,
+    );
+    await expect(syncRuns.start({ connectionId, entity: 'orders', trigger: 'activate' })).resolves.toEqual(
+      expect.objectContaining({ entity: 'orders' }),
+    );
+  });
+
+  it('adds each page to the counts and merges the warning counts by kind', async () => {
+    const run = await syncRuns.start({ connectionId, entity: 'products', trigger: 'activate' });
+
+    await syncRuns.recordPage(run.id, {
+      nextPage: 2,
+      recordsSeen: 50,
+      recordsValid: 48,
+      recordsSkipped: 2,
+      recordsChanged: 48,
+      warnings: { missing_price: 2 },
+    });
+    const afterTwo = await syncRuns.recordPage(run.id, {
+      nextPage: 3,
+      recordsSeen: 10,
+      recordsValid: 10,
+      recordsChanged: 1,
+      recordsDeleted: 3,
+      warnings: { missing_price: 1, negative_stock: 4 },
+    });
+
+    expect(afterTwo).toEqual(
+      expect.objectContaining({
+        nextPage: 3,
+        pagesFetched: 2,
+        recordsSeen: 60,
+        recordsValid: 58,
+        recordsSkipped: 2,
+        recordsChanged: 49,
+        recordsDeleted: 3,
+        warnings: { missing_price: 3, negative_stock: 4 },
+      }),
+    );
+  });
+
+  it('finishes a run once and ignores later pages', async () => {
+    const run = await syncRuns.start({ connectionId, entity: 'orders', trigger: 'manual' });
+
+    const failed = await syncRuns.finish(run.id, 'failed', 'HTTP 401 from /api/orders: wrong credential');
+
+    expect(failed).toEqual(
+      expect.objectContaining({ status: 'failed', error: 'HTTP 401 from /api/orders: wrong credential' }),
+    );
+    expect(failed?.finishedAt).toBeInstanceOf(Date);
+    expect(await syncRuns.finish(run.id, 'succeeded')).toBeNull();
+    expect(await syncRuns.recordPage(run.id, { nextPage: 9 })).toBeNull();
+    expect((await syncRuns.findById(run.id))?.nextPage).toBe(1);
+  });
+
+  it('offers the running runs of a connection for resuming, from their next page', async () => {
+    const products = await syncRuns.start({ connectionId, entity: 'products', trigger: 'activate' });
+    await syncRuns.recordPage(products.id, { nextPage: 7, recordsSeen: 300 });
+    const orders = await syncRuns.start({ connectionId, entity: 'orders', trigger: 'activate' });
+    await syncRuns.finish(orders.id, 'succeeded');
+
+    const resumable = await syncRuns.findResumable(connectionId);
+
+    expect(resumable.map((run) => [run.id, run.nextPage])).toEqual([[products.id, 7]]);
+    expect(await syncRuns.findResumable(connectionId, 'orders')).toEqual([]);
+  });
+
+  it('lists recent runs newest first', async () => {
+    const first = await syncRuns.start({ connectionId, entity: 'products', trigger: 'activate' });
+    await syncRuns.finish(first.id, 'succeeded');
+    const second = await syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' });
+
+    const recent = await syncRuns.findRecent(connectionId);
+
+    expect(recent.map((run) => run.id)).toEqual([second.id, first.id]);
+  });
+});

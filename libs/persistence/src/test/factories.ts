@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { InstallationUpsert } from '../lib/repositories/installation.repository';
+import { StoreConnectionInput } from '../lib/repositories/store-connection.repository';
+
+const unique = () => randomBytes(4).toString('hex');
+
+export function anInstallation(overrides: Partial<InstallationUpsert> = {}): InstallationUpsert {
+  return {
+    installationId: `inst_${unique()}`,
+    shopDomain: 'shop.example.com',
+    status: 'installed',
+    ...overrides,
+  };
+}
+
+export function aStoreConnection(overrides: Partial<StoreConnectionInput> = {}): StoreConnectionInput {
+  return {
+    baseUrl: 'https://store.example.com',
+    authMethod: 'api_key',
+    credentialsCiphertext: 'v1:ciphertext-of-the-api-key',
+    paths: { health: '/health', products: '/api/products', orders: '/api/orders' },
+    fieldMappings: { products: { name: 'title' }, orders: {} },
+    lang: 'fr',
+    currency: 'EUR',
+    syncIntervalMinutes: 60,
+    storeToken: `st_${unique()}`,
+    ...overrides,
+  };
+}

@@ -1,0 +1,2 @@
+export * from './lib/push-feature.module';
+export * from './lib/push-feature.options';

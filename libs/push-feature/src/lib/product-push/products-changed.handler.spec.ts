@@ -1,0 +1,58 @@
+import {
+  PATTERN_EXTRAS_METADATA,
+  PATTERN_METADATA,
+  TRANSPORT_METADATA,
+} from '@nestjs/microservices/constants';
+import { Subjects, type ProductsChangedEvent } from '@storebridge/contracts';
+import { MESSAGING_TRANSPORT, RetryLaterError } from '@storebridge/messaging';
+import type { ProductPushService } from './product-push.service';
+import { ProductsChangedHandler } from './products-changed.handler';
+
+const event: ProductsChangedEvent = {
+  connectionId: '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f',
+  syncRunId: '0d6c1f0e-9a55-4d7b-8f43-2b7e3f1c2a90',
+  page: 2,
+  products: [],
+  deletedIds: ['prod_9'],
+};
+
+class FakeProductPush implements Pick<ProductPushService, 'pushProducts'> {
+  readonly events: ProductsChangedEvent[] = [];
+  outcome: () => Promise<void> = () => Promise.resolve();
+
+  pushProducts(changed: ProductsChangedEvent): Promise<void> {
+    this.events.push(changed);
+    return this.outcome();
+  }
+}
+
+describe('ProductsChangedHandler', () => {
+  let productPush: FakeProductPush;
+  let handler: ProductsChangedHandler;
+
+  beforeEach(() => {
+    productPush = new FakeProductPush();
+    handler = new ProductsChangedHandler(productPush as unknown as ProductPushService);
+  });
+
+  it('pushes the changed products of the event', async () => {
+    await handler.handle(event);
+
+    expect(productPush.events).toEqual([event]);
+  });
+
+  it('passes a retry-later request on to the transport unchanged', async () => {
+    const retry = new RetryLaterError(30_000);
+    productPush.outcome = () => Promise.reject(retry);
+
+    await expect(handler.handle(event)).rejects.toBe(retry);
+  });
+
+  it('listens to product changes on the messaging transport, a few pages at a time', () => {
+    const method = ProductsChangedHandler.prototype.handle;
+
+    expect(Reflect.getMetadata(PATTERN_METADATA, method)).toEqual([Subjects.productsChanged]);
+    expect(Reflect.getMetadata(TRANSPORT_METADATA, method)).toBe(MESSAGING_TRANSPORT);
+    expect(Reflect.getMetadata(PATTERN_EXTRAS_METADATA, method)).toEqual({ concurrency: 4 });
+  });
+});

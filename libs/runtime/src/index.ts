@@ -1,0 +1,5 @@
+export * from './lib/service-runtime.module';
+export * from './lib/start-service';
+export * from './lib/redacting-logger';
+export * from './lib/health.controller';
+export * from './lib/run-main';

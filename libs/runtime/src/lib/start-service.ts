@@ -1,0 +1,40 @@
+import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { CommonEnv } from '@storebridge/config';
+import { MessagingTransport } from '@storebridge/messaging';
+import { RedactingLogger } from './redacting-logger';
+
+export interface StartServiceOptions {
+  serviceName: string;
+  env: CommonEnv;
+  port: number;
+  /** Defaults to all interfaces (containers); tests pass 127.0.0.1. */
+  host?: string;
+}
+
+/** Spec §3: ShopiMind bodies over 1 MiB are refused (413). */
+const MAX_JSON_BODY = '1mb';
+
+/**
+ * Boots one service: HTTP (with the raw body kept for signature checks), the message transport
+ * for its `@EventPattern` handlers, and graceful shutdown so in-flight messages finish or are redelivered.
+ */
+export async function startService(
+  rootModule: DynamicModule,
+  options: StartServiceOptions,
+): Promise<INestApplication> {
+  const logger = new RedactingLogger(options.serviceName, options.env.LOG_LEVEL);
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, {
+    rawBody: true,
+    bufferLogs: true,
+    logger,
+  });
+  app.useBodyParser('json', { limit: MAX_JSON_BODY });
+  app.enableShutdownHooks();
+  app.connectMicroservice({ strategy: app.get(MessagingTransport) });
+  await app.startAllMicroservices();
+  await app.listen(options.port, options.host ?? '0.0.0.0');
+  logger.log(`${options.serviceName} listening on ${await app.getUrl()}`);
+  return app;
+}

@@ -1,0 +1,3 @@
+export * from './lib/hmac';
+export * from './lib/credential-cipher';
+export * from './lib/shopimind-signature';

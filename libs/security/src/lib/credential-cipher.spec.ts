@@ -1,0 +1,41 @@
+import { CredentialCipher, CredentialCipherError } from './credential-cipher';
+
+const KEY = 'a'.repeat(64);
+
+describe('CredentialCipher', () => {
+  const cipher = new CredentialCipher(KEY);
+
+  it('round-trips a secret without storing it in clear', () => {
+    const stored = cipher.encrypt('spm_live_secret');
+    expect(stored).not.toContain('spm_live_secret');
+    expect(cipher.decrypt(stored)).toBe('spm_live_secret');
+  });
+
+  it('uses a fresh IV for each encryption', () => {
+    expect(cipher.encrypt('same')).not.toBe(cipher.encrypt('same'));
+  });
+
+  it('round-trips an empty string', () => {
+    expect(cipher.decrypt(cipher.encrypt(''))).toBe('');
+  });
+
+  it('rejects a value encrypted with another key', () => {
+    const other = new CredentialCipher('b'.repeat(64));
+    expect(() => cipher.decrypt(other.encrypt('x'))).toThrow(CredentialCipherError);
+  });
+
+  it('rejects a tampered ciphertext', () => {
+    const stored = cipher.encrypt('token');
+    const parts = stored.split('.');
+    parts[3] = Buffer.from('tampered').toString('base64url');
+    expect(() => cipher.decrypt(parts.join('.'))).toThrow(/could not be decrypted/);
+  });
+
+  it.each(['', 'plain-text', 'v2.a.b.c', 'v1.a.b'])('rejects the malformed value %p', (value) => {
+    expect(() => cipher.decrypt(value)).toThrow(CredentialCipherError);
+  });
+
+  it.each(['', 'abc', 'z'.repeat(64), 'a'.repeat(63)])('refuses the key %p', (key) => {
+    expect(() => new CredentialCipher(key)).toThrow(/64 hexadecimal/);
+  });
+});

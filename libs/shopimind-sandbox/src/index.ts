@@ -1,0 +1,33 @@
+export { startShopimindSandbox } from './lib/sandbox.server';
+export type { SandboxInstallationState, SandboxOptions, ShopimindSandbox } from './lib/sandbox.server';
+export type {
+  CreateInstallationInput,
+  InstallationStatus,
+  SandboxCredentials,
+  SandboxDataSource,
+  SandboxInstallationInfo,
+  SandboxRequestLogEntry,
+} from './lib/sandbox-state';
+export type { SandboxEntity, SandboxItem } from './lib/sandbox-entities';
+export type { BulkWriteResult, RejectedItem } from './lib/sandbox-api';
+export {
+  isAcceptedByIntegration,
+  LIFECYCLE_PATH,
+  REMOTE_DATA_PATH,
+  sendLifecycle,
+  sendSignedRequest,
+  SIGNATURE_HEADER,
+  TEST_CONNECTION_PATH,
+  TIMESTAMP_HEADER,
+  unixSeconds,
+} from './lib/lifecycle-driver';
+export type {
+  Configs,
+  LifecycleConfigOptions,
+  LifecycleDriver,
+  LifecycleEvent,
+  LifecycleEventOptions,
+  SignedRequestOptions,
+  SignedResponse,
+} from './lib/lifecycle-driver';
+export { sandboxCustomerFixture, sandboxOrderFixture, sandboxProductFixture } from './lib/sandbox-fixtures';

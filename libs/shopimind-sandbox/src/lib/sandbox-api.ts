@@ -1,0 +1,240 @@
+import { EntityDefinition, ENTITY_DEFINITIONS, isSandboxEntity } from './sandbox-entities';
+import {
+  createDataSource,
+  deleteDataSource,
+  listDataSources,
+  updateDataSource,
+} from './sandbox-data-sources';
+import { ApiResponse, apiError } from './sandbox-response';
+import { InstallationRecord, SandboxState } from './sandbox-state';
+import { isRecord, validateObject } from './sandbox-validation';
+
+/** The `/v1/...` API: authentication by `spm-api-key`, then one handler per route. */
+
+export type RequestBody =
+  { kind: 'empty' } | { kind: 'json'; value: unknown } | { kind: 'invalid_json' } | { kind: 'too_large' };
+
+export interface ApiRequest {
+  method: string;
+  /** URL path starting with `/v1/`, without query string. */
+  path: string;
+  apiKey: string | undefined;
+  body: RequestBody;
+}
+
+export interface RejectedItem {
+  index: number;
+  errors: string[];
+}
+
+export interface BulkWriteResult {
+  statusCode: 200;
+  sent_count: number;
+  rejected_count: number;
+  rejected_items: RejectedItem[];
+}
+
+type Authentication =
+  | { ok: true; installation: InstallationRecord }
+  | { ok: false; response: ApiResponse; installationId: string | null };
+
+// Spec shopimind.md §2: any call outside the active window answers 401.
+function authenticate(state: SandboxState, apiKey: string | undefined): Authentication {
+  if (apiKey === undefined || apiKey === '') {
+    return { ok: false, installationId: null, response: apiError(401, 'Missing spm-api-key header') };
+  }
+  const installation = state.findByToken(apiKey);
+  if (installation === undefined) {
+    return { ok: false, installationId: null, response: apiError(401, 'Invalid API key') };
+  }
+  switch (installation.status) {
+    case 'active':
+      return { ok: true, installation };
+    case 'revoked':
+      return {
+        ok: false,
+        installationId: installation.installationId,
+        response: apiError(401, 'API key revoked: the integration is not active'),
+      };
+    case 'uninstalled':
+      return {
+        ok: false,
+        installationId: installation.installationId,
+        response: apiError(401, 'API key revoked: the integration was uninstalled'),
+      };
+  }
+}
+
+function bodyValue(body: RequestBody): unknown {
+  return body.kind === 'json' ? body.value : undefined;
+}
+
+function dataSourceError(installation: InstallationRecord, item: Record<string, unknown>): string[] {
+  const id = item['id_data_source'];
+  if (typeof id !== 'number') {
+    return [];
+  }
+  const source = installation.dataSources.find((s) => s.id_data_source === id);
+  return source?.active ? [] : [`id_data_source ${id} is not an active data source of this shop`];
+}
+
+function upsertItems(
+  definition: EntityDefinition,
+  installation: InstallationRecord,
+  body: unknown,
+): ApiResponse {
+  if (!Array.isArray(body)) {
+    return apiError(400, 'Request body must be a JSON array of items');
+  }
+  if (body.length > definition.maxBatch) {
+    return apiError(
+      400,
+      `Too many items: at most ${definition.maxBatch} ${definition.entity} per request, got ${body.length}`,
+    );
+  }
+  const store = installation.items[definition.entity];
+  const rejected: RejectedItem[] = [];
+  body.forEach((item: unknown, index) => {
+    const errors = validateObject(item, definition.schema);
+    if (errors.length === 0 && isRecord(item)) {
+      errors.push(...dataSourceError(installation, item));
+    }
+    if (errors.length > 0 || !isRecord(item)) {
+      rejected.push({ index, errors });
+      return;
+    }
+    // Upsert replaces the whole record, like a PUT of the entity.
+    store.set(definition.keyOf(item), structuredClone(item));
+  });
+  const result: BulkWriteResult = {
+    statusCode: 200,
+    sent_count: body.length - rejected.length,
+    rejected_count: rejected.length,
+    rejected_items: rejected,
+  };
+  return { status: 200, body: result };
+}
+
+function deleteByIds(
+  definition: EntityDefinition,
+  installation: InstallationRecord,
+  ids: readonly string[],
+): ApiResponse {
+  const wanted = new Set(ids);
+  const store = installation.items[definition.entity];
+  let deleted = 0;
+  for (const [key, item] of store) {
+    if (wanted.has(definition.deleteIdOf(item))) {
+      store.delete(key);
+      deleted += 1;
+    }
+  }
+  // Idempotent: ids already gone are not an error.
+  return { status: 200, body: { statusCode: 200, deleted_count: deleted } };
+}
+
+function bulkDelete(
+  definition: EntityDefinition,
+  installation: InstallationRecord,
+  body: unknown,
+): ApiResponse {
+  const ids = isRecord(body) ? body[definition.deleteField] : undefined;
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string' || typeof id === 'number')) {
+    return apiError(400, `Request body must be {"${definition.deleteField}": [ids]}`);
+  }
+  return deleteByIds(definition, installation, ids.map(String));
+}
+
+function listItems(definition: EntityDefinition, installation: InstallationRecord): ApiResponse {
+  return {
+    status: 200,
+    body: { statusCode: 200, data: [...installation.items[definition.entity].values()] },
+  };
+}
+
+function routeEntity(
+  definition: EntityDefinition,
+  method: string,
+  rest: string[],
+  installation: InstallationRecord,
+  body: unknown,
+): ApiResponse | undefined {
+  if (rest.length === 0) {
+    if (method === 'POST' || method === 'PUT') {
+      return upsertItems(definition, installation, body);
+    }
+    return method === 'GET' ? listItems(definition, installation) : undefined;
+  }
+  if (rest.length === 1 && rest[0] === 'bulk-delete' && method === 'POST') {
+    return bulkDelete(definition, installation, body);
+  }
+  if (rest.length === 1 && method === 'DELETE') {
+    return deleteByIds(definition, installation, [decodeURIComponent(rest[0])]);
+  }
+  return undefined;
+}
+
+function routeDataSources(
+  state: SandboxState,
+  method: string,
+  rest: string[],
+  installation: InstallationRecord,
+  body: unknown,
+): ApiResponse | undefined {
+  if (rest.length === 0) {
+    if (method === 'GET') {
+      return listDataSources(installation);
+    }
+    return method === 'POST' ? createDataSource(state, installation, body) : undefined;
+  }
+  if (rest.length === 1 && method === 'PUT') {
+    return updateDataSource(installation, rest[0], body);
+  }
+  if (rest.length === 1 && method === 'DELETE') {
+    return deleteDataSource(installation, rest[0]);
+  }
+  return undefined;
+}
+
+function route(state: SandboxState, request: ApiRequest, installation: InstallationRecord): ApiResponse {
+  if (request.body.kind === 'too_large') {
+    return apiError(413, 'Request body too large');
+  }
+  if (request.body.kind === 'invalid_json') {
+    return apiError(400, 'Request body is not valid JSON');
+  }
+  const [resource = '', ...rest] = request.path
+    .replace(/^\/v1\/?/, '')
+    .split('/')
+    .filter(Boolean);
+  const body = bodyValue(request.body);
+  const response = isSandboxEntity(resource)
+    ? routeEntity(ENTITY_DEFINITIONS[resource], request.method, rest, installation, body)
+    : resource === 'data-sources'
+      ? routeDataSources(state, request.method, rest, installation, body)
+      : undefined;
+  return response ?? apiError(404, `Cannot ${request.method} ${request.path}`);
+}
+
+function itemCount(body: RequestBody): number {
+  const value = bodyValue(body);
+  if (Array.isArray(value)) {
+    return value.length;
+  }
+  const ids = isRecord(value) ? Object.entries(value).find(([key]) => key.endsWith('_ids'))?.[1] : undefined;
+  return Array.isArray(ids) ? ids.length : 0;
+}
+
+export function handleApiRequest(state: SandboxState, request: ApiRequest): ApiResponse {
+  const auth = authenticate(state, request.apiKey);
+  const response = auth.ok ? route(state, request, auth.installation) : auth.response;
+  state.recordRequest({
+    at: new Date().toISOString(),
+    method: request.method,
+    path: request.path,
+    status: response.status,
+    itemCount: itemCount(request.body),
+    installationId: auth.ok ? auth.installation.installationId : auth.installationId,
+  });
+  return response;
+}

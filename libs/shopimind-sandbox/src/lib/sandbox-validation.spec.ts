@@ -1,0 +1,62 @@
+import { sandboxCustomerFixture, sandboxOrderFixture, sandboxProductFixture } from './sandbox-fixtures';
+import { CUSTOMER_SCHEMA, ORDER_SCHEMA, PRODUCT_SCHEMA, validateObject } from './sandbox-validation';
+
+describe('sandbox validation', () => {
+  it('accepts the fixtures of every entity', () => {
+    expect(validateObject(sandboxProductFixture(), PRODUCT_SCHEMA)).toEqual([]);
+    expect(validateObject(sandboxOrderFixture(), ORDER_SCHEMA)).toEqual([]);
+    expect(validateObject(sandboxCustomerFixture(), CUSTOMER_SCHEMA)).toEqual([]);
+  });
+
+  it('accepts data-source tags and unknown extra fields', () => {
+    const product = sandboxProductFixture({
+      id_data_source: 3,
+      label_source: null,
+      source_label: 'store',
+      whatever: { nested: true },
+    });
+    expect(validateObject(product, PRODUCT_SCHEMA)).toEqual([]);
+  });
+
+  it.each([
+    ['a missing field', { name: undefined }, ['name is required']],
+    ['a null required field', { price: null }, ['price is required']],
+    ['a string product id', { product_id: 'prod_1' }, ['product_id must be a positive integer']],
+    ['a numeric-string price', { price: '19.90' }, ['price must be a number >= 0']],
+    ['a string boolean', { is_active: 'true' }, ['is_active must be a boolean']],
+    ['a relative link', { link: '/product/x' }, ['link must be an absolute http(s) URL']],
+    ['an unparseable date', { updated_at: 'yesterday' }, ['updated_at must be a date string']],
+    ['a wrong optional field', { category_ids: ['shoes'] }, ['category_ids[0] must be a positive integer']],
+  ])('rejects a product with %s', (_label, overrides, errors) => {
+    expect(validateObject(sandboxProductFixture(overrides), PRODUCT_SCHEMA)).toEqual(errors);
+  });
+
+  it('accepts null for nullable optional fields', () => {
+    expect(
+      validateObject(
+        sandboxProductFixture({ image_link: null, price_discount: null, category_ids: null }),
+        PRODUCT_SCHEMA,
+      ),
+    ).toEqual([]);
+  });
+
+  it('names nested order fields by path', () => {
+    const order = sandboxOrderFixture({
+      customer: { customer_id: 'c1', email: 'not-an-email', created_at: '2024-01-01' },
+      products: [
+        { product_id: 1, price: 1, price_without_tax: 1, quantity: 1 },
+        { product_id: 'x', price: 1, price_without_tax: 1 },
+      ],
+    });
+    expect(validateObject(order, ORDER_SCHEMA)).toEqual([
+      'customer.email must be an email address',
+      'products[1].product_id must be a positive integer',
+      'products[1].quantity is required',
+    ]);
+  });
+
+  it('rejects items that are not objects', () => {
+    expect(validateObject([1], CUSTOMER_SCHEMA)).toEqual(['item must be an object']);
+    expect(validateObject('x', CUSTOMER_SCHEMA)).toEqual(['item must be an object']);
+  });
+});

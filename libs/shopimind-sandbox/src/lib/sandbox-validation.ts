@@ -1,0 +1,175 @@
+/**
+ * Item validation mirroring the required fields and types of the SDK entity types
+ * (SpmProductData, SpmOrderData, SpmCustomerData). Unknown fields are accepted, as ShopiMind does.
+ */
+
+/** Returns the reasons `value` is invalid, each prefixed with its field path. */
+export type FieldCheck = (value: unknown, path: string) => string[];
+
+export interface FieldSpec {
+  required: boolean;
+  check: FieldCheck;
+}
+
+export type ObjectSchema = Readonly<Record<string, FieldSpec>>;
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function rule(test: (value: unknown) => boolean, expected: string): FieldCheck {
+  return (value, path) => (test(value) ? [] : [`${path} must be ${expected}`]);
+}
+
+export const string = rule((v) => typeof v === 'string', 'a string');
+export const nonEmptyString = rule((v) => typeof v === 'string' && v.trim() !== '', 'a non-empty string');
+export const number = rule((v) => typeof v === 'number' && Number.isFinite(v), 'a finite number');
+export const nonNegativeNumber = rule(
+  (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
+  'a number >= 0',
+);
+export const integer = rule((v) => Number.isSafeInteger(v), 'an integer');
+export const positiveInteger = rule(
+  (v) => Number.isSafeInteger(v) && (v as number) > 0,
+  'a positive integer',
+);
+export const boolean = rule((v) => typeof v === 'boolean', 'a boolean');
+// [ours] formats beyond the SDK's `string`: ShopiMind stores dates and sends emails and links.
+export const dateString = rule(
+  (v) => typeof v === 'string' && v !== '' && !Number.isNaN(Date.parse(v)),
+  'a date string',
+);
+export const email = rule(
+  (v) => typeof v === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v),
+  'an email address',
+);
+export const httpUrl = rule((v) => typeof v === 'string' && isHttpUrl(v), 'an absolute http(s) URL');
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+export function nullable(check: FieldCheck): FieldCheck {
+  return (value, path) => (value === null ? [] : check(value, path));
+}
+
+export function arrayOf(check: FieldCheck): FieldCheck {
+  return (value, path) =>
+    Array.isArray(value)
+      ? value.flatMap((item, i) => check(item, `${path}[${i}]`))
+      : [`${path} must be an array`];
+}
+
+export function objectOf(schema: ObjectSchema): FieldCheck {
+  return (value, path) => validateObject(value, schema, path);
+}
+
+export const required = (check: FieldCheck): FieldSpec => ({ required: true, check });
+export const optional = (check: FieldCheck): FieldSpec => ({ required: false, check });
+
+export function validateObject(value: unknown, schema: ObjectSchema, path = ''): string[] {
+  if (!isRecord(value)) {
+    return [`${path || 'item'} must be an object`];
+  }
+  return Object.entries(schema).flatMap(([field, spec]) => {
+    const fieldPath = path ? `${path}.${field}` : field;
+    const fieldValue = value[field];
+    if (fieldValue === undefined || (fieldValue === null && spec.required)) {
+      return spec.required ? [`${fieldPath} is required`] : [];
+    }
+    return spec.check(fieldValue, fieldPath);
+  });
+}
+
+/** Fields every synchronised entity may carry to say where it comes from. */
+const DATA_SOURCE_FIELDS: ObjectSchema = {
+  id_data_source: optional(positiveInteger),
+  source_label: optional(nullable(string)),
+  label_source: optional(nullable(string)),
+  shop_id: optional(nullable(string)),
+};
+
+export const PRODUCT_SCHEMA: ObjectSchema = {
+  ...DATA_SOURCE_FIELDS,
+  product_id: required(positiveInteger),
+  lang: required(nonEmptyString),
+  name: required(nonEmptyString),
+  reference: optional(nullable(string)),
+  ean13: optional(nullable(string)),
+  description: required(string),
+  description_short: optional(nullable(string)),
+  link: required(httpUrl),
+  image_link: optional(nullable(httpUrl)),
+  category_ids: optional(nullable(arrayOf(positiveInteger))),
+  manufacturer_id: optional(nullable(string)),
+  currency: required(nonEmptyString),
+  price: required(nonNegativeNumber),
+  price_discount: optional(nullable(nonNegativeNumber)),
+  quantity_remaining: required(integer),
+  is_active: required(boolean),
+  created_at: required(dateString),
+  updated_at: required(dateString),
+};
+
+const ORDER_CUSTOMER_SCHEMA: ObjectSchema = {
+  customer_id: required(nonEmptyString),
+  email: required(email),
+  created_at: required(dateString),
+};
+
+const ORDER_PRODUCT_SCHEMA: ObjectSchema = {
+  product_id: required(positiveInteger),
+  product_variation_id: optional(nullable(positiveInteger)),
+  price: required(number),
+  price_without_tax: required(number),
+  manufacturer_id: optional(nullable(string)),
+  quantity: required(positiveInteger),
+};
+
+export const ORDER_SCHEMA: ObjectSchema = {
+  ...DATA_SOURCE_FIELDS,
+  order_id: required(nonEmptyString),
+  lang: required(nonEmptyString),
+  reference: optional(nullable(string)),
+  carrier_id: optional(nullable(string)),
+  status_id: required(nonEmptyString),
+  address_delivery_id: optional(nullable(string)),
+  address_invoice_id: optional(nullable(string)),
+  customer: required(objectOf(ORDER_CUSTOMER_SCHEMA)),
+  products: required(arrayOf(objectOf(ORDER_PRODUCT_SCHEMA))),
+  cart_id: required(string),
+  cart_updated_at: required(dateString),
+  amount: required(number),
+  amount_without_tax: required(number),
+  shipping_costs: required(number),
+  shipping_costs_without_tax: required(number),
+  shipping_number: optional(nullable(string)),
+  currency: required(nonEmptyString),
+  voucher_used: optional(nullable(string)),
+  voucher_value: optional(nullable(string)),
+  is_confirmed: required(boolean),
+  created_at: required(dateString),
+  updated_at: required(dateString),
+};
+
+export const CUSTOMER_SCHEMA: ObjectSchema = {
+  ...DATA_SOURCE_FIELDS,
+  customer_id: required(nonEmptyString),
+  email: required(email),
+  phone_number: optional(nullable(string)),
+  first_name: required(string),
+  last_name: required(string),
+  birth_date: optional(nullable(dateString)),
+  is_opt_in: required(boolean),
+  is_newsletter_subscribed: required(boolean),
+  lang: required(nonEmptyString),
+  group_ids: optional(nullable(arrayOf(string))),
+  is_active: required(boolean),
+  created_at: required(dateString),
+  updated_at: required(dateString),
+};

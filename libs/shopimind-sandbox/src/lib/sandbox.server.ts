@@ -1,0 +1,180 @@
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { createLifecycleDriver, LifecycleDriver, sendLifecycle } from './lifecycle-driver';
+import { handleApiRequest } from './sandbox-api';
+import { SANDBOX_ENTITIES, SandboxEntity, SandboxItem } from './sandbox-entities';
+import { closeServer, listen, readBody, sendJson } from './sandbox-http';
+import { apiError } from './sandbox-response';
+import {
+  CreateInstallationInput,
+  InstallationRecord,
+  InstallationStatus,
+  SandboxCredentials,
+  SandboxDataSource,
+  SandboxInstallationInfo,
+  SandboxRequestLogEntry,
+  SandboxState,
+} from './sandbox-state';
+
+export interface SandboxOptions {
+  /** Port to listen on, 0 (default) for a random free one. Always bound to 127.0.0.1. */
+  port?: number;
+  /** Delay before every API request is processed, so a test can stop a writer mid-flight. */
+  latencyMs?: number;
+}
+
+export interface SandboxInstallationState {
+  installation: { installationId: string; status: InstallationStatus; shopDomain: string; shopName: string };
+  products: SandboxItem[];
+  orders: SandboxItem[];
+  customers: SandboxItem[];
+  dataSources: SandboxDataSource[];
+  requestLog: SandboxRequestLogEntry[];
+}
+
+export interface ShopimindSandbox {
+  /** `http://127.0.0.1:<port>`, without `/v1`: give it to the SDK as `baseUrl`. */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+
+  /** Creates an installation whose key starts revoked, as after ShopiMind's install. */
+  createInstallation(input?: CreateInstallationInput): SandboxCredentials;
+  installation(installationId: string): SandboxInstallationInfo;
+  setActive(installationId: string, active: boolean): void;
+  /** Revokes the key forever. */
+  uninstall(installationId: string): void;
+
+  products(installationId: string): SandboxItem[];
+  orders(installationId: string): SandboxItem[];
+  customers(installationId: string): SandboxItem[];
+  dataSources(installationId: string): SandboxDataSource[];
+  /** API requests received, oldest first, optionally for one installation. */
+  requestLog(installationId?: string): SandboxRequestLogEntry[];
+  state(installationId: string): SandboxInstallationState;
+  /** Forgets every installation, item, data source and logged request. */
+  reset(): void;
+
+  sendLifecycle: typeof sendLifecycle;
+  /** Lifecycle helpers that also move the key through its states before sending. */
+  readonly lifecycle: LifecycleDriver;
+}
+
+function itemsOf(record: InstallationRecord, entity: SandboxEntity): SandboxItem[] {
+  return [...record.items[entity].values()].map((item) => structuredClone(item));
+}
+
+function installationState(state: SandboxState, record: InstallationRecord): SandboxInstallationState {
+  const [products, orders, customers] = SANDBOX_ENTITIES.map((entity) => itemsOf(record, entity));
+  return {
+    installation: {
+      installationId: record.installationId,
+      status: record.status,
+      shopDomain: record.shopDomain,
+      shopName: record.shopName,
+    },
+    products,
+    orders,
+    customers,
+    dataSources: record.dataSources.map((source) => ({ ...source })),
+    requestLog: state.requestLog(record.installationId),
+  };
+}
+
+/** Test-only window into the sandbox; tokens are never exposed here. */
+function inspect(state: SandboxState, req: IncomingMessage, url: URL, res: ServerResponse): void {
+  if (req.method !== 'GET' || url.pathname !== '/__sandbox/state') {
+    sendJson(res, 404, apiError(404, `Cannot ${req.method ?? 'GET'} ${url.pathname}`).body);
+    return;
+  }
+  const installationId = url.searchParams.get('installation_id');
+  if (installationId === null) {
+    const installations = state.all().map((record) => ({
+      installationId: record.installationId,
+      status: record.status,
+      counts: Object.fromEntries(SANDBOX_ENTITIES.map((entity) => [entity, record.items[entity].size])),
+    }));
+    sendJson(res, 200, { installations });
+    return;
+  }
+  const record = state.all().find((candidate) => candidate.installationId === installationId);
+  if (record === undefined) {
+    sendJson(res, 404, apiError(404, `Unknown installation ${installationId}`).body);
+    return;
+  }
+  sendJson(res, 200, installationState(state, record));
+}
+
+async function handle(
+  state: SandboxState,
+  options: SandboxOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://sandbox.local');
+  try {
+    if (url.pathname.startsWith('/__sandbox/')) {
+      inspect(state, req, url, res);
+      return;
+    }
+    if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/')) {
+      sendJson(res, 404, apiError(404, `Cannot ${req.method ?? 'GET'} ${url.pathname}`).body);
+      return;
+    }
+    const apiKey = req.headers['spm-api-key'];
+    const body = await readBody(req);
+    if (options.latencyMs) {
+      await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    }
+    const response = handleApiRequest(state, {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      apiKey: typeof apiKey === 'string' ? apiKey : undefined,
+      body,
+    });
+    sendJson(res, response.status, response.body);
+  } catch (error: unknown) {
+    if (!res.headersSent) {
+      sendJson(res, 500, apiError(500, error instanceof Error ? error.message : String(error)).body);
+    }
+  }
+}
+
+/** Starts the ShopiMind sandbox on 127.0.0.1; resolves once it accepts connections. */
+export async function startShopimindSandbox(options: SandboxOptions = {}): Promise<ShopimindSandbox> {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0) {
+    throw new RangeError(`sandbox option port must be a non-negative integer, got ${port}`);
+  }
+  const state = new SandboxState();
+  const server = createServer((req, res) => {
+    void handle(state, options, req, res);
+  });
+  await listen(server, port);
+  const address = server.address() as AddressInfo;
+  const items = (entity: SandboxEntity) => (installationId: string) =>
+    itemsOf(state.require(installationId), entity);
+
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    port: address.port,
+    close: () => closeServer(server),
+    createInstallation: (input) => state.createInstallation(input),
+    installation: (installationId) => {
+      const { accessToken, installationId: id, status, shopDomain, shopName } = state.require(installationId);
+      return { installationId: id, accessToken, status, shopDomain, shopName };
+    },
+    setActive: (installationId, active) => state.setActive(installationId, active),
+    uninstall: (installationId) => state.uninstall(installationId),
+    products: items('products'),
+    orders: items('orders'),
+    customers: items('customers'),
+    dataSources: (installationId) =>
+      state.require(installationId).dataSources.map((source) => ({ ...source })),
+    requestLog: (installationId) => state.requestLog(installationId),
+    state: (installationId) => installationState(state, state.require(installationId)),
+    reset: () => state.reset(),
+    sendLifecycle,
+    lifecycle: createLifecycleDriver(state),
+  };
+}

@@ -1,0 +1,105 @@
+import { InvalidIntegrationConfigError, parseIntegrationConfig } from './integration-config';
+
+const base = {
+  store_base_url: 'https://shop.example.com',
+  store_auth_method: 'api_key',
+  store_api_token: 'sk_live_123',
+};
+
+function problemsOf(configs: Record<string, unknown>): string {
+  try {
+    parseIntegrationConfig(configs);
+  } catch (error) {
+    if (error instanceof InvalidIntegrationConfigError) {
+      return error.problems.join('\n');
+    }
+    throw error;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('parseIntegrationConfig', () => {
+  it('applies defaults for paths, language, currency and interval', () => {
+    const config = parseIntegrationConfig(base);
+    expect(config).toEqual({
+      store: {
+        baseUrl: 'https://shop.example.com',
+        auth: { method: 'api_key', token: 'sk_live_123' },
+        paths: { health: '/health', products: '/api/products', orders: '/api/orders' },
+        fieldMappings: { products: {}, orders: {} },
+        perPage: 50,
+      },
+      lang: 'en',
+      currency: 'EUR',
+      syncIntervalMinutes: 1440,
+    });
+  });
+
+  it('reads form strings: custom paths, JSON mappings, interval, basic auth, webhook secret', () => {
+    const config = parseIntegrationConfig({
+      store_base_url: ' https://shop.example.com/ ',
+      store_auth_method: 'basic',
+      store_username: 'reader',
+      store_password: 'p:ss',
+      products_path: '/v2/items',
+      product_field_mappings: '{"name": "title", "price": "pricing.amount"}',
+      order_field_mappings: { id: 'order_ref' },
+      lang: 'fr',
+      currency: 'USD',
+      sync_interval_minutes: '60',
+      store_webhook_secret: 'whsec_abcdefghijklmnop',
+      unknown_field: 'ignored',
+    });
+    expect(config.store.auth).toEqual({ method: 'basic', username: 'reader', password: 'p:ss' });
+    expect(config.store.paths.products).toBe('/v2/items');
+    expect(config.store.fieldMappings).toEqual({
+      products: { name: 'title', price: 'pricing.amount' },
+      orders: { id: 'order_ref' },
+    });
+    expect(config).toMatchObject({
+      lang: 'fr',
+      currency: 'USD',
+      syncIntervalMinutes: 60,
+      storeWebhookSecret: 'whsec_abcdefghijklmnop',
+    });
+  });
+
+  it.each([
+    ['a missing base URL', { ...base, store_base_url: undefined }, 'store_base_url'],
+    ['a base URL with a path', { ...base, store_base_url: 'https://shop.example.com/api' }, 'store_base_url'],
+    ['an unknown auth method', { ...base, store_auth_method: 'oauth' }, 'store_auth_method'],
+    ['a token method without token', { ...base, store_api_token: '' }, 'store_api_token'],
+    [
+      'basic auth without password',
+      { ...base, store_auth_method: 'basic', store_username: 'u' },
+      'store_password',
+    ],
+    [
+      'mappings that are not JSON',
+      { ...base, product_field_mappings: '{name: title' },
+      'product_field_mappings',
+    ],
+    ['mappings that are an array', { ...base, order_field_mappings: '["id"]' }, 'order_field_mappings'],
+    [
+      'a mapping to a non-string',
+      { ...base, product_field_mappings: '{"name": 3}' },
+      'product_field_mappings',
+    ],
+    ['a path without slash', { ...base, orders_path: 'api/orders' }, 'orders_path'],
+    ['a too short interval', { ...base, sync_interval_minutes: '1' }, 'sync_interval_minutes'],
+    ['a lower-case currency', { ...base, currency: 'eur' }, 'currency'],
+  ])('rejects %s, naming the field', (_label, configs, field) => {
+    expect(problemsOf(configs)).toContain(field);
+  });
+
+  it('never echoes a secret in its problems', () => {
+    const text = problemsOf({
+      ...base,
+      store_auth_method: 'basic',
+      store_username: 'u',
+      store_password: undefined,
+      store_api_token: 'sk_secret_value',
+    });
+    expect(text).not.toContain('sk_secret_value');
+  });
+});

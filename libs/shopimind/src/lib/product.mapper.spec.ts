@@ -1,0 +1,80 @@
+import type { NormalizedProduct } from '@storebridge/contracts';
+import { toShopimindProduct, type ShopimindProductContext } from './product.mapper';
+
+const context: ShopimindProductContext = {
+  numericId: 7,
+  lang: 'fr',
+  currency: 'EUR',
+  now: '2026-01-01T00:00:00.000Z',
+};
+
+function product(overrides: Partial<NormalizedProduct> = {}): NormalizedProduct {
+  return {
+    id: 'prod_7',
+    name: 'Desk lamp',
+    categories: [],
+    tags: [],
+    images: [],
+    url: 'https://shop.test/product/desk-lamp',
+    ...overrides,
+  };
+}
+
+describe('toShopimindProduct', () => {
+  it('maps identity, language, currency, link and data source', () => {
+    const mapped = toShopimindProduct(
+      product({ sku: 'DL-1', images: ['https://cdn.test/a.jpg', 'https://cdn.test/b.jpg'] }),
+      {
+        ...context,
+        dataSourceId: 3,
+      },
+    );
+    expect(mapped).toMatchObject({
+      product_id: 7,
+      lang: 'fr',
+      currency: 'EUR',
+      name: 'Desk lamp',
+      reference: 'DL-1',
+      link: 'https://shop.test/product/desk-lamp',
+      image_link: 'https://cdn.test/a.jpg',
+      id_data_source: 3,
+    });
+  });
+
+  it('leaves the data source out when there is none', () => {
+    expect(toShopimindProduct(product(), context)).not.toHaveProperty('id_data_source');
+  });
+
+  it.each<[string, Partial<NormalizedProduct>, number, number | null]>([
+    ['a single price', { price: 20 }, 20, null],
+    ['a regular and a lower sale price', { regularPrice: 30, salePrice: 25 }, 30, 25],
+    ['a price below the regular price', { regularPrice: 30, price: 24 }, 30, 24],
+    ['a sale price that is not lower', { regularPrice: 30, salePrice: 35 }, 30, null],
+    ['only a sale price', { salePrice: 12 }, 12, null],
+    ['no price at all', {}, 0, null],
+  ])('prices %s', (_label, overrides, price, discount) => {
+    const mapped = toShopimindProduct(product(overrides), context);
+    expect([mapped.price, mapped.price_discount]).toEqual([price, discount]);
+  });
+
+  it.each<[string, Partial<NormalizedProduct>, boolean, number]>([
+    ['a counted stock', { stockQuantity: 4 }, true, 4],
+    ['an empty stock', { stockQuantity: 0 }, false, 0],
+    ['in stock without a count', { stockStatus: 'in_stock' }, true, 1],
+    ['out of stock', { stockStatus: 'out_of_stock', stockQuantity: 3 }, false, 3],
+    ['no stock information', {}, true, 0],
+  ])('derives activity from %s', (_label, overrides, active, quantity) => {
+    const mapped = toShopimindProduct(product(overrides), context);
+    expect([mapped.is_active, mapped.quantity_remaining]).toEqual([active, quantity]);
+  });
+
+  it('falls back to the sync time when the store gives no dates', () => {
+    const mapped = toShopimindProduct(product({ createdAt: '2025-05-01T10:00:00.000Z' }), context);
+    expect([mapped.created_at, mapped.updated_at]).toEqual([
+      '2025-05-01T10:00:00.000Z',
+      '2025-05-01T10:00:00.000Z',
+    ]);
+    const undated = toShopimindProduct(product(), context);
+    expect([undated.created_at, undated.updated_at]).toEqual([context.now, context.now]);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './lib/sync-feature.module';
+export type { SyncFeatureOptions } from './lib/sync-feature.options';

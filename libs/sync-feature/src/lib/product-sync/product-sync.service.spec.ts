@@ -1,0 +1,635 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
+import type { StoreConnectionService, StoreConnectionView } from '@storebridge/connections';
+import {
+  Subjects,
+  type PayloadOf,
+  type ProductsChangedEvent,
+  type Subject,
+  type SyncRequestedEvent,
+} from '@storebridge/contracts';
+import { demoProduct, startDemoStore, type DemoStore } from '@storebridge/demo-store';
+import { resolveStoreSettings, type StoreConnectionInput } from '@storebridge/generic-api';
+import { MessagePublisher, type PublishOptions } from '@storebridge/messaging';
+import type {
+  FinishedSyncRunStatus,
+  StartSyncRun,
+  StoreConnectionEntity,
+  SyncEntity,
+  SyncRunEntity,
+  SyncRunPageProgress,
+  SyncRunRepository,
+} from '@storebridge/persistence';
+import { ProductSyncService } from './product-sync.service';
+
+const API_KEY = 'demo-key-123';
+
+// ---------------------------------------------------------------------------------------------------------------
+// In-memory fakes. `journal` is shared so tests can check the order of publishes and progress records.
+// ---------------------------------------------------------------------------------------------------------------
+
+type Journal = string[];
+
+function aSyncRun(overrides: Partial<SyncRunEntity> & Pick<SyncRunEntity, 'connectionId'>): SyncRunEntity {
+  const now = new Date();
+  return {
+    id: randomUUID(),
+    trigger: 'manual',
+    status: 'running',
+    entity: 'products',
+    nextPage: 1,
+    pagesFetched: 0,
+    recordsSeen: 0,
+    recordsValid: 0,
+    recordsSkipped: 0,
+    recordsChanged: 0,
+    recordsDeleted: 0,
+    warnings: {},
+    error: null,
+    startedAt: now,
+    finishedAt: null,
+    updatedAt: now,
+    ...overrides,
+  };
+}
+
+/** Same contract as the real repository: deltas add up, warnings merge, finished runs stop changing. */
+class FakeSyncRuns implements Pick<SyncRunRepository, 'findResumable' | 'start' | 'recordPage' | 'finish'> {
+  readonly runs = new Map<string, SyncRunEntity>();
+  readonly starts: StartSyncRun[] = [];
+
+  constructor(private readonly journal: Journal) {}
+
+  seed(run: SyncRunEntity): SyncRunEntity {
+    this.runs.set(run.id, run);
+    return run;
+  }
+
+  only(): SyncRunEntity {
+    const runs = [...this.runs.values()];
+    if (runs.length !== 1) {
+      throw new Error(`expected exactly one sync run, found ${runs.length}`);
+    }
+    return runs[0];
+  }
+
+  async findResumable(connectionId: string, entity?: SyncEntity): Promise<SyncRunEntity[]> {
+    return [...this.runs.values()]
+      .filter((run) => run.connectionId === connectionId && run.status === 'running')
+      .filter((run) => entity === undefined || run.entity === entity)
+      .map((run) => ({ ...run }));
+  }
+
+  async start(input: StartSyncRun): Promise<SyncRunEntity> {
+    this.starts.push(input);
+    this.journal.push('start');
+    const run = this.seed(
+      aSyncRun({
+        connectionId: input.connectionId,
+        entity: input.entity,
+        trigger: input.trigger,
+        nextPage: input.nextPage ?? 1,
+      }),
+    );
+    return { ...run };
+  }
+
+  async recordPage(id: string, progress: SyncRunPageProgress): Promise<SyncRunEntity | null> {
+    this.journal.push(`record:${progress.nextPage}`);
+    const run = this.runs.get(id);
+    if (!run || run.status !== 'running') {
+      return null;
+    }
+    run.nextPage = progress.nextPage;
+    run.pagesFetched += progress.pagesFetched ?? 1;
+    run.recordsSeen += progress.recordsSeen ?? 0;
+    run.recordsValid += progress.recordsValid ?? 0;
+    run.recordsSkipped += progress.recordsSkipped ?? 0;
+    run.recordsChanged += progress.recordsChanged ?? 0;
+    run.recordsDeleted += progress.recordsDeleted ?? 0;
+    for (const [kind, count] of Object.entries(progress.warnings ?? {})) {
+      run.warnings[kind] = (run.warnings[kind] ?? 0) + count;
+    }
+    return { ...run };
+  }
+
+  async finish(id: string, status: FinishedSyncRunStatus, error?: string): Promise<SyncRunEntity | null> {
+    this.journal.push(`finish:${status}`);
+    const run = this.runs.get(id);
+    if (!run || run.status !== 'running') {
+      return null;
+    }
+    run.status = status;
+    run.error = error ?? null;
+    run.finishedAt = new Date();
+    return { ...run };
+  }
+}
+
+interface Published {
+  subject: Subject;
+  payload: ProductsChangedEvent;
+  options?: PublishOptions;
+}
+
+class RecordingPublisher extends MessagePublisher {
+  readonly published: Published[] = [];
+  /** When set, `publish` rejects from the given page on, as a bus that is down would. */
+  failFromPage?: number;
+
+  constructor(private readonly journal: Journal) {
+    super();
+  }
+
+  async publish<S extends Subject>(
+    subject: S,
+    payload: PayloadOf<S>,
+    options?: PublishOptions,
+  ): Promise<void> {
+    const event = payload as ProductsChangedEvent;
+    if (this.failFromPage !== undefined && event.page >= this.failFromPage) {
+      throw new Error('bus unavailable');
+    }
+    this.journal.push(`publish:${event.page}`);
+    this.published.push({ subject, payload: event, ...(options ? { options } : {}) });
+  }
+
+  productIds(): string[] {
+    return this.published.flatMap((message) => message.payload.products.map((product) => product.id));
+  }
+}
+
+class FakeStoreConnections implements Pick<StoreConnectionService, 'findById'> {
+  readonly views = new Map<string, StoreConnectionView>();
+  readonly lookups: string[] = [];
+
+  add(settings: StoreConnectionInput): StoreConnectionView {
+    const resolved = resolveStoreSettings(settings);
+    const now = new Date();
+    const connection: StoreConnectionEntity = {
+      id: randomUUID(),
+      installationId: randomUUID(),
+      baseUrl: resolved.baseUrl,
+      authMethod: resolved.auth.method,
+      credentialsCiphertext: 'v1.not.used.here',
+      paths: resolved.paths,
+      fieldMappings: {
+        products: { ...resolved.fieldMappings.products },
+        orders: { ...resolved.fieldMappings.orders },
+      },
+      lang: 'fr',
+      currency: 'EUR',
+      syncIntervalMinutes: 60,
+      webhookSecretCiphertext: null,
+      storeToken: 'store-token',
+      createdAt: now,
+      updatedAt: now,
+    };
+    const view: StoreConnectionView = { connection, settings: resolved };
+    this.views.set(connection.id, view);
+    return view;
+  }
+
+  async findById(connectionId: string): Promise<StoreConnectionView | null> {
+    this.lookups.push(connectionId);
+    return this.views.get(connectionId) ?? null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A hand-written store for what the demo store cannot do: invalid records, a failing page.
+// ---------------------------------------------------------------------------------------------------------------
+
+interface StubReply {
+  status?: number;
+  contentType?: string;
+  body: string;
+}
+
+interface StubStore {
+  url: string;
+  requestedPages: number[];
+  close(): Promise<void>;
+}
+
+async function startStubStore(reply: (page: number) => StubReply): Promise<StubStore> {
+  const requestedPages: number[] = [];
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://stub.local');
+    const page = Number(url.searchParams.get('page') ?? '1');
+    requestedPages.push(page);
+    const { status = 200, contentType = 'application/json', body } = reply(page);
+    res.writeHead(status, { 'content-type': contentType });
+    res.end(body);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requestedPages,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function envelope(page: number, lastPage: number, data: unknown[]): StubReply {
+  return {
+    body: JSON.stringify({ data, meta: { current_page: page, last_page: lastPage } }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('ProductSyncService.runFullSync', () => {
+  let journal: Journal;
+  let connections: FakeStoreConnections;
+  let syncRuns: FakeSyncRuns;
+  let publisher: RecordingPublisher;
+  let service: ProductSyncService;
+  let store: DemoStore;
+  let warnings: jest.SpyInstance;
+
+  beforeAll(async () => {
+    store = await startDemoStore({ productCount: 25, apiKey: API_KEY });
+  });
+
+  afterAll(async () => {
+    await store.close();
+  });
+
+  beforeEach(() => {
+    // Nest's logger would print every expected warning; the spy also lets tests check what was said.
+    warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
+    store.stats.reset();
+    journal = [];
+    connections = new FakeStoreConnections();
+    syncRuns = new FakeSyncRuns(journal);
+    publisher = new RecordingPublisher(journal);
+    service = new ProductSyncService(
+      connections as unknown as StoreConnectionService,
+      syncRuns as unknown as SyncRunRepository,
+      publisher,
+      // The demo and stub stores listen on http://127.0.0.1, as in development.
+      { allowPrivateStoreUrls: true },
+    );
+  });
+
+  it('refuses to crawl a private store address when private URLs are not allowed', async () => {
+    const refusing = new ProductSyncService(
+      connections as unknown as StoreConnectionService,
+      syncRuns as unknown as SyncRunRepository,
+      publisher,
+      { allowPrivateStoreUrls: false },
+    );
+
+    await refusing.runFullSync(request(demoConnection()));
+
+    expect(syncRuns.only()).toMatchObject({ status: 'failed', error: expect.stringMatching(/https/) });
+    expect(publisher.published).toEqual([]);
+    expect(store.stats.total).toBe(0);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  function demoConnection(overrides: Partial<StoreConnectionInput> = {}): StoreConnectionView {
+    return connections.add({
+      baseUrl: store.url,
+      auth: { method: 'api_key', token: API_KEY },
+      perPage: 10,
+      ...overrides,
+    });
+  }
+
+  function request(
+    view: StoreConnectionView,
+    trigger: SyncRequestedEvent['trigger'] = 'manual',
+  ): SyncRequestedEvent {
+    return { connectionId: view.connection.id, trigger };
+  }
+
+  it('publishes every product of the store exactly once, one message per page', async () => {
+    const view = demoConnection();
+
+    await service.runFullSync(request(view, 'activate'));
+
+    const run = syncRuns.only();
+    expect(syncRuns.starts).toEqual([
+      { connectionId: view.connection.id, entity: 'products', trigger: 'activate' },
+    ]);
+    expect(publisher.published.map((message) => message.subject)).toEqual([
+      Subjects.productsChanged,
+      Subjects.productsChanged,
+      Subjects.productsChanged,
+    ]);
+    expect(publisher.published.map((message) => message.options)).toEqual([
+      { messageId: `${run.id}:products:1` },
+      { messageId: `${run.id}:products:2` },
+      { messageId: `${run.id}:products:3` },
+    ]);
+    expect(publisher.published.map(({ payload }) => [payload.page, payload.products.length])).toEqual([
+      [1, 10],
+      [2, 10],
+      [3, 5],
+    ]);
+    for (const { payload } of publisher.published) {
+      expect(payload.connectionId).toBe(view.connection.id);
+      expect(payload.syncRunId).toBe(run.id);
+      expect(payload.deletedIds).toEqual([]);
+    }
+    const expectedIds = Array.from({ length: 25 }, (_, index) => `prod_${index + 1}`);
+    expect(publisher.productIds()).toEqual(expectedIds);
+    // Three pages, then the envelope's last_page stops the crawl: no extra request.
+    expect(store.stats.byPath['/api/products']).toBe(3);
+  });
+
+  it('publishes normalized products, not the raw store records', async () => {
+    await service.runFullSync(request(demoConnection()));
+
+    const raw = demoProduct(7);
+    const product = publisher.published[0].payload.products[6];
+    expect(product).toMatchObject({
+      id: raw.id,
+      name: raw.name,
+      sku: raw.sku,
+      price: raw.price,
+      regularPrice: raw.regular_price,
+      stockQuantity: raw.stock_quantity,
+      stockStatus: raw.stock_status,
+      categories: raw.categories,
+      images: raw.images,
+      url: raw.permalink,
+      createdAt: raw.created_at,
+    });
+    expect(product).not.toHaveProperty('short_description');
+    expect(product).not.toHaveProperty('permalink');
+  });
+
+  it('finishes the run as succeeded with its counts', async () => {
+    await service.runFullSync(request(demoConnection()));
+
+    expect(syncRuns.only()).toMatchObject({
+      status: 'succeeded',
+      error: null,
+      nextPage: 4,
+      pagesFetched: 3,
+      recordsSeen: 25,
+      recordsValid: 25,
+      recordsChanged: 25,
+      recordsSkipped: 0,
+    });
+    expect(syncRuns.only().finishedAt).toBeInstanceOf(Date);
+  });
+
+  it('records each page only after it was published, so a resumed crawl never loses a page', async () => {
+    await service.runFullSync(request(demoConnection()));
+
+    expect(journal).toEqual([
+      'start',
+      'publish:1',
+      'record:2',
+      'publish:2',
+      'record:3',
+      'publish:3',
+      'record:4',
+      'finish:succeeded',
+    ]);
+  });
+
+  it("uses the connection's endpoint paths and field mappings", async () => {
+    const custom = await startDemoStore({ productCount: 3, paths: { products: '/shop/v2/items' } });
+    try {
+      const view = connections.add({
+        baseUrl: custom.url,
+        auth: { method: 'bearer', token: 'unused-by-this-store' },
+        paths: { products: '/shop/v2/items' },
+        fieldMappings: { products: { name: 'sku' } },
+      });
+
+      await service.runFullSync(request(view));
+
+      expect(custom.stats.byPath['/shop/v2/items']).toBe(1);
+      expect(publisher.published[0].payload.products.map((product) => product.name)).toEqual([
+        'DS-000001',
+        'DS-000002',
+        'DS-000003',
+      ]);
+      expect(syncRuns.only().status).toBe('succeeded');
+    } finally {
+      await custom.close();
+    }
+  });
+
+  it('does nothing for an unknown connection', async () => {
+    const connectionId = randomUUID();
+
+    await service.runFullSync({ connectionId, trigger: 'schedule' });
+
+    expect(connections.lookups).toEqual([connectionId]);
+    expect(publisher.published).toEqual([]);
+    expect(syncRuns.runs.size).toBe(0);
+    expect(journal).toEqual([]);
+    expect(store.stats.total).toBe(0);
+    expect(warnings).toHaveBeenCalledWith(expect.stringContaining(connectionId));
+  });
+
+  it('resumes a running run at its next page instead of starting another one', async () => {
+    const view = demoConnection();
+    const resumable = syncRuns.seed(
+      aSyncRun({
+        connectionId: view.connection.id,
+        trigger: 'schedule',
+        nextPage: 3,
+        pagesFetched: 2,
+        recordsSeen: 20,
+        recordsValid: 20,
+        recordsChanged: 20,
+      }),
+    );
+
+    await service.runFullSync(request(view, 'manual'));
+
+    expect(syncRuns.starts).toEqual([]);
+    expect(store.stats.byPath['/api/products']).toBe(1);
+    expect(publisher.published).toHaveLength(1);
+    expect(publisher.published[0].options).toEqual({ messageId: `${resumable.id}:products:3` });
+    expect(publisher.published[0].payload.syncRunId).toBe(resumable.id);
+    expect(publisher.productIds()).toEqual(['prod_21', 'prod_22', 'prod_23', 'prod_24', 'prod_25']);
+    expect(syncRuns.only()).toMatchObject({
+      id: resumable.id,
+      status: 'succeeded',
+      nextPage: 4,
+      pagesFetched: 3,
+      recordsSeen: 25,
+      recordsValid: 25,
+    });
+  });
+
+  it('ignores finished runs and runs of other entities or connections when looking for one to resume', async () => {
+    const view = demoConnection();
+    const other = demoConnection();
+    syncRuns.seed(aSyncRun({ connectionId: view.connection.id, status: 'failed', nextPage: 3 }));
+    syncRuns.seed(aSyncRun({ connectionId: view.connection.id, entity: 'orders', nextPage: 3 }));
+    syncRuns.seed(aSyncRun({ connectionId: other.connection.id, nextPage: 3 }));
+
+    await service.runFullSync(request(view));
+
+    expect(syncRuns.starts).toHaveLength(1);
+    expect(publisher.productIds()).toHaveLength(25);
+  });
+
+  it('fails the run without throwing when the store rejects the credential', async () => {
+    const view = demoConnection({ auth: { method: 'api_key', token: 'wrong-key' } });
+
+    await expect(service.runFullSync(request(view))).resolves.toBeUndefined();
+
+    const run = syncRuns.only();
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/401/);
+    expect(run.error).not.toContain('wrong-key');
+    expect(run.pagesFetched).toBe(0);
+    expect(publisher.published).toEqual([]);
+    expect(store.stats.byStatus[401]).toBe(1);
+  });
+
+  it(
+    'fails the run without throwing when the store is down',
+    async () => {
+      const stopped = await startDemoStore({ productCount: 5 });
+      const baseUrl = stopped.url;
+      await stopped.close();
+      const view = connections.add({ baseUrl, auth: { method: 'api_key', token: API_KEY } });
+
+      await expect(service.runFullSync(request(view))).resolves.toBeUndefined();
+
+      const run = syncRuns.only();
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(/connection refused|ECONNREFUSED/);
+      expect(publisher.published).toEqual([]);
+    },
+    // The client retries a refused connection three times with backoff (about 2-4 s in all).
+    20_000,
+  );
+
+  it('records the pages crawled before a failing page, then fails the run', async () => {
+    const stub = await startStubStore((page) =>
+      page === 1
+        ? envelope(1, 3, [
+            { id: 'a', name: 'A' },
+            { id: 'b', name: 'B' },
+          ])
+        : { status: 200, contentType: 'text/html', body: '<html>maintenance</html>' },
+    );
+    try {
+      const view = connections.add({
+        baseUrl: stub.url,
+        auth: { method: 'api_key', token: API_KEY },
+        perPage: 2,
+      });
+
+      await service.runFullSync(request(view));
+
+      expect(stub.requestedPages).toEqual([1, 2]);
+      expect(publisher.productIds()).toEqual(['a', 'b']);
+      expect(syncRuns.only()).toMatchObject({ status: 'failed', nextPage: 2, pagesFetched: 1 });
+      expect(syncRuns.only().error).toMatch(/not JSON/);
+      expect(journal).toEqual(['start', 'publish:1', 'record:2', 'finish:failed']);
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('leaves the run resumable and throws, for redelivery, when a page cannot be published', async () => {
+    publisher.failFromPage = 2;
+    const view = demoConnection();
+
+    await expect(service.runFullSync(request(view))).rejects.toThrow('bus unavailable');
+
+    expect(syncRuns.only()).toMatchObject({ status: 'running', nextPage: 2 });
+    expect(journal).toEqual(['start', 'publish:1', 'record:2']);
+
+    publisher.failFromPage = undefined;
+    await service.runFullSync(request(view));
+
+    expect(syncRuns.only()).toMatchObject({ status: 'succeeded' });
+    expect(new Set(publisher.productIds()).size).toBe(publisher.productIds().length);
+  });
+
+  it('counts invalid records as skipped, publishes the valid ones', async () => {
+    const stub = await startStubStore((page) =>
+      page === 1
+        ? envelope(1, 2, [
+            { id: 'a', name: 'Alpha', permalink: 'https://shop.test/p/a' },
+            { name: 'No id' },
+            { id: 'c', slug: 'no-name' },
+            'not an object',
+            { id: 42, title: 'Numeric id', slug: 'numeric' },
+          ])
+        : envelope(2, 2, [{ name: 'Orphan without id' }]),
+    );
+    try {
+      const view = connections.add({
+        baseUrl: stub.url,
+        auth: { method: 'api_key', token: API_KEY },
+        perPage: 5,
+      });
+
+      await service.runFullSync(request(view));
+
+      // The page of invalid records only is not published, but still recorded as crawled.
+      expect(publisher.published.map(({ payload }) => payload.page)).toEqual([1]);
+      expect(publisher.productIds()).toEqual(['a', '42']);
+      expect(publisher.published[0].payload.products[1]).toMatchObject({
+        name: 'Numeric id',
+        url: `${stub.url}/product/numeric`,
+      });
+      expect(syncRuns.only()).toMatchObject({
+        status: 'succeeded',
+        nextPage: 3,
+        pagesFetched: 2,
+        recordsSeen: 6,
+        recordsValid: 2,
+        recordsChanged: 2,
+        recordsSkipped: 4,
+      });
+      expect(syncRuns.only().warnings).toEqual({
+        skipped_missing_id: 2,
+        skipped_missing_name: 1,
+        skipped_not_an_object: 1,
+      });
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('counts value warnings of valid products on the run', async () => {
+    const stub = await startStubStore(() =>
+      envelope(1, 1, [
+        { id: 'a', name: 'A', price: 'call us' },
+        { id: 'b', name: 'B', price: '12.50' },
+      ]),
+    );
+    try {
+      const view = connections.add({ baseUrl: stub.url, auth: { method: 'api_key', token: API_KEY } });
+
+      await service.runFullSync(request(view));
+
+      expect(publisher.productIds()).toEqual(['a', 'b']);
+      expect(syncRuns.only().recordsSkipped).toBe(0);
+      expect(syncRuns.only().warnings).toEqual({ unparseable_price: 1, missing_product_url: 2 });
+    } finally {
+      await stub.close();
+    }
+  });
+});

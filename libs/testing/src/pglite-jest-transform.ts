@@ -1,0 +1,15 @@
+/**
+ * PGlite's CommonJS bundle loads node built-ins with dynamic `import()`, which jest's CommonJS runtime refuses
+ * without --experimental-vm-modules; compiling that bundle with SWC turns those into `require()` calls.
+ * Spread into the jest config of any project whose tests open a PGlite database:
+ * `import { pgliteJestTransform } from '../../libs/testing/src/pglite-jest-transform';`
+ */
+export const pgliteJestTransform = {
+  transform: {
+    '^.+/@electric-sql/pglite/.+\\.c?js$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
+};
