@@ -49,6 +49,8 @@ const depConstraints = [
   },
 ];
 
+const boundaryOptions = { enforceBuildableLibDependency: true, depConstraints };
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -71,10 +73,7 @@ export default [
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        { enforceBuildableLibDependency: true, allow: [], depConstraints },
-      ],
+      '@nx/enforce-module-boundaries': ['error', { ...boundaryOptions, allow: [] }],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
@@ -84,6 +83,19 @@ export default [
       eqeqeq: ['error', 'always'],
       curly: ['error', 'all'],
       'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    // Tests may use the harness and the dev servers, which the tag rules above keep out of production code.
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test-fixtures/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          ...boundaryOptions,
+          allow: ['@storebridge/testing', '@storebridge/demo-store', '@storebridge/shopimind-sandbox'],
+        },
+      ],
     },
   },
   {

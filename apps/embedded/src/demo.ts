@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { EmbeddedEnv, loadEnv } from '@storebridge/config';
 import { startDemoStore } from '@storebridge/demo-store';
+import { localUrl } from '@storebridge/runtime';
 import { startShopimindSandbox } from '@storebridge/shopimind-sandbox';
 import { startEmbedded } from './embedded-app';
 
@@ -26,7 +27,7 @@ export async function runDemo(): Promise<void> {
     ALLOW_PRIVATE_STORE_URLS: 'true',
   });
   const app = await startEmbedded(env, '127.0.0.1');
-  const gatewayUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const gatewayUrl = localUrl(app);
   logger.log(
     `Demo store ${store.url} (${productCount} products) · ShopiMind sandbox ${sandbox.url} · gateway ${gatewayUrl}`,
   );

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { GatewayEnv, loadEnv } from '@storebridge/config';
-import { startService } from '@storebridge/runtime';
-import { GATEWAY_SERVICE_NAME, gatewayAppModule } from './gateway-app.module';
+import { localUrl, startService } from '@storebridge/runtime';
+import { gatewayAppModule } from './gateway-app.module';
 
 // Boots the real module graph (in-memory PGlite, in-process bus): a missing provider or a bad import
 // only shows up when Nest resolves the graph, which this does.
@@ -17,12 +17,12 @@ describe('gateway app', () => {
       LOG_LEVEL: 'error',
     });
     app = await startService(gatewayAppModule(env), {
-      serviceName: GATEWAY_SERVICE_NAME,
+      serviceName: 'gateway',
       env,
       port: 0,
       host: '127.0.0.1',
     });
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    url = localUrl(app);
   });
 
   afterAll(() => app?.close());

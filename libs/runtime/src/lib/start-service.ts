@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -37,4 +39,10 @@ export async function startService(
   await app.listen(options.port, options.host ?? '0.0.0.0');
   logger.log(`${options.serviceName} listening on ${await app.getUrl()}`);
   return app;
+}
+
+/** Where this machine reaches a started service: loopback and its port, whatever interface it listens on. */
+export function localUrl(app: INestApplication): string {
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
 }
