@@ -260,33 +260,18 @@ describe('LifecycleService', () => {
     publisher = new RecordingPublisher();
     cipher = new CredentialCipher(CIPHER_KEY);
     logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-    service = new LifecycleService(
-      installations as unknown as InstallationRepository,
-      new InMemoryStoreConnections(connectionTable) as unknown as StoreConnectionRepository,
-      storeConnections as unknown as StoreConnectionService,
-      cipher,
-      publisher,
-      // The fake store listens on http://127.0.0.1, as in development.
-      {
-        webhookSecrets: ['unused-here-0123456789'],
-        signatureMaxAgeSeconds: 300,
-        allowPrivateStoreUrls: true,
-      },
-    );
+    // The fake store listens on http://127.0.0.1, as in development.
+    service = lifecycleService({ allowPrivateStoreUrls: true });
   });
 
-  function serviceRefusingPrivateUrls(): LifecycleService {
+  function lifecycleService({ allowPrivateStoreUrls }: { allowPrivateStoreUrls: boolean }): LifecycleService {
     return new LifecycleService(
       installations as unknown as InstallationRepository,
       new InMemoryStoreConnections(connectionTable) as unknown as StoreConnectionRepository,
       storeConnections as unknown as StoreConnectionService,
       cipher,
       publisher,
-      {
-        webhookSecrets: ['unused-here-0123456789'],
-        signatureMaxAgeSeconds: 300,
-        allowPrivateStoreUrls: false,
-      },
+      { webhookSecrets: ['unused-here-0123456789'], signatureMaxAgeSeconds: 300, allowPrivateStoreUrls },
     );
   }
 
@@ -597,7 +582,7 @@ describe('LifecycleService', () => {
       ['the cloud metadata address', () => 'https://169.254.169.254', /private/],
     ])('refuses %s before contacting it, and stores nothing', async (_case, baseUrl, error) => {
       await install();
-      const refusing = serviceRefusingPrivateUrls();
+      const refusing = lifecycleService({ allowPrivateStoreUrls: false });
 
       const response = await refusing.handle(
         'activate',
