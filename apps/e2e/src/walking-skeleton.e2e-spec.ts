@@ -9,7 +9,7 @@ import {
   serviceEnv,
   startOutsideWorld,
   type OutsideWorld,
-} from './support/walking-skeleton';
+} from './support/outside-world';
 
 /** Several store pages and ShopiMind batches, the last of each partly filled. */
 const PRODUCT_COUNT = 230;

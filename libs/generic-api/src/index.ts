@@ -15,3 +15,6 @@ export * from './lib/normalization/stock-status.parser';
 export * from './lib/normalization/date.parser';
 export * from './lib/normalization/list.parser';
 export * from './lib/normalization/product.mapper';
+export * from './lib/diagnostics/store-failure';
+export * from './lib/diagnostics/store-diagnostics';
+export * from './lib/diagnostics/store-categories';

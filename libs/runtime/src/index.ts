@@ -3,3 +3,4 @@ export * from './lib/start-service';
 export * from './lib/redacting-logger';
 export * from './lib/health.controller';
 export * from './lib/run-main';
+export * from './lib/request-body-errors';

@@ -1,3 +1,4 @@
 export * from './lib/hmac';
 export * from './lib/credential-cipher';
 export * from './lib/shopimind-signature';
+export * from './lib/shopimind-query-signature';

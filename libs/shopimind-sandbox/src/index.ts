@@ -30,4 +30,22 @@ export type {
   SignedRequestOptions,
   SignedResponse,
 } from './lib/lifecycle-driver';
+export {
+  buildAuthorizeUrl,
+  newOAuthState,
+  OAUTH_AUTHORIZE_PATH,
+  OAuthFlowError,
+  openConsentPage,
+  SANDBOX_OAUTH_REDIRECT_URI,
+  submitConsentForm,
+  walkOAuthConsent,
+} from './lib/oauth-driver';
+export type {
+  AuthorizeUrlOptions,
+  BrowserPage,
+  ConsentFormInput,
+  ConsentSubmitResult,
+  OAuthFlowOptions,
+  OAuthFlowResult,
+} from './lib/oauth-driver';
 export { sandboxCustomerFixture, sandboxOrderFixture, sandboxProductFixture } from './lib/sandbox-fixtures';

@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { GatewayEnv, loadEnv } from '@storebridge/config';
 import { localUrl, startService } from '@storebridge/runtime';
+import { signShopimindPayload } from '@storebridge/security';
+import { buildIntegrationDeclaration, declaredRoutes } from '@storebridge/shopimind';
 import { gatewayAppModule } from './gateway-app.module';
 
 // Boots the real module graph (in-memory PGlite, in-process bus): a missing provider or a bad import
@@ -43,5 +45,64 @@ describe('gateway app', () => {
 
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ success: false, error: 'unauthorized' });
+  });
+
+  it('refuses the exact replay of a signed webhook it already answered (accepted_signatures)', async () => {
+    const body = JSON.stringify({ event: 'deactivate', installation_id: 'inst_never_installed' });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const send = () =>
+      fetch(`${url}/webhook/receive`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-shopimind-signature': signShopimindPayload('gateway-spec-secret-0123456789', timestamp, body),
+          'x-shopimind-timestamp': String(timestamp),
+        },
+        body,
+      });
+
+    const first = await send();
+    const replay = await send();
+
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ success: false, error: 'unknown_installation' });
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toEqual({ success: false, error: 'unauthorized' });
+  });
+
+  it('refuses unparseable JSON with 400 in the ShopiMind shape', async () => {
+    const response = await fetch(`${url}/webhook/receive`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"event":',
+    });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ success: false, error: 'invalid_json' });
+  });
+
+  it('serves its declaration at /manifest.json', async () => {
+    const response = await fetch(`${url}/manifest.json`);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(
+      JSON.parse(JSON.stringify(buildIntegrationDeclaration({ requiresExternalAuth: false }))),
+    );
+  });
+
+  // Spec §7 [ours]: a route the declaration names but nobody serves would fail only at ShopiMind.
+  it.each(declaredRoutes(buildIntegrationDeclaration({ requiresExternalAuth: true })))(
+    'serves the declared route $method $path',
+    async ({ method, path }) => {
+      const concrete = path.replace(/\{[^}]+\}/g, 'x1');
+
+      const response = await fetch(`${url}${concrete}`, { method, redirect: 'manual' });
+
+      expect(response.status).not.toBe(404);
+    },
+  );
+
+  it('answers 404 to a route nobody declared, so the check above can fail', async () => {
+    expect((await fetch(`${url}/webhook/not-declared`, { method: 'POST' })).status).toBe(404);
   });
 });

@@ -10,6 +10,8 @@ import {
   IsUrl,
   Matches,
   MinLength,
+  ValidateBy,
+  type ValidationArguments,
 } from 'class-validator';
 import { ToInteger, ToList } from './env-transforms';
 import { FlagVariable, HttpUrlVariable, PortVariable } from './env-variables';
@@ -55,6 +57,48 @@ export class CredentialsEnv extends CommonEnv {
   CREDENTIALS_KEY!: string;
 }
 
+/** ShopiMind's Type B callback (shopimind.md §8); ShopiMind publishes none, so this default is [ours]. */
+export const DEFAULT_OAUTH_REDIRECT_URIS = ['https://app.shopimind.com/oauth/callback'];
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/** https, or http on a loopback host in development (ALLOW_PRIVATE_STORE_URLS); no credentials, no fragment. */
+function isRedirectUri(value: unknown, allowLoopbackHttp: boolean): boolean {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    return false;
+  }
+  const schemeAllowed =
+    url.protocol === 'https:' ||
+    (url.protocol === 'http:' && allowLoopbackHttp && LOOPBACK_HOST.test(url.hostname));
+  return (
+    schemeAllowed &&
+    url.username === '' &&
+    url.password === '' &&
+    url.hash === '' &&
+    !String(value).includes('#')
+  );
+}
+
+const RedirectUriList = (name: string): PropertyDecorator =>
+  ValidateBy({
+    name: 'isRedirectUriList',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) =>
+        Array.isArray(value) &&
+        value.every((uri) =>
+          isRedirectUri(
+            uri,
+            (args?.object as { ALLOW_PRIVATE_STORE_URLS?: unknown }).ALLOW_PRIVATE_STORE_URLS === true,
+          ),
+        ),
+      defaultMessage: () =>
+        `${name} must be comma-separated https URLs without fragment (http only for a loopback host with ALLOW_PRIVATE_STORE_URLS=true)`,
+    },
+  });
+
 export class GatewayEnv extends CredentialsEnv {
   @PortVariable()
   PORT = 8082;
@@ -73,9 +117,27 @@ export class GatewayEnv extends CredentialsEnv {
   @Min(1, { message: 'SIGNATURE_TOLERANCE_SECONDS must be at least 1' })
   SIGNATURE_TOLERANCE_SECONDS = 300;
 
+  /** Signed ShopiMind requests per client IP and minute, per gateway replica; generous: ShopiMind uses few IPs. */
+  @Expose()
+  @ToInteger()
+  @IsInt({ message: 'SHOPIMIND_RATE_LIMIT_PER_MINUTE must be an integer' })
+  @Min(1, { message: 'SHOPIMIND_RATE_LIMIT_PER_MINUTE must be at least 1' })
+  SHOPIMIND_RATE_LIMIT_PER_MINUTE = 600;
+
   /** Development and tests only: lets store base URLs be http:// or private addresses. */
   @FlagVariable('ALLOW_PRIVATE_STORE_URLS')
   ALLOW_PRIVATE_STORE_URLS = false;
+
+  /** Type B OAuth: the only URIs the consent page may send the browser back to (exact match). */
+  @Expose()
+  @ToList()
+  @ArrayNotEmpty({ message: 'OAUTH_REDIRECT_URIS must list at least one URI' })
+  @RedirectUriList('OAUTH_REDIRECT_URIS')
+  OAUTH_REDIRECT_URIS: string[] = [...DEFAULT_OAUTH_REDIRECT_URIS];
+
+  /** Declares a Type B integration: merchants connect their store on our consent page before installing. */
+  @FlagVariable('SHOPIMIND_EXTERNAL_AUTH')
+  SHOPIMIND_EXTERNAL_AUTH = false;
 }
 
 export class SyncEnv extends CredentialsEnv {

@@ -23,6 +23,7 @@ describe('loadEnv', () => {
       PORT: 8082,
       DATA_DIR: './data',
       SIGNATURE_TOLERANCE_SECONDS: 300,
+      SHOPIMIND_RATE_LIMIT_PER_MINUTE: 600,
       ALLOW_PRIVATE_STORE_URLS: false,
       WEBHOOK_SECRET: [SECRET],
       LOG_LEVEL: 'log',
@@ -43,6 +44,7 @@ describe('loadEnv', () => {
       PORT: '9000',
       ALLOW_PRIVATE_STORE_URLS: 'yes',
       SIGNATURE_TOLERANCE_SECONDS: '60',
+      SHOPIMIND_RATE_LIMIT_PER_MINUTE: '30',
       DATABASE_URL: 'postgres://u:p@db:5432/storebridge',
       NATS_URL: 'nats://nats:4222',
     });
@@ -50,6 +52,7 @@ describe('loadEnv', () => {
       PORT: 9000,
       ALLOW_PRIVATE_STORE_URLS: true,
       SIGNATURE_TOLERANCE_SECONDS: 60,
+      SHOPIMIND_RATE_LIMIT_PER_MINUTE: 30,
       WEBHOOK_SECRET: [SECRET, `${SECRET}-next`],
     });
   });
@@ -92,6 +95,63 @@ describe('loadEnv', () => {
     expect(text).toContain('CREDENTIALS_KEY');
     expect(text).not.toContain('not-hex-secret-value');
     expect(text).not.toMatch(/\bshort\b/);
+  });
+
+  it.each(['0', '-5', 'lots'])('rejects a ShopiMind rate limit of %p, naming the variable', (limit) => {
+    const problems = problemsOf(() =>
+      loadEnv(GatewayEnv, {
+        CREDENTIALS_KEY: KEY,
+        WEBHOOK_SECRET: SECRET,
+        SHOPIMIND_RATE_LIMIT_PER_MINUTE: limit,
+      }),
+    );
+    expect(problems.join('\n')).toContain('SHOPIMIND_RATE_LIMIT_PER_MINUTE');
+  });
+
+  it("defaults the OAuth redirect allow-list to ShopiMind's callback and reads a comma-separated list", () => {
+    expect(loadEnv(GatewayEnv, { CREDENTIALS_KEY: KEY, WEBHOOK_SECRET: SECRET }).OAUTH_REDIRECT_URIS).toEqual(
+      ['https://app.shopimind.com/oauth/callback'],
+    );
+    expect(
+      loadEnv(GatewayEnv, {
+        CREDENTIALS_KEY: KEY,
+        WEBHOOK_SECRET: SECRET,
+        OAUTH_REDIRECT_URIS: ' https://a.example/cb , https://b.example/cb?x=1 ',
+      }).OAUTH_REDIRECT_URIS,
+    ).toEqual(['https://a.example/cb', 'https://b.example/cb?x=1']);
+  });
+
+  it('accepts an http loopback redirect URI only in development (ALLOW_PRIVATE_STORE_URLS)', () => {
+    const source = {
+      CREDENTIALS_KEY: KEY,
+      WEBHOOK_SECRET: SECRET,
+      OAUTH_REDIRECT_URIS: 'http://127.0.0.1:9/cb',
+    };
+
+    expect(problemsOf(() => loadEnv(GatewayEnv, source)).join()).toContain('OAUTH_REDIRECT_URIS');
+    expect(loadEnv(GatewayEnv, { ...source, ALLOW_PRIVATE_STORE_URLS: 'true' }).OAUTH_REDIRECT_URIS).toEqual([
+      'http://127.0.0.1:9/cb',
+    ]);
+  });
+
+  it.each([
+    ['an http URI on a public host, even in development', 'http://app.example/cb', 'true'],
+    ['something that is not a URL', 'app.shopimind.com/cb', 'false'],
+    ['a URI with a fragment', 'https://app.example/cb#x', 'false'],
+    ['a URI with credentials', 'https://user:pw@app.example/cb', 'false'],
+    ['one bad entry among good ones', 'https://app.example/cb,ftp://app.example/cb', 'false'],
+    ['an empty list', ' , ', 'false'],
+  ])('rejects %s as an OAuth redirect URI, naming the variable', (_label, uris, allowPrivate) => {
+    const problems = problemsOf(() =>
+      loadEnv(GatewayEnv, {
+        CREDENTIALS_KEY: KEY,
+        WEBHOOK_SECRET: SECRET,
+        ALLOW_PRIVATE_STORE_URLS: allowPrivate,
+        OAUTH_REDIRECT_URIS: uris,
+      }),
+    );
+    expect(problems.join()).toContain('OAUTH_REDIRECT_URIS');
+    expect(problems.join()).not.toContain('app.example');
   });
 
   it('rejects a malformed ShopiMind API URL in push and embedded mode', () => {

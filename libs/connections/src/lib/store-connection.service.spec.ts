@@ -16,7 +16,10 @@ const WEBHOOK_SECRET = 'whsec_0123456789abcdef';
 const STORE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /** What `upsertForInstallation` does that matters here: one row per installation, id and token kept. */
-class FakeStoreConnections implements Pick<StoreConnectionRepository, 'upsertForInstallation' | 'findById'> {
+class FakeStoreConnections implements Pick<
+  StoreConnectionRepository,
+  'upsertForInstallation' | 'findById' | 'findByInstallation'
+> {
   readonly rows = new Map<string, StoreConnectionEntity>();
   readonly upserts: Array<{ installationId: string; input: StoreConnectionInput }> = [];
 
@@ -29,6 +32,7 @@ class FakeStoreConnections implements Pick<StoreConnectionRepository, 'upsertFor
     const now = new Date();
     const row: StoreConnectionEntity = {
       webhookSecretCiphertext: null,
+      configFingerprint: null,
       ...input,
       id: existing?.id ?? randomUUID(),
       installationId,
@@ -42,6 +46,10 @@ class FakeStoreConnections implements Pick<StoreConnectionRepository, 'upsertFor
 
   async findById(id: string): Promise<StoreConnectionEntity | null> {
     return this.rows.get(id) ?? null;
+  }
+
+  async findByInstallation(installationId: string): Promise<StoreConnectionEntity | null> {
+    return [...this.rows.values()].find((row) => row.installationId === installationId) ?? null;
   }
 }
 
@@ -70,6 +78,7 @@ function entity(overrides: Partial<StoreConnectionEntity>): StoreConnectionEntit
     currency: 'EUR',
     syncIntervalMinutes: 1440,
     webhookSecretCiphertext: null,
+    configFingerprint: null,
     storeToken: newStoreToken(),
     createdAt: new Date(),
     updatedAt: new Date(),
@@ -98,7 +107,7 @@ describe('StoreConnectionService', () => {
 
   describe('saveFromConfig', () => {
     it('stores the connection settings of the config for the installation', async () => {
-      const saved = await service.saveFromConfig(
+      const { connection: saved } = await service.saveFromConfig(
         INSTALLATION_ID,
         config({
           products_path: '/catalog/items',
@@ -170,12 +179,33 @@ describe('StoreConnectionService', () => {
       expect(row.webhookSecretCiphertext).toBeNull();
     });
 
-    it('never stores the same ciphertext twice for the same credential (fresh IV)', async () => {
+    it('leaves an identical configuration alone: a retried event changes nothing', async () => {
+      const first = await service.saveFromConfig(INSTALLATION_ID, config());
+      const retried = await service.saveFromConfig(INSTALLATION_ID, config());
+
+      expect(first.changed).toBe(true);
+      expect(retried).toEqual({ connection: first.connection, changed: false });
+      expect(repository.upserts).toHaveLength(1);
+    });
+
+    it.each([
+      ['a new credential', { store_api_token: 'another-token-0123456789' }],
+      ['new field mappings', { product_field_mappings: '{"name": "title"}' }],
+      ['another language', { lang: 'de' }],
+    ])('stores %s as a change, with a fresh IV', async (_change, overrides) => {
       await service.saveFromConfig(INSTALLATION_ID, config());
+      const updated = await service.saveFromConfig(INSTALLATION_ID, config(overrides));
+
+      expect(updated.changed).toBe(true);
+      const [first, second] = repository.upserts.map((upsert) => upsert.input);
+      expect(second.configFingerprint).not.toBe(first.configFingerprint);
+      expect(second.credentialsCiphertext).not.toBe(first.credentialsCiphertext);
+    });
+
+    it('keeps only a keyed fingerprint of the configuration, never its secrets', async () => {
       await service.saveFromConfig(INSTALLATION_ID, config());
 
-      const [first, second] = repository.upserts.map((upsert) => upsert.input.credentialsCiphertext);
-      expect(first).not.toBe(second);
+      expect(lastUpsert().input.configFingerprint).toMatch(/^[0-9a-f]{64}$/);
     });
 
     it('does not share the field mapping objects of the config with the stored row', async () => {
@@ -210,7 +240,7 @@ describe('StoreConnectionService', () => {
         products_path: '/catalog/items?status=publish',
         product_field_mappings: { name: 'title', price: 'pricing.amount' },
       });
-      const saved = await service.saveFromConfig(INSTALLATION_ID, parsed);
+      const { connection: saved } = await service.saveFromConfig(INSTALLATION_ID, parsed);
 
       const view = service.view(saved);
 
@@ -228,7 +258,7 @@ describe('StoreConnectionService', () => {
     });
 
     it('exposes the decrypted webhook secret', async () => {
-      const saved = await service.saveFromConfig(
+      const { connection: saved } = await service.saveFromConfig(
         INSTALLATION_ID,
         config({ store_webhook_secret: WEBHOOK_SECRET }),
       );
@@ -237,7 +267,7 @@ describe('StoreConnectionService', () => {
     });
 
     it('has no webhook secret when none is stored', async () => {
-      const saved = await service.saveFromConfig(INSTALLATION_ID, config());
+      const { connection: saved } = await service.saveFromConfig(INSTALLATION_ID, config());
 
       expect(service.view(saved)).not.toHaveProperty('webhookSecret');
     });
@@ -271,7 +301,7 @@ describe('StoreConnectionService', () => {
     });
 
     it('refuses credentials encrypted with another key', async () => {
-      const saved = await service.saveFromConfig(INSTALLATION_ID, config());
+      const { connection: saved } = await service.saveFromConfig(INSTALLATION_ID, config());
       const otherKeyService = new StoreConnectionService(
         repository as unknown as StoreConnectionRepository,
         new CredentialCipher('f'.repeat(64)),
@@ -283,7 +313,7 @@ describe('StoreConnectionService', () => {
 
   describe('findById', () => {
     it('returns the view of a stored connection', async () => {
-      const saved = await service.saveFromConfig(
+      const { connection: saved } = await service.saveFromConfig(
         INSTALLATION_ID,
         config({ store_webhook_secret: WEBHOOK_SECRET }),
       );

@@ -43,6 +43,21 @@ function authFrom(method: StoreAuthMethod, credentials: StoredCredentials): Stor
   throw new Error(`The stored credentials do not fit the auth method ${method}`);
 }
 
+/** JSON with object keys sorted at every level: equal configurations give equal text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, nested: unknown) =>
+    nested && typeof nested === 'object' && !Array.isArray(nested)
+      ? Object.fromEntries(Object.entries(nested).sort(([a], [b]) => a.localeCompare(b)))
+      : nested,
+  );
+}
+
+export interface SavedStoreConnection {
+  connection: StoreConnectionEntity;
+  /** False when the configuration is the one already stored (a retried event): nothing to re-sync. */
+  changed: boolean;
+}
+
 /** 32 random bytes, URL-safe: the store token is the only secret in a store webhook URL. */
 export function newStoreToken(): string {
   return randomBytes(32).toString('base64url');
@@ -59,9 +74,14 @@ export class StoreConnectionService {
     private readonly cipher: CredentialCipher,
   ) {}
 
-  async saveFromConfig(installationId: string, config: IntegrationConfig): Promise<StoreConnectionEntity> {
+  async saveFromConfig(installationId: string, config: IntegrationConfig): Promise<SavedStoreConnection> {
+    const configFingerprint = this.cipher.fingerprint(canonicalJson(config));
+    const previous = await this.connections.findByInstallation(installationId);
+    if (previous && previous.configFingerprint === configFingerprint) {
+      return { connection: previous, changed: false };
+    }
     const { store } = config;
-    return this.connections.upsertForInstallation(installationId, {
+    const connection = await this.connections.upsertForInstallation(installationId, {
       baseUrl: store.baseUrl,
       authMethod: store.auth.method,
       credentialsCiphertext: this.cipher.encrypt(JSON.stringify(credentialsOf(store.auth))),
@@ -76,8 +96,10 @@ export class StoreConnectionService {
       webhookSecretCiphertext: config.storeWebhookSecret
         ? this.cipher.encrypt(config.storeWebhookSecret)
         : null,
+      configFingerprint,
       storeToken: newStoreToken(),
     });
+    return { connection, changed: true };
   }
 
   async findById(connectionId: string): Promise<StoreConnectionView | null> {

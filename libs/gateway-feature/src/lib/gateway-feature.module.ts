@@ -1,12 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { GatewayEnv } from '@storebridge/config';
 import { StoreConnectionService } from '@storebridge/connections';
+import { ManifestController } from './declaration/manifest.controller';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from './gateway-feature.options';
+import { ExternalAccountService } from './oauth/external-account.service';
+import { OAuthController } from './oauth/oauth.controller';
+import { OAuthQuerySignatureGuard } from './oauth/oauth-query-signature.guard';
+import { OAuthService } from './oauth/oauth.service';
 import { LifecycleController } from './shopimind-webhooks/lifecycle.controller';
 import { LifecycleService } from './shopimind-webhooks/lifecycle.service';
-import { ShopimindSignatureGuard } from './shopimind-webhooks/shopimind-signature.guard';
+import { ShopimindConfigController } from './shopimind-config/shopimind-config.controller';
+import { SHOPIMIND_CONFIG_PROVIDERS } from './shopimind-config/shopimind-config.providers';
+import { shopimindAuthProviders } from './shopimind-auth/shopimind-auth.providers';
+import { WidgetProductsService } from './widgets/widget-products.service';
+import { WidgetsController } from './widgets/widgets.controller';
 
-/** The HTTP edge: ShopiMind's signed webhooks (and, later, store webhooks and OAuth). */
+/** The HTTP edge: ShopiMind's signed webhooks, Type B consent pages, widget images and the declaration. */
 @Module({})
 export class GatewayFeatureModule {
   static forEnv(env: GatewayEnv): DynamicModule {
@@ -14,18 +23,32 @@ export class GatewayFeatureModule {
       webhookSecrets: env.WEBHOOK_SECRET,
       signatureMaxAgeSeconds: env.SIGNATURE_TOLERANCE_SECONDS,
       allowPrivateStoreUrls: env.ALLOW_PRIVATE_STORE_URLS,
+      shopimindRateLimit: { limit: env.SHOPIMIND_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+      oauthRedirectUris: env.OAUTH_REDIRECT_URIS,
+      requiresExternalAuth: env.SHOPIMIND_EXTERNAL_AUTH,
     });
   }
 
   static forRoot(options: GatewayFeatureOptions): DynamicModule {
     return {
       module: GatewayFeatureModule,
-      controllers: [LifecycleController],
+      controllers: [
+        LifecycleController,
+        ShopimindConfigController,
+        OAuthController,
+        WidgetsController,
+        ManifestController,
+      ],
       providers: [
         { provide: GATEWAY_FEATURE_OPTIONS, useValue: options },
-        ShopimindSignatureGuard,
+        ...shopimindAuthProviders,
         LifecycleService,
         StoreConnectionService,
+        OAuthQuerySignatureGuard,
+        OAuthService,
+        ExternalAccountService,
+        WidgetProductsService,
+        ...SHOPIMIND_CONFIG_PROVIDERS,
       ],
     };
   }

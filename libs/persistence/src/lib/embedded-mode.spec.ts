@@ -5,13 +5,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createDataSourceOptions } from './data-source.factory';
-import { IdMappingEntity, InstallationEntity, StoreConnectionEntity, SyncRunEntity } from './entities';
+import {
+  IdMappingEntity,
+  InstallationEntity,
+  StoreConnectionEntity,
+  StoreProductEntity,
+  SyncRunEntity,
+} from './entities';
 import { runMigrations } from './migration-runner';
 import { migrations } from './migrations';
 import { PersistenceModule } from './persistence.module';
 import { IdMappingRepository } from './repositories/id-mapping.repository';
 import { InstallationRepository } from './repositories/installation.repository';
 import { StoreConnectionRepository } from './repositories/store-connection.repository';
+import { StoreProductRepository } from './repositories/store-product.repository';
 import { SyncRunRepository } from './repositories/sync-run.repository';
 
 // Embedded mode runs the very same migrations and SQL on PGlite (architecture.md, Embedded mode).
@@ -89,6 +96,53 @@ describe('schema and repositories on PGlite (in memory)', () => {
     expect(again.get('prod_2')).toBe(first.get('prod_2'));
     expect(new Set(again.values()).size).toBe(3);
     expect(await connections.deleteByInstallation(installation.id)).toBe(true);
+  });
+
+  it('runs the product mirror SQL', async () => {
+    const installation = await new InstallationRepository(
+      dataSource.getRepository(InstallationEntity),
+    ).upsert({
+      installationId: 'inst_pglite_products',
+      shopDomain: 'shop.example.com',
+      status: 'active',
+    });
+    const connection = await new StoreConnectionRepository(
+      dataSource.getRepository(StoreConnectionEntity),
+    ).upsertForInstallation(installation.id, {
+      baseUrl: 'https://store.example.com',
+      authMethod: 'bearer',
+      credentialsCiphertext: 'enc',
+      paths: { health: '/health', products: '/api/products', orders: '/api/orders' },
+      fieldMappings: { products: {}, orders: {} },
+      lang: 'en',
+      currency: 'USD',
+      syncIntervalMinutes: 15,
+      storeToken: 'st_pglite_products',
+    });
+    const products = new StoreProductRepository(dataSource.getRepository(StoreProductEntity));
+    const product = (id: string, name: string) => ({
+      id,
+      name,
+      price: 9.5,
+      categories: ['Shirts'],
+      tags: [],
+      images: [`https://cdn.example.com/${id}.jpg`],
+      url: `https://store.example.com/p/${id}`,
+    });
+
+    await products.upsertMany(connection.id, [product('p1', 'Old name'), product('p2', '50% off')]);
+    await products.upsertMany(connection.id, [product('p1', 'Linen shirt')]);
+
+    expect(await products.findOne(connection.id, 'p1')).toMatchObject({
+      name: 'Linen shirt',
+      price: 9.5,
+      imageUrl: 'https://cdn.example.com/p1.jpg',
+      categories: ['Shirts'],
+    });
+    expect((await products.search(connection.id, '%', 10)).map((found) => found.storeProductId)).toEqual([
+      'p2',
+    ]);
+    expect(await products.deleteMany(connection.id, ['p2', 'unknown'])).toBe(1);
   });
 });
 

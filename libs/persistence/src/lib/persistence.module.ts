@@ -12,7 +12,11 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { createDataSourceOptions, PersistenceConnectionOptions } from './data-source.factory';
 import { persistenceEntities } from './entities';
 import { runMigrations } from './migration-runner';
+import { AcceptedSignatureRepository } from './repositories/accepted-signature.repository';
+import { ExternalAccountRepository } from './repositories/external-account.repository';
 import { IdMappingRepository } from './repositories/id-mapping.repository';
+import { OAuthAuthorizationRepository } from './repositories/oauth-authorization.repository';
+import { StoreProductRepository } from './repositories/store-product.repository';
 import { InstallationRepository } from './repositories/installation.repository';
 import { StoreConnectionRepository } from './repositories/store-connection.repository';
 import { SyncRunRepository } from './repositories/sync-run.repository';
@@ -34,6 +38,10 @@ const repositories: Provider[] = [
   StoreConnectionRepository,
   SyncRunRepository,
   IdMappingRepository,
+  StoreProductRepository,
+  OAuthAuthorizationRepository,
+  ExternalAccountRepository,
+  AcceptedSignatureRepository,
 ];
 
 const logger = new Logger('PersistenceModule');

@@ -38,4 +38,20 @@ describe('CredentialCipher', () => {
   it.each(['', 'abc', 'z'.repeat(64), 'a'.repeat(63)])('refuses the key %p', (key) => {
     expect(() => new CredentialCipher(key)).toThrow(/64 hexadecimal/);
   });
+
+  describe('fingerprint', () => {
+    it('is stable for a value and differs between values', () => {
+      const cipher = new CredentialCipher(KEY);
+
+      expect(cipher.fingerprint('config-a')).toBe(cipher.fingerprint('config-a'));
+      expect(cipher.fingerprint('config-a')).not.toBe(cipher.fingerprint('config-b'));
+    });
+
+    it('depends on the key, so a leaked fingerprint cannot be checked against guesses without it', () => {
+      const other = new CredentialCipher('0'.repeat(64));
+
+      expect(new CredentialCipher(KEY).fingerprint('secret')).not.toBe(other.fingerprint('secret'));
+      expect(new CredentialCipher(KEY).fingerprint('secret')).not.toContain('secret');
+    });
+  });
 });

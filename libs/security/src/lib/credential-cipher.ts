@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
@@ -14,12 +14,23 @@ export class CredentialCipherError extends Error {}
  */
 export class CredentialCipher {
   private readonly key: Buffer;
+  private readonly fingerprintKey: Buffer;
 
   constructor(hexKey: string) {
     if (!/^[0-9a-fA-F]{64}$/.test(hexKey)) {
       throw new CredentialCipherError('The credentials key must be 64 hexadecimal characters (32 bytes).');
     }
     this.key = Buffer.from(hexKey, 'hex');
+    // A separate key, so a fingerprint says nothing about the encryption key.
+    this.fingerprintKey = createHmac('sha256', this.key).update('storebridge fingerprint v1').digest();
+  }
+
+  /**
+   * Keyed hash of a value that may hold secrets: tells whether it changed without storing anything a
+   * database leak could brute-force offline.
+   */
+  fingerprint(value: string): string {
+    return createHmac('sha256', this.fingerprintKey).update(value, 'utf8').digest('hex');
   }
 
   encrypt(plaintext: string): string {

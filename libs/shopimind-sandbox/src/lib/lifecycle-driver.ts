@@ -101,7 +101,6 @@ export function unixSeconds(date: Date = new Date()): number {
   return Math.floor(date.getTime() / 1000);
 }
 
-/** hex HMAC-SHA256(secret, `<timestamp>.<raw body>`), the value of `X-Shopimind-Signature`. */
 function parseBody(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;

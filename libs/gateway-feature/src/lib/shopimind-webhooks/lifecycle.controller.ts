@@ -1,12 +1,13 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { LIFECYCLE_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind';
 import { LifecycleEventDto, toLifecycleEventName } from './dto/lifecycle-event.dto';
 import { LifecycleService } from './lifecycle.service';
 import { failed, type ShopimindResponse } from './shopimind-response';
 import { ShopimindSignatureGuard } from './shopimind-signature.guard';
 
-@Controller('webhook')
+@Controller(WEBHOOK_ROUTE_PREFIX)
 @UseGuards(ShopimindSignatureGuard)
 export class LifecycleController {
   constructor(private readonly lifecycle: LifecycleService) {}
@@ -15,7 +16,7 @@ export class LifecycleController {
    * Spec §4: a signed request we cannot process is still a 200 with `success: false` (no retry storm),
    * so payload validation answers here instead of through a 400-throwing pipe.
    */
-  @Post('receive')
+  @Post(LIFECYCLE_ROUTE)
   @HttpCode(200)
   async receive(@Body() body: unknown): Promise<ShopimindResponse> {
     const event = plainToInstance(LifecycleEventDto, body ?? {});

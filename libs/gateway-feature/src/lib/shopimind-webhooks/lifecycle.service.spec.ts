@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import type { StoreConnectionService } from '@storebridge/connections';
+import type { SavedStoreConnection, StoreConnectionService } from '@storebridge/connections';
 import { Subjects, type PayloadOf, type Subject } from '@storebridge/contracts';
 import { MessagePublisher, type PublishOptions } from '@storebridge/messaging';
 import type {
@@ -18,6 +18,7 @@ import type {
 import { CredentialCipher } from '@storebridge/security';
 import type { IntegrationConfig } from '@storebridge/shopimind';
 import { LifecycleEventDto, type LifecycleEventName } from './dto/lifecycle-event.dto';
+import type { ExternalAccountService } from '../oauth/external-account.service';
 import { LifecycleService } from './lifecycle.service';
 
 const CIPHER_KEY = '0123456789abcdef'.repeat(4);
@@ -120,17 +121,24 @@ class InMemoryStoreConnections implements Pick<StoreConnectionRepository, 'delet
   }
 }
 
-/** Keeps the id of an existing connection (reconfigured in place) and bumps `updatedAt`, like the real one. */
+/**
+ * Keeps the id of an existing connection (reconfigured in place) and bumps `updatedAt`, like the real one;
+ * an identical config is reported unchanged.
+ */
 class FakeStoreConnectionService implements Pick<StoreConnectionService, 'saveFromConfig'> {
   readonly saved: Array<{ installationId: string; config: IntegrationConfig }> = [];
   private clock = Date.UTC(2026, 0, 1);
 
   constructor(private readonly table: ConnectionTable) {}
 
-  async saveFromConfig(installationId: string, config: IntegrationConfig): Promise<StoreConnectionEntity> {
+  async saveFromConfig(installationId: string, config: IntegrationConfig): Promise<SavedStoreConnection> {
     this.saved.push({ installationId, config });
     this.clock += 1000;
     const existing = this.table.get(installationId);
+    const configFingerprint = JSON.stringify(config);
+    if (existing?.configFingerprint === configFingerprint) {
+      return { connection: { ...existing }, changed: false };
+    }
     const connection: StoreConnectionEntity = {
       id: existing?.id ?? randomUUID(),
       installationId,
@@ -146,12 +154,13 @@ class FakeStoreConnectionService implements Pick<StoreConnectionService, 'saveFr
       currency: config.currency,
       syncIntervalMinutes: config.syncIntervalMinutes,
       webhookSecretCiphertext: null,
+      configFingerprint,
       storeToken: existing?.storeToken ?? randomUUID(),
       createdAt: existing?.createdAt ?? new Date(this.clock),
       updatedAt: new Date(this.clock),
     };
     this.table.set(installationId, connection);
-    return { ...connection };
+    return { connection: { ...connection }, changed: true };
   }
 }
 
@@ -234,6 +243,10 @@ describe('LifecycleService', () => {
   let storeConnections: FakeStoreConnectionService;
   let publisher: RecordingPublisher;
   let cipher: CredentialCipher;
+  /** Type B accounts made on the consent page: id → the store settings they hold. */
+  let externalAccounts: Pick<ExternalAccountService, 'storeConfigFor'> & {
+    accounts: Map<string, Record<string, string>>;
+  };
   let service: LifecycleService;
   let logged: jest.SpyInstance;
 
@@ -259,6 +272,16 @@ describe('LifecycleService', () => {
     storeConnections = new FakeStoreConnectionService(connectionTable);
     publisher = new RecordingPublisher();
     cipher = new CredentialCipher(CIPHER_KEY);
+    const accounts = new Map<string, Record<string, string>>();
+    externalAccounts = {
+      accounts,
+      storeConfigFor: async (id) => {
+        const account = id ? accounts.get(id) : undefined;
+        return account
+          ? (account as unknown as Awaited<ReturnType<ExternalAccountService['storeConfigFor']>>)
+          : null;
+      },
+    };
     logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     // The fake store listens on http://127.0.0.1, as in development.
     service = lifecycleService({ allowPrivateStoreUrls: true });
@@ -271,6 +294,7 @@ describe('LifecycleService', () => {
       storeConnections as unknown as StoreConnectionService,
       cipher,
       publisher,
+      externalAccounts as unknown as ExternalAccountService,
       { webhookSecrets: ['unused-here-0123456789'], signatureMaxAgeSeconds: 300, allowPrivateStoreUrls },
     );
   }
@@ -411,7 +435,7 @@ describe('LifecycleService', () => {
         {
           subject: Subjects.syncRequested,
           payload: { connectionId: connection.id, trigger: 'activate' },
-          options: { messageId: `activate:${connection.id}:${connection.updatedAt.getTime()}` },
+          options: { messageId: `activate:${connection.id}:${connection.configFingerprint}:0` },
         },
       ]);
     });
@@ -515,6 +539,32 @@ describe('LifecycleService', () => {
       await activate();
       expect(installations.get('inst_1').status).toBe('active');
       expect(publisher.published).toHaveLength(2);
+      const [first, second] = publisher.published.map((message) => message.options?.messageId);
+      expect(second).not.toBe(first);
+    });
+
+    it('does nothing twice for a retried activate: one sync request, one activation time', async () => {
+      await install();
+      await activate();
+      const activatedAt = installations.get('inst_1').activatedAt;
+
+      await activate();
+
+      expect(publisher.published).toHaveLength(1);
+      expect(installations.get('inst_1').activatedAt).toBe(activatedAt);
+    });
+
+    it('re-syncs an active installation activated again with a different config', async () => {
+      await install();
+      await activate();
+
+      await service.handle(
+        'activate',
+        event({ event: 'activate', installation_id: 'inst_1', configs: { ...validConfigs(), lang: 'de' } }),
+      );
+
+      expect(publisher.published).toHaveLength(2);
+      expect(publisher.published[1].options?.messageId).not.toBe(publisher.published[0].options?.messageId);
     });
   });
 
@@ -539,7 +589,7 @@ describe('LifecycleService', () => {
       expect(publisher.published[1]).toEqual({
         subject: Subjects.syncRequested,
         payload: { connectionId: connection.id, trigger: 'config_updated' },
-        options: { messageId: `config_updated:${connection.id}:${updated.updatedAt.getTime()}` },
+        options: { messageId: `config_updated:${connection.id}:${updated.configFingerprint}:0` },
       });
       expect(publisher.published[1].options?.messageId).not.toBe(publisher.published[0].options?.messageId);
     });
@@ -557,6 +607,59 @@ describe('LifecycleService', () => {
       expect(installations.get('inst_1').status).toBe('installed');
     });
 
+    it('does not re-sync an unchanged config', async () => {
+      await install();
+      await activate();
+
+      await expect(
+        service.handle(
+          'config_updated',
+          event({ event: 'config_updated', installation_id: 'inst_1', configs: validConfigs() }),
+        ),
+      ).resolves.toEqual({ success: true });
+
+      expect(publisher.published).toHaveLength(1);
+    });
+
+    it('stores a new config with success even while the store is down (best effort)', async () => {
+      await install();
+      await activate();
+      store.healthStatus = 500;
+
+      await expect(
+        service.handle(
+          'config_updated',
+          event({
+            event: 'config_updated',
+            installation_id: 'inst_1',
+            configs: { ...validConfigs(), lang: 'it' },
+          }),
+        ),
+      ).resolves.toEqual({ success: true });
+
+      expect(storeConnections.saved.at(-1)?.config.lang).toBe('it');
+      expect(publisher.published).toHaveLength(2);
+    });
+
+    it('stores the config of an inactive installation without syncing it', async () => {
+      await install();
+      await activate();
+      await service.handle('deactivate', event({ event: 'deactivate', installation_id: 'inst_1' }));
+
+      await service.handle(
+        'config_updated',
+        event({
+          event: 'config_updated',
+          installation_id: 'inst_1',
+          configs: { ...validConfigs(), lang: 'it' },
+        }),
+      );
+
+      expect(storeConnections.saved.at(-1)?.config.lang).toBe('it');
+      expect(publisher.published).toHaveLength(1);
+      expect(installations.get('inst_1').status).toBe('inactive');
+    });
+
     it('keeps the previous connection when the new config is invalid', async () => {
       await install();
       await activate();
@@ -572,6 +675,50 @@ describe('LifecycleService', () => {
       expect(storeConnections.saved).toHaveLength(1);
       expect(publisher.published).toHaveLength(1);
       expect(installations.get('inst_1').status).toBe('active');
+    });
+  });
+
+  describe('Type B installs (external account from the consent page)', () => {
+    it('activates with the store of the bound external account when the form has no store settings', async () => {
+      externalAccounts.accounts.set('acc-1', {
+        store_base_url: store.baseUrl,
+        store_auth_method: 'api_key',
+        store_api_token: STORE_API_TOKEN,
+      });
+      await service.handle(
+        'install',
+        event({
+          event: 'install',
+          installation_id: 'inst_b',
+          access_token: ACCESS_TOKEN,
+          external_account_id: 'acc-1',
+        }),
+      );
+
+      await expect(
+        service.handle(
+          'activate',
+          event({ event: 'activate', installation_id: 'inst_b', configs: { lang: 'fr' } }),
+        ),
+      ).resolves.toEqual({ success: true });
+
+      expect(storeConnections.saved[0].config.store).toMatchObject({
+        baseUrl: store.baseUrl,
+        auth: { method: 'api_key', token: STORE_API_TOKEN },
+      });
+      expect(storeConnections.saved[0].config.lang).toBe('fr');
+      expect(store.requests[0].headers['x-api-key']).toBe(STORE_API_TOKEN);
+    });
+
+    it('explains the missing store when neither the form nor an account has one', async () => {
+      await install('inst_c');
+
+      const response = await service.handle(
+        'activate',
+        event({ event: 'activate', installation_id: 'inst_c', configs: { lang: 'fr' } }),
+      );
+
+      expect(response).toEqual({ success: false, error: expect.stringMatching(/store_base_url/) });
     });
   });
 
@@ -640,7 +787,18 @@ describe('LifecycleService', () => {
       expect(connectionTable.has(id)).toBe(false);
     });
 
-    it.each<LifecycleEventName>(['activate', 'config_updated', 'deactivate', 'uninstall'])(
+    it('answers a retried uninstall with success and changes nothing', async () => {
+      await install();
+      await service.handle('uninstall', event({ event: 'uninstall', installation_id: 'inst_1' }));
+      const before = { ...installations.get('inst_1') };
+
+      await expect(
+        service.handle('uninstall', event({ event: 'integration.uninstalled', installation_id: 'inst_1' })),
+      ).resolves.toEqual({ success: true });
+      expect(installations.get('inst_1')).toEqual(before);
+    });
+
+    it.each<LifecycleEventName>(['install', 'activate', 'config_updated', 'deactivate'])(
       'answers installation_uninstalled to a later %p and changes nothing',
       async (name) => {
         await install();
@@ -700,9 +858,9 @@ describe('LifecycleService', () => {
         event({ event: 'install', installation_id: 'inst_7', id_shop_integration: 7, access_token: 'tok' }),
       );
       await expect(
-        service.handle('deactivate', event({ event: 'deactivate', id_shop_integration: 7 })),
+        service.handle('uninstall', event({ event: 'uninstall', id_shop_integration: 7 })),
       ).resolves.toEqual({ success: true });
-      expect(installations.get('inst_7').status).toBe('inactive');
+      expect(installations.get('inst_7').status).toBe('uninstalled');
     });
 
     it('answers unknown_installation for a legacy id never installed', async () => {

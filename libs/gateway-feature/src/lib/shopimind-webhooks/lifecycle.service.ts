@@ -7,6 +7,7 @@ import {
   InstallationRepository,
   StoreConnectionRepository,
   type InstallationEntity,
+  type StoreConnectionEntity,
 } from '@storebridge/persistence';
 import { CredentialCipher } from '@storebridge/security';
 import {
@@ -15,16 +16,18 @@ import {
   type IntegrationConfig,
 } from '@storebridge/shopimind';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
+import { ExternalAccountService } from '../oauth/external-account.service';
 import {
   installationKeyOf,
   type LifecycleEventDto,
   type LifecycleEventName,
 } from './dto/lifecycle-event.dto';
+import { lifecycleTransition } from './lifecycle-transitions';
 import { failed, succeeded, type ShopimindResponse } from './shopimind-response';
 
 /**
  * The installation lifecycle of spec §2 and §5. Every handler is idempotent: ShopiMind retries all events
- * but `install` once, so a replay must change nothing.
+ * but `install` once, so a replay must change nothing (lifecycle-transitions.ts decides what applies).
  */
 @Injectable()
 export class LifecycleService {
@@ -36,6 +39,7 @@ export class LifecycleService {
     private readonly storeConnections: StoreConnectionService,
     private readonly cipher: CredentialCipher,
     private readonly publisher: MessagePublisher,
+    private readonly externalAccounts: ExternalAccountService,
     @Inject(GATEWAY_FEATURE_OPTIONS) private readonly options: GatewayFeatureOptions,
   ) {}
 
@@ -44,48 +48,71 @@ export class LifecycleService {
     if (!key) {
       return failed('missing_installation_id');
     }
+    const installation = await this.findInstallation(key);
+    const transition = lifecycleTransition(installation?.status, name);
+    switch (transition.kind) {
+      case 'refuse':
+        return failed(transition.error);
+      case 'already_done':
+        return succeeded();
+      case 'apply':
+        break;
+    }
+    if (!installation) {
+      return this.install(key, event, null);
+    }
     switch (name) {
       case 'install':
-        return this.install(key, event);
+        return this.install(key, event, installation);
       case 'activate':
-        return this.withInstallation(key, (installation) => this.activate(installation, event));
+        return this.activate(installation, event);
       case 'config_updated':
-        return this.withInstallation(key, (installation) =>
-          this.applyConfig(installation, event, 'config_updated'),
-        );
+        return this.updateConfig(installation, event);
       case 'deactivate':
-        return this.withInstallation(key, (installation) => this.deactivate(installation));
+        return this.deactivate(installation);
       case 'uninstall':
-        return this.withInstallation(key, (installation) => this.uninstall(installation));
+        return this.uninstall(installation);
     }
   }
 
-  /** Spec §4: install is never retried and must be atomic: one upsert, or nothing stored. */
-  private async install(key: string, event: LifecycleEventDto): Promise<ShopimindResponse> {
+  /**
+   * Spec §4: install is never retried and must be atomic: one upsert, or nothing stored. A second install of
+   * a live installation refreshes its token without downgrading its state.
+   */
+  private async install(
+    key: string,
+    event: LifecycleEventDto,
+    existing: InstallationEntity | null,
+  ): Promise<ShopimindResponse> {
     if (!event.access_token) {
       return failed('missing_access_token');
     }
     await this.installations.upsert({
       installationId: key,
       legacyShopIntegrationId: event.id_shop_integration,
-      shopDomain: event.shop_domain ?? '',
+      shopDomain: event.shop_domain ?? existing?.shopDomain ?? '',
       shopName: event.shop_name,
-      status: 'installed',
+      status: existing?.status ?? 'installed',
       accessTokenCiphertext: this.cipher.encrypt(event.access_token),
       externalAccountId: event.external_account_id,
-      installedAt: new Date(),
+      installedAt: existing?.installedAt ?? new Date(),
     });
     this.logger.log(`Installed ${key}`);
     return succeeded();
   }
 
+  /**
+   * Validates the config, refuses internal store addresses (SSRF) and proves the store answers; then stores
+   * the connection, marks the installation active and asks sync for a full crawl. A retried activate finds
+   * the same configuration already active and starts nothing twice.
+   */
   private async activate(
     installation: InstallationEntity,
     event: LifecycleEventDto,
   ): Promise<ShopimindResponse> {
-    const outcome = await this.applyConfig(installation, event, 'activate');
-    if (!outcome.success) {
-      return outcome;
+    const config = await this.checkedConfig(installation, event, { requireHealthyStore: true });
+    if (!config.ok) {
+      return failed(config.error);
     }
     if (event.access_token) {
       await this.installations.setAccessTokenCiphertext(
@@ -93,27 +120,48 @@ export class LifecycleService {
         this.cipher.encrypt(event.access_token),
       );
     }
-    await this.installations.updateStatus(installation.id, 'active', { activatedAt: new Date() });
-    this.logger.log(`Activated ${installation.installationId}`);
+    const { connection, changed } = await this.storeConnections.saveFromConfig(installation.id, config.value);
+    const wasActive = installation.status === 'active';
+    if (!wasActive) {
+      await this.installations.updateStatus(installation.id, 'active', { activatedAt: new Date() });
+      this.logger.log(`Activated ${installation.installationId}`);
+    }
+    if (!wasActive || changed) {
+      await this.requestSync(connection, 'activate', installation);
+    }
     return succeeded();
   }
 
   /**
-   * Validates the config, refuses internal store addresses (SSRF), proves the store answers and stores the
-   * connection; then asks sync for a full crawl, unless the installation is not active yet (or any more):
-   * its first crawl starts on activate.
+   * Best effort (spec §2): a config that can be stored is answered with success even when the store is down
+   * right now (the sync run records that). Only a changed config of an active installation re-syncs.
    */
-  private async applyConfig(
+  private async updateConfig(
     installation: InstallationEntity,
     event: LifecycleEventDto,
-    trigger: SyncTrigger,
   ): Promise<ShopimindResponse> {
+    const config = await this.checkedConfig(installation, event, { requireHealthyStore: false });
+    if (!config.ok) {
+      return failed(config.error);
+    }
+    const { connection, changed } = await this.storeConnections.saveFromConfig(installation.id, config.value);
+    if (changed && installation.status === 'active') {
+      await this.requestSync(connection, 'config_updated', installation);
+    }
+    return succeeded();
+  }
+
+  private async checkedConfig(
+    installation: InstallationEntity,
+    event: LifecycleEventDto,
+    { requireHealthyStore }: { requireHealthyStore: boolean },
+  ): Promise<{ ok: true; value: IntegrationConfig } | { ok: false; error: string }> {
     let config: IntegrationConfig;
     try {
-      config = parseIntegrationConfig(event.configs ?? {});
+      config = parseIntegrationConfig(await this.withExternalAccount(installation, event.configs ?? {}));
     } catch (error) {
       if (error instanceof InvalidIntegrationConfigError) {
-        return failed(error.message);
+        return { ok: false, error: error.message };
       }
       throw error;
     }
@@ -121,23 +169,48 @@ export class LifecycleService {
       allowPrivate: this.options.allowPrivateStoreUrls,
     });
     if (!verdict.ok) {
-      return failed(verdict.message);
+      return { ok: false, error: verdict.message };
     }
     const health = await new StoreClient(config.store, { retries: 1 }).checkHealth();
     if (!health.ok) {
-      return failed(`connection_failed: ${health.error.message}`);
+      if (requireHealthyStore) {
+        return { ok: false, error: `connection_failed: ${health.error.message}` };
+      }
+      this.logger.warn(`Stored a config whose store does not answer yet: ${health.error.message}`);
     }
-    const connection = await this.storeConnections.saveFromConfig(installation.id, config);
-    if (trigger === 'config_updated' && installation.status !== 'active') {
-      return succeeded();
+    return { ok: true, value: config };
+  }
+
+  /**
+   * Type B (spec §8): the store was connected on our consent page, so ShopiMind's form may carry no store
+   * settings; they come from the external account bound at install. Settings in the form win.
+   */
+  private async withExternalAccount(
+    installation: InstallationEntity,
+    configs: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    if (configs['store_base_url']) {
+      return configs;
     }
+    const fromAccount = await this.externalAccounts.storeConfigFor(installation.externalAccountId);
+    return fromAccount ? { ...fromAccount, ...configs } : configs;
+  }
+
+  /**
+   * The message id is the same for a concurrent retry of one event (same config, same activation), so
+   * JetStream drops the duplicate; a new config or a re-activation after a deactivate gets a new one.
+   */
+  private async requestSync(
+    connection: StoreConnectionEntity,
+    trigger: SyncTrigger,
+    installation: InstallationEntity,
+  ): Promise<void> {
+    const activation = installation.deactivatedAt?.getTime() ?? 0;
     await this.publisher.publish(
       Subjects.syncRequested,
       { connectionId: connection.id, trigger },
-      // A retried event within the duplicate window must not start a second crawl.
-      { messageId: `${trigger}:${connection.id}:${connection.updatedAt.getTime()}` },
+      { messageId: `${trigger}:${connection.id}:${connection.configFingerprint ?? ''}:${activation}` },
     );
-    return succeeded();
   }
 
   /** Spec §2: the key is revoked; pending work is kept so it resumes on the next activate. */
@@ -156,19 +229,9 @@ export class LifecycleService {
     return succeeded();
   }
 
-  private async withInstallation(
-    key: string,
-    handler: (installation: InstallationEntity) => Promise<ShopimindResponse>,
-  ): Promise<ShopimindResponse> {
-    const installation = key.startsWith('legacy:')
-      ? await this.installations.findByLegacyShopIntegrationId(key.slice('legacy:'.length))
-      : await this.installations.findByInstallationId(key);
-    if (!installation) {
-      return failed('unknown_installation');
-    }
-    if (installation.status === 'uninstalled') {
-      return failed('installation_uninstalled');
-    }
-    return handler(installation);
+  private findInstallation(key: string): Promise<InstallationEntity | null> {
+    return key.startsWith('legacy:')
+      ? this.installations.findByLegacyShopIntegrationId(key.slice('legacy:'.length))
+      : this.installations.findByInstallationId(key);
   }
 }

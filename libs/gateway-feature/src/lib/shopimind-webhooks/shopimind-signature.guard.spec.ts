@@ -1,6 +1,13 @@
-import { ExecutionContext, Logger, UnauthorizedException } from '@nestjs/common';
+import { ExecutionContext, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { signShopimindPayload } from '@storebridge/security';
 import type { GatewayFeatureOptions } from '../gateway-feature.options';
+import { InMemoryAcceptedSignatures } from '../shopimind-auth/accepted-signatures.fake';
+import { SHOPIMIND_CALLER_PROPERTY } from '../shopimind-auth/shopimind-caller';
+import { ShopimindRateLimitGuard } from '../shopimind-auth/shopimind-rate-limit.guard';
+import {
+  SIGNATURE_PURGE_INTERVAL_MS,
+  ShopimindSignatureStrategy,
+} from '../shopimind-auth/shopimind-signature.strategy';
 import { ShopimindSignatureGuard } from './shopimind-signature.guard';
 
 const OLD_SECRET = 'whsec_old_rotating_0123456789';
@@ -8,28 +15,54 @@ const NEW_SECRET = 'whsec_new_current_9876543210';
 const NOW_SECONDS = 1_800_000_000;
 const BODY = Buffer.from('{"event":"install","installation_id":"inst_1","access_token":"spm_tok"}');
 
-const options: GatewayFeatureOptions = {
+const baseOptions: GatewayFeatureOptions = {
   webhookSecrets: [OLD_SECRET, NEW_SECRET],
   signatureMaxAgeSeconds: 300,
   allowPrivateStoreUrls: false,
 };
 
 interface FakeRequest {
+  method: string;
   path: string;
+  ip: string;
   rawBody?: Buffer;
   header(name: string): string | undefined;
+  [SHOPIMIND_CALLER_PROPERTY]?: unknown;
+}
+
+interface FakeResponse {
+  headers: Record<string, string>;
+  setHeader(name: string, value: string): void;
 }
 
 /** An Express-like request: `header()` is case-insensitive, as in Express. */
-function request(headers: Record<string, string | undefined>, rawBody: Buffer = BODY): FakeRequest {
+function request(
+  headers: Record<string, string | undefined>,
+  rawBody: Buffer = BODY,
+  ip = '203.0.113.7',
+): FakeRequest {
   const lowerCased = Object.fromEntries(
     Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
   );
-  return { path: '/webhook/receive', rawBody, header: (name) => lowerCased[name.toLowerCase()] };
+  return {
+    method: 'POST',
+    path: '/webhook/receive',
+    ip,
+    rawBody,
+    header: (name) => lowerCased[name.toLowerCase()],
+  };
 }
 
-function contextFor(req: FakeRequest): ExecutionContext {
-  return { switchToHttp: () => ({ getRequest: () => req }) } as unknown as ExecutionContext;
+function contextFor(req: FakeRequest, res: FakeResponse = response()): ExecutionContext {
+  return {
+    getType: () => 'http',
+    switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
+  } as unknown as ExecutionContext;
+}
+
+function response(): FakeResponse {
+  const headers: Record<string, string> = {};
+  return { headers, setHeader: (name, value) => (headers[name] = value) };
 }
 
 function signedHeaders(
@@ -43,110 +76,241 @@ function signedHeaders(
   };
 }
 
-/** Runs the guard and returns the 401's response body, or fails when the request was let through. */
-function refusal(guard: ShopimindSignatureGuard, req: FakeRequest): unknown {
-  try {
-    guard.canActivate(contextFor(req));
-  } catch (error) {
-    expect(error).toBeInstanceOf(UnauthorizedException);
-    return (error as UnauthorizedException).getResponse();
-  }
-  throw new Error('expected the guard to refuse the request');
-}
-
 describe('ShopimindSignatureGuard', () => {
+  let signatures: InMemoryAcceptedSignatures;
   let guard: ShopimindSignatureGuard;
   let warn: jest.SpyInstance;
+  let nowMs: number;
+
+  /** Builds the guard and (re)registers its passport strategy, as Nest does at boot. */
+  function boot(options: GatewayFeatureOptions = baseOptions): void {
+    new ShopimindSignatureStrategy(options, signatures.asRepository());
+    guard = new ShopimindSignatureGuard(new ShopimindRateLimitGuard(options));
+  }
+
+  /** Runs the guard and returns the refusal's status and body, or fails when the request was let through. */
+  async function refusal(req: FakeRequest, res?: FakeResponse): Promise<{ status: number; body: unknown }> {
+    const error: unknown = await guard.canActivate(contextFor(req, res)).then(
+      () => {
+        throw new Error('expected the guard to refuse the request');
+      },
+      (refused: unknown) => refused,
+    );
+    expect(error).toBeInstanceOf(HttpException);
+    return { status: (error as HttpException).getStatus(), body: (error as HttpException).getResponse() };
+  }
 
   beforeEach(() => {
-    jest.spyOn(Date, 'now').mockReturnValue(NOW_SECONDS * 1000 + 999);
+    nowMs = NOW_SECONDS * 1000 + 999;
+    jest.spyOn(Date, 'now').mockImplementation(() => nowMs);
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    guard = new ShopimindSignatureGuard(options);
+    signatures = new InMemoryAcceptedSignatures();
+    boot();
   });
 
   afterEach(() => {
     jest.restoreAllMocks();
   });
 
-  it.each([
-    ['the old secret', OLD_SECRET],
-    ['the new secret', NEW_SECRET],
-  ])('lets through a request signed with %s of the rotation', (_label, secret) => {
-    expect(guard.canActivate(contextFor(request(signedHeaders(secret))))).toBe(true);
-    expect(warn).not.toHaveBeenCalled();
-  });
+  describe('signature', () => {
+    it.each([
+      ['the old secret', OLD_SECRET],
+      ['the new secret', NEW_SECRET],
+    ])('lets through a request signed with %s of the rotation', async (_label, secret) => {
+      const req = request(signedHeaders(secret));
 
-  it('accepts a timestamp exactly at the edge of the 300 s window', () => {
-    const req = request(signedHeaders(NEW_SECRET, NOW_SECONDS - 300));
-    expect(guard.canActivate(contextFor(req))).toBe(true);
-  });
+      await expect(guard.canActivate(contextFor(req))).resolves.toBe(true);
+      expect(warn).not.toHaveBeenCalled();
+      expect(req[SHOPIMIND_CALLER_PROPERTY]).toEqual({
+        signature: signShopimindPayload(secret, NOW_SECONDS, BODY),
+        route: 'POST /webhook/receive',
+        timestamp: NOW_SECONDS,
+      });
+    });
 
-  it('accepts a signature sent in upper-case hex', () => {
-    const headers = signedHeaders(NEW_SECRET);
-    headers['X-Shopimind-Signature'] = headers['X-Shopimind-Signature'].toUpperCase();
-    expect(guard.canActivate(contextFor(request(headers)))).toBe(true);
-  });
+    it('accepts a timestamp exactly at the edge of the 300 s window', async () => {
+      const req = request(signedHeaders(NEW_SECRET, NOW_SECONDS - 300));
+      await expect(guard.canActivate(contextFor(req))).resolves.toBe(true);
+    });
 
-  it.each<[string, () => FakeRequest]>([
-    ['a missing signature header', () => request({ 'X-Shopimind-Timestamp': String(NOW_SECONDS) })],
-    [
-      'a missing timestamp header',
-      () => request({ 'X-Shopimind-Signature': signShopimindPayload(NEW_SECRET, NOW_SECONDS, BODY) }),
-    ],
-    ['no headers at all', () => request({})],
-    ['a timestamp older than 300 s', () => request(signedHeaders(NEW_SECRET, NOW_SECONDS - 301))],
-    ['a timestamp more than 60 s ahead', () => request(signedHeaders(NEW_SECRET, NOW_SECONDS + 61))],
-    [
-      'a non-numeric timestamp',
-      () =>
-        request({
-          'X-Shopimind-Signature': signShopimindPayload(NEW_SECRET, 'yesterday', BODY),
-          'X-Shopimind-Timestamp': 'yesterday',
-        }),
-    ],
-    [
-      'a signature made with a secret that is not configured',
-      () => request(signedHeaders('whsec_attacker_000000')),
-    ],
-    [
-      'a body changed by one byte after signing',
-      () => {
-        const tampered = Buffer.from(BODY);
-        tampered[tampered.length - 3] ^= 0x01;
-        return request(signedHeaders(NEW_SECRET), tampered);
-      },
-    ],
-    [
-      'a signature over a different timestamp than the one sent',
-      () =>
-        request({
-          'X-Shopimind-Signature': signShopimindPayload(NEW_SECRET, NOW_SECONDS - 10, BODY),
-          'X-Shopimind-Timestamp': String(NOW_SECONDS),
-        }),
-    ],
-    ['a request without a raw body', () => ({ ...request(signedHeaders(NEW_SECRET)), rawBody: undefined })],
-  ])('refuses %s with a bare 401 {success:false, error:"unauthorized"}', (_label, build) => {
-    expect(refusal(guard, build())).toEqual({ success: false, error: 'unauthorized' });
-    expect(warn).toHaveBeenCalledTimes(1);
-  });
+    it('accepts a signature sent in upper-case hex', async () => {
+      const headers = signedHeaders(NEW_SECRET);
+      headers['X-Shopimind-Signature'] = headers['X-Shopimind-Signature'].toUpperCase();
+      await expect(guard.canActivate(contextFor(request(headers)))).resolves.toBe(true);
+    });
 
-  it('verifies the raw bytes, not a re-serialization of the JSON', () => {
-    // Same JSON value, different bytes: only the bytes ShopiMind signed are valid.
-    const reformatted = Buffer.from(JSON.stringify(JSON.parse(BODY.toString()), null, 2));
-    expect(refusal(guard, request(signedHeaders(NEW_SECRET), reformatted))).toEqual({
-      success: false,
-      error: 'unauthorized',
+    it.each<[string, () => FakeRequest]>([
+      ['a missing signature header', () => request({ 'X-Shopimind-Timestamp': String(NOW_SECONDS) })],
+      [
+        'a missing timestamp header',
+        () => request({ 'X-Shopimind-Signature': signShopimindPayload(NEW_SECRET, NOW_SECONDS, BODY) }),
+      ],
+      ['no headers at all', () => request({})],
+      ['a timestamp older than 300 s', () => request(signedHeaders(NEW_SECRET, NOW_SECONDS - 301))],
+      ['a timestamp more than 60 s ahead', () => request(signedHeaders(NEW_SECRET, NOW_SECONDS + 61))],
+      [
+        'a non-numeric timestamp',
+        () =>
+          request({
+            'X-Shopimind-Signature': signShopimindPayload(NEW_SECRET, 'yesterday', BODY),
+            'X-Shopimind-Timestamp': 'yesterday',
+          }),
+      ],
+      [
+        'a signature made with a secret that is not configured',
+        () => request(signedHeaders('whsec_attacker_000000')),
+      ],
+      [
+        'a body changed by one byte after signing',
+        () => {
+          const tampered = Buffer.from(BODY);
+          tampered[tampered.length - 3] ^= 0x01;
+          return request(signedHeaders(NEW_SECRET), tampered);
+        },
+      ],
+      [
+        'a signature over a different timestamp than the one sent',
+        () =>
+          request({
+            'X-Shopimind-Signature': signShopimindPayload(NEW_SECRET, NOW_SECONDS - 10, BODY),
+            'X-Shopimind-Timestamp': String(NOW_SECONDS),
+          }),
+      ],
+      ['a request without a raw body', () => ({ ...request(signedHeaders(NEW_SECRET)), rawBody: undefined })],
+    ])('refuses %s with a bare 401 {success:false, error:"unauthorized"}', async (_label, build) => {
+      const req = build();
+
+      expect(await refusal(req)).toEqual({
+        status: HttpStatus.UNAUTHORIZED,
+        body: { success: false, error: 'unauthorized' },
+      });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(signatures.claims).toEqual([]);
+      expect(req[SHOPIMIND_CALLER_PROPERTY]).toBeUndefined();
+    });
+
+    it('verifies the raw bytes, not a re-serialization of the JSON', async () => {
+      // Same JSON value, different bytes: only the bytes ShopiMind signed are valid.
+      const reformatted = Buffer.from(JSON.stringify(JSON.parse(BODY.toString()), null, 2));
+      expect((await refusal(request(signedHeaders(NEW_SECRET), reformatted))).status).toBe(401);
+    });
+
+    it('logs the reason and the path but never a secret, the signature or the body', async () => {
+      const headers = signedHeaders(OLD_SECRET, NOW_SECONDS - 1000);
+      await refusal(request(headers));
+      const logged = warn.mock.calls.flat().map(String).join('\n');
+      expect(logged).toContain('/webhook/receive');
+      expect(logged).toContain('stale');
+      for (const secret of [OLD_SECRET, NEW_SECRET, headers['X-Shopimind-Signature'], 'spm_tok']) {
+        expect(logged).not.toContain(secret);
+      }
+    });
+
+    it('turns a failing signature store into an error (a 5xx ShopiMind retries), not a 401', async () => {
+      signatures.failWith = new Error('connection terminated');
+
+      await expect(guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET))))).rejects.toBe(
+        signatures.failWith,
+      );
     });
   });
 
-  it('logs the reason and the path but never a secret, the signature or the body', () => {
-    const headers = signedHeaders(OLD_SECRET, NOW_SECONDS - 1000);
-    refusal(guard, request(headers));
-    const logged = warn.mock.calls.flat().map(String).join('\n');
-    expect(logged).toContain('/webhook/receive');
-    expect(logged).toContain('stale');
-    for (const secret of [OLD_SECRET, NEW_SECRET, headers['X-Shopimind-Signature'], 'spm_tok']) {
-      expect(logged).not.toContain(secret);
-    }
+  describe('replays', () => {
+    it('refuses an exact replay of an accepted request with a bare 401', async () => {
+      await guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET))));
+
+      expect(await refusal(request(signedHeaders(NEW_SECRET)))).toEqual({
+        status: HttpStatus.UNAUTHORIZED,
+        body: { success: false, error: 'unauthorized' },
+      });
+      expect(warn.mock.calls.flat().map(String).join('\n')).toContain('replayed');
+    });
+
+    it('refuses the replay of an accepted signature re-sent in upper-case hex', async () => {
+      const headers = signedHeaders(NEW_SECRET);
+      await guard.canActivate(contextFor(request(headers)));
+      headers['X-Shopimind-Signature'] = headers['X-Shopimind-Signature'].toUpperCase();
+
+      expect((await refusal(request(headers))).status).toBe(401);
+    });
+
+    it('accepts the same request again once its signature was released', async () => {
+      const first = request(signedHeaders(NEW_SECRET));
+      await guard.canActivate(contextFor(first));
+      await signatures.release(signShopimindPayload(NEW_SECRET, NOW_SECONDS, BODY), 'POST /webhook/receive');
+
+      await expect(guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET))))).resolves.toBe(true);
+    });
+
+    it('accepts a new request with the same body and a new timestamp', async () => {
+      await guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET, NOW_SECONDS - 2))));
+
+      await expect(guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET))))).resolves.toBe(true);
+    });
+
+    it('keeps a signature claimed until its timestamp is out of the window plus the future margin', async () => {
+      await guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET, NOW_SECONDS - 10))));
+
+      expect(signatures.claims).toEqual([
+        {
+          signature: signShopimindPayload(NEW_SECRET, NOW_SECONDS - 10, BODY),
+          route: 'POST /webhook/receive',
+          expiresAt: new Date((NOW_SECONDS - 10 + 300 + 60) * 1000),
+        },
+      ]);
+    });
+
+    it('accepts one signed body on another route: the URL is not signed, so that is another request', async () => {
+      await guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET))));
+      const elsewhere = { ...request(signedHeaders(NEW_SECRET)), path: '/webhook/test-connection' };
+
+      await expect(guard.canActivate(contextFor(elsewhere))).resolves.toBe(true);
+    });
+
+    it('purges the expired signatures at most once per interval', async () => {
+      await guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET, NOW_SECONDS - 1))));
+      await guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET, NOW_SECONDS - 2))));
+      nowMs += SIGNATURE_PURGE_INTERVAL_MS;
+      await guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET, NOW_SECONDS + 30))));
+
+      expect(signatures.purges).toEqual([new Date(NOW_SECONDS * 1000 + 999), new Date(nowMs)]);
+    });
+
+    it('still accepts the request when the purge fails', async () => {
+      const purgeExpired = jest
+        .spyOn(signatures, 'purgeExpired')
+        .mockRejectedValue(new Error('connection terminated'));
+
+      await expect(guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET))))).resolves.toBe(true);
+      expect(purgeExpired).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe('rate limit', () => {
+    beforeEach(() => {
+      boot({ ...baseOptions, shopimindRateLimit: { limit: 2, windowMs: 60_000 } });
+    });
+
+    it('answers 429 with Retry-After over the limit, before any signature work', async () => {
+      await guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET, NOW_SECONDS - 1))));
+      await refusal(request({}));
+      const res = response();
+
+      expect(await refusal(request(signedHeaders(NEW_SECRET)), res)).toEqual({
+        status: HttpStatus.TOO_MANY_REQUESTS,
+        body: { success: false, error: 'rate_limited' },
+      });
+      expect(res.headers['Retry-After']).toBe('60');
+      expect(signatures.claims).toHaveLength(1);
+    });
+
+    it('counts each client address on its own', async () => {
+      for (const ip of ['198.51.100.1', '198.51.100.1', '198.51.100.2']) {
+        await refusal(request({}, BODY, ip));
+      }
+
+      expect((await refusal(request({}, BODY, '198.51.100.1'))).status).toBe(429);
+      expect((await refusal(request({}, BODY, '198.51.100.2'))).status).toBe(401);
+    });
   });
 });

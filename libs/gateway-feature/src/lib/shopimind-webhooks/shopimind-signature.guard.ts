@@ -1,47 +1,39 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  Inject,
-  Injectable,
-  Logger,
-  UnauthorizedException,
-} from '@nestjs/common';
-import { verifyShopimindSignature } from '@storebridge/security';
-import type { Request } from 'express';
-import {
-  GATEWAY_FEATURE_OPTIONS,
-  SIGNATURE_MAX_FUTURE_SECONDS,
-  type GatewayFeatureOptions,
-} from '../gateway-feature.options';
-
-type RawBodyRequest = Request & { rawBody?: Buffer };
+import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { AuthGuard, type IAuthModuleOptions } from '@nestjs/passport';
+import { isShopimindCaller, SHOPIMIND_CALLER_PROPERTY } from '../shopimind-auth/shopimind-caller';
+import { ShopimindRateLimitGuard } from '../shopimind-auth/shopimind-rate-limit.guard';
+import { SHOPIMIND_SIGNATURE_STRATEGY } from '../shopimind-auth/shopimind-signature.strategy';
+import { failed } from './shopimind-response';
 
 /**
- * Spec §3: the signature covers the exact bytes received, so this reads `rawBody` (kept by the app's
- * body parser), never the re-serialized JSON. Any failure is a bare 401: ShopiMind does not retry 4xx,
- * and the reason is only logged.
+ * Guards every ShopiMind route (spec §3): the per-IP rate limit first (429), then the passport strategy that
+ * checks the HMAC and refuses replays. Any refusal is a bare 401 `{success:false, error:'unauthorized'}`:
+ * ShopiMind does not retry a 4xx, and the reason is only logged. The accepted caller is left on the request
+ * under SHOPIMIND_CALLER_PROPERTY.
  */
 @Injectable()
-export class ShopimindSignatureGuard implements CanActivate {
-  private readonly logger = new Logger(ShopimindSignatureGuard.name);
+export class ShopimindSignatureGuard extends AuthGuard(SHOPIMIND_SIGNATURE_STRATEGY) {
+  constructor(private readonly rateLimit: ShopimindRateLimitGuard) {
+    super();
+  }
 
-  constructor(@Inject(GATEWAY_FEATURE_OPTIONS) private readonly options: GatewayFeatureOptions) {}
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    this.rateLimit.canActivate(context);
+    return (await super.canActivate(context)) === true;
+  }
 
-  canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<RawBodyRequest>();
-    const verdict = verifyShopimindSignature({
-      signature: request.header('x-shopimind-signature'),
-      timestamp: request.header('x-shopimind-timestamp'),
-      rawBody: request.rawBody ?? Buffer.alloc(0),
-      secrets: this.options.webhookSecrets,
-      nowSeconds: Math.floor(Date.now() / 1000),
-      maxAgeSeconds: this.options.signatureMaxAgeSeconds,
-      maxFutureSeconds: SIGNATURE_MAX_FUTURE_SECONDS,
-    });
-    if (verdict !== 'valid') {
-      this.logger.warn(`Refused a ShopiMind request to ${request.path}: ${verdict}`);
-      throw new UnauthorizedException({ success: false, error: 'unauthorized' });
+  override getAuthenticateOptions(): IAuthModuleOptions {
+    return { session: false, property: SHOPIMIND_CALLER_PROPERTY };
+  }
+
+  /** Errors of the check itself (the database is down) stay errors: a 5xx, which ShopiMind retries. */
+  override handleRequest<TCaller>(error: unknown, caller: unknown): TCaller {
+    if (error) {
+      throw error;
     }
-    return true;
+    if (!isShopimindCaller(caller)) {
+      throw new UnauthorizedException(failed('unauthorized'));
+    }
+    return caller as TCaller;
   }
 }

@@ -17,6 +17,11 @@ export enum StoreRequestErrorKind {
   BadResponse = 'bad_response',
 }
 
+/** Node/OpenSSL codes of a failed TLS handshake or certificate check (not worth a retry). */
+export function isTlsErrorCode(code: string): boolean {
+  return /CERT|TLS|SSL/.test(code) || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';
+}
+
 export interface StoreRequestErrorDetails {
   kind: StoreRequestErrorKind;
   method: string;
@@ -37,6 +42,8 @@ export class StoreRequestError extends Error {
   readonly status?: number;
   readonly code?: string;
   readonly attempts: number;
+  /** The message without its `GET /path failed:` prefix, for callers that word their own. */
+  readonly reason: string;
 
   constructor(details: StoreRequestErrorDetails) {
     const tries = details.attempts > 1 ? ` after ${details.attempts} attempts` : '';
@@ -48,5 +55,6 @@ export class StoreRequestError extends Error {
     this.status = details.status;
     this.code = details.code;
     this.attempts = details.attempts;
+    this.reason = details.reason;
   }
 }

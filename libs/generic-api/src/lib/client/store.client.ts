@@ -4,7 +4,7 @@ import { DEFAULT_USER_AGENT } from '../version';
 import { backoffDelayMs, parseRetryAfterMs, Sleep } from './retry-policy';
 import { StoreEntity, StorePage } from './store-page';
 import { parseStorePage } from './store-page.parser';
-import { StoreRequestError, StoreRequestErrorKind } from './store-request.error';
+import { isTlsErrorCode, StoreRequestError, StoreRequestErrorKind } from './store-request.error';
 
 export interface StoreClientOptions {
   /** Per attempt, body included. */
@@ -371,7 +371,7 @@ async function discardBody(response: Response): Promise<void> {
 
 function networkFailure(error: unknown): AttemptFailure {
   const code = errorCode(error);
-  const tls = code !== undefined && /CERT|TLS|SSL/.test(code);
+  const tls = code !== undefined && isTlsErrorCode(code);
   const known = code === undefined ? undefined : NETWORK_CODE_REASONS[code];
   const description = tls ? 'TLS error' : (known ?? 'network error');
   return {

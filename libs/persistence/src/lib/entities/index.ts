@@ -1,11 +1,19 @@
+import { AcceptedSignatureEntity } from './accepted-signature.entity';
+import { ExternalAccountEntity } from './external-account.entity';
 import { IdMappingEntity } from './id-mapping.entity';
 import { InstallationEntity } from './installation.entity';
+import { OAuthAuthorizationEntity } from './oauth-authorization.entity';
 import { StoreConnectionEntity } from './store-connection.entity';
+import { StoreProductEntity } from './store-product.entity';
 import { SyncRunEntity } from './sync-run.entity';
 
+export * from './accepted-signature.entity';
+export * from './external-account.entity';
 export * from './id-mapping.entity';
 export * from './installation.entity';
+export * from './oauth-authorization.entity';
 export * from './store-connection.entity';
+export * from './store-product.entity';
 export * from './sync-run.entity';
 
 export const persistenceEntities = [
@@ -13,4 +21,8 @@ export const persistenceEntities = [
   StoreConnectionEntity,
   SyncRunEntity,
   IdMappingEntity,
+  StoreProductEntity,
+  OAuthAuthorizationEntity,
+  ExternalAccountEntity,
+  AcceptedSignatureEntity,
 ];

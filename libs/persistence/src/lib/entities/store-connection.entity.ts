@@ -70,6 +70,10 @@ export class StoreConnectionEntity {
   @Column({ name: 'webhook_secret_ciphertext', type: 'text', nullable: true })
   webhookSecretCiphertext!: string | null;
 
+  /** Keyed hash of the whole configuration (credentials included): unchanged means nothing to re-sync. */
+  @Column({ name: 'config_fingerprint', type: 'text', nullable: true })
+  configFingerprint!: string | null;
+
   /** Unguessable id used in the store's webhook URLs. */
   @Column({ name: 'store_token', type: 'text' })
   storeToken!: string;

@@ -1,5 +1,15 @@
 import { MigrationInterface } from 'typeorm';
 import { InitialSchema1795420800000 } from './1795420800000-initial-schema';
+import { AcceptedSignatures1795420900000 } from './1795420900000-accepted-signatures';
+import { StoreProducts1795421000000 } from './1795421000000-store-products';
+import { OAuth1795421100000 } from './1795421100000-oauth';
+import { StoreConnectionFingerprint1795421200000 } from './1795421200000-store-connection-fingerprint';
 
 /** In order of application; every schema change is a new class appended here. */
-export const migrations: Array<new () => MigrationInterface> = [InitialSchema1795420800000];
+export const migrations: Array<new () => MigrationInterface> = [
+  InitialSchema1795420800000,
+  AcceptedSignatures1795420900000,
+  StoreProducts1795421000000,
+  OAuth1795421100000,
+  StoreConnectionFingerprint1795421200000,
+];

@@ -32,6 +32,7 @@ describe('schema migrations on PostgreSQL', () => {
   it.each([
     ['CHK_installations_status', INSTALLATION_STATUSES],
     ['CHK_store_connections_auth_method', STORE_AUTH_METHODS],
+    ['CHK_external_accounts_auth_method', STORE_AUTH_METHODS],
     ['CHK_sync_runs_status', SYNC_RUN_STATUSES],
     ['CHK_sync_runs_entity', SYNC_ENTITIES],
   ])('allows exactly the values the code declares in %s', async (constraint, declared) => {
@@ -72,10 +73,14 @@ describe('schema migrations on PostgreSQL', () => {
 
         expect(reapplied).toHaveLength(migrations.length);
         expect(await publicTables(dataSource)).toEqual([
+          'accepted_signatures',
+          'external_accounts',
           'id_mappings',
           'installations',
           'migrations',
+          'oauth_authorizations',
           'store_connections',
+          'store_products',
           'sync_runs',
         ]);
         expect(await pendingSchemaChanges(dataSource)).toEqual([]);

@@ -40,6 +40,7 @@ describe('StoreConnectionRepository', () => {
         fieldMappings: { products: { name: 'title' }, orders: {} },
         syncIntervalMinutes: 60,
         webhookSecretCiphertext: null,
+        configFingerprint: null,
         storeToken: 'st_1',
       }),
     );
@@ -63,6 +64,7 @@ describe('StoreConnectionRepository', () => {
         credentialsCiphertext: 'rotated',
         fieldMappings: { products: {}, orders: { total: 'grand_total' } },
         webhookSecretCiphertext: 'secret',
+        configFingerprint: 'fp_2',
       }),
     );
 
@@ -73,6 +75,7 @@ describe('StoreConnectionRepository', () => {
         credentialsCiphertext: 'rotated',
         fieldMappings: { products: {}, orders: { total: 'grand_total' } },
         webhookSecretCiphertext: 'secret',
+        configFingerprint: 'fp_2',
       }),
     );
     expect(await dataSource.getRepository(StoreConnectionEntity).count()).toBe(1);

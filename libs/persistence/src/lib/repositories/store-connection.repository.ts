@@ -17,7 +17,7 @@ export type StoreConnectionInput = Pick<
   | 'syncIntervalMinutes'
   | 'storeToken'
 > &
-  Partial<Pick<StoreConnectionEntity, 'webhookSecretCiphertext'>>;
+  Partial<Pick<StoreConnectionEntity, 'webhookSecretCiphertext' | 'configFingerprint'>>;
 
 @Injectable()
 export class StoreConnectionRepository {
@@ -60,7 +60,13 @@ export class StoreConnectionRepository {
       .createQueryBuilder()
       .insert()
       .into(StoreConnectionEntity)
-      .values({ webhookSecretCiphertext: null, ...input, installationId, updatedAt: () => 'now()' })
+      .values({
+        webhookSecretCiphertext: null,
+        configFingerprint: null,
+        ...input,
+        installationId,
+        updatedAt: () => 'now()',
+      })
       .orUpdate(
         [
           'base_url',
@@ -72,6 +78,7 @@ export class StoreConnectionRepository {
           'currency',
           'sync_interval_minutes',
           'webhook_secret_ciphertext',
+          'config_fingerprint',
           'updated_at',
         ],
         ['installation_id'],

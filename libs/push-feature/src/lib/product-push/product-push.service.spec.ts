@@ -58,6 +58,7 @@ function aConnection(
     currency: 'CHF',
     syncIntervalMinutes: 60,
     webhookSecretCiphertext: null,
+    configFingerprint: null,
     storeToken: 'store-token',
     createdAt: now,
     updatedAt: now,

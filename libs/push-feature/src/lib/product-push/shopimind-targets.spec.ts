@@ -73,6 +73,7 @@ describe('ShopimindTargets', () => {
       currency: 'EUR',
       syncIntervalMinutes: 60,
       webhookSecretCiphertext: null,
+      configFingerprint: null,
       storeToken: 'store-token',
       createdAt: now,
       updatedAt: now,

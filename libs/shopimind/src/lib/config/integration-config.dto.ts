@@ -1,22 +1,60 @@
 import { Expose, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { CONFIG_DEFAULTS, CONFIG_RULES, STORE_AUTH_METHODS } from './integration-config.rules';
 
-export const STORE_AUTH_METHODS = ['api_key', 'bearer', 'basic'] as const;
+export { STORE_AUTH_METHODS } from './integration-config.rules';
 
-const toTrimmedString = ({ value }: { value: unknown }) =>
+type TransformInput = { value: unknown };
+
+/** Forms send untouched optional fields as "": a blank value counts as absent. */
+const isBlank = (value: unknown): boolean =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+
+const toTrimmedString = ({ value }: TransformInput) =>
   typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : value;
-const toInteger = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+
+const toOptionalTrimmedString = (input: TransformInput) =>
+  isBlank(input.value) ? undefined : toTrimmedString(input);
+
+/** Secrets are kept byte for byte; only a blank one counts as absent. */
+const toOptionalSecret = ({ value }: TransformInput) => (isBlank(value) ? undefined : value);
+
+const trimmedOr =
+  (fallback: string) =>
+  (input: TransformInput): unknown =>
+    isBlank(input.value) ? fallback : toTrimmedString(input);
+
+const toIntegerOr =
+  (fallback: number) =>
+  ({ value }: TransformInput): unknown => {
+    if (isBlank(value)) {
+      return fallback;
+    }
+    return typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  };
+
+/** A multiselect value: an array, or a comma-separated string; trimmed, blanks and duplicates dropped. */
+const toNameList = ({ value }: TransformInput): unknown => {
+  if (isBlank(value)) {
+    return [...CONFIG_DEFAULTS.excluded_categories];
+  }
+  const items: unknown[] =
+    typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : [value];
+  // Non-strings are kept so that validation names the field instead of dropping them silently.
+  const trimmed = items.map((item) => (typeof item === 'string' ? item.trim() : item));
+  return [...new Set(trimmed.filter((item) => item !== ''))];
+};
 
 /**
- * The configuration map ShopiMind sends on activate / config_updated (keys of our config_schema).
- * Values arrive as form strings; this DTO converts and validates them at the edge.
+ * The configuration map ShopiMind sends (keys of our config_schema). Values arrive as form strings;
+ * this DTO converts and validates them at the edge. Constraints and defaults come from `CONFIG_RULES`
+ * and `CONFIG_DEFAULTS`, which `INTEGRATION_CONFIG_SCHEMA` shows to the merchant.
  */
 export class IntegrationConfigDto {
   @Expose()
   @Transform(toTrimmedString)
   @IsString({ message: 'store_base_url is required' })
-  @Matches(/^https?:\/\/[^/\s]+\/?$/, {
+  @Matches(CONFIG_RULES.storeBaseUrlPattern, {
     message: 'store_base_url must be scheme and host only, like https://shop.example.com',
   })
   store_base_url!: string;
@@ -29,13 +67,13 @@ export class IntegrationConfigDto {
   /** API key or bearer token, depending on the method. */
   @Expose()
   @IsOptional()
-  @Transform(toTrimmedString)
+  @Transform(toOptionalTrimmedString)
   @IsString()
   store_api_token?: string;
 
   @Expose()
   @IsOptional()
-  @Transform(toTrimmedString)
+  @Transform(toOptionalTrimmedString)
   @IsString()
   store_username?: string;
 
@@ -45,22 +83,19 @@ export class IntegrationConfigDto {
   store_password?: string;
 
   @Expose()
-  @IsOptional()
-  @Transform(toTrimmedString)
-  @Matches(/^\/[^\s]*$/, { message: 'health_path must start with /' })
-  health_path?: string;
+  @Transform(trimmedOr(CONFIG_DEFAULTS.health_path))
+  @Matches(CONFIG_RULES.endpointPathPattern, { message: 'health_path must start with /' })
+  health_path: string = CONFIG_DEFAULTS.health_path;
 
   @Expose()
-  @IsOptional()
-  @Transform(toTrimmedString)
-  @Matches(/^\/[^\s]*$/, { message: 'products_path must start with /' })
-  products_path?: string;
+  @Transform(trimmedOr(CONFIG_DEFAULTS.products_path))
+  @Matches(CONFIG_RULES.endpointPathPattern, { message: 'products_path must start with /' })
+  products_path: string = CONFIG_DEFAULTS.products_path;
 
   @Expose()
-  @IsOptional()
-  @Transform(toTrimmedString)
-  @Matches(/^\/[^\s]*$/, { message: 'orders_path must start with /' })
-  orders_path?: string;
+  @Transform(trimmedOr(CONFIG_DEFAULTS.orders_path))
+  @Matches(CONFIG_RULES.endpointPathPattern, { message: 'orders_path must start with /' })
+  orders_path: string = CONFIG_DEFAULTS.orders_path;
 
   /** JSON object, canonical field → store field. */
   @Expose()
@@ -72,25 +107,39 @@ export class IntegrationConfigDto {
   order_field_mappings?: unknown;
 
   @Expose()
-  @Transform(toTrimmedString)
-  @Matches(/^[a-z]{2}$/, { message: 'lang must be a two-letter language code like en' })
-  lang = 'en';
+  @Transform(trimmedOr(CONFIG_DEFAULTS.lang))
+  @Matches(CONFIG_RULES.langPattern, { message: 'lang must be a two-letter language code like en' })
+  lang: string = CONFIG_DEFAULTS.lang;
 
   @Expose()
-  @Transform(toTrimmedString)
-  @Matches(/^[A-Z]{3}$/, { message: 'currency must be a three-letter ISO code like EUR' })
-  currency = 'EUR';
+  @Transform(trimmedOr(CONFIG_DEFAULTS.currency))
+  @Matches(CONFIG_RULES.currencyPattern, { message: 'currency must be a three-letter ISO code like EUR' })
+  currency: string = CONFIG_DEFAULTS.currency;
 
   @Expose()
-  @Transform(toInteger)
+  @Transform(toIntegerOr(CONFIG_DEFAULTS.sync_interval_minutes))
   @IsInt({ message: 'sync_interval_minutes must be a whole number of minutes' })
-  @Min(5, { message: 'sync_interval_minutes must be at least 5' })
-  @Max(10_080, { message: 'sync_interval_minutes must be at most 10080 (a week)' })
-  sync_interval_minutes = 1440;
+  @Min(CONFIG_RULES.syncIntervalMinutes.min, {
+    message: `sync_interval_minutes must be at least ${CONFIG_RULES.syncIntervalMinutes.min}`,
+  })
+  @Max(CONFIG_RULES.syncIntervalMinutes.max, {
+    message: `sync_interval_minutes must be at most ${CONFIG_RULES.syncIntervalMinutes.max} (a week)`,
+  })
+  sync_interval_minutes: number = CONFIG_DEFAULTS.sync_interval_minutes;
 
   @Expose()
   @IsOptional()
+  @Transform(toOptionalSecret)
   @IsString()
-  @MinLength(16, { message: 'store_webhook_secret must be at least 16 characters' })
+  @MinLength(CONFIG_RULES.storeWebhookSecretMinLength, {
+    message: `store_webhook_secret must be at least ${CONFIG_RULES.storeWebhookSecretMinLength} characters`,
+  })
   store_webhook_secret?: string;
+
+  /** Category names whose products are kept out of ShopiMind (multiselect of the `categories` resource). */
+  @Expose()
+  @Transform(toNameList)
+  @IsArray({ message: 'excluded_categories must be a list of category names' })
+  @IsString({ each: true, message: 'excluded_categories must contain only category names (text)' })
+  excluded_categories: string[] = [...CONFIG_DEFAULTS.excluded_categories];
 }

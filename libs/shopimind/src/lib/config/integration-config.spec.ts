@@ -32,7 +32,19 @@ describe('parseIntegrationConfig', () => {
       lang: 'en',
       currency: 'EUR',
       syncIntervalMinutes: 1440,
+      excludedCategories: [],
     });
+  });
+
+  it.each<[string, unknown, string[]]>([
+    ['a multiselect array', [' Sale ', 'Gifts', 'Sale'], ['Sale', 'Gifts']],
+    ['a comma-separated string', 'Sale, Gifts ,,Home', ['Sale', 'Gifts', 'Home']],
+    ['an empty list', [], []],
+    ['nothing', undefined, []],
+  ])('reads excluded categories from %s, trimmed and without duplicates', (_label, value, expected) => {
+    expect(parseIntegrationConfig({ ...base, excluded_categories: value }).excludedCategories).toEqual(
+      expected,
+    );
   });
 
   it('reads form strings: custom paths, JSON mappings, interval, basic auth, webhook secret', () => {
@@ -88,6 +100,8 @@ describe('parseIntegrationConfig', () => {
     ['a path without slash', { ...base, orders_path: 'api/orders' }, 'orders_path'],
     ['a too short interval', { ...base, sync_interval_minutes: '1' }, 'sync_interval_minutes'],
     ['a lower-case currency', { ...base, currency: 'eur' }, 'currency'],
+    ['excluded categories that are not names', { ...base, excluded_categories: [3] }, 'excluded_categories'],
+    ['a too short webhook secret', { ...base, store_webhook_secret: 'short' }, 'store_webhook_secret'],
   ])('rejects %s, naming the field', (_label, configs, field) => {
     expect(problemsOf(configs)).toContain(field);
   });

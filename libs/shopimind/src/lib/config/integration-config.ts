@@ -15,6 +15,8 @@ export interface IntegrationConfig {
   currency: string;
   syncIntervalMinutes: number;
   storeWebhookSecret?: string;
+  /** Category names whose products stay out of ShopiMind; empty when the merchant excluded none. */
+  excludedCategories: string[];
 }
 
 /** The problems are safe to show a merchant: they name fields, never echo values. */
@@ -95,6 +97,7 @@ export function parseIntegrationConfig(configs: Record<string, unknown>): Integr
       lang: dto.lang,
       currency: dto.currency,
       syncIntervalMinutes: dto.sync_interval_minutes,
+      excludedCategories: [...dto.excluded_categories],
       ...(dto.store_webhook_secret ? { storeWebhookSecret: dto.store_webhook_secret } : {}),
     };
   } catch (error) {

@@ -5,6 +5,7 @@ import { Logger } from '@nestjs/common';
 import type { StoreConnectionService, StoreConnectionView } from '@storebridge/connections';
 import {
   Subjects,
+  type NormalizedProduct,
   type PayloadOf,
   type ProductsChangedEvent,
   type Subject,
@@ -17,6 +18,7 @@ import type {
   FinishedSyncRunStatus,
   StartSyncRun,
   StoreConnectionEntity,
+  StoreProductRepository,
   SyncEntity,
   SyncRunEntity,
   SyncRunPageProgress,
@@ -128,6 +130,25 @@ class FakeSyncRuns implements Pick<SyncRunRepository, 'findResumable' | 'start' 
   }
 }
 
+/** The mirror as the repository keeps it: one entry per connection and product id, the last write wins. */
+class FakeStoreProducts implements Pick<StoreProductRepository, 'upsertMany'> {
+  readonly rows = new Map<string, NormalizedProduct>();
+  failNext = false;
+
+  constructor(private readonly journal: Journal) {}
+
+  async upsertMany(connectionId: string, products: readonly NormalizedProduct[]): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('database unavailable');
+    }
+    this.journal.push(`mirror:${products.length}`);
+    for (const product of products) {
+      this.rows.set(`${connectionId}/${product.id}`, product);
+    }
+  }
+}
+
 interface Published {
   subject: Subject;
   payload: ProductsChangedEvent;
@@ -183,6 +204,7 @@ class FakeStoreConnections implements Pick<StoreConnectionService, 'findById'> {
       currency: 'EUR',
       syncIntervalMinutes: 60,
       webhookSecretCiphertext: null,
+      configFingerprint: null,
       storeToken: 'store-token',
       createdAt: now,
       updatedAt: now,
@@ -253,6 +275,7 @@ describe('ProductSyncService.runFullSync', () => {
   let connections: FakeStoreConnections;
   let syncRuns: FakeSyncRuns;
   let publisher: RecordingPublisher;
+  let storeProducts: FakeStoreProducts;
   let service: ProductSyncService;
   let store: DemoStore;
   let warnings: jest.SpyInstance;
@@ -275,10 +298,12 @@ describe('ProductSyncService.runFullSync', () => {
     connections = new FakeStoreConnections();
     syncRuns = new FakeSyncRuns(journal);
     publisher = new RecordingPublisher(journal);
+    storeProducts = new FakeStoreProducts(journal);
     service = new ProductSyncService(
       connections as unknown as StoreConnectionService,
       syncRuns as unknown as SyncRunRepository,
       publisher,
+      storeProducts as unknown as StoreProductRepository,
       // The demo and stub stores listen on http://127.0.0.1, as in development.
       { allowPrivateStoreUrls: true },
     );
@@ -289,6 +314,7 @@ describe('ProductSyncService.runFullSync', () => {
       connections as unknown as StoreConnectionService,
       syncRuns as unknown as SyncRunRepository,
       publisher,
+      storeProducts as unknown as StoreProductRepository,
       { allowPrivateStoreUrls: false },
     );
 
@@ -397,14 +423,45 @@ describe('ProductSyncService.runFullSync', () => {
 
     expect(journal).toEqual([
       'start',
+      'mirror:10',
       'publish:1',
       'record:2',
+      'mirror:10',
       'publish:2',
       'record:3',
+      'mirror:5',
       'publish:3',
       'record:4',
       'finish:succeeded',
     ]);
+  });
+
+  it('mirrors every normalized product of the connection, exactly as it publishes it', async () => {
+    const view = demoConnection();
+
+    await service.runFullSync(request(view));
+
+    const published = publisher.published.flatMap(({ payload }) => payload.products);
+    expect(published).toHaveLength(25);
+    expect(storeProducts.rows.size).toBe(25);
+    for (const product of published) {
+      expect(storeProducts.rows.get(`${view.connection.id}/${product.id}`)).toEqual(product);
+    }
+  });
+
+  it('publishes nothing and leaves the run resumable when the mirror cannot be written', async () => {
+    storeProducts.failNext = true;
+    const view = demoConnection();
+
+    await expect(service.runFullSync(request(view))).rejects.toThrow('database unavailable');
+
+    expect(publisher.published).toEqual([]);
+    expect(syncRuns.only()).toMatchObject({ status: 'running', nextPage: 1 });
+
+    await service.runFullSync(request(view));
+
+    expect(syncRuns.only()).toMatchObject({ status: 'succeeded' });
+    expect(storeProducts.rows.size).toBe(25);
   });
 
   it("uses the connection's endpoint paths and field mappings", async () => {
@@ -544,7 +601,7 @@ describe('ProductSyncService.runFullSync', () => {
       expect(publisher.productIds()).toEqual(['a', 'b']);
       expect(syncRuns.only()).toMatchObject({ status: 'failed', nextPage: 2, pagesFetched: 1 });
       expect(syncRuns.only().error).toMatch(/not JSON/);
-      expect(journal).toEqual(['start', 'publish:1', 'record:2', 'finish:failed']);
+      expect(journal).toEqual(['start', 'mirror:2', 'publish:1', 'record:2', 'finish:failed']);
     } finally {
       await stub.close();
     }
@@ -557,7 +614,7 @@ describe('ProductSyncService.runFullSync', () => {
     await expect(service.runFullSync(request(view))).rejects.toThrow('bus unavailable');
 
     expect(syncRuns.only()).toMatchObject({ status: 'running', nextPage: 2 });
-    expect(journal).toEqual(['start', 'publish:1', 'record:2']);
+    expect(journal).toEqual(['start', 'mirror:10', 'publish:1', 'record:2', 'mirror:10']);
 
     publisher.failFromPage = undefined;
     await service.runFullSync(request(view));

@@ -11,7 +11,12 @@ import {
   type CrawledPage,
 } from '@storebridge/generic-api';
 import { MessagePublisher } from '@storebridge/messaging';
-import { SyncRunRepository, type SyncRunEntity, type SyncWarningCounts } from '@storebridge/persistence';
+import {
+  StoreProductRepository,
+  SyncRunRepository,
+  type SyncRunEntity,
+  type SyncWarningCounts,
+} from '@storebridge/persistence';
 import { SYNC_FEATURE_OPTIONS, type SyncFeatureOptions } from '../sync-feature.options';
 
 interface NormalizedPage {
@@ -25,8 +30,9 @@ function countBy(counts: SyncWarningCounts, kind: string): void {
 }
 
 /**
- * Full product crawl of one store connection (generic-api spec §3, §4): page by page, normalized, published
- * to push, with the run's progress recorded after each page so a restarted worker resumes where it stopped.
+ * Full product crawl of one store connection (generic-api spec §3, §4): page by page, normalized, mirrored for
+ * the gateway's widgets, published to push, with the run's progress recorded after each page so a restarted
+ * worker resumes where it stopped.
  */
 @Injectable()
 export class ProductSyncService {
@@ -36,6 +42,7 @@ export class ProductSyncService {
     private readonly storeConnections: StoreConnectionService,
     private readonly syncRuns: SyncRunRepository,
     private readonly publisher: MessagePublisher,
+    private readonly storeProducts: StoreProductRepository,
     @Inject(SYNC_FEATURE_OPTIONS) private readonly options: SyncFeatureOptions,
   ) {}
 
@@ -89,6 +96,8 @@ export class ProductSyncService {
     for await (const page of crawlPages(client, 'products', { startPage: run.nextPage })) {
       const normalized = this.normalize(view, page);
       if (normalized.products.length > 0) {
+        // Mirror first: once a page is published, the widgets can already be asked about its products.
+        await this.storeProducts.upsertMany(view.connection.id, normalized.products);
         await this.publisher.publish(
           Subjects.productsChanged,
           {

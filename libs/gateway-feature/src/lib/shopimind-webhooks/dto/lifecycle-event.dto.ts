@@ -1,8 +1,8 @@
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsObject, IsOptional, IsString, Matches } from 'class-validator';
+import { LIFECYCLE_EVENTS, type LifecycleEventName } from '@storebridge/shopimind';
 
-export const LIFECYCLE_EVENTS = ['install', 'activate', 'config_updated', 'deactivate', 'uninstall'] as const;
-export type LifecycleEventName = (typeof LIFECYCLE_EVENTS)[number];
+export { LIFECYCLE_EVENTS, type LifecycleEventName };
 
 /** Spec §5: both the short names and ShopiMind's namespaced spellings are accepted. */
 const NAMESPACED: Record<string, LifecycleEventName> = {

@@ -43,19 +43,28 @@ export function serviceEnv(world: OutsideWorld): Record<string, string> {
   };
 }
 
+/** The config map the merchant fills in ShopiMind's form (our config_schema keys), pointing at the demo store. */
+export function storeConfigs(
+  world: OutsideWorld,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    store_base_url: world.store.url,
+    store_auth_method: 'api_key',
+    store_api_token: world.storeApiKey,
+    lang: 'fr',
+    currency: 'EUR',
+    ...overrides,
+  };
+}
+
 /** The merchant's ShopiMind install + activate, pointing at the demo store; returns the installation id. */
 export async function installAndActivate(world: OutsideWorld, gatewayUrl: string): Promise<string> {
   const { installationId } = world.sandbox.createInstallation({
     shopDomain: 'e2e-shop.example',
     shopName: 'E2E shop',
   });
-  const configs = {
-    store_base_url: world.store.url,
-    store_auth_method: 'api_key',
-    store_api_token: world.storeApiKey,
-    lang: 'fr',
-    currency: 'EUR',
-  };
+  const configs = storeConfigs(world);
   const install = await world.sandbox.lifecycle.install(gatewayUrl, installationId, {
     secret: world.webhookSecret,
     configs,
@@ -70,10 +79,10 @@ export async function installAndActivate(world: OutsideWorld, gatewayUrl: string
 }
 
 /** The ShopiMind product the demo store's product `index` must become (spec §9 product fields). */
-export function expectedShopimindProduct(index: number): Record<string, unknown> {
+export function expectedShopimindProduct(index: number, lang = 'fr'): Record<string, unknown> {
   const product = demoProduct(index);
   return {
-    lang: 'fr',
+    lang,
     currency: 'EUR',
     name: product.name,
     reference: product.sku,

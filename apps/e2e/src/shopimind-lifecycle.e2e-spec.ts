@@ -1,0 +1,154 @@
+import { Client } from 'pg';
+import { expectEventually, testDatabaseUrl, testNatsUrl } from '@storebridge/testing';
+import { startServiceProcess, type ServiceProcess } from './support/service-process';
+import {
+  expectedShopimindProduct,
+  serviceEnv,
+  startOutsideWorld,
+  storeConfigs,
+  type OutsideWorld,
+} from './support/outside-world';
+
+const PRODUCT_COUNT = 60;
+
+/** Waits until ShopiMind holds every demo product in `lang`, with the right fields. */
+async function expectCatalogInShopimind(
+  world: OutsideWorld,
+  installationId: string,
+  lang: string,
+): Promise<void> {
+  const inLang = () => world.sandbox.products(installationId).filter((item) => item['lang'] === lang);
+  await expectEventually(() => expect(inLang()).toHaveLength(PRODUCT_COUNT), {
+    timeoutMs: 60_000,
+    intervalMs: 250,
+  });
+  const byReference = new Map(inLang().map((item) => [item['reference'], item]));
+  for (let index = 1; index <= PRODUCT_COUNT; index += 1) {
+    const expected = expectedShopimindProduct(index, lang);
+    expect(byReference.get(expected['reference'])).toMatchObject(expected);
+  }
+}
+
+describe('ShopiMind lifecycle, end to end (production mode)', () => {
+  let world: OutsideWorld;
+  let services: ServiceProcess[];
+  let database: Client;
+
+  beforeAll(async () => {
+    world = await startOutsideWorld(PRODUCT_COUNT);
+    const env = { ...serviceEnv(world), DATABASE_URL: testDatabaseUrl(), NATS_URL: testNatsUrl() };
+    services = await Promise.all([
+      startServiceProcess('gateway', env),
+      startServiceProcess('sync', env),
+      startServiceProcess('push', env),
+    ]);
+    database = new Client({ connectionString: testDatabaseUrl() });
+    await database.connect();
+  });
+
+  afterAll(async () => {
+    await database?.end();
+    await Promise.all((services ?? []).map((service) => service.stop()));
+    await world?.close();
+  });
+
+  async function syncRunCount(installationId: string): Promise<number> {
+    const { rows } = await database.query<{ count: string }>(
+      `SELECT count(*) FROM sync_runs r
+         JOIN store_connections c ON c.id = r.connection_id
+         JOIN installations i ON i.id = c.installation_id
+        WHERE i.installation_id = $1`,
+      [installationId],
+    );
+    return Number(rows[0].count);
+  }
+
+  it('install → test-connection → activate → config_updated → deactivate → activate → uninstall', async () => {
+    const gatewayUrl = services[0].url;
+    const secret = world.webhookSecret;
+    const { installationId } = world.sandbox.createInstallation({
+      shopDomain: 'lifecycle.example',
+    });
+    const ok = { status: 200, body: { success: true } };
+
+    try {
+      expect(await world.sandbox.lifecycle.install(gatewayUrl, installationId, { secret })).toEqual(ok);
+
+      // The form's "store" step: a wrong credential is explained, the right one passes.
+      const wrongKey = await world.sandbox.lifecycle.testConnection(
+        gatewayUrl,
+        storeConfigs(world, { store_api_token: 'wrong-key' }),
+        { secret },
+      );
+      expect(wrongKey).toMatchObject({
+        status: 200,
+        body: { success: false, error: expect.stringMatching(/401|credential/i) },
+      });
+      expect(
+        await world.sandbox.lifecycle.testConnection(gatewayUrl, storeConfigs(world), { secret }),
+      ).toEqual(ok);
+
+      expect(
+        await world.sandbox.lifecycle.activate(gatewayUrl, installationId, {
+          secret,
+          configs: storeConfigs(world),
+        }),
+      ).toEqual(ok);
+      await expectCatalogInShopimind(world, installationId, 'fr');
+
+      // A new language is a new configuration: the catalogue is synced again in it.
+      expect(
+        await world.sandbox.lifecycle.configUpdated(gatewayUrl, installationId, {
+          secret,
+          configs: storeConfigs(world, { lang: 'de' }),
+        }),
+      ).toEqual(ok);
+      await expectCatalogInShopimind(world, installationId, 'de');
+      await expectEventually(async () => expect(await syncRunCount(installationId)).toBe(2));
+
+      // Paused: the key is revoked and a config change is stored without starting a crawl.
+      expect(await world.sandbox.lifecycle.deactivate(gatewayUrl, installationId, { secret })).toEqual(ok);
+      expect(
+        await world.sandbox.lifecycle.configUpdated(gatewayUrl, installationId, {
+          secret,
+          configs: storeConfigs(world, { lang: 'it' }),
+        }),
+      ).toEqual(ok);
+
+      // Resumed: activate crawls once more, with the configuration stored while inactive.
+      expect(
+        await world.sandbox.lifecycle.activate(gatewayUrl, installationId, {
+          secret,
+          configs: storeConfigs(world, { lang: 'it' }),
+        }),
+      ).toEqual(ok);
+      await expectCatalogInShopimind(world, installationId, 'it');
+      expect(await syncRunCount(installationId)).toBe(3);
+
+      expect(await world.sandbox.lifecycle.uninstall(gatewayUrl, installationId, { secret })).toEqual(ok);
+      const { rows } = await database.query<{ status: string; token: string | null; connections: string }>(
+        `SELECT i.status, i.access_token_ciphertext AS token,
+                (SELECT count(*) FROM store_connections c WHERE c.installation_id = i.id) AS connections
+           FROM installations i WHERE i.installation_id = $1`,
+        [installationId],
+      );
+      expect(rows).toEqual([{ status: 'uninstalled', token: null, connections: '0' }]);
+      // A late retry of any event is answered cleanly.
+      expect(await world.sandbox.lifecycle.uninstall(gatewayUrl, installationId, { secret })).toEqual(ok);
+      // The sandbox, like ShopiMind, cannot re-activate a removed key: send the stray event by hand.
+      expect(
+        await world.sandbox.sendLifecycle(
+          gatewayUrl,
+          'activate',
+          { installation_id: installationId, configs: storeConfigs(world) },
+          { secret },
+        ),
+      ).toEqual({ status: 200, body: { success: false, error: 'installation_uninstalled' } });
+    } catch (error) {
+      for (const service of services) {
+        console.error(`--- ${service.name} output ---\n${service.output()}`);
+      }
+      throw error;
+    }
+  });
+});

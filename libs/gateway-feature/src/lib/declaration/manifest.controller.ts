@@ -1,0 +1,25 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import {
+  buildIntegrationDeclaration,
+  MANIFEST_ROUTE,
+  type IntegrationDeclaration,
+} from '@storebridge/shopimind';
+import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
+
+/** Spec §7: the declaration ShopiMind registers, public like any integration listing. */
+@Controller()
+export class ManifestController {
+  private readonly declaration: IntegrationDeclaration;
+
+  constructor(@Inject(GATEWAY_FEATURE_OPTIONS) options: GatewayFeatureOptions) {
+    this.declaration = buildIntegrationDeclaration({
+      requiresExternalAuth: options.requiresExternalAuth ?? false,
+    });
+  }
+
+  @Get(MANIFEST_ROUTE)
+  @Header('Cache-Control', 'public, max-age=300')
+  manifest(): IntegrationDeclaration {
+    return this.declaration;
+  }
+}

@@ -1,0 +1,32 @@
+import { ArgumentsHost, HttpStatus } from '@nestjs/common';
+import { RequestBodyException } from '@storebridge/runtime';
+import { RequestBodyErrorFilter } from './request-body-error.filter';
+
+function hostRecording(): { host: ArgumentsHost; sent: { status?: number; body?: unknown } } {
+  const sent: { status?: number; body?: unknown } = {};
+  const response = {
+    status(code: number) {
+      sent.status = code;
+      return response;
+    },
+    json(body: unknown) {
+      sent.body = body;
+      return response;
+    },
+  };
+  const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+  return { host, sent };
+}
+
+describe('RequestBodyErrorFilter', () => {
+  it.each([
+    ['payload_too_large', HttpStatus.PAYLOAD_TOO_LARGE],
+    ['invalid_json', HttpStatus.BAD_REQUEST],
+  ] as const)('answers %s with its status and the ShopiMind failure body', (problem, status) => {
+    const { host, sent } = hostRecording();
+
+    new RequestBodyErrorFilter().catch(new RequestBodyException(problem, status), host);
+
+    expect(sent).toEqual({ status, body: { success: false, error: problem } });
+  });
+});

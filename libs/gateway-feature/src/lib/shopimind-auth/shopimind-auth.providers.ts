@@ -1,0 +1,20 @@
+import type { Provider } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { ShopimindSignatureGuard } from '../shopimind-webhooks/shopimind-signature.guard';
+import { RequestBodyErrorFilter } from './request-body-error.filter';
+import { ShopimindRateLimitGuard } from './shopimind-rate-limit.guard';
+import { ShopimindSignatureStrategy } from './shopimind-signature.strategy';
+import { SignatureReleaseInterceptor } from './signature-release.interceptor';
+
+/**
+ * What `@UseGuards(ShopimindSignatureGuard)` relies on: the passport strategy (registered when instantiated),
+ * the rate limit, the release of failed requests' signatures and the body-error answers. Needs
+ * GATEWAY_FEATURE_OPTIONS and AcceptedSignatureRepository.
+ */
+export const shopimindAuthProviders: Provider[] = [
+  ShopimindRateLimitGuard,
+  ShopimindSignatureStrategy,
+  ShopimindSignatureGuard,
+  { provide: APP_INTERCEPTOR, useClass: SignatureReleaseInterceptor },
+  { provide: APP_FILTER, useClass: RequestBodyErrorFilter },
+];

@@ -1,0 +1,106 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { AcceptedSignatureRepository } from '@storebridge/persistence';
+import { verifyShopimindSignature, type SignatureVerdict } from '@storebridge/security';
+import {
+  GATEWAY_FEATURE_OPTIONS,
+  SIGNATURE_MAX_FUTURE_SECONDS,
+  type GatewayFeatureOptions,
+} from '../gateway-feature.options';
+import { RequestStrategy } from './request.strategy';
+import { routeKeyOf, type ShopimindCaller, type ShopimindRequest } from './shopimind-caller';
+
+export const SHOPIMIND_SIGNATURE_STRATEGY = 'shopimind-signature';
+
+/** Each replica deletes the expired signatures at most this often, on the request path (one indexed DELETE). */
+export const SIGNATURE_PURGE_INTERVAL_MS = 60_000;
+
+type Refusal = Exclude<SignatureVerdict, 'valid'> | 'replayed';
+
+/**
+ * Spec §3. The signature covers the exact bytes received, so this reads `rawBody` (kept by the app's body
+ * parser), never the re-serialized JSON. A valid signature is then claimed in `accepted_signatures`, shared by
+ * every replica, so an exact replay is refused until the request's timestamp is out of the window anyway.
+ *
+ * Keyed on (signature, route), not on the installation the spec mentions: the HMAC covers the timestamp and
+ * the body, which names the installation, so two installations' requests never share a signature. The route
+ * is there because the URL is not signed: ShopiMind may post one config map to test-connection and to several
+ * remote-data resources within the same second, which are different requests with one signature.
+ *
+ * Registered with passport (a process-wide registry) under SHOPIMIND_SIGNATURE_STRATEGY when Nest
+ * instantiates it.
+ */
+@Injectable()
+export class ShopimindSignatureStrategy extends PassportStrategy(
+  RequestStrategy,
+  SHOPIMIND_SIGNATURE_STRATEGY,
+) {
+  private readonly logger = new Logger(ShopimindSignatureStrategy.name);
+  private nextPurgeAt = 0;
+
+  constructor(
+    @Inject(GATEWAY_FEATURE_OPTIONS) private readonly options: GatewayFeatureOptions,
+    private readonly acceptedSignatures: AcceptedSignatureRepository,
+  ) {
+    super();
+  }
+
+  /** The caller, or false (a bare 401, reason logged only: ShopiMind does not retry a 4xx). */
+  async validate(request: ShopimindRequest): Promise<ShopimindCaller | false> {
+    const nowMs = Date.now();
+    const signature = request.header('x-shopimind-signature');
+    const timestamp = request.header('x-shopimind-timestamp');
+    const verdict = verifyShopimindSignature({
+      signature,
+      timestamp,
+      rawBody: request.rawBody ?? Buffer.alloc(0),
+      secrets: this.options.webhookSecrets,
+      nowSeconds: Math.floor(nowMs / 1000),
+      maxAgeSeconds: this.options.signatureMaxAgeSeconds,
+      maxFutureSeconds: SIGNATURE_MAX_FUTURE_SECONDS,
+    });
+    if (verdict !== 'valid' || !signature || !timestamp) {
+      return this.refuse(request, verdict === 'valid' ? 'missing' : verdict);
+    }
+    // Normalized: the check accepts upper-case hex, and the replay of one must find the same row.
+    const caller: ShopimindCaller = {
+      signature: signature.trim().toLowerCase(),
+      route: routeKeyOf(request),
+      timestamp: Number(timestamp),
+    };
+    if (!(await this.acceptedSignatures.claim(caller.signature, caller.route, this.expiryOf(caller)))) {
+      return this.refuse(request, 'replayed');
+    }
+    await this.purgeExpiredFromTimeToTime(nowMs);
+    return caller;
+  }
+
+  /**
+   * The freshness check refuses the request from `timestamp + max age` on; the future window is kept on top as
+   * a margin for replicas whose clocks run behind ours.
+   */
+  private expiryOf(caller: ShopimindCaller): Date {
+    const seconds = caller.timestamp + this.options.signatureMaxAgeSeconds + SIGNATURE_MAX_FUTURE_SECONDS;
+    return new Date(seconds * 1000);
+  }
+
+  private refuse(request: ShopimindRequest, reason: Refusal): false {
+    this.logger.warn(`Refused a ShopiMind request to ${request.path}: ${reason}`);
+    return false;
+  }
+
+  /** Housekeeping must never fail a request that was accepted. */
+  private async purgeExpiredFromTimeToTime(nowMs: number): Promise<void> {
+    if (nowMs < this.nextPurgeAt) {
+      return;
+    }
+    this.nextPurgeAt = nowMs + SIGNATURE_PURGE_INTERVAL_MS;
+    try {
+      await this.acceptedSignatures.purgeExpired(new Date(nowMs));
+    } catch (error) {
+      this.logger.warn(
+        `Could not purge expired signatures: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { startDemoStore, type DemoStore } from '@storebridge/demo-store';
+import type { GatewayFeatureOptions } from '../gateway-feature.options';
+import { ConnectionTestService } from './connection-test.service';
+
+const API_KEY = 'demo_key_not_to_echo';
+
+describe('ConnectionTestService', () => {
+  let store: DemoStore;
+
+  beforeAll(async () => {
+    store = await startDemoStore({ productCount: 12, orderCount: 3, apiKey: API_KEY });
+  });
+
+  afterAll(async () => {
+    await store.close();
+  });
+
+  function service(allowPrivateStoreUrls = true): ConnectionTestService {
+    const options: GatewayFeatureOptions = {
+      webhookSecrets: ['s'],
+      signatureMaxAgeSeconds: 300,
+      allowPrivateStoreUrls,
+    };
+    return new ConnectionTestService(options);
+  }
+
+  function configs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      store_base_url: store.url,
+      store_auth_method: 'api_key',
+      store_api_token: API_KEY,
+      ...overrides,
+    };
+  }
+
+  it('succeeds against a store that answers health and products with the credential', async () => {
+    await expect(service().test(configs())).resolves.toEqual({ success: true });
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    [
+      'a wrong API key',
+      { store_api_token: 'wrong_key' },
+      /rejected the credential \(HTTP 401 on GET \/health\)/,
+    ],
+    ['a wrong health path', { health_path: '/status' }, /health endpoint path "\/status" does not exist/],
+    [
+      'a wrong products path',
+      { products_path: '/api/items' },
+      /products endpoint path "\/api\/items" does not exist/,
+    ],
+    [
+      'a products path that lists orders',
+      { products_path: '/api/orders' },
+      /first product of GET \/api\/orders has no name \(looked for "name", "title", "product_name"\)/,
+    ],
+  ])('explains %s in words the merchant can act on', async (_label, overrides, reason) => {
+    const response = await service().test(configs(overrides));
+    expect(response).toEqual({ success: false, error: expect.stringMatching(reason) });
+    expect(JSON.stringify(response)).not.toContain(API_KEY);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a missing base URL', { store_base_url: undefined }, 'store_base_url'],
+    ['a token method without token', { store_api_token: '' }, 'store_api_token'],
+    ['mappings that are not JSON', { product_field_mappings: '{name' }, 'product_field_mappings'],
+  ])('answers a validation error for %s without calling the store', async (_label, overrides, field) => {
+    const before = store.stats.total;
+    const response = await service().test(configs(overrides));
+    expect(response).toEqual({ success: false, error: expect.stringMatching(/^Invalid configuration: /) });
+    expect(response.success ? '' : response.error).toContain(field);
+    expect(store.stats.total).toBe(before);
+  });
+
+  it('refuses a loopback store unless the gateway allows private store URLs', async () => {
+    const before = store.stats.total;
+    const response = await service(false).test(configs());
+    expect(response).toEqual({
+      success: false,
+      error: expect.stringMatching(/^store_base_url must use https/),
+    });
+    expect(store.stats.total).toBe(before);
+  });
+});

@@ -1,0 +1,40 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { diagnoseStore } from '@storebridge/generic-api';
+import {
+  InvalidIntegrationConfigError,
+  parseIntegrationConfig,
+  type IntegrationConfig,
+} from '@storebridge/shopimind';
+import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
+import { failed, succeeded, type ShopimindResponse } from '../shopimind-webhooks/shopimind-response';
+
+/**
+ * ShopiMind §6 connection test: validates the config being edited, then proves the store answers with it
+ * (address policy, health, first products page). The reason goes back to the merchant's form as is.
+ */
+@Injectable()
+export class ConnectionTestService {
+  private readonly logger = new Logger(ConnectionTestService.name);
+
+  constructor(@Inject(GATEWAY_FEATURE_OPTIONS) private readonly options: GatewayFeatureOptions) {}
+
+  async test(configs: Record<string, unknown>): Promise<ShopimindResponse> {
+    let config: IntegrationConfig;
+    try {
+      config = parseIntegrationConfig(configs);
+    } catch (error) {
+      if (error instanceof InvalidIntegrationConfigError) {
+        return failed(`Invalid configuration: ${error.problems.join('; ')}`);
+      }
+      throw error;
+    }
+    const diagnosis = await diagnoseStore(config.store, { allowPrivate: this.options.allowPrivateStoreUrls });
+    if (!diagnosis.ok) {
+      this.logger.log(
+        `Connection test of ${config.store.baseUrl} failed at ${diagnosis.step}: ${diagnosis.problem}`,
+      );
+      return failed(diagnosis.message);
+    }
+    return succeeded();
+  }
+}

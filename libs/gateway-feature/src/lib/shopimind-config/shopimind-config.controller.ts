@@ -1,0 +1,40 @@
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { REMOTE_DATA_ROUTE, TEST_CONNECTION_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind';
+import type { ShopimindResponse } from '../shopimind-webhooks/shopimind-response';
+import { ShopimindSignatureGuard } from '../shopimind-webhooks/shopimind-signature.guard';
+import { ConnectionTestService } from './connection-test.service';
+import type { RemoteDataResponse } from './remote-data.provider';
+import { RemoteDataService } from './remote-data.service';
+
+/** Spec §6: ShopiMind's configuration form calls these while the merchant fills our config_schema. */
+@Controller(WEBHOOK_ROUTE_PREFIX)
+@UseGuards(ShopimindSignatureGuard)
+export class ShopimindConfigController {
+  constructor(
+    private readonly connectionTest: ConnectionTestService,
+    private readonly remoteData: RemoteDataService,
+  ) {}
+
+  /** Always 200 (spec §4): a failed test is `{success: false, error: <reason for the merchant>}`. */
+  @Post(TEST_CONNECTION_ROUTE)
+  @HttpCode(200)
+  async testConnection(@Body() body: unknown): Promise<ShopimindResponse> {
+    return this.connectionTest.test(configMapOf(body));
+  }
+
+  @Post(REMOTE_DATA_ROUTE)
+  @HttpCode(200)
+  async fetchRemoteData(
+    @Param('resource') resource: string,
+    @Body() body: unknown,
+  ): Promise<RemoteDataResponse> {
+    return this.remoteData.fetch(resource, configMapOf(body));
+  }
+}
+
+/** Spec §6: the body is the current config map; anything else is an empty map, which fails validation. */
+export function configMapOf(body: unknown): Record<string, unknown> {
+  return typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : {};
+}

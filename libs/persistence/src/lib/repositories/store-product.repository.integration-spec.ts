@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import type { NormalizedProduct } from '@storebridge/contracts';
+import { DataSource } from 'typeorm';
+import { anInstallation, aStoreConnection } from '../../test/factories';
+import { openDataSource, truncateTables } from '../../test/integration-database';
+import { InstallationEntity, StoreConnectionEntity, StoreProductEntity } from '../entities';
+import { InstallationRepository } from './installation.repository';
+import { StoreConnectionRepository } from './store-connection.repository';
+import { StoreProductRepository } from './store-product.repository';
+
+function aProduct(overrides: Partial<NormalizedProduct> = {}): NormalizedProduct {
+  return {
+    id: 'prod_1',
+    name: 'Linen shirt',
+    price: 39.9,
+    regularPrice: 49.9,
+    categories: ['Shirts', 'Summer'],
+    tags: [],
+    images: ['https://cdn.store.example.com/shirt-front.jpg', 'https://cdn.store.example.com/shirt-back.jpg'],
+    url: 'https://store.example.com/p/linen-shirt',
+    ...overrides,
+  };
+}
+
+describe('StoreProductRepository', () => {
+  let dataSource: DataSource;
+  let installations: InstallationRepository;
+  let connections: StoreConnectionRepository;
+  let products: StoreProductRepository;
+  let connectionId: string;
+
+  async function aConnection(): Promise<string> {
+    const installation = await installations.upsert(anInstallation());
+    return (await connections.upsertForInstallation(installation.id, aStoreConnection())).id;
+  }
+
+  beforeAll(async () => {
+    dataSource = await openDataSource();
+    installations = new InstallationRepository(dataSource.getRepository(InstallationEntity));
+    connections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
+    products = new StoreProductRepository(dataSource.getRepository(StoreProductEntity));
+  });
+
+  beforeEach(async () => {
+    await truncateTables(dataSource);
+    connectionId = await aConnection();
+  });
+
+  afterAll(() => dataSource.destroy());
+
+  it('stores what the widgets need from a normalized product, with a hash of the whole product', async () => {
+    const product = aProduct();
+
+    await products.upsertMany(connectionId, [product]);
+
+    const stored = await products.findOne(connectionId, 'prod_1');
+    expect(stored).toEqual({
+      connectionId,
+      storeProductId: 'prod_1',
+      name: 'Linen shirt',
+      price: 39.9,
+      regularPrice: 49.9,
+      imageUrl: 'https://cdn.store.example.com/shirt-front.jpg',
+      url: 'https://store.example.com/p/linen-shirt',
+      categories: ['Shirts', 'Summer'],
+      contentHash: createHash('sha256').update(JSON.stringify(product)).digest('hex'),
+      updatedAt: expect.any(Date),
+    });
+  });
+
+  it('stores null for a product without price or image', async () => {
+    await products.upsertMany(connectionId, [
+      aProduct({ price: undefined, regularPrice: undefined, images: [] }),
+    ]);
+
+    expect(await products.findOne(connectionId, 'prod_1')).toMatchObject({
+      price: null,
+      regularPrice: null,
+      imageUrl: null,
+    });
+  });
+
+  it('overwrites a known product on the next sync and keeps one row per id', async () => {
+    await products.upsertMany(connectionId, [aProduct(), aProduct({ id: 'prod_2', name: 'Scarf' })]);
+    const before = await products.findOne(connectionId, 'prod_1');
+
+    await products.upsertMany(connectionId, [
+      aProduct({
+        name: 'Linen shirt (blue)',
+        price: 29.9,
+        images: ['https://cdn.store.example.com/blue.jpg'],
+      }),
+    ]);
+
+    const after = await products.findOne(connectionId, 'prod_1');
+    expect(after).toMatchObject({
+      name: 'Linen shirt (blue)',
+      price: 29.9,
+      imageUrl: 'https://cdn.store.example.com/blue.jpg',
+    });
+    expect(after?.contentHash).not.toBe(before?.contentHash);
+    expect(after?.updatedAt.getTime()).toBeGreaterThanOrEqual(before?.updatedAt.getTime() ?? Infinity);
+    expect((await products.findOne(connectionId, 'prod_2'))?.name).toBe('Scarf');
+    expect(await dataSource.getRepository(StoreProductEntity).count()).toBe(2);
+  });
+
+  it('accepts a page repeating an id (the last one wins) and an empty page', async () => {
+    await products.upsertMany(connectionId, [aProduct({ name: 'First' }), aProduct({ name: 'Second' })]);
+    await products.upsertMany(connectionId, []);
+
+    expect((await products.findOne(connectionId, 'prod_1'))?.name).toBe('Second');
+    expect(await dataSource.getRepository(StoreProductEntity).count()).toBe(1);
+  });
+
+  it('writes a catalogue larger than one statement', async () => {
+    const many = Array.from({ length: 1_203 }, (_, index) => aProduct({ id: `prod_${index}` }));
+
+    await products.upsertMany(connectionId, many);
+
+    expect(await dataSource.getRepository(StoreProductEntity).count()).toBe(1_203);
+  });
+
+  it('keeps the same store id of two connections apart', async () => {
+    const otherConnectionId = await aConnection();
+
+    await products.upsertMany(connectionId, [aProduct({ name: 'Mine' })]);
+    await products.upsertMany(otherConnectionId, [aProduct({ name: 'Theirs' })]);
+
+    expect((await products.findOne(connectionId, 'prod_1'))?.name).toBe('Mine');
+    expect((await products.findOne(otherConnectionId, 'prod_1'))?.name).toBe('Theirs');
+    expect(await products.findOne(connectionId, 'prod_unknown')).toBeNull();
+  });
+
+  describe('search', () => {
+    beforeEach(async () => {
+      await products.upsertMany(connectionId, [
+        aProduct({ id: 'p_b', name: 'Blue linen shirt' }),
+        aProduct({ id: 'p_a', name: 'Apron' }),
+        aProduct({ id: 'p_c', name: 'Cotton SHIRT' }),
+        aProduct({ id: 'p_pct', name: '100% wool' }),
+        aProduct({ id: 'p_us', name: 'snake_case scarf' }),
+        aProduct({ id: 'p_lace', name: 'Lace collar' }),
+      ]);
+      await products.upsertMany(await aConnection(), [aProduct({ id: 'p_x', name: 'Foreign shirt' })]);
+    });
+
+    it("lists a connection's products by name without a query", async () => {
+      expect(ids(await products.search(connectionId, undefined, 10))).toEqual([
+        'p_pct',
+        'p_a',
+        'p_b',
+        'p_c',
+        'p_lace',
+        'p_us',
+      ]);
+      expect(ids(await products.search(connectionId, '   ', 10))).toHaveLength(6);
+    });
+
+    it('matches part of the name case-insensitively, or the exact id', async () => {
+      expect(ids(await products.search(connectionId, 'shirt', 10))).toEqual(['p_b', 'p_c']);
+      expect(ids(await products.search(connectionId, ' p_a ', 10))).toEqual(['p_a']);
+    });
+
+    // Unescaped, `%` would match everything and `e_c` also "Lace collar".
+    it('searches LIKE wildcards literally', async () => {
+      expect(ids(await products.search(connectionId, '%', 10))).toEqual(['p_pct']);
+      expect(ids(await products.search(connectionId, 'e_c', 10))).toEqual(['p_us']);
+    });
+
+    it('returns at most limit rows, capped at 100, and none for a limit of 0', async () => {
+      expect(ids(await products.search(connectionId, undefined, 2))).toEqual(['p_pct', 'p_a']);
+      expect(await products.search(connectionId, undefined, 0)).toEqual([]);
+
+      await products.upsertMany(
+        connectionId,
+        Array.from({ length: 150 }, (_, index) => aProduct({ id: `bulk_${index}` })),
+      );
+      expect(await products.search(connectionId, undefined, 1_000)).toHaveLength(100);
+    });
+  });
+
+  it('deletes the given products of one connection only and says how many went', async () => {
+    const otherConnectionId = await aConnection();
+    await products.upsertMany(connectionId, [
+      aProduct({ id: 'a' }),
+      aProduct({ id: 'b' }),
+      aProduct({ id: 'c' }),
+    ]);
+    await products.upsertMany(otherConnectionId, [aProduct({ id: 'a' })]);
+
+    expect(await products.deleteMany(connectionId, ['a', 'b', 'b', 'missing'])).toBe(2);
+    expect(await products.deleteMany(connectionId, [])).toBe(0);
+
+    expect(ids(await products.search(connectionId, undefined, 10))).toEqual(['c']);
+    expect(await products.findOne(otherConnectionId, 'a')).not.toBeNull();
+  });
+
+  it('goes with its store connection (uninstall keeps nothing)', async () => {
+    await products.upsertMany(connectionId, [aProduct()]);
+    const connection = await connections.findById(connectionId);
+
+    await connections.deleteByInstallation(connection?.installationId ?? '');
+
+    expect(await dataSource.getRepository(StoreProductEntity).count()).toBe(0);
+  });
+});
+
+function ids(found: StoreProductEntity[]): string[] {
+  return found.map((product) => product.storeProductId);
+}

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { NormalizedProduct } from '@storebridge/contracts';
+import { Repository } from 'typeorm';
+import { StoreProductEntity } from '../entities';
+import { returnedRows } from './query-results';
+
+export type StoreProductRow = Omit<StoreProductEntity, 'connection' | 'updatedAt'>;
+
+/** Keeps one statement well under PostgreSQL's 65 535 bind parameters (9 per row). */
+const UPSERT_CHUNK_SIZE = 500;
+
+export const STORE_PRODUCT_SEARCH_MAX_LIMIT = 100;
+
+/** Field by field, so nothing the mirror does not need (descriptions, stock) is stored by accident. */
+export function toStoreProductRow(connectionId: string, product: NormalizedProduct): StoreProductRow {
+  return {
+    connectionId,
+    storeProductId: product.id,
+    name: product.name,
+    price: product.price ?? null,
+    regularPrice: product.regularPrice ?? null,
+    imageUrl: product.images[0] ?? null,
+    url: product.url,
+    categories: [...product.categories],
+    contentHash: createHash('sha256').update(JSON.stringify(product)).digest('hex'),
+  };
+}
+
+/** `%`, `_` and `\` typed by a merchant are searched for literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/** The gateway's copy of each store's catalogue, written by the product sync. */
+@Injectable()
+export class StoreProductRepository {
+  constructor(
+    @InjectRepository(StoreProductEntity) private readonly repository: Repository<StoreProductEntity>,
+  ) {}
+
+  /** Inserts new products and overwrites known ones; the last occurrence of a repeated id wins. */
+  async upsertMany(connectionId: string, products: readonly NormalizedProduct[]): Promise<void> {
+    const byId = new Map(products.map((product) => [product.id, toStoreProductRow(connectionId, product)]));
+    // One row per key (ON CONFLICT cannot touch a row twice), in key order so concurrent writers lock alike.
+    const rows = [...byId.values()].sort((a, b) => (a.storeProductId < b.storeProductId ? -1 : 1));
+    for (let start = 0; start < rows.length; start += UPSERT_CHUNK_SIZE) {
+      const chunk = rows.slice(start, start + UPSERT_CHUNK_SIZE);
+      await this.repository
+        .createQueryBuilder()
+        .insert()
+        .into(StoreProductEntity)
+        .values(chunk.map((row) => ({ ...row, updatedAt: () => 'now()' })))
+        .orUpdate(
+          ['name', 'price', 'regular_price', 'image_url', 'url', 'categories', 'content_hash', 'updated_at'],
+          ['connection_id', 'store_product_id'],
+        )
+        .execute();
+    }
+  }
+
+  findOne(connectionId: string, storeProductId: string): Promise<StoreProductEntity | null> {
+    return this.repository.findOneBy({ connectionId, storeProductId });
+  }
+
+  /**
+   * A connection's products by name, alphabetically: those whose name contains `query` (case-insensitive) or
+   * whose id is exactly `query`; all of them without a query. `limit` is capped.
+   */
+  async search(
+    connectionId: string,
+    query: string | undefined,
+    limit: number,
+  ): Promise<StoreProductEntity[]> {
+    const take = Math.min(Math.trunc(limit), STORE_PRODUCT_SEARCH_MAX_LIMIT);
+    if (!(take > 0)) {
+      // TypeORM reads a limit of 0 as "no limit".
+      return [];
+    }
+    const builder = this.repository
+      .createQueryBuilder('product')
+      .where('product.connectionId = :connectionId', { connectionId })
+      .orderBy('product.name', 'ASC')
+      .addOrderBy('product.storeProductId', 'ASC')
+      .limit(take);
+    const text = query?.trim();
+    if (text) {
+      // Backslash is LIKE's default escape character.
+      builder.andWhere('(product.name ILIKE :pattern OR product.storeProductId = :text)', {
+        pattern: `%${escapeLike(text)}%`,
+        text,
+      });
+    }
+    return builder.getMany();
+  }
+
+  /** Returns how many rows were deleted; unknown ids are ignored. */
+  async deleteMany(connectionId: string, storeProductIds: readonly string[]): Promise<number> {
+    if (storeProductIds.length === 0) {
+      return 0;
+    }
+    const deleted = await this.repository
+      .createQueryBuilder()
+      .delete()
+      .from(StoreProductEntity)
+      .where('connection_id = :connectionId', { connectionId })
+      .andWhere('store_product_id IN (:...storeProductIds)', {
+        storeProductIds: [...new Set(storeProductIds)],
+      })
+      .returning(['storeProductId'])
+      .execute();
+    return returnedRows(deleted.raw).length;
+  }
+}

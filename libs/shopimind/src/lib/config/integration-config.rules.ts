@@ -1,0 +1,34 @@
+import { DEFAULT_STORE_PATHS } from '@storebridge/generic-api';
+
+export const STORE_AUTH_METHODS = ['api_key', 'bearer', 'basic'] as const;
+
+export type ConfigStoreAuthMethod = (typeof STORE_AUTH_METHODS)[number];
+
+/**
+ * The constraints of the config map, in one place: `IntegrationConfigDto` enforces them and
+ * `INTEGRATION_CONFIG_SCHEMA` shows them to the merchant (spec §6), so the form cannot drift from the
+ * validation. Patterns are anchored and written to compile with the `u` and `v` flags too, since a form
+ * renderer may hand them to an HTML `pattern` attribute.
+ */
+export const CONFIG_RULES = {
+  /** Scheme and host (and port) only; paths have their own fields. */
+  // The escaped "/" in the class is needed by the v flag (an HTML pattern attribute), not by JavaScript.
+  // eslint-disable-next-line no-useless-escape
+  storeBaseUrlPattern: /^https?:\/\/[^\/\s]+\/?$/,
+  endpointPathPattern: /^\/[^\s]*$/,
+  langPattern: /^[a-z]{2}$/,
+  currencyPattern: /^[A-Z]{3}$/,
+  syncIntervalMinutes: { min: 5, max: 10_080 },
+  storeWebhookSecretMinLength: 16,
+} as const;
+
+/** Values applied when a key is absent or blank; the schema shows the same ones as `default`. */
+export const CONFIG_DEFAULTS = {
+  health_path: DEFAULT_STORE_PATHS.health,
+  products_path: DEFAULT_STORE_PATHS.products,
+  orders_path: DEFAULT_STORE_PATHS.orders,
+  lang: 'en',
+  currency: 'EUR',
+  sync_interval_minutes: 1440,
+  excluded_categories: Object.freeze([] as string[]),
+} as const;
