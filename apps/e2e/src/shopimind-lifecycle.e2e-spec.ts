@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { walkOAuthConsent } from '@storebridge/shopimind-sandbox';
 import { expectEventually, testDatabaseUrl, testNatsUrl } from '@storebridge/testing';
 import { startServiceProcess, type ServiceProcess } from './support/service-process';
 import {
@@ -150,5 +151,29 @@ describe('ShopiMind lifecycle, end to end (production mode)', () => {
       }
       throw error;
     }
+  });
+
+  it('Type B: consent page → install with the external account → activate without store settings', async () => {
+    const gatewayUrl = services[0].url;
+    const secret = world.webhookSecret;
+    const { installationId } = world.sandbox.createInstallation({ shopDomain: 'type-b.example' });
+
+    const consent = await walkOAuthConsent(gatewayUrl, {
+      secret,
+      store: { storeBaseUrl: world.store.url, authMethod: 'api_key', token: world.storeApiKey },
+    });
+    const ok = { status: 200, body: { success: true } };
+    expect(
+      await world.sandbox.lifecycle.install(gatewayUrl, installationId, {
+        secret,
+        extra: { external_account_id: consent.externalAccountId },
+      }),
+    ).toEqual(ok);
+    // ShopiMind's form holds only what the consent page did not ask for.
+    expect(
+      await world.sandbox.lifecycle.activate(gatewayUrl, installationId, { secret, configs: { lang: 'fr' } }),
+    ).toEqual(ok);
+
+    await expectCatalogInShopimind(world, installationId, 'fr');
   });
 });
