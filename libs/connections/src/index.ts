@@ -1,1 +1,2 @@
 export * from './lib/store-connection.service';
+export * from './lib/store-credentials';

@@ -1,46 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import {
-  resolveStoreSettings,
-  type StoreAuth,
-  type StoreAuthMethod,
-  type StoreConnectionSettings,
-} from '@storebridge/generic-api';
+import { resolveStoreSettings, type StoreConnectionSettings } from '@storebridge/generic-api';
 import { StoreConnectionRepository, type StoreConnectionEntity } from '@storebridge/persistence';
 import { CredentialCipher } from '@storebridge/security';
 import type { IntegrationConfig } from '@storebridge/shopimind';
+import { decryptStoreAuth, encryptStoreCredentials } from './store-credentials';
 
 /** What a stored connection means once its credentials are decrypted (in memory only). */
 export interface StoreConnectionView {
   connection: StoreConnectionEntity;
   settings: StoreConnectionSettings;
   webhookSecret?: string;
-}
-
-/** Auth minus its method: the method has its own column, the secret part is encrypted as one JSON value. */
-type StoredCredentials = { token: string } | { username: string; password: string };
-
-function credentialsOf(auth: StoreAuth): StoredCredentials {
-  return auth.method === 'basic'
-    ? { username: auth.username, password: auth.password }
-    : { token: auth.token };
-}
-
-function authFrom(method: StoreAuthMethod, credentials: StoredCredentials): StoreAuth {
-  switch (method) {
-    case 'basic':
-      if ('username' in credentials) {
-        return { method, username: credentials.username, password: credentials.password };
-      }
-      break;
-    case 'api_key':
-    case 'bearer':
-      if ('token' in credentials) {
-        return { method, token: credentials.token };
-      }
-      break;
-  }
-  throw new Error(`The stored credentials do not fit the auth method ${method}`);
 }
 
 /** JSON with object keys sorted at every level: equal configurations give equal text. */
@@ -84,7 +54,7 @@ export class StoreConnectionService {
     const connection = await this.connections.upsertForInstallation(installationId, {
       baseUrl: store.baseUrl,
       authMethod: store.auth.method,
-      credentialsCiphertext: this.cipher.encrypt(JSON.stringify(credentialsOf(store.auth))),
+      credentialsCiphertext: encryptStoreCredentials(this.cipher, store.auth),
       paths: store.paths,
       fieldMappings: {
         products: { ...store.fieldMappings.products },
@@ -108,10 +78,7 @@ export class StoreConnectionService {
   }
 
   view(connection: StoreConnectionEntity): StoreConnectionView {
-    const credentials = JSON.parse(
-      this.cipher.decrypt(connection.credentialsCiphertext),
-    ) as StoredCredentials;
-    const auth = authFrom(connection.authMethod, credentials);
+    const auth = decryptStoreAuth(this.cipher, connection.authMethod, connection.credentialsCiphertext);
     return {
       connection,
       settings: resolveStoreSettings({

@@ -4,8 +4,9 @@ import type {
   ExternalAccountInput,
   ExternalAccountRepository,
 } from '@storebridge/persistence';
+import { StoredCredentialsMismatchError } from '@storebridge/connections';
 import { CredentialCipher } from '@storebridge/security';
-import { ExternalAccountCredentialsError, ExternalAccountService } from './external-account.service';
+import { ExternalAccountService } from './external-account.service';
 
 class InMemoryAccounts implements Pick<ExternalAccountRepository, 'create' | 'findById'> {
   readonly rows = new Map<string, ExternalAccountEntity>();
@@ -99,6 +100,6 @@ describe('ExternalAccountService', () => {
       row.authMethod = 'basic';
     }
 
-    await expect(service.storeConfigFor(account.id)).rejects.toThrow(ExternalAccountCredentialsError);
+    await expect(service.storeConfigFor(account.id)).rejects.toThrow(StoredCredentialsMismatchError);
   });
 });

@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { StoreAuth } from '@storebridge/generic-api';
-import {
-  ExternalAccountRepository,
-  type ExternalAccountEntity,
-  type StoreAuthMethod,
-} from '@storebridge/persistence';
+import { decryptStoreAuth, encryptStoreCredentials } from '@storebridge/connections';
+import { ExternalAccountRepository, type ExternalAccountEntity } from '@storebridge/persistence';
 import { CredentialCipher } from '@storebridge/security';
 
 /**
@@ -22,28 +19,7 @@ export interface NewExternalAccount {
   auth: StoreAuth;
 }
 
-/**
- * Auth minus its method, encrypted as one JSON value: the very format of `store_connections.credentials_ciphertext`
- * (libs/connections store-connection.service.ts), so one account can become one connection unchanged.
- */
-type StoredCredentials = { token: string } | { username: string; password: string };
-
-function credentialsOf(auth: StoreAuth): StoredCredentials {
-  return auth.method === 'basic'
-    ? { username: auth.username, password: auth.password }
-    : { token: auth.token };
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export class ExternalAccountCredentialsError extends Error {
-  constructor(externalAccountId: string, method: StoreAuthMethod) {
-    super(
-      `The stored credentials of external account ${externalAccountId} do not fit its auth method ${method}`,
-    );
-    this.name = 'ExternalAccountCredentialsError';
-  }
-}
 
 /** The one place external accounts are written and read back with their credentials decrypted. */
 @Injectable()
@@ -58,14 +34,14 @@ export class ExternalAccountService {
       name: account.name,
       baseUrl: account.baseUrl,
       authMethod: account.auth.method,
-      credentialsCiphertext: this.cipher.encrypt(JSON.stringify(credentialsOf(account.auth))),
+      credentialsCiphertext: encryptStoreCredentials(this.cipher, account.auth),
     });
   }
 
   /**
    * The store settings of a Type B installation, as config map entries (to merge under ShopiMind's configs
    * when they carry no `store_base_url`). Null for an absent, malformed or unknown id: the id arrives from
-   * ShopiMind's `install`, not from us. Throws when the stored credentials cannot be decrypted.
+   * ShopiMind's `install`, not from us. Throws when the stored credentials cannot be decrypted or do not fit.
    */
   async storeConfigFor(
     externalAccountId: string | null | undefined,
@@ -77,29 +53,14 @@ export class ExternalAccountService {
     if (!account) {
       return null;
     }
-    const credentials = JSON.parse(this.cipher.decrypt(account.credentialsCiphertext)) as StoredCredentials;
-    switch (account.authMethod) {
-      case 'basic':
-        if ('username' in credentials) {
-          return {
-            store_base_url: account.baseUrl,
-            store_auth_method: 'basic',
-            store_username: credentials.username,
-            store_password: credentials.password,
-          };
+    const auth = decryptStoreAuth(this.cipher, account.authMethod, account.credentialsCiphertext);
+    return auth.method === 'basic'
+      ? {
+          store_base_url: account.baseUrl,
+          store_auth_method: 'basic',
+          store_username: auth.username,
+          store_password: auth.password,
         }
-        break;
-      case 'api_key':
-      case 'bearer':
-        if ('token' in credentials) {
-          return {
-            store_base_url: account.baseUrl,
-            store_auth_method: account.authMethod,
-            store_api_token: credentials.token,
-          };
-        }
-        break;
-    }
-    throw new ExternalAccountCredentialsError(account.id, account.authMethod);
+      : { store_base_url: account.baseUrl, store_auth_method: auth.method, store_api_token: auth.token };
   }
 }
