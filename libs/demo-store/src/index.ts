@@ -1,7 +1,17 @@
 export { startDemoStore } from './lib/demo-store.server';
 export type { DemoStore } from './lib/demo-store.server';
 export { DEFAULT_DEMO_STORE_PATHS, resolveDemoStoreConfig } from './lib/demo-store.config';
-export type { DemoStoreConfig, DemoStoreOptions, DemoStorePaths } from './lib/demo-store.config';
+export type {
+  DemoStoreAuth,
+  DemoStoreConfig,
+  DemoStoreFailures,
+  DemoStoreFieldStyle,
+  DemoStoreOptions,
+  DemoStorePaths,
+  DemoStoreRateLimit,
+  DemoStoreShape,
+} from './lib/demo-store.config';
+export { DEMO_PRODUCT_ALIASES, formatDemoPrice, styleDemoProduct } from './lib/demo-product-style';
 export type { DemoStoreStats } from './lib/demo-store.stats';
 export { DEFAULT_PRODUCT_COUNT, DEMO_STORE_ORIGIN, demoOrder, demoProduct } from './lib/demo-catalog';
 export type { DemoOrder, DemoOrderItem, DemoProduct, DemoStockStatus } from './lib/demo-catalog';

@@ -17,4 +17,5 @@ export * from './lib/normalization/list.parser';
 export * from './lib/normalization/product.mapper';
 export * from './lib/diagnostics/store-failure';
 export * from './lib/diagnostics/store-diagnostics';
+export * from './lib/diagnostics/store-conformance';
 export * from './lib/diagnostics/store-categories';

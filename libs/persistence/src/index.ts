@@ -9,6 +9,7 @@ export * from './lib/repositories/sync-run.repository';
 export * from './lib/repositories/sync-run.exception';
 export * from './lib/repositories/id-mapping.repository';
 export * from './lib/repositories/store-product.repository';
+export * from './lib/repositories/advisory-lock.repository';
 export * from './lib/repositories/oauth-authorization.repository';
 export * from './lib/repositories/external-account.repository';
 export * from './lib/repositories/accepted-signature.repository';

@@ -3,7 +3,13 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { demoOrder, demoProduct } from './demo-catalog';
-import { DemoStoreConfig, DemoStoreOptions, resolveDemoStoreConfig } from './demo-store.config';
+import {
+  DemoStoreAuth,
+  DemoStoreConfig,
+  DemoStoreOptions,
+  resolveDemoStoreConfig,
+} from './demo-store.config';
+import { styleDemoProduct } from './demo-product-style';
 import { DemoStoreStats, DemoStoreStatsRecorder } from './demo-store.stats';
 import { DemoCollection, paginate, parsePageRequest } from './demo-pagination';
 
@@ -20,6 +26,8 @@ interface DemoResponse {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Sent as `text/html` instead of the JSON `body` (a reverse proxy's error page). */
+  html?: string;
 }
 
 type RouteHandler = (url: URL) => DemoResponse;
@@ -28,25 +36,31 @@ function json(status: number, body: unknown, headers?: Record<string, string>): 
   return { status, body, headers };
 }
 
-function collectionRoute<T>(collection: DemoCollection<T>): RouteHandler {
+function collectionRoute<T>(collection: DemoCollection<T>, config: DemoStoreConfig): RouteHandler {
   return (url) => {
     const parsed = parsePageRequest(url.searchParams);
-    return parsed.ok
-      ? json(200, paginate(collection, parsed.request))
-      : json(400, { error: 'bad_request', message: parsed.message });
+    if (!parsed.ok) {
+      return json(400, { error: 'bad_request', message: parsed.message });
+    }
+    const request = config.ignorePageParam ? { ...parsed.request, page: 1 } : parsed.request;
+    const envelope = paginate(collection, request);
+    return json(200, config.shape === 'array' ? envelope.data : envelope);
   };
 }
 
 function buildRoutes(config: DemoStoreConfig): Map<string, RouteHandler> {
-  const products: DemoCollection<unknown> = { total: config.productCount, item: demoProduct };
+  const products: DemoCollection<unknown> = {
+    total: config.productCount,
+    item: (index) => styleDemoProduct(demoProduct(index), index, config),
+  };
   const orders: DemoCollection<unknown> = {
     total: config.orderCount,
     item: (index) => demoOrder(index, config.productCount),
   };
   return new Map<string, RouteHandler>([
     [config.paths.health, () => json(200, { status: 'ok', timestamp: new Date().toISOString() })],
-    [config.paths.products, collectionRoute(products)],
-    [config.paths.orders, collectionRoute(orders)],
+    [config.paths.products, collectionRoute(products, config)],
+    [config.paths.orders, collectionRoute(orders, config)],
   ]);
 }
 
@@ -56,12 +70,46 @@ function sameKey(expected: string, received: string): boolean {
   return timingSafeEqual(digest(expected), digest(received));
 }
 
-function isAuthorized(req: IncomingMessage, apiKey: string | undefined): boolean {
-  if (apiKey === undefined) {
+function isAuthorized(req: IncomingMessage, auth: DemoStoreAuth | undefined): boolean {
+  if (auth === undefined) {
     return true;
   }
-  const received = req.headers['x-api-key'];
-  return typeof received === 'string' && sameKey(apiKey, received);
+  const header = (name: string): string | undefined => {
+    const value = req.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  switch (auth.method) {
+    case 'api_key': {
+      const received = header('x-api-key');
+      return received !== undefined && sameKey(auth.key, received);
+    }
+    case 'bearer': {
+      const received = header('authorization');
+      return received !== undefined && sameKey(`Bearer ${auth.token}`, received);
+    }
+    case 'basic': {
+      const expected = Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64');
+      const received = header('authorization');
+      return received !== undefined && sameKey(`Basic ${expected}`, received);
+    }
+  }
+}
+
+const HTML_ERROR_PAGE = (status: number): string =>
+  `<!DOCTYPE html><html><head><title>${status} Error</title></head><body><h1>${status}</h1><p>The server is temporarily unable to service your request.</p></body></html>`;
+
+/** Injected misbehaviour, decided by the request's rank among all requests the store received. */
+function injectedFault(rank: number, config: DemoStoreConfig): DemoResponse | undefined {
+  const { rateLimit, failures } = config;
+  if (rateLimit !== undefined && rank % rateLimit.every === 0) {
+    return json(429, { error: 'too_many_requests' }, { 'Retry-After': String(rateLimit.retryAfterSeconds) });
+  }
+  if (failures !== undefined && rank % failures.every === 0) {
+    return failures.html
+      ? { status: failures.status, body: undefined, html: HTML_ERROR_PAGE(failures.status) }
+      : json(failures.status, { error: 'server_error' });
+  }
+  return undefined;
 }
 
 function route(
@@ -70,7 +118,7 @@ function route(
   config: DemoStoreConfig,
   routes: Map<string, RouteHandler>,
 ): DemoResponse {
-  if (!isAuthorized(req, config.apiKey)) {
+  if (!isAuthorized(req, config.auth)) {
     return json(401, { error: 'unauthorized' });
   }
   const handler = routes.get(url.pathname);
@@ -84,9 +132,10 @@ function route(
 }
 
 function send(res: ServerResponse, response: DemoResponse, withBody: boolean): void {
-  const payload = JSON.stringify(response.body);
+  const html = response.html !== undefined;
+  const payload = response.html ?? JSON.stringify(response.body);
   res.writeHead(response.status, {
-    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Type': html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(payload),
     ...response.headers,
   });
@@ -99,12 +148,14 @@ export async function startDemoStore(options: DemoStoreOptions = {}): Promise<De
   const routes = buildRoutes(config);
   const stats = new DemoStoreStatsRecorder();
   const closing = new AbortController();
+  let received = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://demo-store.local');
     let response: DemoResponse;
     try {
-      response = route(req, url, config, routes);
+      received += 1;
+      response = injectedFault(received, config) ?? route(req, url, config, routes);
     } catch (error: unknown) {
       response = json(500, {
         error: 'internal_error',

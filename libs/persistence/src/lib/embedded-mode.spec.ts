@@ -15,6 +15,7 @@ import {
 import { runMigrations } from './migration-runner';
 import { migrations } from './migrations';
 import { PersistenceModule } from './persistence.module';
+import { AdvisoryLockRepository } from './repositories/advisory-lock.repository';
 import { IdMappingRepository } from './repositories/id-mapping.repository';
 import { InstallationRepository } from './repositories/installation.repository';
 import { StoreConnectionRepository } from './repositories/store-connection.repository';
@@ -142,7 +143,25 @@ describe('schema and repositories on PGlite (in memory)', () => {
     expect((await products.search(connection.id, '%', 10)).map((found) => found.storeProductId)).toEqual([
       'p2',
     ]);
+    const runId = '00000000-0000-4000-8000-000000000001';
+    await products.markSeen(connection.id, ['p1'], runId);
+    expect((await products.syncStatesOf(connection.id, ['p1', 'p3'])).get('p1')?.lastSeenRunId).toBe(runId);
+    expect(await products.findUnseen(connection.id, runId)).toEqual(['p2']);
     expect(await products.deleteMany(connection.id, ['p2', 'unknown'])).toBe(1);
+  });
+
+  it('runs the advisory lock SQL, and excludes a second holder within the one embedded session', async () => {
+    const locks = new AdvisoryLockRepository(dataSource);
+
+    const outcome = await locks.tryWithLock('sync:pglite', () =>
+      locks.tryWithLock('sync:pglite', () => Promise.resolve('nested')),
+    );
+
+    expect(outcome).toEqual({ acquired: true, result: { acquired: false } });
+    expect(await locks.tryWithLock('sync:pglite', () => Promise.resolve('again'))).toEqual({
+      acquired: true,
+      result: 'again',
+    });
   });
 });
 

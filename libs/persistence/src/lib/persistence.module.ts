@@ -13,6 +13,7 @@ import { createDataSourceOptions, PersistenceConnectionOptions } from './data-so
 import { persistenceEntities } from './entities';
 import { runMigrations } from './migration-runner';
 import { AcceptedSignatureRepository } from './repositories/accepted-signature.repository';
+import { AdvisoryLockRepository } from './repositories/advisory-lock.repository';
 import { ExternalAccountRepository } from './repositories/external-account.repository';
 import { IdMappingRepository } from './repositories/id-mapping.repository';
 import { OAuthAuthorizationRepository } from './repositories/oauth-authorization.repository';
@@ -42,6 +43,7 @@ const repositories: Provider[] = [
   OAuthAuthorizationRepository,
   ExternalAccountRepository,
   AcceptedSignatureRepository,
+  AdvisoryLockRepository,
 ];
 
 const logger = new Logger('PersistenceModule');

@@ -3,6 +3,7 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   JoinColumn,
   ManyToOne,
   PrimaryGeneratedColumn,
@@ -73,6 +74,14 @@ export class StoreConnectionEntity {
   /** Keyed hash of the whole configuration (credentials included): unchanged means nothing to re-sync. */
   @Column({ name: 'config_fingerprint', type: 'text', nullable: true })
   configFingerprint!: string | null;
+
+  /**
+   * When the next scheduled sync is due; NULL until the scheduler first sees the connection. Optional in the
+   * type only: it belongs to the scheduler, so code building connections (fakes included) can leave it out.
+   */
+  @Index('IDX_store_connections_next_sync_at')
+  @Column({ name: 'next_sync_at', type: 'timestamptz', nullable: true })
+  nextSyncAt?: Date | null;
 
   /** Unguessable id used in the store's webhook URLs. */
   @Column({ name: 'store_token', type: 'text' })

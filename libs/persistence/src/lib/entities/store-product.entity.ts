@@ -57,6 +57,10 @@ export class StoreProductEntity {
   @Column({ name: 'content_hash', type: 'text' })
   contentHash!: string;
 
+  /** The last sync run whose crawl saw this product; a complete full crawl deletes the rows it did not see. */
+  @Column({ name: 'last_seen_run_id', type: 'uuid', nullable: true })
+  lastSeenRunId!: string | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

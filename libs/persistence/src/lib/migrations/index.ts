@@ -4,6 +4,8 @@ import { AcceptedSignatures1795420900000 } from './1795420900000-accepted-signat
 import { StoreProducts1795421000000 } from './1795421000000-store-products';
 import { OAuth1795421100000 } from './1795421100000-oauth';
 import { StoreConnectionFingerprint1795421200000 } from './1795421200000-store-connection-fingerprint';
+import { StoreProductsLastSeen1795421300000 } from './1795421300000-store-products-last-seen';
+import { SyncSchedule1795421400000 } from './1795421400000-sync-schedule';
 
 /** In order of application; every schema change is a new class appended here. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -12,4 +14,6 @@ export const migrations: Array<new () => MigrationInterface> = [
   StoreProducts1795421000000,
   OAuth1795421100000,
   StoreConnectionFingerprint1795421200000,
+  StoreProductsLastSeen1795421300000,
+  SyncSchedule1795421400000,
 ];

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { anInstallation, aStoreConnection } from '../../test/factories';
 import { openDataSource, truncateTables } from '../../test/integration-database';
-import { InstallationEntity, StoreConnectionEntity, SyncRunEntity } from '../entities';
+import { InstallationEntity, InstallationStatus, StoreConnectionEntity, SyncRunEntity } from '../entities';
 import { InstallationRepository } from './installation.repository';
 import { StoreConnectionRepository } from './store-connection.repository';
 import { SyncRunRepository } from './sync-run.repository';
@@ -90,6 +90,122 @@ describe('StoreConnectionRepository', () => {
     const listed = await connections.findAllOfActiveInstallations();
 
     expect(listed.map((connection) => connection.id)).toEqual([activeConnection.id]);
+  });
+
+  describe('claimDueSyncs', () => {
+    const now = new Date('2026-11-23T12:00:00.000Z');
+    const minutes = (count: number): number => count * 60_000;
+    const at = (offsetMs: number): Date => new Date(now.getTime() + offsetMs);
+
+    /** A connection of an installation activated long ago, with its next slot at `nextSyncAt`. */
+    async function scheduled(
+      nextSyncAt: Date | null,
+      {
+        status = 'active',
+        syncIntervalMinutes = 60,
+        activatedAt = at(-minutes(10_000)),
+      }: { status?: InstallationStatus; syncIntervalMinutes?: number; activatedAt?: Date } = {},
+    ): Promise<StoreConnectionEntity> {
+      const installation = await installations.upsert(anInstallation({ status, activatedAt }));
+      const connection = await connections.upsertForInstallation(
+        installation.id,
+        aStoreConnection({ syncIntervalMinutes }),
+      );
+      await dataSource.getRepository(StoreConnectionEntity).update({ id: connection.id }, { nextSyncAt });
+      return connection;
+    }
+
+    async function nextSyncAtOf(id: string): Promise<Date | null> {
+      return (await connections.findById(id))?.nextSyncAt ?? null;
+    }
+
+    it('claims the due connections and moves each one interval past now', async () => {
+      const due = await scheduled(at(-minutes(5)), { syncIntervalMinutes: 30 });
+      const dueNow = await scheduled(now, { syncIntervalMinutes: 1440 });
+      const notDue = await scheduled(at(minutes(1)));
+
+      const claimed = await connections.claimDueSyncs(now, 10);
+
+      expect(claimed).toEqual(
+        expect.arrayContaining([
+          { id: due.id, syncIntervalMinutes: 30, dueAt: at(-minutes(5)), nextSyncAt: at(minutes(30)) },
+          { id: dueNow.id, syncIntervalMinutes: 1440, dueAt: now, nextSyncAt: at(minutes(1440)) },
+        ]),
+      );
+      expect(claimed).toHaveLength(2);
+      expect(await nextSyncAtOf(due.id)).toEqual(at(minutes(30)));
+      expect(await nextSyncAtOf(notDue.id)).toEqual(at(minutes(1)));
+      expect(await connections.claimDueSyncs(now, 10)).toEqual([]);
+    });
+
+    it('skips the connections of installations that are not active', async () => {
+      const inactive = await scheduled(at(-minutes(5)), { status: 'inactive' });
+      await scheduled(at(-minutes(5)), { status: 'installed' });
+
+      expect(await connections.claimDueSyncs(now, 10)).toEqual([]);
+      expect(await nextSyncAtOf(inactive.id)).toEqual(at(-minutes(5)));
+    });
+
+    it('initialises a connection never scheduled without returning it', async () => {
+      const fresh = await scheduled(null, { syncIntervalMinutes: 45 });
+
+      expect(await connections.claimDueSyncs(now, 10)).toEqual([]);
+      expect(await nextSyncAtOf(fresh.id)).toEqual(at(minutes(45)));
+    });
+
+    it('counts a recent activation as the due slot and schedules the next one an interval after it', async () => {
+      const reactivated = await scheduled(at(-minutes(500)), { activatedAt: at(-minutes(20)) });
+
+      expect(await connections.claimDueSyncs(now, 10)).toEqual([]);
+      expect(await nextSyncAtOf(reactivated.id)).toEqual(at(minutes(40)));
+    });
+
+    it('claims at most `limit` connections, oldest slot first', async () => {
+      const oldest = await scheduled(at(-minutes(30)));
+      await scheduled(at(-minutes(10)));
+
+      const claimed = await connections.claimDueSyncs(now, 1);
+
+      expect(claimed.map((claim) => claim.id)).toEqual([oldest.id]);
+    });
+
+    it('gives a claimed slot back unless the connection was rescheduled since', async () => {
+      const connection = await scheduled(at(-minutes(5)));
+      const [claim] = await connections.claimDueSyncs(now, 10);
+
+      expect(await connections.releaseSyncClaim(claim)).toBe(true);
+      expect(await nextSyncAtOf(connection.id)).toEqual(at(-minutes(5)));
+
+      const [reclaimed] = await connections.claimDueSyncs(now, 10);
+      expect(reclaimed.id).toBe(connection.id);
+      await connections.claimDueSyncs(at(minutes(120)), 10);
+      expect(await connections.releaseSyncClaim(reclaimed)).toBe(false);
+    });
+
+    it('never hands the same connection to two concurrent claimers', async () => {
+      const due = await Promise.all(Array.from({ length: 20 }, () => scheduled(at(-minutes(1)))));
+      // A second pool: the claims really run on separate connections, as on two replicas.
+      const otherReplica = await openDataSource();
+      try {
+        const otherConnections = new StoreConnectionRepository(
+          otherReplica.getRepository(StoreConnectionEntity),
+        );
+        const claims = await Promise.all(
+          Array.from({ length: 6 }, (_, index) =>
+            (index % 2 === 0 ? connections : otherConnections).claimDueSyncs(now, 4),
+          ),
+        );
+        const ids = claims.flat().map((claim) => claim.id);
+
+        expect(new Set(ids).size).toBe(ids.length);
+        const rest = await connections.claimDueSyncs(now, 100);
+        expect([...ids, ...rest.map((claim) => claim.id)].sort()).toEqual(
+          due.map((connection) => connection.id).sort(),
+        );
+      } finally {
+        await otherReplica.destroy();
+      }
+    });
   });
 
   it('deletes the connection of an installation with its sync runs', async () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { NormalizedProduct } from '@storebridge/contracts';
 import { DataSource } from 'typeorm';
 import { anInstallation, aStoreConnection } from '../../test/factories';
@@ -6,7 +6,7 @@ import { openDataSource, truncateTables } from '../../test/integration-database'
 import { InstallationEntity, StoreConnectionEntity, StoreProductEntity } from '../entities';
 import { InstallationRepository } from './installation.repository';
 import { StoreConnectionRepository } from './store-connection.repository';
-import { StoreProductRepository } from './store-product.repository';
+import { StoreProductRepository, storeProductContentHash } from './store-product.repository';
 
 function aProduct(overrides: Partial<NormalizedProduct> = {}): NormalizedProduct {
   return {
@@ -64,6 +64,7 @@ describe('StoreProductRepository', () => {
       url: 'https://store.example.com/p/linen-shirt',
       categories: ['Shirts', 'Summer'],
       contentHash: createHash('sha256').update(JSON.stringify(product)).digest('hex'),
+      lastSeenRunId: null,
       updatedAt: expect.any(Date),
     });
   });
@@ -193,6 +194,72 @@ describe('StoreProductRepository', () => {
 
     expect(ids(await products.search(connectionId, undefined, 10))).toEqual(['c']);
     expect(await products.findOne(otherConnectionId, 'a')).not.toBeNull();
+  });
+
+  describe('change detection and deletions', () => {
+    it('tells the stored hash and last run of the known products of one connection, in one query', async () => {
+      const runId = randomUUID();
+      const otherConnectionId = await aConnection();
+      const shirt = aProduct();
+      await products.upsertMany(connectionId, [shirt, aProduct({ id: 'prod_2', name: 'Scarf' })]);
+      await products.upsertMany(otherConnectionId, [aProduct({ id: 'prod_3' })]);
+      await products.markSeen(connectionId, ['prod_1'], runId);
+
+      const states = await products.syncStatesOf(connectionId, ['prod_1', 'prod_2', 'prod_3', 'prod_1']);
+
+      expect(states).toEqual(
+        new Map([
+          ['prod_1', { contentHash: storeProductContentHash(shirt), lastSeenRunId: runId }],
+          ['prod_2', { contentHash: expect.any(String), lastSeenRunId: null }],
+        ]),
+      );
+      expect(await products.syncStatesOf(connectionId, [])).toEqual(new Map());
+    });
+
+    it('finds, in id order, the products of the connection the run did not see', async () => {
+      const previousRun = randomUUID();
+      const runId = randomUUID();
+      const otherConnectionId = await aConnection();
+      await products.upsertMany(
+        connectionId,
+        ['d', 'c', 'b', 'a'].map((id) => aProduct({ id })),
+      );
+      await products.upsertMany(otherConnectionId, [aProduct({ id: 'z' })]);
+      await products.markSeen(connectionId, ['a', 'b', 'c'], previousRun);
+
+      await products.markSeen(connectionId, ['b', 'missing'], runId);
+
+      expect(await products.findUnseen(connectionId, runId)).toEqual(['a', 'c', 'd']);
+      expect((await products.findOne(connectionId, 'b'))?.lastSeenRunId).toBe(runId);
+      expect(await products.findUnseen(otherConnectionId, runId)).toEqual(['z']);
+    });
+
+    it('keeps the last seen run when a changed product is written again', async () => {
+      const runId = randomUUID();
+      await products.upsertMany(connectionId, [aProduct()]);
+      await products.markSeen(connectionId, ['prod_1'], runId);
+
+      await products.upsertMany(connectionId, [aProduct({ name: 'Renamed' })]);
+
+      expect(await products.findOne(connectionId, 'prod_1')).toMatchObject({
+        name: 'Renamed',
+        lastSeenRunId: runId,
+      });
+    });
+
+    it('marks and deletes more products than one statement could bind one by one', async () => {
+      const runId = randomUUID();
+      const many = Array.from({ length: 1_203 }, (_, index) => `prod_${index}`);
+      await products.upsertMany(
+        connectionId,
+        many.map((id) => aProduct({ id })),
+      );
+
+      await products.markSeen(connectionId, many, runId);
+
+      expect(await products.findUnseen(connectionId, runId)).toEqual([]);
+      expect(await products.deleteMany(connectionId, many)).toBe(1_203);
+    });
   });
 
   it('goes with its store connection (uninstall keeps nothing)', async () => {

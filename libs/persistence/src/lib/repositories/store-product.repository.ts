@@ -6,12 +6,19 @@ import { Repository } from 'typeorm';
 import { StoreProductEntity } from '../entities';
 import { returnedRows } from './query-results';
 
-export type StoreProductRow = Omit<StoreProductEntity, 'connection' | 'updatedAt'>;
+export type StoreProductRow = Omit<StoreProductEntity, 'connection' | 'updatedAt' | 'lastSeenRunId'>;
+
+export type StoreProductSyncState = Pick<StoreProductEntity, 'contentHash' | 'lastSeenRunId'>;
 
 /** Keeps one statement well under PostgreSQL's 65 535 bind parameters (9 per row). */
 const UPSERT_CHUNK_SIZE = 500;
 
 export const STORE_PRODUCT_SEARCH_MAX_LIMIT = 100;
+
+/** sha256 of the normalized product as synced: equal hashes mean nothing changed for ShopiMind. */
+export function storeProductContentHash(product: NormalizedProduct): string {
+  return createHash('sha256').update(JSON.stringify(product)).digest('hex');
+}
 
 /** Field by field, so nothing the mirror does not need (descriptions, stock) is stored by accident. */
 export function toStoreProductRow(connectionId: string, product: NormalizedProduct): StoreProductRow {
@@ -24,7 +31,7 @@ export function toStoreProductRow(connectionId: string, product: NormalizedProdu
     imageUrl: product.images[0] ?? null,
     url: product.url,
     categories: [...product.categories],
-    contentHash: createHash('sha256').update(JSON.stringify(product)).digest('hex'),
+    contentHash: storeProductContentHash(product),
   };
 }
 
@@ -58,6 +65,61 @@ export class StoreProductRepository {
         )
         .execute();
     }
+  }
+
+  /**
+   * What the mirror knows of each of these products it holds (one query): its content hash, to tell a changed
+   * product from an unchanged one, and the last run that saw it.
+   */
+  async syncStatesOf(
+    connectionId: string,
+    storeProductIds: readonly string[],
+  ): Promise<Map<string, StoreProductSyncState>> {
+    if (storeProductIds.length === 0) {
+      return new Map();
+    }
+    const rows = await this.repository
+      .createQueryBuilder('product')
+      .select(['product.storeProductId', 'product.contentHash', 'product.lastSeenRunId'])
+      .where('product.connectionId = :connectionId', { connectionId })
+      .andWhere('product.storeProductId = ANY(:storeProductIds)', {
+        storeProductIds: [...new Set(storeProductIds)],
+      })
+      .getMany();
+    return new Map(
+      rows.map((row) => [
+        row.storeProductId,
+        { contentHash: row.contentHash, lastSeenRunId: row.lastSeenRunId },
+      ]),
+    );
+  }
+
+  /** Records that `syncRunId` saw these products (changed or not), so a complete crawl keeps them. */
+  async markSeen(connectionId: string, storeProductIds: readonly string[], syncRunId: string): Promise<void> {
+    if (storeProductIds.length === 0) {
+      return;
+    }
+    await this.repository
+      .createQueryBuilder()
+      .update(StoreProductEntity)
+      .set({ lastSeenRunId: syncRunId })
+      .where('connection_id = :connectionId', { connectionId })
+      .andWhere('store_product_id = ANY(:storeProductIds)', {
+        storeProductIds: [...new Set(storeProductIds)],
+      })
+      .execute();
+  }
+
+  /** Ids of the connection's products that `syncRunId` did not see (never seen by any run included), in id order. */
+  async findUnseen(connectionId: string, syncRunId: string): Promise<string[]> {
+    const rows = await this.repository
+      .createQueryBuilder('product')
+      .select(['product.storeProductId'])
+      .where('product.connectionId = :connectionId', { connectionId })
+      .andWhere('product.lastSeenRunId IS DISTINCT FROM :syncRunId', { syncRunId })
+      .orderBy('product.storeProductId', 'ASC')
+      .getMany();
+    return rows.map((row) => row.storeProductId);
   }
 
   findOne(connectionId: string, storeProductId: string): Promise<StoreProductEntity | null> {
@@ -105,7 +167,7 @@ export class StoreProductRepository {
       .delete()
       .from(StoreProductEntity)
       .where('connection_id = :connectionId', { connectionId })
-      .andWhere('store_product_id IN (:...storeProductIds)', {
+      .andWhere('store_product_id = ANY(:storeProductIds)', {
         storeProductIds: [...new Set(storeProductIds)],
       })
       .returning(['storeProductId'])

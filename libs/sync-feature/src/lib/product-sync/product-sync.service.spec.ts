@@ -13,16 +13,20 @@ import {
 } from '@storebridge/contracts';
 import { demoProduct, startDemoStore, type DemoStore } from '@storebridge/demo-store';
 import { resolveStoreSettings, type StoreConnectionInput } from '@storebridge/generic-api';
-import { MessagePublisher, type PublishOptions } from '@storebridge/messaging';
-import type {
-  FinishedSyncRunStatus,
-  StartSyncRun,
-  StoreConnectionEntity,
-  StoreProductRepository,
-  SyncEntity,
-  SyncRunEntity,
-  SyncRunPageProgress,
-  SyncRunRepository,
+import { MessagePublisher, RetryLaterError, type PublishOptions } from '@storebridge/messaging';
+import {
+  storeProductContentHash,
+  type AdvisoryLockRepository,
+  type LockOutcome,
+  type FinishedSyncRunStatus,
+  type StartSyncRun,
+  type StoreConnectionEntity,
+  type StoreProductRepository,
+  type StoreProductSyncState,
+  type SyncEntity,
+  type SyncRunEntity,
+  type SyncRunPageProgress,
+  type SyncRunRepository,
 } from '@storebridge/persistence';
 import { ProductSyncService } from './product-sync.service';
 
@@ -130,12 +134,31 @@ class FakeSyncRuns implements Pick<SyncRunRepository, 'findResumable' | 'start' 
   }
 }
 
+interface MirroredProduct {
+  product: NormalizedProduct;
+  lastSeenRunId: string | null;
+}
+
 /** The mirror as the repository keeps it: one entry per connection and product id, the last write wins. */
-class FakeStoreProducts implements Pick<StoreProductRepository, 'upsertMany'> {
-  readonly rows = new Map<string, NormalizedProduct>();
+class FakeStoreProducts implements Pick<
+  StoreProductRepository,
+  'upsertMany' | 'syncStatesOf' | 'markSeen' | 'findUnseen' | 'deleteMany'
+> {
+  readonly rows = new Map<string, MirroredProduct>();
   failNext = false;
 
   constructor(private readonly journal: Journal) {}
+
+  product(connectionId: string, id: string): NormalizedProduct | undefined {
+    return this.rows.get(`${connectionId}/${id}`)?.product;
+  }
+
+  ids(connectionId: string): string[] {
+    return [...this.rows.keys()]
+      .filter((key) => key.startsWith(`${connectionId}/`))
+      .map((key) => key.slice(connectionId.length + 1))
+      .sort();
+  }
 
   async upsertMany(connectionId: string, products: readonly NormalizedProduct[]): Promise<void> {
     if (this.failNext) {
@@ -144,7 +167,64 @@ class FakeStoreProducts implements Pick<StoreProductRepository, 'upsertMany'> {
     }
     this.journal.push(`mirror:${products.length}`);
     for (const product of products) {
-      this.rows.set(`${connectionId}/${product.id}`, product);
+      const key = `${connectionId}/${product.id}`;
+      this.rows.set(key, { product, lastSeenRunId: this.rows.get(key)?.lastSeenRunId ?? null });
+    }
+  }
+
+  async syncStatesOf(
+    connectionId: string,
+    storeProductIds: readonly string[],
+  ): Promise<Map<string, StoreProductSyncState>> {
+    const states = new Map<string, StoreProductSyncState>();
+    for (const id of storeProductIds) {
+      const row = this.rows.get(`${connectionId}/${id}`);
+      if (row) {
+        states.set(id, {
+          contentHash: storeProductContentHash(row.product),
+          lastSeenRunId: row.lastSeenRunId,
+        });
+      }
+    }
+    return states;
+  }
+
+  async markSeen(connectionId: string, storeProductIds: readonly string[], syncRunId: string): Promise<void> {
+    for (const id of storeProductIds) {
+      const row = this.rows.get(`${connectionId}/${id}`);
+      if (row) {
+        row.lastSeenRunId = syncRunId;
+      }
+    }
+  }
+
+  async findUnseen(connectionId: string, syncRunId: string): Promise<string[]> {
+    return this.ids(connectionId).filter(
+      (id) => this.rows.get(`${connectionId}/${id}`)?.lastSeenRunId !== syncRunId,
+    );
+  }
+
+  async deleteMany(connectionId: string, storeProductIds: readonly string[]): Promise<number> {
+    this.journal.push(`delete:${storeProductIds.length}`);
+    return storeProductIds.filter((id) => this.rows.delete(`${connectionId}/${id}`)).length;
+  }
+}
+
+/** Same contract as the real locks: a key held elsewhere (another replica) is not acquired, and `work` never runs. */
+class FakeAdvisoryLocks implements Pick<AdvisoryLockRepository, 'tryWithLock'> {
+  readonly heldElsewhere = new Set<string>();
+  readonly taken: string[] = [];
+
+  async tryWithLock<T>(key: string, work: () => Promise<T>): Promise<LockOutcome<T>> {
+    if (this.heldElsewhere.has(key)) {
+      return { acquired: false };
+    }
+    this.heldElsewhere.add(key);
+    this.taken.push(key);
+    try {
+      return { acquired: true, result: await work() };
+    } finally {
+      this.heldElsewhere.delete(key);
     }
   }
 }
@@ -173,7 +253,9 @@ class RecordingPublisher extends MessagePublisher {
     if (this.failFromPage !== undefined && event.page >= this.failFromPage) {
       throw new Error('bus unavailable');
     }
-    this.journal.push(`publish:${event.page}`);
+    this.journal.push(
+      event.deletedIds.length > 0 ? `publish:deleted:${event.deletedIds.length}` : `publish:${event.page}`,
+    );
     this.published.push({ subject, payload: event, ...(options ? { options } : {}) });
   }
 
@@ -205,6 +287,7 @@ class FakeStoreConnections implements Pick<StoreConnectionService, 'findById'> {
       syncIntervalMinutes: 60,
       webhookSecretCiphertext: null,
       configFingerprint: null,
+      nextSyncAt: null,
       storeToken: 'store-token',
       createdAt: now,
       updatedAt: now,
@@ -268,6 +351,37 @@ function envelope(page: number, lastPage: number, data: unknown[]): StubReply {
   };
 }
 
+interface CatalogStore extends StubStore {
+  /** What the store sells now; edit it between syncs. */
+  catalog: Array<Record<string, unknown>>;
+  /** When set, this page answers with a non-JSON body, as a store in maintenance would. */
+  brokenPage?: number;
+}
+
+/** A store whose catalogue a test can change between two syncs. */
+async function startCatalogStore(
+  catalog: Array<Record<string, unknown>>,
+  perPage: number,
+): Promise<CatalogStore> {
+  const state: { catalog: Array<Record<string, unknown>>; brokenPage?: number } = { catalog };
+  const stub = await startStubStore((page) => {
+    if (page === state.brokenPage) {
+      return { contentType: 'text/html', body: '<html>maintenance</html>' };
+    }
+    const lastPage = Math.max(1, Math.ceil(state.catalog.length / perPage));
+    return envelope(page, lastPage, state.catalog.slice((page - 1) * perPage, page * perPage));
+  });
+  return Object.assign(state, {
+    url: stub.url,
+    requestedPages: stub.requestedPages,
+    close: () => stub.close(),
+  });
+}
+
+function catalogProduct(id: string, price = 10): Record<string, unknown> {
+  return { id, name: `Product ${id}`, price, permalink: `https://shop.test/p/${id}` };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('ProductSyncService.runFullSync', () => {
@@ -276,6 +390,7 @@ describe('ProductSyncService.runFullSync', () => {
   let syncRuns: FakeSyncRuns;
   let publisher: RecordingPublisher;
   let storeProducts: FakeStoreProducts;
+  let locks: FakeAdvisoryLocks;
   let service: ProductSyncService;
   let store: DemoStore;
   let warnings: jest.SpyInstance;
@@ -299,11 +414,13 @@ describe('ProductSyncService.runFullSync', () => {
     syncRuns = new FakeSyncRuns(journal);
     publisher = new RecordingPublisher(journal);
     storeProducts = new FakeStoreProducts(journal);
+    locks = new FakeAdvisoryLocks();
     service = new ProductSyncService(
       connections as unknown as StoreConnectionService,
       syncRuns as unknown as SyncRunRepository,
       publisher,
       storeProducts as unknown as StoreProductRepository,
+      locks as unknown as AdvisoryLockRepository,
       // The demo and stub stores listen on http://127.0.0.1, as in development.
       { allowPrivateStoreUrls: true },
     );
@@ -315,6 +432,7 @@ describe('ProductSyncService.runFullSync', () => {
       syncRuns as unknown as SyncRunRepository,
       publisher,
       storeProducts as unknown as StoreProductRepository,
+      locks as unknown as AdvisoryLockRepository,
       { allowPrivateStoreUrls: false },
     );
 
@@ -445,7 +563,7 @@ describe('ProductSyncService.runFullSync', () => {
     expect(published).toHaveLength(25);
     expect(storeProducts.rows.size).toBe(25);
     for (const product of published) {
-      expect(storeProducts.rows.get(`${view.connection.id}/${product.id}`)).toEqual(product);
+      expect(storeProducts.product(view.connection.id, product.id)).toEqual(product);
     }
   });
 
@@ -688,5 +806,195 @@ describe('ProductSyncService.runFullSync', () => {
     } finally {
       await stub.close();
     }
+  });
+
+  describe('change detection and deletions', () => {
+    let catalogStore: CatalogStore;
+
+    afterEach(async () => {
+      await catalogStore.close();
+    });
+
+    async function catalogConnection(
+      catalog: Array<Record<string, unknown>>,
+      perPage = 2,
+    ): Promise<StoreConnectionView> {
+      catalogStore = await startCatalogStore(catalog, perPage);
+      return connections.add({
+        baseUrl: catalogStore.url,
+        auth: { method: 'api_key', token: API_KEY },
+        perPage,
+      });
+    }
+
+    function lastRun(): SyncRunEntity {
+      const runs = [...syncRuns.runs.values()];
+      return runs[runs.length - 1];
+    }
+
+    it.each<SyncRequestedEvent['trigger']>(['activate', 'config_updated'])(
+      'publishes every product again after %s, changed or not (language and currency live on the connection)',
+      async (trigger) => {
+        const view = await catalogConnection([catalogProduct('a'), catalogProduct('b')]);
+        await service.runFullSync(request(view));
+        publisher.published.length = 0;
+
+        await service.runFullSync(request(view, trigger));
+
+        expect(publisher.productIds().sort()).toEqual(['a', 'b']);
+      },
+    );
+
+    it('publishes nothing when a re-sync finds the store unchanged', async () => {
+      const view = await catalogConnection([catalogProduct('a'), catalogProduct('b'), catalogProduct('c')]);
+      await service.runFullSync(request(view));
+      publisher.published.length = 0;
+
+      await service.runFullSync(request(view));
+
+      expect(publisher.published).toEqual([]);
+      expect(lastRun()).toMatchObject({
+        status: 'succeeded',
+        recordsValid: 3,
+        recordsChanged: 0,
+        recordsDeleted: 0,
+      });
+      expect(storeProducts.ids(view.connection.id)).toEqual(['a', 'b', 'c']);
+    });
+
+    it('publishes and mirrors only the product that changed since the last sync', async () => {
+      const view = await catalogConnection([catalogProduct('a'), catalogProduct('b'), catalogProduct('c')]);
+      await service.runFullSync(request(view));
+      publisher.published.length = 0;
+      catalogStore.catalog[1] = catalogProduct('b', 12.5);
+
+      await service.runFullSync(request(view));
+
+      expect(publisher.published).toHaveLength(1);
+      expect(publisher.published[0].payload).toMatchObject({ page: 1, deletedIds: [] });
+      expect(publisher.published[0].payload.products).toEqual([
+        expect.objectContaining({ id: 'b', price: 12.5 }),
+      ]);
+      expect(storeProducts.product(view.connection.id, 'b')?.price).toBe(12.5);
+      expect(lastRun()).toMatchObject({ status: 'succeeded', recordsValid: 3, recordsChanged: 1 });
+    });
+
+    it('emits the products gone from the store as deleted once a crawl completes', async () => {
+      const view = await catalogConnection([catalogProduct('a'), catalogProduct('b'), catalogProduct('c')]);
+      await service.runFullSync(request(view));
+      publisher.published.length = 0;
+      journal.length = 0;
+      catalogStore.catalog.splice(1, 1);
+
+      await service.runFullSync(request(view));
+
+      const run = lastRun();
+      expect(publisher.published).toEqual([
+        {
+          subject: Subjects.productsChanged,
+          payload: {
+            connectionId: view.connection.id,
+            syncRunId: run.id,
+            page: 2,
+            products: [],
+            deletedIds: ['b'],
+          },
+          options: { messageId: `${run.id}:products:deleted:0` },
+        },
+      ]);
+      expect(storeProducts.ids(view.connection.id)).toEqual(['a', 'c']);
+      expect(run).toMatchObject({ status: 'succeeded', recordsDeleted: 1, pagesFetched: 1, nextPage: 2 });
+      // Published before the mirror forgets them: a redelivery after a bus failure finds the same ids.
+      expect(journal).toEqual([
+        'start',
+        'record:2',
+        'publish:deleted:1',
+        'delete:1',
+        'record:2',
+        'finish:succeeded',
+      ]);
+    });
+
+    it('deletes nothing after a crawl that failed', async () => {
+      const view = await catalogConnection([
+        catalogProduct('a'),
+        catalogProduct('b'),
+        catalogProduct('c'),
+        catalogProduct('d'),
+      ]);
+      await service.runFullSync(request(view));
+      publisher.published.length = 0;
+      catalogStore.catalog.splice(0, 1);
+      catalogStore.brokenPage = 2;
+
+      await service.runFullSync(request(view));
+
+      expect(lastRun()).toMatchObject({ status: 'failed', recordsDeleted: 0 });
+      expect(publisher.published.flatMap(({ payload }) => payload.deletedIds)).toEqual([]);
+      expect(storeProducts.ids(view.connection.id)).toEqual(['a', 'b', 'c', 'd']);
+    });
+
+    it('emits deleted ids 500 per message', async () => {
+      const ids = Array.from({ length: 501 }, (_, index) => `p${String(index).padStart(3, '0')}`);
+      const view = await catalogConnection(
+        ids.map((id) => catalogProduct(id)),
+        100,
+      );
+      await service.runFullSync(request(view));
+      publisher.published.length = 0;
+      catalogStore.catalog.length = 0;
+
+      await service.runFullSync(request(view));
+
+      const run = lastRun();
+      expect(publisher.published.map(({ options }) => options?.messageId)).toEqual([
+        `${run.id}:products:deleted:0`,
+        `${run.id}:products:deleted:1`,
+      ]);
+      expect(publisher.published.flatMap(({ payload }) => payload.deletedIds)).toEqual(ids);
+      expect(publisher.published[0].payload.deletedIds).toHaveLength(500);
+      expect(storeProducts.ids(view.connection.id)).toEqual([]);
+      expect(run).toMatchObject({ status: 'succeeded', recordsDeleted: 501 });
+    });
+
+    it('keeps the products seen before a crawl was resumed, and publishes the page that failed', async () => {
+      const view = await catalogConnection([
+        catalogProduct('a'),
+        catalogProduct('b'),
+        catalogProduct('c'),
+        catalogProduct('d'),
+      ]);
+      publisher.failFromPage = 2;
+      await expect(service.runFullSync(request(view))).rejects.toThrow('bus unavailable');
+      publisher.failFromPage = undefined;
+
+      await service.runFullSync(request(view));
+
+      expect(syncRuns.only()).toMatchObject({ status: 'succeeded', recordsDeleted: 0 });
+      // Page 2 was mirrored before its publish failed: the resumed crawl still publishes it.
+      expect(publisher.productIds()).toEqual(['a', 'b', 'c', 'd']);
+      expect(storeProducts.ids(view.connection.id)).toEqual(['a', 'b', 'c', 'd']);
+    });
+  });
+
+  it('crawls under the lock of its connection', async () => {
+    const view = demoConnection();
+
+    await service.runFullSync(request(view));
+
+    expect(locks.taken).toEqual([`sync:${view.connection.id}`]);
+  });
+
+  it('asks for a retry in a minute, crawling nothing, while another replica crawls the connection', async () => {
+    const view = demoConnection();
+    locks.heldElsewhere.add(`sync:${view.connection.id}`);
+
+    const outcome = service.runFullSync(request(view));
+
+    await expect(outcome).rejects.toBeInstanceOf(RetryLaterError);
+    await expect(outcome).rejects.toMatchObject({ delayMs: 60_000 });
+    expect(syncRuns.runs.size).toBe(0);
+    expect(publisher.published).toEqual([]);
+    expect(store.stats.total).toBe(0);
   });
 });

@@ -1,6 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StoreConnectionService, type StoreConnectionView } from '@storebridge/connections';
-import { Subjects, type NormalizedProduct, type SyncRequestedEvent } from '@storebridge/contracts';
+import {
+  Subjects,
+  type NormalizedProduct,
+  type SyncRequestedEvent,
+  type SyncTrigger,
+} from '@storebridge/contracts';
 import {
   checkStoreUrl,
   crawlPages,
@@ -10,8 +15,10 @@ import {
   toNormalizedProduct,
   type CrawledPage,
 } from '@storebridge/generic-api';
-import { MessagePublisher } from '@storebridge/messaging';
+import { MessagePublisher, RetryLaterError } from '@storebridge/messaging';
 import {
+  AdvisoryLockRepository,
+  storeProductContentHash,
   StoreProductRepository,
   SyncRunRepository,
   type SyncRunEntity,
@@ -25,9 +32,18 @@ interface NormalizedPage {
   warnings: SyncWarningCounts;
 }
 
+/** Deleted ids per message: keeps a message small whatever the store removed. */
+export const DELETED_IDS_PER_MESSAGE = 500;
+
+/** When another replica crawls the connection, the request comes back after this long. */
+export const LOCKED_CONNECTION_RETRY_MS = 60_000;
+
 function countBy(counts: SyncWarningCounts, kind: string): void {
   counts[kind] = (counts[kind] ?? 0) + 1;
 }
+
+/** Runs that must publish every product, changed or not (see changedProducts). */
+const REPUSH_TRIGGERS: ReadonlySet<string> = new Set<SyncTrigger>(['activate', 'config_updated']);
 
 /**
  * Full product crawl of one store connection (generic-api spec §3, §4): page by page, normalized, mirrored for
@@ -43,6 +59,7 @@ export class ProductSyncService {
     private readonly syncRuns: SyncRunRepository,
     private readonly publisher: MessagePublisher,
     private readonly storeProducts: StoreProductRepository,
+    private readonly locks: AdvisoryLockRepository,
     @Inject(SYNC_FEATURE_OPTIONS) private readonly options: SyncFeatureOptions,
   ) {}
 
@@ -53,6 +70,19 @@ export class ProductSyncService {
       this.logger.warn(`Sync requested for unknown connection ${request.connectionId}; skipped`);
       return;
     }
+    // One crawl per connection across replicas: a second one would publish every change twice.
+    const outcome = await this.locks.tryWithLock(`sync:${view.connection.id}`, () =>
+      this.runLocked(request, view),
+    );
+    if (!outcome.acquired) {
+      throw new RetryLaterError(
+        LOCKED_CONNECTION_RETRY_MS,
+        `A crawl of connection ${view.connection.id} is already running`,
+      );
+    }
+  }
+
+  private async runLocked(request: SyncRequestedEvent, view: StoreConnectionView): Promise<void> {
     const [resumable] = await this.syncRuns.findResumable(request.connectionId, 'products');
     const run =
       resumable ??
@@ -74,10 +104,12 @@ export class ProductSyncService {
       return;
     }
     try {
-      await this.crawl(view, run);
+      const nextPage = await this.crawl(view, run);
+      // Only a complete crawl proves a product is gone; every run is a full crawl today.
+      await this.deleteUnseen(view, run, nextPage);
       const finished = await this.syncRuns.finish(run.id, 'succeeded');
       this.logger.log(
-        `Sync run ${run.id} succeeded: ${finished?.pagesFetched ?? 0} pages, ${finished?.recordsValid ?? 0} products, ${finished?.recordsSkipped ?? 0} skipped`,
+        `Sync run ${run.id} succeeded: ${finished?.pagesFetched ?? 0} pages, ${finished?.recordsValid ?? 0} products, ${finished?.recordsSkipped ?? 0} skipped, ${finished?.recordsChanged ?? 0} changed, ${finished?.recordsDeleted ?? 0} deleted`,
       );
     } catch (error) {
       if (!(error instanceof StoreRequestError || error instanceof StoreCrawlError)) {
@@ -91,34 +123,99 @@ export class ProductSyncService {
     }
   }
 
-  private async crawl(view: StoreConnectionView, run: SyncRunEntity): Promise<void> {
+  /** Returns the page a resumed crawl would start at, i.e. one past the last crawled page. */
+  private async crawl(view: StoreConnectionView, run: SyncRunEntity): Promise<number> {
     const client = new StoreClient(view.settings);
+    const connectionId = view.connection.id;
+    let nextPage = run.nextPage;
     for await (const page of crawlPages(client, 'products', { startPage: run.nextPage })) {
       const normalized = this.normalize(view, page);
-      if (normalized.products.length > 0) {
+      const changed = await this.changedProducts(connectionId, run, normalized.products);
+      if (changed.length > 0) {
         // Mirror first: once a page is published, the widgets can already be asked about its products.
-        await this.storeProducts.upsertMany(view.connection.id, normalized.products);
+        await this.storeProducts.upsertMany(connectionId, changed);
+      }
+      // Unchanged products too: the deletion pass keeps exactly the products this run saw.
+      await this.storeProducts.markSeen(
+        connectionId,
+        normalized.products.map((product) => product.id),
+        run.id,
+      );
+      if (changed.length > 0) {
         await this.publisher.publish(
           Subjects.productsChanged,
-          {
-            connectionId: view.connection.id,
-            syncRunId: run.id,
-            page: page.page,
-            products: normalized.products,
-            deletedIds: [],
-          },
+          { connectionId, syncRunId: run.id, page: page.page, products: changed, deletedIds: [] },
           { messageId: `${run.id}:products:${page.page}` },
         );
       }
+      nextPage = page.page + 1;
       await this.syncRuns.recordPage(run.id, {
-        nextPage: page.page + 1,
+        nextPage,
         recordsSeen: page.records.length,
         recordsValid: normalized.products.length,
         recordsSkipped: normalized.skipped,
-        recordsChanged: normalized.products.length,
+        recordsChanged: changed.length,
         warnings: normalized.warnings,
       });
     }
+    return nextPage;
+  }
+
+  /**
+   * The products to publish: new ones and those whose content differs from the mirror's; the last of a repeated
+   * id wins. A product this run already mirrored counts as changed: its page may have failed to publish before
+   * a redelivery (the mirror is written first), and publishing it twice is harmless. After an activation or a
+   * configuration change every product is published: what ShopiMind stores also depends on the connection
+   * (language, currency, data source), which the content hash does not cover.
+   */
+  private async changedProducts(
+    connectionId: string,
+    run: SyncRunEntity,
+    products: readonly NormalizedProduct[],
+  ): Promise<NormalizedProduct[]> {
+    if (products.length === 0 || REPUSH_TRIGGERS.has(run.trigger)) {
+      return [...new Map(products.map((product) => [product.id, product])).values()];
+    }
+    const runId = run.id;
+    const latest = new Map(products.map((product) => [product.id, product]));
+    const stored = await this.storeProducts.syncStatesOf(connectionId, [...latest.keys()]);
+    return [...latest.values()].filter((product) => {
+      const state = stored.get(product.id);
+      return (
+        state === undefined ||
+        state.lastSeenRunId === runId ||
+        state.contentHash !== storeProductContentHash(product)
+      );
+    });
+  }
+
+  /**
+   * Publishes, then removes from the mirror, the connection's products this complete crawl did not see. All
+   * chunks are published before any row is deleted: a redelivered request after a failure finds the same ids,
+   * in the same chunks under the same message ids, so the bus drops what it already has.
+   */
+  private async deleteUnseen(view: StoreConnectionView, run: SyncRunEntity, nextPage: number): Promise<void> {
+    const connectionId = view.connection.id;
+    const unseen = await this.storeProducts.findUnseen(connectionId, run.id);
+    if (unseen.length === 0) {
+      return;
+    }
+    const chunks: string[][] = [];
+    for (let start = 0; start < unseen.length; start += DELETED_IDS_PER_MESSAGE) {
+      chunks.push(unseen.slice(start, start + DELETED_IDS_PER_MESSAGE));
+    }
+    for (const [index, deletedIds] of chunks.entries()) {
+      await this.publisher.publish(
+        Subjects.productsChanged,
+        { connectionId, syncRunId: run.id, page: nextPage, products: [], deletedIds },
+        { messageId: `${run.id}:products:deleted:${index}` },
+      );
+    }
+    let deleted = 0;
+    for (const deletedIds of chunks) {
+      deleted += await this.storeProducts.deleteMany(connectionId, deletedIds);
+    }
+    await this.syncRuns.recordPage(run.id, { nextPage, pagesFetched: 0, recordsDeleted: deleted });
   }
 
   private normalize(view: StoreConnectionView, page: CrawledPage): NormalizedPage {
