@@ -3,9 +3,8 @@ import { toNormalizedProduct } from '../normalization/product.mapper';
 import { crawlPages } from '../pagination/paginator';
 import { StoreCrawlError } from '../pagination/store-crawl.error';
 import { StoreConnectionSettings } from '../store-settings';
-import { checkStoreUrl } from '../store-url-policy';
-import { createDiagnosisClient, StoreRequestDefaults } from './store-diagnostics';
-import { addressFailure, describeStoreRequestFailure, StoreFailure } from './store-failure';
+import { openDiagnosisClient, StoreRequestDefaults } from './store-diagnostics';
+import { describeStoreRequestFailure, StoreFailure } from './store-failure';
 
 /** Bounded on purpose: this answers a form while the merchant waits, it is not a crawl. */
 export const DEFAULT_CATEGORY_SAMPLE_PAGES = 5;
@@ -41,14 +40,7 @@ export async function sampleStoreCategories(
   settings: StoreConnectionSettings,
   options: CategorySampleOptions,
 ): Promise<StoreCategorySample> {
-  const verdict = await checkStoreUrl(settings.baseUrl, {
-    allowPrivate: options.allowPrivate,
-    ...(options.lookup ? { lookup: options.lookup } : {}),
-  });
-  if (!verdict.ok) {
-    return { ok: false, ...addressFailure(verdict.reason, verdict.message) };
-  }
-  const client = createDiagnosisClient(settings, options);
+  const client = await openDiagnosisClient(settings, options);
   if ('problem' in client) {
     return { ok: false, ...client };
   }

@@ -6,7 +6,7 @@ import { PRODUCT_FIELD_ALIASES } from '../normalization/field-aliases';
 import { resolveField } from '../normalization/field-resolver';
 import { toNormalizedProduct } from '../normalization/product.mapper';
 import { FieldMapping, StoreConnectionSettings, StoreSettingsError } from '../store-settings';
-import { checkStoreUrl, HostnameLookup } from '../store-url-policy';
+import { checkStoreUrl, HostnameLookup, StoreUrlPolicyOptions } from '../store-url-policy';
 import { addressFailure, describeStoreRequestFailure, StoreFailure } from './store-failure';
 
 /** A connection test must answer while ShopiMind's form is waiting: short timeouts, no retries. */
@@ -56,14 +56,7 @@ export async function diagnoseStore(
   settings: StoreConnectionSettings,
   options: StoreDiagnosisOptions,
 ): Promise<StoreDiagnosis> {
-  const verdict = await checkStoreUrl(settings.baseUrl, {
-    allowPrivate: options.allowPrivate,
-    ...(options.lookup ? { lookup: options.lookup } : {}),
-  });
-  if (!verdict.ok) {
-    return { ok: false, ...addressFailure(verdict.reason, verdict.message) };
-  }
-  const client = createDiagnosisClient(settings, options);
+  const client = await openDiagnosisClient(settings, options);
   if ('problem' in client) {
     return { ok: false, ...client };
   }
@@ -114,11 +107,21 @@ export async function diagnoseStore(
   };
 }
 
-/** No retries: the merchant is waiting, and ShopiMind retries a failed test itself. */
-export function createDiagnosisClient(
+/**
+ * A client for a merchant-facing check, once the address passes the SSRF policy. No retries: the merchant is
+ * waiting, and ShopiMind retries a failed test itself.
+ */
+export async function openDiagnosisClient(
   settings: StoreConnectionSettings,
-  options: StoreRequestDefaults,
-): StoreClient | StoreFailure {
+  options: StoreRequestDefaults & Pick<StoreUrlPolicyOptions, 'allowPrivate' | 'lookup'>,
+): Promise<StoreClient | StoreFailure> {
+  const verdict = await checkStoreUrl(settings.baseUrl, {
+    allowPrivate: options.allowPrivate,
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+  });
+  if (!verdict.ok) {
+    return addressFailure(verdict.reason, verdict.message);
+  }
   try {
     return new StoreClient(settings, {
       timeoutMs: options.timeoutMs ?? DEFAULT_DIAGNOSIS_TIMEOUT_MS,
