@@ -1,6 +1,11 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { ProductsChangedEvent, SubjectPayloads, SyncRequestedEvent } from './events';
+import {
+  ProductsChangedEvent,
+  StoreProductEventReceivedEvent,
+  SubjectPayloads,
+  SyncRequestedEvent,
+} from './events';
 import { Subjects } from './subjects';
 
 const connectionId = '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f';
@@ -42,5 +47,40 @@ describe('message payloads', () => {
     const [error] = validateSync(event);
     expect(error.property).toBe('products');
     expect(error.children?.[0].property).toBe('1');
+  });
+
+  it('accepts a store webhook change, which belongs to no sync run', () => {
+    const event = plainToInstance(ProductsChangedEvent, {
+      connectionId,
+      syncRunId: null,
+      page: 0,
+      products: [product],
+      deletedIds: [],
+    });
+    expect(validateSync(event)).toEqual([]);
+  });
+
+  it('accepts a received store product event with partial data', () => {
+    const event = plainToInstance(StoreProductEventReceivedEvent, {
+      connectionId,
+      event: 'product.updated',
+      data: { id: 'prod_1', price: '9.99' },
+      receivedAt: '2026-11-23T12:00:00.000Z',
+    });
+    expect(validateSync(event)).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown event', { event: 'product.renamed', data: {} }, 'event'],
+    ['data that is not an object', { event: 'product.updated', data: 'prod_1' }, 'data'],
+  ])('rejects a received store product event with %s', (_label, body, property) => {
+    const errors = validateSync(
+      plainToInstance(StoreProductEventReceivedEvent, {
+        connectionId,
+        receivedAt: '2026-11-23T12:00:00.000Z',
+        ...body,
+      }),
+    );
+    expect(errors.map((e) => e.property)).toEqual([property]);
   });
 });

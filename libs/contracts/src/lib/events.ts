@@ -1,5 +1,17 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsNotEmpty, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { NormalizedProduct } from './normalized-product';
 import { Subjects } from './subjects';
 
@@ -14,16 +26,20 @@ export class SyncRequestedEvent {
   trigger!: SyncTrigger;
 }
 
-/** One crawled page worth of new or changed products for one connection. */
+/**
+ * One crawled page worth of new or changed products for one connection, or one store webhook's product
+ * change: that one has no sync run (`syncRunId` null) and page 0.
+ */
 export class ProductsChangedEvent {
   @IsUUID()
   connectionId!: string;
 
+  @IsOptional()
   @IsUUID()
-  syncRunId!: string;
+  syncRunId!: string | null;
 
   @IsInt()
-  @Min(1)
+  @Min(0)
   page!: number;
 
   @IsArray()
@@ -37,10 +53,52 @@ export class ProductsChangedEvent {
   deletedIds!: string[];
 }
 
+export const STORE_PRODUCT_EVENTS = ['product.created', 'product.updated', 'product.deleted'] as const;
+export type StoreProductEventName = (typeof STORE_PRODUCT_EVENTS)[number];
+
+export const STORE_ORDER_EVENTS = ['order.created', 'order.updated', 'order.deleted'] as const;
+export type StoreOrderEventName = (typeof STORE_ORDER_EVENTS)[number];
+
+/**
+ * A store webhook as received (generic-api spec §7): `data` is the store's record as sent, possibly partial
+ * (an update carries only the changed fields, a delete only the id), not yet normalized.
+ */
+export class StoreProductEventReceivedEvent {
+  @IsUUID()
+  connectionId!: string;
+
+  @IsIn(STORE_PRODUCT_EVENTS)
+  event!: StoreProductEventName;
+
+  @IsObject()
+  data!: Record<string, unknown>;
+
+  /** ISO 8601, when the gateway accepted the webhook. */
+  @IsISO8601()
+  receivedAt!: string;
+}
+
+export class StoreOrderEventReceivedEvent {
+  @IsUUID()
+  connectionId!: string;
+
+  @IsIn(STORE_ORDER_EVENTS)
+  event!: StoreOrderEventName;
+
+  @IsObject()
+  data!: Record<string, unknown>;
+
+  /** ISO 8601, when the gateway accepted the webhook. */
+  @IsISO8601()
+  receivedAt!: string;
+}
+
 /** Subject → payload class: the single source of truth both publishers and handlers type against. */
 export const SubjectPayloads = {
   [Subjects.syncRequested]: SyncRequestedEvent,
   [Subjects.productsChanged]: ProductsChangedEvent,
+  [Subjects.storeProductEventReceived]: StoreProductEventReceivedEvent,
+  [Subjects.storeOrderEventReceived]: StoreOrderEventReceivedEvent,
 } as const;
 
 export type PayloadOf<S extends keyof typeof SubjectPayloads> = InstanceType<(typeof SubjectPayloads)[S]>;

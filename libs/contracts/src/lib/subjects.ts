@@ -7,6 +7,13 @@ export const Subjects = {
   syncRequested: 'storebridge.sync.requested.v1',
   /** sync → push: a batch of normalized products that are new or changed. */
   productsChanged: 'storebridge.sync.products.changed.v1',
+  /** gateway → sync: a store's product webhook (generic-api spec §7), accepted once stored here. */
+  storeProductEventReceived: 'storebridge.store.products.event.v1',
+  /**
+   * gateway → (nobody yet): a store's order webhook, kept in the stream for the orders pipeline to come; no
+   * consumer reads it today.
+   */
+  storeOrderEventReceived: 'storebridge.store.orders.event.v1',
 } as const;
 
 export type Subject = (typeof Subjects)[keyof typeof Subjects];

@@ -12,10 +12,15 @@ import { LifecycleService } from './shopimind-webhooks/lifecycle.service';
 import { ShopimindConfigController } from './shopimind-config/shopimind-config.controller';
 import { SHOPIMIND_CONFIG_PROVIDERS } from './shopimind-config/shopimind-config.providers';
 import { shopimindAuthProviders } from './shopimind-auth/shopimind-auth.providers';
+import { StoreWebhooksController } from './store-webhooks/store-webhooks.controller';
+import { STORE_WEBHOOK_PROVIDERS } from './store-webhooks/store-webhooks.providers';
 import { WidgetProductsService } from './widgets/widget-products.service';
 import { WidgetsController } from './widgets/widgets.controller';
 
-/** The HTTP edge: ShopiMind's signed webhooks, Type B consent pages, widget images and the declaration. */
+/**
+ * The HTTP edge: ShopiMind's signed webhooks, Type B consent pages, widget images, the declaration and the
+ * stores' own webhooks.
+ */
 @Module({})
 export class GatewayFeatureModule {
   static forEnv(env: GatewayEnv): DynamicModule {
@@ -38,6 +43,7 @@ export class GatewayFeatureModule {
         OAuthController,
         WidgetsController,
         ManifestController,
+        StoreWebhooksController,
       ],
       providers: [
         { provide: GATEWAY_FEATURE_OPTIONS, useValue: options },
@@ -49,6 +55,7 @@ export class GatewayFeatureModule {
         ExternalAccountService,
         WidgetProductsService,
         ...SHOPIMIND_CONFIG_PROVIDERS,
+        ...STORE_WEBHOOK_PROVIDERS,
       ],
     };
   }

@@ -45,14 +45,14 @@ describe('RpcValidationPipe', () => {
     const body = {
       connectionId,
       syncRunId: connectionId,
-      page: 0,
+      page: -1,
       products: [product, { ...product, name: '' }],
       deletedIds: [],
     };
 
     const error = await rejection(pipe.transform(body, payloadOf(ProductsChangedEvent)));
 
-    expect(error.messages).toEqual(['page must not be less than 1', 'products.1.name should not be empty']);
+    expect(error.messages).toEqual(['page must not be less than 0', 'products.1.name should not be empty']);
   });
 
   it('rejects a payload that is not an object', async () => {

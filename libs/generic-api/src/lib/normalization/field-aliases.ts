@@ -37,3 +37,56 @@ export const PRODUCT_FIELD_ALIASES = {
 } as const satisfies FieldAliasTable;
 
 export type ProductField = keyof typeof PRODUCT_FIELD_ALIASES;
+
+/**
+ * Spec §5, verbatim, plus the fields the spec's seed examples also carry (`subtotal`, `tax`,
+ * `shipping`, the addresses, `payment_method`, `updated_at`), which have no aliases: they are read
+ * under their canonical name or through a field mapping. `order_number` is both an alias of `id`
+ * and a field of its own.
+ */
+export const ORDER_FIELD_ALIASES = {
+  id: ['order_id', 'order_number'],
+  order_number: ['order_no', 'number'],
+  status: ['order_status', 'state'],
+  total: ['total_amount', 'grand_total', 'order_total'],
+  subtotal: [],
+  tax: [],
+  shipping: [],
+  currency: ['currency_code'],
+  customer_email: ['email', 'billing_email'],
+  customer_name: ['customer', 'buyer_name'],
+  items: ['line_items', 'products', 'order_items'],
+  shipping_address: [],
+  billing_address: [],
+  payment_method: [],
+  created_at: ['date', 'order_date', 'created_date'],
+  updated_at: [],
+} as const satisfies FieldAliasTable;
+
+export type OrderField = keyof typeof ORDER_FIELD_ALIASES;
+
+/**
+ * [ours] Fields of one order line (spec §5 `{product_id, name, quantity, price}`). The spec accepts
+ * `products` as the items key, so a line may be product-shaped: `id` and `sku` stand for the product
+ * (after `product_id`, so a line item's own `id` loses to it), `title`/`product_name` as in §4;
+ * `qty` and `unit_price` are the common line-item spellings.
+ */
+export const ORDER_ITEM_FIELD_ALIASES = {
+  product_id: ['id', 'sku'],
+  name: ['title', 'product_name'],
+  quantity: ['qty'],
+  price: ['unit_price'],
+} as const satisfies FieldAliasTable;
+
+export type OrderItemField = keyof typeof ORDER_ITEM_FIELD_ALIASES;
+
+/** [ours] Address fields (spec §5 `street, city, state, zip, country`) under their common store spellings. */
+export const ADDRESS_FIELD_ALIASES = {
+  street: ['address_1', 'address1', 'line1'],
+  city: [],
+  state: ['province', 'region'],
+  zip: ['postcode', 'postal_code', 'zip_code'],
+  country: ['country_code'],
+} as const satisfies FieldAliasTable;
+
+export type AddressField = keyof typeof ADDRESS_FIELD_ALIASES;

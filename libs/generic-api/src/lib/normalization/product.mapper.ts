@@ -3,6 +3,7 @@ import { isRecord } from '../is-record';
 import { FieldMapping } from '../store-settings';
 import { PRODUCT_FIELD_ALIASES, ProductField } from './field-aliases';
 import { resolveField, ResolvedField } from './field-resolver';
+import { describeResolved, setIfDefined, toText } from './field-value';
 import { parseDate } from './date.parser';
 import { absoluteHttpUrl, parseImageUrls, parseNameList } from './list.parser';
 import { parsePrice } from './price.parser';
@@ -57,7 +58,7 @@ export function toNormalizedProduct(raw: unknown, context: ProductMappingContext
     }
     const value = toText(resolved.value);
     if (value === undefined) {
-      warn('invalid_value', field, `${describe(resolved)} is not text`);
+      warn('invalid_value', field, `${describeResolved(resolved)} is not text`);
     }
     return value;
   };
@@ -65,7 +66,7 @@ export function toNormalizedProduct(raw: unknown, context: ProductMappingContext
     const resolved = resolve(field);
     const value = resolved && parsePrice(resolved.value);
     if (resolved && value === undefined) {
-      warn('unparseable_price', field, `${describe(resolved)} is not a price`);
+      warn('unparseable_price', field, `${describeResolved(resolved)} is not a price`);
     }
     return value;
   };
@@ -73,7 +74,11 @@ export function toNormalizedProduct(raw: unknown, context: ProductMappingContext
     const resolved = resolve(field);
     const value = resolved && parseDate(resolved.value);
     if (resolved && value === undefined) {
-      warn('unparseable_date', field, `${describe(resolved)} is not an ISO 8601 date or unix timestamp`);
+      warn(
+        'unparseable_date',
+        field,
+        `${describeResolved(resolved)} is not an ISO 8601 date or unix timestamp`,
+      );
     }
     return value;
   };
@@ -81,7 +86,11 @@ export function toNormalizedProduct(raw: unknown, context: ProductMappingContext
     const resolved = resolve(field);
     const value = resolved && parseNameList(resolved.value);
     if (resolved && value === undefined) {
-      warn('invalid_value', field, `${describe(resolved)} is neither a list nor a comma-separated string`);
+      warn(
+        'invalid_value',
+        field,
+        `${describeResolved(resolved)} is neither a list nor a comma-separated string`,
+      );
     }
     return value ?? [];
   };
@@ -110,13 +119,13 @@ export function toNormalizedProduct(raw: unknown, context: ProductMappingContext
   const quantityField = resolve('stock_quantity');
   const quantity = quantityField && parseStockQuantity(quantityField.value);
   if (quantityField && quantity === undefined) {
-    warn('invalid_value', 'stock_quantity', `${describe(quantityField)} is not a whole number`);
+    warn('invalid_value', 'stock_quantity', `${describeResolved(quantityField)} is not a whole number`);
   }
   setIfDefined(product, 'stockQuantity', quantity);
   const statusField = resolve('stock_status');
   const status = statusField && parseStockStatus(statusField.value);
   if (statusField && status === undefined) {
-    warn('invalid_value', 'stock_status', `${describe(statusField)} is not a stock status`);
+    warn('invalid_value', 'stock_status', `${describeResolved(statusField)} is not a stock status`);
   }
   setIfDefined(
     product,
@@ -141,7 +150,7 @@ function images(resolved: ResolvedField | undefined, baseUrl: string, warn: Warn
   }
   const list = parseImageUrls(resolved.value, baseUrl);
   if (list === undefined) {
-    warn('invalid_value', 'images', `${describe(resolved)} is not a list of image URLs`);
+    warn('invalid_value', 'images', `${describeResolved(resolved)} is not a list of image URLs`);
     return [];
   }
   if (list.dropped > 0) {
@@ -170,7 +179,7 @@ function productUrl(
     if (url !== undefined) {
       return url;
     }
-    warn('invalid_value', 'permalink', `${describe(permalink)} is not a URL`);
+    warn('invalid_value', 'permalink', `${describeResolved(permalink)} is not a URL`);
   }
   const slugText = slug && toText(slug.value);
   const slugPath = slugText === undefined ? '' : encodeSlug(slugText);
@@ -207,33 +216,5 @@ function safeDecode(segment: string): string {
     return decodeURIComponent(segment);
   } catch {
     return segment;
-  }
-}
-
-function toText(value: unknown): string | undefined {
-  if (typeof value === 'string') {
-    const trimmed = value.trim();
-    return trimmed === '' ? undefined : trimmed;
-  }
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    return String(value);
-  }
-  return undefined;
-}
-
-/** Names the store key and a short form of the value: enough to find it, never a whole description. */
-function describe(resolved: ResolvedField): string {
-  const json = JSON.stringify(resolved.value) ?? String(resolved.value);
-  const shown = json.length > 60 ? `${json.slice(0, 57)}...` : json;
-  return `"${resolved.source}" (${shown})`;
-}
-
-function setIfDefined<K extends keyof NormalizedProduct>(
-  product: NormalizedProduct,
-  key: K,
-  value: NormalizedProduct[K] | undefined,
-): void {
-  if (value !== undefined) {
-    product[key] = value;
   }
 }

@@ -61,6 +61,13 @@ export class StoreProductEntity {
   @Column({ name: 'last_seen_run_id', type: 'uuid', nullable: true })
   lastSeenRunId!: string | null;
 
+  /**
+   * The store's record as last received (crawl or webhook), so a partial webhook update can be merged into it.
+   * Null for rows written before this column existed, until the product changes.
+   */
+  @Column({ name: 'raw', type: 'jsonb', nullable: true })
+  raw!: Record<string, unknown> | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

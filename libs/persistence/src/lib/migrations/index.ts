@@ -6,6 +6,7 @@ import { OAuth1795421100000 } from './1795421100000-oauth';
 import { StoreConnectionFingerprint1795421200000 } from './1795421200000-store-connection-fingerprint';
 import { StoreProductsLastSeen1795421300000 } from './1795421300000-store-products-last-seen';
 import { SyncSchedule1795421400000 } from './1795421400000-sync-schedule';
+import { StoreProductsRaw1795421500000 } from './1795421500000-store-products-raw';
 
 /** In order of application; every schema change is a new class appended here. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -16,4 +17,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   StoreConnectionFingerprint1795421200000,
   StoreProductsLastSeen1795421300000,
   SyncSchedule1795421400000,
+  StoreProductsRaw1795421500000,
 ];

@@ -65,8 +65,37 @@ describe('StoreProductRepository', () => {
       categories: ['Shirts', 'Summer'],
       contentHash: createHash('sha256').update(JSON.stringify(product)).digest('hex'),
       lastSeenRunId: null,
+      raw: null,
       updatedAt: expect.any(Date),
     });
+  });
+
+  it('keeps the store record given for each product, as received, and replaces it on the next write', async () => {
+    const raw = {
+      product_id: 'prod_1',
+      title: 'Linen shirt',
+      selling_price: '$39.90',
+      options: [{ size: 'M' }],
+      nested: { deep: true },
+    };
+    await products.upsertMany(
+      connectionId,
+      [aProduct(), aProduct({ id: 'prod_2' })],
+      new Map([['prod_1', raw]]),
+    );
+
+    expect((await products.findOne(connectionId, 'prod_1'))?.raw).toEqual(raw);
+    expect((await products.findOne(connectionId, 'prod_2'))?.raw).toBeNull();
+
+    await products.upsertMany(
+      connectionId,
+      [aProduct({ name: 'Renamed' })],
+      new Map([['prod_1', { id: 'prod_1' }]]),
+    );
+    expect((await products.findOne(connectionId, 'prod_1'))?.raw).toEqual({ id: 'prod_1' });
+
+    await products.upsertMany(connectionId, [aProduct({ name: 'Again' })]);
+    expect((await products.findOne(connectionId, 'prod_1'))?.raw).toBeNull();
   });
 
   it('stores null for a product without price or image', async () => {

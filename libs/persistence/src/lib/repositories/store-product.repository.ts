@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { NormalizedProduct } from '@storebridge/contracts';
 import { Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { StoreProductEntity } from '../entities';
 import { returnedRows } from './query-results';
 
@@ -10,7 +11,10 @@ export type StoreProductRow = Omit<StoreProductEntity, 'connection' | 'updatedAt
 
 export type StoreProductSyncState = Pick<StoreProductEntity, 'contentHash' | 'lastSeenRunId'>;
 
-/** Keeps one statement well under PostgreSQL's 65 535 bind parameters (9 per row). */
+/** A store's product record as received, before normalization. */
+export type RawStoreRecord = Record<string, unknown>;
+
+/** Keeps one statement well under PostgreSQL's 65 535 bind parameters (10 per row). */
 const UPSERT_CHUNK_SIZE = 500;
 
 export const STORE_PRODUCT_SEARCH_MAX_LIMIT = 100;
@@ -20,8 +24,15 @@ export function storeProductContentHash(product: NormalizedProduct): string {
   return createHash('sha256').update(JSON.stringify(product)).digest('hex');
 }
 
-/** Field by field, so nothing the mirror does not need (descriptions, stock) is stored by accident. */
-export function toStoreProductRow(connectionId: string, product: NormalizedProduct): StoreProductRow {
+/**
+ * Field by field, so nothing the mirror does not need (descriptions, stock) is stored by accident in the
+ * normalized columns; the store's own record goes whole into `raw`, for merging webhook updates.
+ */
+export function toStoreProductRow(
+  connectionId: string,
+  product: NormalizedProduct,
+  raw: RawStoreRecord | null = null,
+): StoreProductRow {
   return {
     connectionId,
     storeProductId: product.id,
@@ -32,6 +43,7 @@ export function toStoreProductRow(connectionId: string, product: NormalizedProdu
     url: product.url,
     categories: [...product.categories],
     contentHash: storeProductContentHash(product),
+    raw,
   };
 }
 
@@ -47,9 +59,22 @@ export class StoreProductRepository {
     @InjectRepository(StoreProductEntity) private readonly repository: Repository<StoreProductEntity>,
   ) {}
 
-  /** Inserts new products and overwrites known ones; the last occurrence of a repeated id wins. */
-  async upsertMany(connectionId: string, products: readonly NormalizedProduct[]): Promise<void> {
-    const byId = new Map(products.map((product) => [product.id, toStoreProductRow(connectionId, product)]));
+  /**
+   * Inserts new products and overwrites known ones; the last occurrence of a repeated id wins. `raws` holds the
+   * store's record of each product by id; a product without one gets a null `raw` (its old record no longer
+   * matches what is stored).
+   */
+  async upsertMany(
+    connectionId: string,
+    products: readonly NormalizedProduct[],
+    raws?: ReadonlyMap<string, RawStoreRecord>,
+  ): Promise<void> {
+    const byId = new Map(
+      products.map((product) => [
+        product.id,
+        toStoreProductRow(connectionId, product, raws?.get(product.id) ?? null),
+      ]),
+    );
     // One row per key (ON CONFLICT cannot touch a row twice), in key order so concurrent writers lock alike.
     const rows = [...byId.values()].sort((a, b) => (a.storeProductId < b.storeProductId ? -1 : 1));
     for (let start = 0; start < rows.length; start += UPSERT_CHUNK_SIZE) {
@@ -58,9 +83,26 @@ export class StoreProductRepository {
         .createQueryBuilder()
         .insert()
         .into(StoreProductEntity)
-        .values(chunk.map((row) => ({ ...row, updatedAt: () => 'now()' })))
+        .values(
+          chunk.map((row) => ({
+            ...row,
+            // TypeORM's deep-partial typing cannot express `unknown` JSON values; the column takes any object.
+            raw: row.raw as QueryDeepPartialEntity<RawStoreRecord> | null,
+            updatedAt: () => 'now()',
+          })),
+        )
         .orUpdate(
-          ['name', 'price', 'regular_price', 'image_url', 'url', 'categories', 'content_hash', 'updated_at'],
+          [
+            'name',
+            'price',
+            'regular_price',
+            'image_url',
+            'url',
+            'categories',
+            'content_hash',
+            'raw',
+            'updated_at',
+          ],
           ['connection_id', 'store_product_id'],
         )
         .execute();

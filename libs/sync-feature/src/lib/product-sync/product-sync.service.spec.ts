@@ -137,6 +137,7 @@ class FakeSyncRuns implements Pick<SyncRunRepository, 'findResumable' | 'start' 
 interface MirroredProduct {
   product: NormalizedProduct;
   lastSeenRunId: string | null;
+  raw: Record<string, unknown> | null;
 }
 
 /** The mirror as the repository keeps it: one entry per connection and product id, the last write wins. */
@@ -160,7 +161,15 @@ class FakeStoreProducts implements Pick<
       .sort();
   }
 
-  async upsertMany(connectionId: string, products: readonly NormalizedProduct[]): Promise<void> {
+  raw(connectionId: string, id: string): Record<string, unknown> | null | undefined {
+    return this.rows.get(`${connectionId}/${id}`)?.raw;
+  }
+
+  async upsertMany(
+    connectionId: string,
+    products: readonly NormalizedProduct[],
+    raws?: ReadonlyMap<string, Record<string, unknown>>,
+  ): Promise<void> {
     if (this.failNext) {
       this.failNext = false;
       throw new Error('database unavailable');
@@ -168,7 +177,11 @@ class FakeStoreProducts implements Pick<
     this.journal.push(`mirror:${products.length}`);
     for (const product of products) {
       const key = `${connectionId}/${product.id}`;
-      this.rows.set(key, { product, lastSeenRunId: this.rows.get(key)?.lastSeenRunId ?? null });
+      this.rows.set(key, {
+        product,
+        lastSeenRunId: this.rows.get(key)?.lastSeenRunId ?? null,
+        raw: raws?.get(product.id) ?? null,
+      });
     }
   }
 
@@ -877,6 +890,15 @@ describe('ProductSyncService.runFullSync', () => {
       ]);
       expect(storeProducts.product(view.connection.id, 'b')?.price).toBe(12.5);
       expect(lastRun()).toMatchObject({ status: 'succeeded', recordsValid: 3, recordsChanged: 1 });
+    });
+
+    it("mirrors the store's own record of each changed product, for merging webhook updates", async () => {
+      const view = await catalogConnection([catalogProduct('a'), { ...catalogProduct('b'), colour: 'red' }]);
+
+      await service.runFullSync(request(view));
+
+      expect(storeProducts.raw(view.connection.id, 'a')).toEqual(catalogProduct('a'));
+      expect(storeProducts.raw(view.connection.id, 'b')).toEqual({ ...catalogProduct('b'), colour: 'red' });
     });
 
     it('emits the products gone from the store as deleted once a crawl completes', async () => {

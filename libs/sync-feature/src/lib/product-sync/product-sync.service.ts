@@ -28,6 +28,8 @@ import { SYNC_FEATURE_OPTIONS, type SyncFeatureOptions } from '../sync-feature.o
 
 interface NormalizedPage {
   products: NormalizedProduct[];
+  /** The store's record of each product by id (the last of a repeated id), mirrored for webhook merges. */
+  raws: Map<string, Record<string, unknown>>;
   skipped: number;
   warnings: SyncWarningCounts;
 }
@@ -133,7 +135,7 @@ export class ProductSyncService {
       const changed = await this.changedProducts(connectionId, run, normalized.products);
       if (changed.length > 0) {
         // Mirror first: once a page is published, the widgets can already be asked about its products.
-        await this.storeProducts.upsertMany(connectionId, changed);
+        await this.storeProducts.upsertMany(connectionId, changed, normalized.raws);
       }
       // Unchanged products too: the deletion pass keeps exactly the products this run saw.
       await this.storeProducts.markSeen(
@@ -220,12 +222,14 @@ export class ProductSyncService {
 
   private normalize(view: StoreConnectionView, page: CrawledPage): NormalizedPage {
     const context = { baseUrl: view.settings.baseUrl, mappings: view.settings.fieldMappings.products };
-    const result: NormalizedPage = { products: [], skipped: 0, warnings: {} };
+    const result: NormalizedPage = { products: [], raws: new Map(), skipped: 0, warnings: {} };
     page.records.forEach((raw, index) => {
       const mapped = toNormalizedProduct(raw, context);
       mapped.warnings.forEach((warning) => countBy(result.warnings, warning.code));
       if (mapped.product) {
         result.products.push(mapped.product);
+        // A normalized product came from an object record.
+        result.raws.set(mapped.product.id, raw as Record<string, unknown>);
       } else {
         result.skipped += 1;
         countBy(result.warnings, `skipped_${mapped.skipReason}`);

@@ -1,0 +1,134 @@
+import { Type } from 'class-transformer';
+import {
+  IsArray,
+  IsEmail,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+/** A postal address as stores send it on orders (generic-api spec §5: street, city, state, zip, country). */
+export class NormalizedAddress {
+  @IsOptional()
+  @IsString()
+  street?: string;
+
+  @IsOptional()
+  @IsString()
+  city?: string;
+
+  @IsOptional()
+  @IsString()
+  state?: string;
+
+  @IsOptional()
+  @IsString()
+  zip?: string;
+
+  @IsOptional()
+  @IsString()
+  country?: string;
+}
+
+/** One line of an order (generic-api spec §5 `items`). */
+export class NormalizedOrderItem {
+  @IsOptional()
+  @IsString()
+  productId?: string;
+
+  @IsOptional()
+  @IsString()
+  name?: string;
+
+  /** Units on the line; 1 when the store gives none (a line is at least one unit). */
+  @IsInt()
+  @Min(0)
+  quantity!: number;
+
+  /** Unit price. */
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  price?: number;
+}
+
+/** A store order after aliases, mappings and value rules were applied (generic-api spec §5, §6). */
+export class NormalizedOrder {
+  @IsString()
+  @IsNotEmpty()
+  id!: string;
+
+  @IsOptional()
+  @IsString()
+  orderNumber?: string;
+
+  /** As the store gives it, trimmed (store vocabularies differ; mapping to ShopiMind's is the push side's job). */
+  @IsOptional()
+  @IsString()
+  status?: string;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  total?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  subtotal?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  tax?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  shipping?: number;
+
+  /** Upper-cased as given (ISO 4217 codes such as `EUR`). */
+  @IsOptional()
+  @IsString()
+  currency?: string;
+
+  @IsOptional()
+  @IsEmail()
+  customerEmail?: string;
+
+  @IsOptional()
+  @IsString()
+  customerName?: string;
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => NormalizedOrderItem)
+  items!: NormalizedOrderItem[];
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => NormalizedAddress)
+  shippingAddress?: NormalizedAddress;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => NormalizedAddress)
+  billingAddress?: NormalizedAddress;
+
+  @IsOptional()
+  @IsString()
+  paymentMethod?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  createdAt?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  updatedAt?: string;
+}
