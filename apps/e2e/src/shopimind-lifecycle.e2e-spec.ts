@@ -1,10 +1,8 @@
-import { Client } from 'pg';
 import { walkOAuthConsent } from '@storebridge/shopimind-sandbox';
-import { expectEventually, testDatabaseUrl, testNatsUrl } from '@storebridge/testing';
-import { startServiceProcess, type ServiceProcess } from './support/service-process';
+import { expectEventually } from '@storebridge/testing';
+import { startProductionSystem, type ProductionSystem } from './support/production-system';
 import {
   expectedShopimindProduct,
-  serviceEnv,
   startOutsideWorld,
   storeConfigs,
   type OutsideWorld,
@@ -32,29 +30,20 @@ async function expectCatalogInShopimind(
 
 describe('ShopiMind lifecycle, end to end (production mode)', () => {
   let world: OutsideWorld;
-  let services: ServiceProcess[];
-  let database: Client;
+  let system: ProductionSystem;
 
   beforeAll(async () => {
     world = await startOutsideWorld(PRODUCT_COUNT);
-    const env = { ...serviceEnv(world), DATABASE_URL: testDatabaseUrl(), NATS_URL: testNatsUrl() };
-    services = await Promise.all([
-      startServiceProcess('gateway', env),
-      startServiceProcess('sync', env),
-      startServiceProcess('push', env),
-    ]);
-    database = new Client({ connectionString: testDatabaseUrl() });
-    await database.connect();
+    system = await startProductionSystem(world);
   });
 
   afterAll(async () => {
-    await database?.end();
-    await Promise.all((services ?? []).map((service) => service.stop()));
+    await system?.stop();
     await world?.close();
   });
 
   async function syncRunCount(installationId: string): Promise<number> {
-    const { rows } = await database.query<{ count: string }>(
+    const { rows } = await system.database.query<{ count: string }>(
       `SELECT count(*) FROM sync_runs r
          JOIN store_connections c ON c.id = r.connection_id
          JOIN installations i ON i.id = c.installation_id
@@ -65,7 +54,7 @@ describe('ShopiMind lifecycle, end to end (production mode)', () => {
   }
 
   it('install → test-connection → activate → config_updated → deactivate → activate → uninstall', async () => {
-    const gatewayUrl = services[0].url;
+    const { gatewayUrl } = system;
     const secret = world.webhookSecret;
     const { installationId } = world.sandbox.createInstallation({
       shopDomain: 'lifecycle.example',
@@ -127,7 +116,11 @@ describe('ShopiMind lifecycle, end to end (production mode)', () => {
       expect(await syncRunCount(installationId)).toBe(3);
 
       expect(await world.sandbox.lifecycle.uninstall(gatewayUrl, installationId, { secret })).toEqual(ok);
-      const { rows } = await database.query<{ status: string; token: string | null; connections: string }>(
+      const { rows } = await system.database.query<{
+        status: string;
+        token: string | null;
+        connections: string;
+      }>(
         `SELECT i.status, i.access_token_ciphertext AS token,
                 (SELECT count(*) FROM store_connections c WHERE c.installation_id = i.id) AS connections
            FROM installations i WHERE i.installation_id = $1`,
@@ -146,15 +139,13 @@ describe('ShopiMind lifecycle, end to end (production mode)', () => {
         ),
       ).toEqual({ status: 200, body: { success: false, error: 'installation_uninstalled' } });
     } catch (error) {
-      for (const service of services) {
-        console.error(`--- ${service.name} output ---\n${service.output()}`);
-      }
+      system.printLogs();
       throw error;
     }
   });
 
   it('Type B: consent page → install with the external account → activate without store settings', async () => {
-    const gatewayUrl = services[0].url;
+    const { gatewayUrl } = system;
     const secret = world.webhookSecret;
     const { installationId } = world.sandbox.createInstallation({ shopDomain: 'type-b.example' });
 

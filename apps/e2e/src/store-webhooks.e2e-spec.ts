@@ -1,10 +1,8 @@
-import { Client } from 'pg';
 import { hmacSha256Hex } from '@storebridge/security';
-import { expectEventually, testDatabaseUrl, testNatsUrl } from '@storebridge/testing';
-import { startServiceProcess, type ServiceProcess } from './support/service-process';
+import { expectEventually } from '@storebridge/testing';
+import { startProductionSystem, type ProductionSystem } from './support/production-system';
 import {
   expectedShopimindProduct,
-  serviceEnv,
   startOutsideWorld,
   storeConfigs,
   type OutsideWorld,
@@ -15,29 +13,20 @@ const STORE_WEBHOOK_SECRET = 'store-webhook-secret-e2e-0123456789';
 
 describe('store webhooks, end to end (production mode)', () => {
   let world: OutsideWorld;
-  let services: ServiceProcess[];
-  let database: Client;
+  let system: ProductionSystem;
 
   beforeAll(async () => {
     world = await startOutsideWorld(PRODUCT_COUNT);
-    const env = { ...serviceEnv(world), DATABASE_URL: testDatabaseUrl(), NATS_URL: testNatsUrl() };
-    services = await Promise.all([
-      startServiceProcess('gateway', env),
-      startServiceProcess('sync', env),
-      startServiceProcess('push', env),
-    ]);
-    database = new Client({ connectionString: testDatabaseUrl() });
-    await database.connect();
+    system = await startProductionSystem(world);
   });
 
   afterAll(async () => {
-    await database?.end();
-    await Promise.all((services ?? []).map((service) => service.stop()));
+    await system?.stop();
     await world?.close();
   });
 
   async function storeTokenOf(installationId: string): Promise<string> {
-    const { rows } = await database.query<{ store_token: string }>(
+    const { rows } = await system.database.query<{ store_token: string }>(
       `SELECT c.store_token FROM store_connections c
          JOIN installations i ON i.id = c.installation_id
         WHERE i.installation_id = $1`,
@@ -47,7 +36,7 @@ describe('store webhooks, end to end (production mode)', () => {
   }
 
   it('applies a signed partial product update to what ShopiMind holds', async () => {
-    const gatewayUrl = services[0].url;
+    const { gatewayUrl } = system;
     const secret = world.webhookSecret;
     const configs = storeConfigs(world, { store_webhook_secret: STORE_WEBHOOK_SECRET });
     const { installationId } = world.sandbox.createInstallation({ shopDomain: 'store-webhooks.example' });
@@ -93,9 +82,7 @@ describe('store webhooks, end to end (production mode)', () => {
         { timeoutMs: 30_000, intervalMs: 250 },
       );
     } catch (error) {
-      for (const service of services) {
-        console.error(`--- ${service.name} output ---\n${service.output()}`);
-      }
+      system.printLogs();
       throw error;
     }
   });

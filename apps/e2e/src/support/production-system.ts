@@ -1,0 +1,40 @@
+import { Client } from 'pg';
+import { testDatabaseUrl, testNatsUrl } from '@storebridge/testing';
+import { serviceEnv, type OutsideWorld } from './outside-world';
+import { startServiceProcess, type ServiceProcess } from './service-process';
+
+/** gateway, sync and push as separate processes on the test PostgreSQL and nats-server, plus a SQL client. */
+export interface ProductionSystem {
+  gatewayUrl: string;
+  services: ServiceProcess[];
+  /** For assertions on what the services stored. */
+  database: Client;
+  /** Prints every service's recent output: called when a test fails, so a timeout says why. */
+  printLogs(): void;
+  stop(): Promise<void>;
+}
+
+export async function startProductionSystem(world: OutsideWorld): Promise<ProductionSystem> {
+  const env = { ...serviceEnv(world), DATABASE_URL: testDatabaseUrl(), NATS_URL: testNatsUrl() };
+  const services = await Promise.all([
+    startServiceProcess('gateway', env),
+    startServiceProcess('sync', env),
+    startServiceProcess('push', env),
+  ]);
+  const database = new Client({ connectionString: testDatabaseUrl() });
+  await database.connect();
+  return {
+    gatewayUrl: services[0].url,
+    services,
+    database,
+    printLogs: () => {
+      for (const service of services) {
+        console.error(`--- ${service.name} output ---\n${service.output()}`);
+      }
+    },
+    stop: async () => {
+      await database.end();
+      await Promise.all(services.map((service) => service.stop()));
+    },
+  };
+}
