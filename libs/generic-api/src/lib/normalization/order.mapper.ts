@@ -11,9 +11,7 @@ import {
   OrderItemField,
 } from './field-aliases';
 import { resolveField, ResolvedField } from './field-resolver';
-import { describeResolved, setIfDefined, toText } from './field-value';
-import { parseDate } from './date.parser';
-import { parsePrice } from './price.parser';
+import { describeResolved, readDate, readPrice, readText, setIfDefined, toText } from './field-value';
 import { parseStockQuantity } from './stock-status.parser';
 
 export interface OrderMappingContext {
@@ -68,18 +66,8 @@ export function toNormalizedOrder(raw: unknown, context: OrderMappingContext): O
   const text = (field: OrderField): string | undefined => readText(resolve(field), field, warn);
   const price = (field: 'total' | 'subtotal' | 'tax' | 'shipping'): number | undefined =>
     readPrice(resolve(field), field, warn);
-  const date = (field: 'created_at' | 'updated_at'): string | undefined => {
-    const resolved = resolve(field);
-    const value = resolved && parseDate(resolved.value);
-    if (resolved && value === undefined) {
-      warn(
-        'unparseable_date',
-        field,
-        `${describeResolved(resolved)} is not an ISO 8601 date or unix timestamp`,
-      );
-    }
-    return value;
-  };
+  const date = (field: 'created_at' | 'updated_at'): string | undefined =>
+    readDate(resolve(field), field, warn);
   const address = (field: AddressOrderField): NormalizedAddress | undefined =>
     toAddress(resolve(field), field, warn);
 
@@ -107,31 +95,6 @@ export function toNormalizedOrder(raw: unknown, context: OrderMappingContext): O
   setIfDefined(order, 'createdAt', date('created_at'));
   setIfDefined(order, 'updatedAt', date('updated_at'));
   return { order, warnings };
-}
-
-function readText(
-  resolved: ResolvedField | undefined,
-  field: OrderWarningField,
-  warn: Warn,
-): string | undefined {
-  const value = resolved && toText(resolved.value);
-  if (resolved && value === undefined) {
-    warn('invalid_value', field, `${describeResolved(resolved)} is not text`);
-  }
-  return value;
-}
-
-/** Spec §6: an unreadable price is left out with a warning, never turned into 0. */
-function readPrice(
-  resolved: ResolvedField | undefined,
-  field: OrderWarningField,
-  warn: Warn,
-): number | undefined {
-  const value = resolved && parsePrice(resolved.value);
-  if (resolved && value === undefined) {
-    warn('unparseable_price', field, `${describeResolved(resolved)} is not a price`);
-  }
-  return value;
 }
 
 /** The same rule as the contract's `@IsEmail`, so a mapped order always validates. */

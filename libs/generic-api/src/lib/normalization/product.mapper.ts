@@ -3,10 +3,8 @@ import { isRecord } from '../is-record';
 import { FieldMapping } from '../store-settings';
 import { PRODUCT_FIELD_ALIASES, ProductField } from './field-aliases';
 import { resolveField, ResolvedField } from './field-resolver';
-import { describeResolved, setIfDefined, toText } from './field-value';
-import { parseDate } from './date.parser';
+import { describeResolved, readDate, readPrice, readText, setIfDefined, toText } from './field-value';
 import { absoluteHttpUrl, parseImageUrls, parseNameList } from './list.parser';
-import { parsePrice } from './price.parser';
 import { parseStockQuantity, parseStockStatus, stockStatusFromQuantity } from './stock-status.parser';
 
 export interface ProductMappingContext {
@@ -50,38 +48,10 @@ export function toNormalizedProduct(raw: unknown, context: ProductMappingContext
   const warn = (code: ProductWarningCode, field: ProductField, message: string): void => {
     warnings.push({ code, field, message });
   };
-  /** A string field; numbers are accepted and stringified (ids and SKUs are often numeric). */
-  const text = (field: ProductField): string | undefined => {
-    const resolved = resolve(field);
-    if (resolved === undefined) {
-      return undefined;
-    }
-    const value = toText(resolved.value);
-    if (value === undefined) {
-      warn('invalid_value', field, `${describeResolved(resolved)} is not text`);
-    }
-    return value;
-  };
-  const price = (field: PriceField): number | undefined => {
-    const resolved = resolve(field);
-    const value = resolved && parsePrice(resolved.value);
-    if (resolved && value === undefined) {
-      warn('unparseable_price', field, `${describeResolved(resolved)} is not a price`);
-    }
-    return value;
-  };
-  const date = (field: DateField): string | undefined => {
-    const resolved = resolve(field);
-    const value = resolved && parseDate(resolved.value);
-    if (resolved && value === undefined) {
-      warn(
-        'unparseable_date',
-        field,
-        `${describeResolved(resolved)} is not an ISO 8601 date or unix timestamp`,
-      );
-    }
-    return value;
-  };
+  /** Numbers are accepted as text and stringified (ids and SKUs are often numeric). */
+  const text = (field: ProductField): string | undefined => readText(resolve(field), field, warn);
+  const price = (field: PriceField): number | undefined => readPrice(resolve(field), field, warn);
+  const date = (field: DateField): string | undefined => readDate(resolve(field), field, warn);
   const names = (field: 'categories' | 'tags'): string[] => {
     const resolved = resolve(field);
     const value = resolved && parseNameList(resolved.value);
