@@ -11,3 +11,4 @@ export { InvalidPayloadException, RetryLaterError } from './lib/messaging.errors
 export { durableName } from './lib/consumer-naming';
 export { durableConsumerConfig, streamConfig } from './lib/jetstream.config';
 export type { DurableConsumerConfig } from './lib/jetstream.config';
+export { RecordingPublisher, type PublishedMessage } from './lib/recording-publisher.fake';

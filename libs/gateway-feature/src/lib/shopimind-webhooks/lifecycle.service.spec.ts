@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import type { SavedStoreConnection, StoreConnectionService } from '@storebridge/connections';
-import { Subjects, type PayloadOf, type Subject } from '@storebridge/contracts';
-import { MessagePublisher, type PublishOptions } from '@storebridge/messaging';
+import { Subjects } from '@storebridge/contracts';
+import { RecordingPublisher } from '@storebridge/messaging';
 import type {
   InstallationEntity,
   InstallationRepository,
@@ -161,24 +161,6 @@ class FakeStoreConnectionService implements Pick<StoreConnectionService, 'saveFr
     };
     this.table.set(installationId, connection);
     return { connection: { ...connection }, changed: true };
-  }
-}
-
-interface Published {
-  subject: Subject;
-  payload: unknown;
-  options?: PublishOptions;
-}
-
-class RecordingPublisher extends MessagePublisher {
-  readonly published: Published[] = [];
-
-  async publish<S extends Subject>(
-    subject: S,
-    payload: PayloadOf<S>,
-    options?: PublishOptions,
-  ): Promise<void> {
-    this.published.push({ subject, payload, options });
   }
 }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { StoreConnectionService, type StoreConnectionView } from '@storebridge/connections';
-import { Subjects, type PayloadOf, type Subject } from '@storebridge/contracts';
+import { Subjects } from '@storebridge/contracts';
 import { CommonEnv, loadEnv } from '@storebridge/config';
 import { resolveStoreSettings } from '@storebridge/generic-api';
-import { MessagePublisher, MessagingModule, type PublishOptions } from '@storebridge/messaging';
+import { MessagePublisher, MessagingModule, RecordingPublisher } from '@storebridge/messaging';
 import {
   AcceptedSignatureRepository,
   StoreConnectionRepository,
@@ -19,28 +19,6 @@ import { StoreWebhooksController } from './store-webhooks.controller';
 import { STORE_WEBHOOK_PROVIDERS } from './store-webhooks.providers';
 
 const SECRET = 'store-webhook-secret-0123456789';
-
-interface Published {
-  subject: Subject;
-  payload: unknown;
-  options?: PublishOptions;
-}
-
-class RecordingPublisher extends MessagePublisher {
-  readonly published: Published[] = [];
-  failing = false;
-
-  async publish<S extends Subject>(
-    subject: S,
-    payload: PayloadOf<S>,
-    options?: PublishOptions,
-  ): Promise<void> {
-    if (this.failing) {
-      throw new Error('no JetStream ack');
-    }
-    this.published.push({ subject, payload, ...(options ? { options } : {}) });
-  }
-}
 
 /** Store connections by token, with the decrypted webhook secret the real service would give. */
 class FakeConnections {
@@ -138,7 +116,7 @@ describe('store webhooks over HTTP (generic-api spec §7)', () => {
 
   beforeAll(async () => {
     connections = new FakeConnections();
-    publisher = new RecordingPublisher();
+    publisher = new RecordingPublisher('no JetStream ack');
     app = await boot(connections, publisher);
     url = localUrl(app);
     signed = connections.add(SECRET);

@@ -4,14 +4,12 @@ import type { StoreConnectionService, StoreConnectionView } from '@storebridge/c
 import {
   Subjects,
   type NormalizedProduct,
-  type PayloadOf,
   type ProductsChangedEvent,
   type StoreProductEventName,
   type StoreProductEventReceivedEvent,
-  type Subject,
 } from '@storebridge/contracts';
 import { resolveStoreSettings, type FieldMapping } from '@storebridge/generic-api';
-import { MessagePublisher, type PublishOptions } from '@storebridge/messaging';
+import { RecordingPublisher } from '@storebridge/messaging';
 import {
   storeProductContentHash,
   type StoreConnectionEntity,
@@ -21,32 +19,6 @@ import {
 import { StoreProductEventService } from './store-product-event.service';
 
 const BASE_URL = 'https://shop.test';
-
-interface Published {
-  subject: Subject;
-  payload: ProductsChangedEvent;
-  options?: PublishOptions;
-}
-
-class RecordingPublisher extends MessagePublisher {
-  readonly published: Published[] = [];
-  failing = false;
-
-  async publish<S extends Subject>(
-    subject: S,
-    payload: PayloadOf<S>,
-    options?: PublishOptions,
-  ): Promise<void> {
-    if (this.failing) {
-      throw new Error('bus unavailable');
-    }
-    this.published.push({
-      subject,
-      payload: payload as ProductsChangedEvent,
-      ...(options ? { options } : {}),
-    });
-  }
-}
 
 /** The mirror as the repository keeps it, one row per connection and product id. */
 class FakeStoreProducts implements Pick<StoreProductRepository, 'findOne' | 'upsertMany' | 'deleteMany'> {
@@ -135,7 +107,7 @@ const LAMP = {
 describe('StoreProductEventService', () => {
   let connections: FakeStoreConnections;
   let storeProducts: FakeStoreProducts;
-  let publisher: RecordingPublisher;
+  let publisher: RecordingPublisher<ProductsChangedEvent>;
   let service: StoreProductEventService;
   let view: StoreConnectionView;
   let warnings: jest.SpyInstance;
@@ -145,7 +117,7 @@ describe('StoreProductEventService', () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     connections = new FakeStoreConnections();
     storeProducts = new FakeStoreProducts();
-    publisher = new RecordingPublisher();
+    publisher = new RecordingPublisher<ProductsChangedEvent>();
     service = new StoreProductEventService(
       connections as unknown as StoreConnectionService,
       storeProducts as unknown as StoreProductRepository,
