@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import {
+  OrdersChangedEvent,
   ProductsChangedEvent,
   StoreProductEventReceivedEvent,
   SubjectPayloads,
@@ -58,6 +59,28 @@ describe('message payloads', () => {
       deletedIds: [],
     });
     expect(validateSync(event)).toEqual([]);
+  });
+
+  it('validates nested orders of a change batch, down to their lines', () => {
+    const order = { id: 'ord_1', items: [{ productId: 'prod_1', quantity: 2, price: 9.5 }] };
+    const valid = plainToInstance(OrdersChangedEvent, {
+      connectionId,
+      syncRunId: null,
+      page: 0,
+      orders: [order],
+      deletedIds: ['ord_0'],
+    });
+    expect(validateSync(valid)).toEqual([]);
+    const invalid = plainToInstance(OrdersChangedEvent, {
+      connectionId,
+      syncRunId: connectionId,
+      page: 1,
+      orders: [order, { ...order, items: [{ quantity: -1 }] }],
+      deletedIds: [],
+    });
+    const [error] = validateSync(invalid);
+    expect(error.property).toBe('orders');
+    expect(error.children?.[0].property).toBe('1');
   });
 
   it('accepts a received store product event with partial data', () => {

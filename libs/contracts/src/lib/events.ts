@@ -12,6 +12,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { NormalizedOrder } from './normalized-order';
 import { NormalizedProduct } from './normalized-product';
 import { Subjects } from './subjects';
 
@@ -46,6 +47,30 @@ export class ProductsChangedEvent {
   @ValidateNested({ each: true })
   @Type(() => NormalizedProduct)
   products!: NormalizedProduct[];
+
+  @IsArray()
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  deletedIds!: string[];
+}
+
+/** The orders counterpart of ProductsChangedEvent: one crawled page, or one store webhook's order change. */
+export class OrdersChangedEvent {
+  @IsUUID()
+  connectionId!: string;
+
+  @IsOptional()
+  @IsUUID()
+  syncRunId!: string | null;
+
+  @IsInt()
+  @Min(0)
+  page!: number;
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => NormalizedOrder)
+  orders!: NormalizedOrder[];
 
   @IsArray()
   @IsString({ each: true })
@@ -97,6 +122,7 @@ export class StoreOrderEventReceivedEvent {
 export const SubjectPayloads = {
   [Subjects.syncRequested]: SyncRequestedEvent,
   [Subjects.productsChanged]: ProductsChangedEvent,
+  [Subjects.ordersChanged]: OrdersChangedEvent,
   [Subjects.storeProductEventReceived]: StoreProductEventReceivedEvent,
   [Subjects.storeOrderEventReceived]: StoreOrderEventReceivedEvent,
 } as const;

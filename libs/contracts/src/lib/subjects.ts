@@ -7,12 +7,11 @@ export const Subjects = {
   syncRequested: 'storebridge.sync.requested.v1',
   /** sync → push: a batch of normalized products that are new or changed. */
   productsChanged: 'storebridge.sync.products.changed.v1',
+  /** sync → push: a batch of normalized orders that are new or changed, or deleted ids. */
+  ordersChanged: 'storebridge.sync.orders.changed.v1',
   /** gateway → sync: a store's product webhook (generic-api spec §7), accepted once stored here. */
   storeProductEventReceived: 'storebridge.store.products.event.v1',
-  /**
-   * gateway → (nobody yet): a store's order webhook, kept in the stream for the orders pipeline to come; no
-   * consumer reads it today.
-   */
+  /** gateway → sync: a store's order webhook (generic-api spec §7), accepted once stored here. */
   storeOrderEventReceived: 'storebridge.store.orders.event.v1',
 } as const;
 
