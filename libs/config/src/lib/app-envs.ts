@@ -2,6 +2,7 @@ import { Expose } from 'class-transformer';
 import {
   ArrayNotEmpty,
   IsInt,
+  Max,
   Min,
   IsArray,
   IsIn,
@@ -20,6 +21,9 @@ const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
+
+/** The longest delay Node's timers accept (2^31 - 1 ms). */
+const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
 /** What every service needs: where its data and messages live. */
 export class CommonEnv {
@@ -123,6 +127,17 @@ export class GatewayEnv extends CredentialsEnv {
   @IsInt({ message: 'SHOPIMIND_RATE_LIMIT_PER_MINUTE must be an integer' })
   @Min(1, { message: 'SHOPIMIND_RATE_LIMIT_PER_MINUTE must be at least 1' })
   SHOPIMIND_RATE_LIMIT_PER_MINUTE = 600;
+
+  /**
+   * How often each replica deletes expired accepted signatures and OAuth authorizations; 0 disables it. At most
+   * what `setInterval` can hold (about 24.8 days): Node runs a longer interval every millisecond instead.
+   */
+  @Expose()
+  @ToInteger()
+  @IsInt({ message: 'HOUSEKEEPING_INTERVAL_MS must be an integer' })
+  @Min(0, { message: 'HOUSEKEEPING_INTERVAL_MS must be at least 0 (0 disables housekeeping)' })
+  @Max(MAX_TIMER_DELAY_MS, { message: `HOUSEKEEPING_INTERVAL_MS must be at most ${MAX_TIMER_DELAY_MS}` })
+  HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 
   /** Development and tests only: lets store base URLs be http:// or private addresses. */
   @FlagVariable('ALLOW_PRIVATE_STORE_URLS')

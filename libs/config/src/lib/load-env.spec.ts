@@ -24,6 +24,7 @@ describe('loadEnv', () => {
       DATA_DIR: './data',
       SIGNATURE_TOLERANCE_SECONDS: 300,
       SHOPIMIND_RATE_LIMIT_PER_MINUTE: 600,
+      HOUSEKEEPING_INTERVAL_MS: 3_600_000,
       ALLOW_PRIVATE_STORE_URLS: false,
       WEBHOOK_SECRET: [SECRET],
       LOG_LEVEL: 'log',
@@ -45,6 +46,7 @@ describe('loadEnv', () => {
       ALLOW_PRIVATE_STORE_URLS: 'yes',
       SIGNATURE_TOLERANCE_SECONDS: '60',
       SHOPIMIND_RATE_LIMIT_PER_MINUTE: '30',
+      HOUSEKEEPING_INTERVAL_MS: '600000',
       DATABASE_URL: 'postgres://u:p@db:5432/storebridge',
       NATS_URL: 'nats://nats:4222',
     });
@@ -53,6 +55,7 @@ describe('loadEnv', () => {
       ALLOW_PRIVATE_STORE_URLS: true,
       SIGNATURE_TOLERANCE_SECONDS: 60,
       SHOPIMIND_RATE_LIMIT_PER_MINUTE: 30,
+      HOUSEKEEPING_INTERVAL_MS: 600_000,
       WEBHOOK_SECRET: [SECRET, `${SECRET}-next`],
     });
   });
@@ -107,6 +110,27 @@ describe('loadEnv', () => {
     );
     expect(problems.join('\n')).toContain('SHOPIMIND_RATE_LIMIT_PER_MINUTE');
   });
+
+  it('accepts a housekeeping interval of 0, which disables it', () => {
+    expect(
+      loadEnv(GatewayEnv, { CREDENTIALS_KEY: KEY, WEBHOOK_SECRET: SECRET, HOUSEKEEPING_INTERVAL_MS: '0' })
+        .HOUSEKEEPING_INTERVAL_MS,
+    ).toBe(0);
+  });
+
+  it.each(['-1', 'hourly', '1.5', '2147483648'])(
+    'rejects a housekeeping interval of %p, naming the variable',
+    (interval) => {
+      const problems = problemsOf(() =>
+        loadEnv(GatewayEnv, {
+          CREDENTIALS_KEY: KEY,
+          WEBHOOK_SECRET: SECRET,
+          HOUSEKEEPING_INTERVAL_MS: interval,
+        }),
+      );
+      expect(problems.join('\n')).toContain('HOUSEKEEPING_INTERVAL_MS');
+    },
+  );
 
   it("defaults the OAuth redirect allow-list to ShopiMind's callback and reads a comma-separated list", () => {
     expect(loadEnv(GatewayEnv, { CREDENTIALS_KEY: KEY, WEBHOOK_SECRET: SECRET }).OAUTH_REDIRECT_URIS).toEqual(

@@ -3,6 +3,7 @@ import type { GatewayEnv } from '@storebridge/config';
 import { StoreConnectionService } from '@storebridge/connections';
 import { ManifestController } from './declaration/manifest.controller';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from './gateway-feature.options';
+import { housekeepingProviders, type WithHousekeeping } from './housekeeping/housekeeping.providers';
 import { ExternalAccountService } from './oauth/external-account.service';
 import { OAuthController } from './oauth/oauth.controller';
 import { OAuthQuerySignatureGuard } from './oauth/oauth-query-signature.guard';
@@ -31,10 +32,11 @@ export class GatewayFeatureModule {
       shopimindRateLimit: { limit: env.SHOPIMIND_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
       oauthRedirectUris: env.OAUTH_REDIRECT_URIS,
       requiresExternalAuth: env.SHOPIMIND_EXTERNAL_AUTH,
+      housekeeping: { intervalMs: env.HOUSEKEEPING_INTERVAL_MS },
     });
   }
 
-  static forRoot(options: GatewayFeatureOptions): DynamicModule {
+  static forRoot(options: WithHousekeeping<GatewayFeatureOptions>): DynamicModule {
     return {
       module: GatewayFeatureModule,
       controllers: [
@@ -56,6 +58,7 @@ export class GatewayFeatureModule {
         WidgetProductsService,
         ...SHOPIMIND_CONFIG_PROVIDERS,
         ...STORE_WEBHOOK_PROVIDERS,
+        ...housekeepingProviders(options.housekeeping),
       ],
     };
   }

@@ -91,13 +91,19 @@ describe('OAuthAuthorizationRepository', () => {
     expect(await authorizations.consume('00000000-0000-0000-0000-000000000000')).toBeNull();
   });
 
-  it('deletes only the authorizations that expired before the given time', async () => {
-    await authorizations.create(anAuthorization({ state: 'old', expiresAt: inMinutes(-60) }));
-    await authorizations.create(anAuthorization({ state: 'fresh', expiresAt: inMinutes(15) }));
+  it('purges the authorizations expired at the given time, consumed or not, and keeps the pending ones', async () => {
+    const now = new Date();
+    await authorizations.create(anAuthorization({ state: 'long_expired', expiresAt: inMinutes(-60) }));
+    await authorizations.create(anAuthorization({ state: 'expiring_now', expiresAt: now }));
+    const consumed = await authorizations.create(anAuthorization({ state: 'consumed' }));
+    await authorizations.consume(consumed?.id ?? '');
+    await authorizations.create(anAuthorization({ state: 'pending', expiresAt: inMinutes(15) }));
 
-    expect(await authorizations.deleteExpiredBefore(inMinutes(-30))).toBe(1);
-    expect(await authorizations.findByState('old')).toBeNull();
-    expect(await authorizations.findByState('fresh')).not.toBeNull();
+    expect(await authorizations.purgeExpired(now)).toBe(2);
+    expect(await authorizations.purgeExpired(now)).toBe(0);
+    const left = await dataSource.getRepository(OAuthAuthorizationEntity).find({ order: { state: 'ASC' } });
+    expect(left.map((row) => row.state)).toEqual(['consumed', 'pending']);
+    expect(await authorizations.purgeExpired(inMinutes(16))).toBe(2);
   });
 
   it('rejects a second row with the same state (unique constraint)', async () => {

@@ -55,13 +55,16 @@ export class OAuthAuthorizationRepository {
     return returnedRows(updated.raw).length > 0 ? this.findById(id) : null;
   }
 
-  /** Housekeeping: forgets authorizations that expired before `before`. Returns how many were deleted. */
-  async deleteExpiredBefore(before: Date): Promise<number> {
+  /**
+   * Housekeeping: deletes the authorizations expired at `now`, consumed or not, by the rule `consume` applies
+   * (`expires_at <= now`). Returns how many were deleted.
+   */
+  async purgeExpired(now: Date): Promise<number> {
     const deleted = await this.repository
       .createQueryBuilder()
       .delete()
       .from(OAuthAuthorizationEntity)
-      .where('expires_at < :before', { before })
+      .where('expires_at <= :now', { now })
       .returning(['id'])
       .execute();
     return returnedRows(deleted.raw).length;
