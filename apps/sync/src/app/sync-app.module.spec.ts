@@ -23,10 +23,11 @@ describe('sync app', () => {
 
   afterAll(() => app?.close());
 
-  it('consumes sync requests and store product events, and only them, and reports itself healthy', async () => {
+  it('consumes sync requests and store product and order events, and only them, and reports itself healthy', async () => {
     expect([...app.get(MessagingTransport).getHandlers().keys()]).toEqual([
       Subjects.syncRequested,
       Subjects.storeProductEventReceived,
+      Subjects.storeOrderEventReceived,
     ]);
     expect((await fetch(`${url}/health`)).status).toBe(200);
   });

@@ -17,6 +17,7 @@ import { AdvisoryLockRepository } from './repositories/advisory-lock.repository'
 import { ExternalAccountRepository } from './repositories/external-account.repository';
 import { IdMappingRepository } from './repositories/id-mapping.repository';
 import { OAuthAuthorizationRepository } from './repositories/oauth-authorization.repository';
+import { StoreOrderRepository } from './repositories/store-order.repository';
 import { StoreProductRepository } from './repositories/store-product.repository';
 import { InstallationRepository } from './repositories/installation.repository';
 import { StoreConnectionRepository } from './repositories/store-connection.repository';
@@ -40,6 +41,7 @@ const repositories: Provider[] = [
   SyncRunRepository,
   IdMappingRepository,
   StoreProductRepository,
+  StoreOrderRepository,
   OAuthAuthorizationRepository,
   ExternalAccountRepository,
   AcceptedSignatureRepository,

@@ -1,14 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { StoreConnectionService } from '@storebridge/connections';
-import { ProductSyncService } from './product-sync/product-sync.service';
-import { SyncRequestedHandler } from './product-sync/sync-requested.handler';
 import { SyncScheduler } from './schedule/sync-scheduler';
-import { StoreProductEventHandler } from './store-events/store-product-event.handler';
-import { StoreProductEventService } from './store-events/store-product-event.service';
+import { StoreEventHandlers } from './store-events/store-event.handlers';
+import { StoreRecordEventService } from './store-events/store-record-event.service';
+import { StoreSyncService } from './store-sync/store-sync.service';
+import { SyncRequestedHandler } from './store-sync/sync-requested.handler';
 import { SYNC_FEATURE_OPTIONS, type SyncFeatureOptions } from './sync-feature.options';
+import { syncedEntitiesProvider } from './synced-entities';
 
 /**
- * Crawling and normalization: consumes sync requests and store product webhooks, publishes product changes,
+ * Crawling and normalization: consumes sync requests and store webhooks, publishes product and order changes,
  * and requests each connection's periodic sync.
  */
 @Module({})
@@ -16,11 +17,12 @@ export class SyncFeatureModule {
   static forRoot(options: SyncFeatureOptions): DynamicModule {
     return {
       module: SyncFeatureModule,
-      controllers: [SyncRequestedHandler, StoreProductEventHandler],
+      controllers: [SyncRequestedHandler, StoreEventHandlers],
       providers: [
         { provide: SYNC_FEATURE_OPTIONS, useValue: options },
-        ProductSyncService,
-        StoreProductEventService,
+        syncedEntitiesProvider,
+        StoreSyncService,
+        StoreRecordEventService,
         StoreConnectionService,
         SyncScheduler,
       ],

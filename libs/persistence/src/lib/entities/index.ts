@@ -4,6 +4,7 @@ import { IdMappingEntity } from './id-mapping.entity';
 import { InstallationEntity } from './installation.entity';
 import { OAuthAuthorizationEntity } from './oauth-authorization.entity';
 import { StoreConnectionEntity } from './store-connection.entity';
+import { StoreOrderEntity } from './store-order.entity';
 import { StoreProductEntity } from './store-product.entity';
 import { SyncRunEntity } from './sync-run.entity';
 
@@ -13,6 +14,7 @@ export * from './id-mapping.entity';
 export * from './installation.entity';
 export * from './oauth-authorization.entity';
 export * from './store-connection.entity';
+export * from './store-order.entity';
 export * from './store-product.entity';
 export * from './sync-run.entity';
 
@@ -22,6 +24,7 @@ export const persistenceEntities = [
   SyncRunEntity,
   IdMappingEntity,
   StoreProductEntity,
+  StoreOrderEntity,
   OAuthAuthorizationEntity,
   ExternalAccountEntity,
   AcceptedSignatureEntity,

@@ -20,6 +20,9 @@ export type SyncEntity = (typeof SYNC_ENTITIES)[number];
 /** Warning counts by kind, e.g. `{ "missing_price": 3 }`. */
 export type SyncWarningCounts = Record<string, number>;
 
+/** Milliseconds spent by step over the whole run, e.g. `{ "fetchMs": 820, "publishMs": 95 }`. */
+export type SyncRunTimings = Record<string, number>;
+
 /**
  * One crawl of one entity of one store (generic-api.md §3, §8). It records its progress page by page so a
  * restarted worker resumes at `nextPage`; at most one run per connection and entity is `running` at a time.
@@ -76,6 +79,9 @@ export class SyncRunEntity {
 
   @Column({ name: 'warnings', type: 'jsonb', default: () => `'{}'` })
   warnings!: SyncWarningCounts;
+
+  @Column({ name: 'timings', type: 'jsonb', default: () => `'{}'` })
+  timings!: SyncRunTimings;
 
   @Column({ name: 'error', type: 'text', nullable: true })
   error!: string | null;

@@ -7,6 +7,8 @@ import { StoreConnectionFingerprint1795421200000 } from './1795421200000-store-c
 import { StoreProductsLastSeen1795421300000 } from './1795421300000-store-products-last-seen';
 import { SyncSchedule1795421400000 } from './1795421400000-sync-schedule';
 import { StoreProductsRaw1795421500000 } from './1795421500000-store-products-raw';
+import { StoreOrders1795421600000 } from './1795421600000-store-orders';
+import { SyncRunTimings1795421700000 } from './1795421700000-sync-run-timings';
 
 /** In order of application; every schema change is a new class appended here. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -18,4 +20,6 @@ export const migrations: Array<new () => MigrationInterface> = [
   StoreProductsLastSeen1795421300000,
   SyncSchedule1795421400000,
   StoreProductsRaw1795421500000,
+  StoreOrders1795421600000,
+  SyncRunTimings1795421700000,
 ];

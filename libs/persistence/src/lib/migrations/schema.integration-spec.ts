@@ -80,6 +80,7 @@ describe('schema migrations on PostgreSQL', () => {
           'migrations',
           'oauth_authorizations',
           'store_connections',
+          'store_orders',
           'store_products',
           'sync_runs',
         ]);

@@ -6,7 +6,8 @@ import { openDataSource, truncateTables } from '../../test/integration-database'
 import { InstallationEntity, StoreConnectionEntity, StoreProductEntity } from '../entities';
 import { InstallationRepository } from './installation.repository';
 import { StoreConnectionRepository } from './store-connection.repository';
-import { StoreProductRepository, storeProductContentHash } from './store-product.repository';
+import { StoreProductRepository } from './store-product.repository';
+import { recordContentHash } from './store-record-mirror';
 
 function aProduct(overrides: Partial<NormalizedProduct> = {}): NormalizedProduct {
   return {
@@ -238,7 +239,7 @@ describe('StoreProductRepository', () => {
 
       expect(states).toEqual(
         new Map([
-          ['prod_1', { contentHash: storeProductContentHash(shirt), lastSeenRunId: runId }],
+          ['prod_1', { contentHash: recordContentHash(shirt), lastSeenRunId: runId }],
           ['prod_2', { contentHash: expect.any(String), lastSeenRunId: null }],
         ]),
       );

@@ -42,6 +42,7 @@ describe('SyncRunRepository', () => {
         recordsSeen: 0,
         recordsDeleted: 0,
         warnings: {},
+        timings: {},
         error: null,
         finishedAt: null,
       }),
@@ -60,7 +61,7 @@ describe('SyncRunRepository', () => {
     );
   });
 
-  it('adds each page to the counts and merges the warning counts by kind', async () => {
+  it('adds each page to the counts and merges the warning counts and step timings by kind', async () => {
     const run = await syncRuns.start({ connectionId, entity: 'products', trigger: 'activate' });
 
     await syncRuns.recordPage(run.id, {
@@ -70,6 +71,7 @@ describe('SyncRunRepository', () => {
       recordsSkipped: 2,
       recordsChanged: 48,
       warnings: { missing_price: 2 },
+      timings: { fetchMs: 120, publishMs: 7 },
     });
     const afterTwo = await syncRuns.recordPage(run.id, {
       nextPage: 3,
@@ -78,6 +80,7 @@ describe('SyncRunRepository', () => {
       recordsChanged: 1,
       recordsDeleted: 3,
       warnings: { missing_price: 1, negative_stock: 4 },
+      timings: { fetchMs: 80, mirrorMs: 3 },
     });
 
     expect(afterTwo).toEqual(
@@ -90,6 +93,7 @@ describe('SyncRunRepository', () => {
         recordsChanged: 49,
         recordsDeleted: 3,
         warnings: { missing_price: 3, negative_stock: 4 },
+        timings: { fetchMs: 200, publishMs: 7, mirrorMs: 3 },
       }),
     );
   });

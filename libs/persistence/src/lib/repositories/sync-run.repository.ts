@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { SyncEntity, SyncRunEntity, SyncWarningCounts } from '../entities';
+import { SyncEntity, SyncRunEntity, SyncRunTimings, SyncWarningCounts } from '../entities';
 import { isUniqueViolation, returnedRows } from './query-results';
 import { SyncRunAlreadyRunningException } from './sync-run.exception';
 
@@ -24,6 +24,8 @@ export interface SyncRunPageProgress {
   recordsChanged?: number;
   recordsDeleted?: number;
   warnings?: SyncWarningCounts;
+  /** Milliseconds spent by step on this page, added to the run's. */
+  timings?: SyncRunTimings;
 }
 
 export type FinishedSyncRunStatus = 'succeeded' | 'failed';
@@ -37,19 +39,24 @@ const COUNTER_COLUMNS = {
   recordsDeleted: 'records_deleted',
 } as const;
 
-// Adds the page's warning counts to the stored ones key by key, inside the UPDATE so concurrent writers can't lose counts.
-const MERGE_WARNINGS = `(
+/**
+ * Adds the page's counts to a jsonb object column of counts key by key, inside the UPDATE so concurrent writers
+ * can't lose counts.
+ */
+function mergeCounts(column: 'warnings' | 'timings'): string {
+  return `(
   SELECT COALESCE(jsonb_object_agg(counts.key, counts.total), '{}'::jsonb)
   FROM (
-    SELECT entry.key, SUM(entry.value::bigint) AS total
+    SELECT entry.key, SUM(entry.value::numeric) AS total
     FROM (
-      SELECT key, value FROM jsonb_each_text("warnings")
+      SELECT key, value FROM jsonb_each_text("${column}")
       UNION ALL
-      SELECT key, value FROM jsonb_each_text(CAST(:warnings AS jsonb))
+      SELECT key, value FROM jsonb_each_text(CAST(:${column} AS jsonb))
     ) AS entry
     GROUP BY entry.key
   ) AS counts
 )`;
+}
 
 @Injectable()
 export class SyncRunRepository {
@@ -98,9 +105,12 @@ export class SyncRunRepository {
         parameters[property] = delta;
       }
     }
-    if (progress.warnings && Object.keys(progress.warnings).length > 0) {
-      set['warnings'] = () => MERGE_WARNINGS;
-      parameters['warnings'] = JSON.stringify(progress.warnings);
+    for (const column of ['warnings', 'timings'] as const) {
+      const counts = progress[column];
+      if (counts && Object.keys(counts).length > 0) {
+        set[column] = () => mergeCounts(column);
+        parameters[column] = JSON.stringify(counts);
+      }
     }
     const result = await this.repository
       .createQueryBuilder()

@@ -1,22 +1,47 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { StoreProductEventReceivedEvent, Subjects } from '@storebridge/contracts';
+import {
+  StoreOrderEventReceivedEvent,
+  StoreProductEventReceivedEvent,
+  Subjects,
+  type StoreOrderEventName,
+  type StoreProductEventName,
+} from '@storebridge/contracts';
 import { MESSAGING_TRANSPORT, MessagingExceptionFilter, RpcValidationPipe } from '@storebridge/messaging';
-import { StoreProductEventService } from './store-product-event.service';
+import { StoreRecordEventService, type StoreRecordEvent } from './store-record-event.service';
 
 /**
- * One at a time per replica: two updates of one product merged concurrently would each start from the same
- * stored record, and the later write would drop the other's fields.
+ * One at a time per replica and entity: two updates of one record merged concurrently would each start from
+ * the same stored record, and the later write would drop the other's fields.
  */
 const CONCURRENT_EVENTS = 1;
 
+function actionOf(event: StoreProductEventName | StoreOrderEventName): StoreRecordEvent['action'] {
+  return event.endsWith('.deleted') ? 'delete' : 'upsert';
+}
+
 @Controller()
 @UseFilters(MessagingExceptionFilter)
-export class StoreProductEventHandler {
-  constructor(private readonly storeProductEvents: StoreProductEventService) {}
+export class StoreEventHandlers {
+  constructor(private readonly storeRecordEvents: StoreRecordEventService) {}
 
   @EventPattern(Subjects.storeProductEventReceived, MESSAGING_TRANSPORT, { concurrency: CONCURRENT_EVENTS })
-  handle(@Payload(RpcValidationPipe) event: StoreProductEventReceivedEvent): Promise<void> {
-    return this.storeProductEvents.apply(event);
+  handleProductEvent(@Payload(RpcValidationPipe) event: StoreProductEventReceivedEvent): Promise<void> {
+    return this.storeRecordEvents.apply({
+      connectionId: event.connectionId,
+      entity: 'products',
+      action: actionOf(event.event),
+      data: event.data,
+    });
+  }
+
+  @EventPattern(Subjects.storeOrderEventReceived, MESSAGING_TRANSPORT, { concurrency: CONCURRENT_EVENTS })
+  handleOrderEvent(@Payload(RpcValidationPipe) event: StoreOrderEventReceivedEvent): Promise<void> {
+    return this.storeRecordEvents.apply({
+      connectionId: event.connectionId,
+      entity: 'orders',
+      action: actionOf(event.event),
+      data: event.data,
+    });
   }
 }

@@ -1,99 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { StoreConnectionService, StoreConnectionView } from '@storebridge/connections';
+import type { StoreConnectionView } from '@storebridge/connections';
 import {
   Subjects,
+  type NormalizedOrder,
   type NormalizedProduct,
+  type OrdersChangedEvent,
   type ProductsChangedEvent,
-  type StoreProductEventName,
-  type StoreProductEventReceivedEvent,
 } from '@storebridge/contracts';
-import { resolveStoreSettings, type FieldMapping } from '@storebridge/generic-api';
+import type { FieldMapping } from '@storebridge/generic-api';
 import { RecordingPublisher } from '@storebridge/messaging';
-import {
-  storeProductContentHash,
-  type StoreConnectionEntity,
-  type StoreProductEntity,
-  type StoreProductRepository,
-} from '@storebridge/persistence';
-import { StoreProductEventService } from './store-product-event.service';
+import { FakeStoreConnections, InMemoryMirror } from '../../test/fakes';
+import { syncedOrders, syncedProducts } from '../synced-entities';
+import { StoreRecordEventService, type StoreRecordEvent } from './store-record-event.service';
 
 const BASE_URL = 'https://shop.test';
-
-/** The mirror as the repository keeps it, one row per connection and product id. */
-class FakeStoreProducts implements Pick<StoreProductRepository, 'findOne' | 'upsertMany' | 'deleteMany'> {
-  readonly rows = new Map<string, StoreProductEntity>();
-
-  async findOne(connectionId: string, storeProductId: string): Promise<StoreProductEntity | null> {
-    return this.rows.get(`${connectionId}/${storeProductId}`) ?? null;
-  }
-
-  async upsertMany(
-    connectionId: string,
-    products: readonly NormalizedProduct[],
-    raws?: ReadonlyMap<string, Record<string, unknown>>,
-  ): Promise<void> {
-    for (const product of products) {
-      const key = `${connectionId}/${product.id}`;
-      this.rows.set(key, {
-        connectionId,
-        storeProductId: product.id,
-        name: product.name,
-        price: product.price ?? null,
-        regularPrice: product.regularPrice ?? null,
-        imageUrl: product.images[0] ?? null,
-        url: product.url,
-        categories: [...product.categories],
-        contentHash: storeProductContentHash(product),
-        lastSeenRunId: this.rows.get(key)?.lastSeenRunId ?? null,
-        raw: raws?.get(product.id) ?? null,
-        updatedAt: new Date(),
-      });
-    }
-  }
-
-  async deleteMany(connectionId: string, storeProductIds: readonly string[]): Promise<number> {
-    return storeProductIds.filter((id) => this.rows.delete(`${connectionId}/${id}`)).length;
-  }
-}
-
-class FakeStoreConnections implements Pick<StoreConnectionService, 'findById'> {
-  readonly views = new Map<string, StoreConnectionView>();
-
-  add(productMappings: FieldMapping = {}): StoreConnectionView {
-    const settings = resolveStoreSettings({
-      baseUrl: BASE_URL,
-      auth: { method: 'api_key', token: 'key' },
-      fieldMappings: { products: productMappings },
-    });
-    const now = new Date();
-    const connection: StoreConnectionEntity = {
-      id: randomUUID(),
-      installationId: randomUUID(),
-      baseUrl: settings.baseUrl,
-      authMethod: settings.auth.method,
-      credentialsCiphertext: 'v1.not.used.here',
-      paths: settings.paths,
-      fieldMappings: { products: { ...productMappings }, orders: {} },
-      lang: 'fr',
-      currency: 'EUR',
-      syncIntervalMinutes: 60,
-      webhookSecretCiphertext: null,
-      configFingerprint: null,
-      nextSyncAt: null,
-      storeToken: 'store-token',
-      createdAt: now,
-      updatedAt: now,
-    };
-    const view: StoreConnectionView = { connection, settings };
-    this.views.set(connection.id, view);
-    return view;
-  }
-
-  async findById(connectionId: string): Promise<StoreConnectionView | null> {
-    return this.views.get(connectionId) ?? null;
-  }
-}
 
 const LAMP = {
   id: 'prod_1',
@@ -104,11 +25,12 @@ const LAMP = {
   colour: 'black',
 };
 
-describe('StoreProductEventService', () => {
+describe('StoreRecordEventService', () => {
   let connections: FakeStoreConnections;
-  let storeProducts: FakeStoreProducts;
-  let publisher: RecordingPublisher<ProductsChangedEvent>;
-  let service: StoreProductEventService;
+  let storeProducts: InMemoryMirror<NormalizedProduct>;
+  let storeOrders: InMemoryMirror<NormalizedOrder>;
+  let publisher: RecordingPublisher<ProductsChangedEvent | OrdersChangedEvent>;
+  let service: StoreRecordEventService;
   let view: StoreConnectionView;
   let warnings: jest.SpyInstance;
 
@@ -116,30 +38,49 @@ describe('StoreProductEventService', () => {
     warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     connections = new FakeStoreConnections();
-    storeProducts = new FakeStoreProducts();
-    publisher = new RecordingPublisher<ProductsChangedEvent>();
-    service = new StoreProductEventService(
-      connections as unknown as StoreConnectionService,
-      storeProducts as unknown as StoreProductRepository,
-      publisher,
-    );
-    view = connections.add();
+    storeProducts = new InMemoryMirror<NormalizedProduct>();
+    storeOrders = new InMemoryMirror<NormalizedOrder>();
+    publisher = new RecordingPublisher<ProductsChangedEvent | OrdersChangedEvent>();
+    service = new StoreRecordEventService(connections.asService(), [
+      syncedProducts(storeProducts, publisher),
+      syncedOrders(storeOrders, publisher),
+    ]);
+    view = aConnection();
   });
 
   afterEach(() => {
     jest.restoreAllMocks();
   });
 
-  function event(
-    name: StoreProductEventName,
-    data: Record<string, unknown>,
-    connectionId = view.connection.id,
-  ): StoreProductEventReceivedEvent {
-    return { connectionId, event: name, data, receivedAt: new Date().toISOString() };
+  function aConnection(productMappings: FieldMapping = {}): StoreConnectionView {
+    return connections.add({
+      baseUrl: BASE_URL,
+      auth: { method: 'api_key', token: 'key' },
+      fieldMappings: { products: productMappings },
+    });
   }
 
-  function mirrored(id: string): StoreProductEntity | undefined {
-    return storeProducts.rows.get(`${view.connection.id}/${id}`);
+  /** As the handlers hand them over: `product.created`/`updated` upsert, `product.deleted` deletes. */
+  function event(
+    name: 'product.created' | 'product.updated' | 'product.deleted',
+    data: Record<string, unknown>,
+    connectionId = view.connection.id,
+  ): StoreRecordEvent {
+    return {
+      connectionId,
+      entity: 'products',
+      action: name === 'product.deleted' ? 'delete' : 'upsert',
+      data,
+    };
+  }
+
+  function mirrored(id: string): (NormalizedProduct & { raw: unknown }) | undefined {
+    const product = storeProducts.record(view.connection.id, id);
+    return product && { ...product, raw: storeProducts.raw(view.connection.id, id) };
+  }
+
+  function products(message: { payload: ProductsChangedEvent | OrdersChangedEvent }): NormalizedProduct[] {
+    return (message.payload as ProductsChangedEvent).products;
   }
 
   it('mirrors and publishes a created product, normalized, outside any sync run', async () => {
@@ -156,7 +97,9 @@ describe('StoreProductEventService', () => {
           deletedIds: [],
         },
         options: {
-          messageId: expect.stringMatching(new RegExp(`^webhook:${view.connection.id}:prod_1:[0-9a-f]{64}$`)),
+          messageId: expect.stringMatching(
+            new RegExp(`^webhook:${view.connection.id}:products:prod_1:[0-9a-f]{64}$`),
+          ),
         },
       },
     ]);
@@ -170,7 +113,7 @@ describe('StoreProductEventService', () => {
     await service.apply(event('product.updated', { id: 'prod_1', selling_price: '39.90' }));
 
     const [message] = publisher.published;
-    expect(message.payload.products).toEqual([
+    expect(products(message)).toEqual([
       expect.objectContaining({
         id: 'prod_1',
         name: 'Desk lamp',
@@ -189,16 +132,16 @@ describe('StoreProductEventService', () => {
       event('product.updated', { id: 'prod_1', images: ['https://cdn.shop.test/new.jpg'] }),
     );
 
-    expect(publisher.published[1].payload.products[0].images).toEqual(['https://cdn.shop.test/new.jpg']);
+    expect(products(publisher.published[1])[0].images).toEqual(['https://cdn.shop.test/new.jpg']);
   });
 
   it("finds the product by the connection's id mapping", async () => {
-    view = connections.add({ id: 'ref', name: 'label' });
+    view = aConnection({ id: 'ref', name: 'label' });
 
     await service.apply(event('product.created', { ref: 77, label: 'Mapped lamp' }));
     await service.apply(event('product.updated', { ref: 77, stock: 3 }));
 
-    expect(publisher.published.map((message) => message.payload.products[0])).toEqual([
+    expect(publisher.published.map((message) => products(message)[0])).toEqual([
       expect.objectContaining({ id: '77', name: 'Mapped lamp' }),
       expect.objectContaining({ id: '77', name: 'Mapped lamp', stockQuantity: 3 }),
     ]);
@@ -227,7 +170,7 @@ describe('StoreProductEventService', () => {
     await service.apply(event('product.updated', { title: 'Nameless' }));
 
     expect(publisher.published).toEqual([]);
-    expect(warnings).toHaveBeenCalledWith(expect.stringContaining('names no product id'));
+    expect(warnings).toHaveBeenCalledWith(expect.stringContaining('names no id'));
   });
 
   it('publishes a deleted product, then removes it from the mirror', async () => {
@@ -267,7 +210,7 @@ describe('StoreProductEventService', () => {
 
     publisher.failing = false;
     await service.apply(event('product.updated', { id: 'prod_1', title: 'Lamp' }));
-    expect(publisher.published.at(-1)?.payload.products[0].name).toBe('Lamp');
+    expect((publisher.published.at(-1)?.payload as ProductsChangedEvent).products[0].name).toBe('Lamp');
   });
 
   it('drops an event of a connection that no longer exists, with a warning', async () => {
@@ -276,5 +219,65 @@ describe('StoreProductEventService', () => {
     expect(publisher.published).toEqual([]);
     expect(storeProducts.rows.size).toBe(0);
     expect(warnings).toHaveBeenCalledWith(expect.stringContaining('unknown connection'));
+  });
+
+  describe('orders', () => {
+    const ORDER = {
+      order_id: 'ord_1',
+      state: 'processing',
+      grand_total: '59.80',
+      billing_email: 'ada@example.com',
+      line_items: [{ product_id: 'prod_1', quantity: 2, price: 29.9 }],
+    };
+
+    function orderEvent(action: StoreRecordEvent['action'], data: Record<string, unknown>): StoreRecordEvent {
+      return { connectionId: view.connection.id, entity: 'orders', action, data };
+    }
+
+    it('merges a partial order update into the order it holds and publishes it as an order change', async () => {
+      await service.apply(orderEvent('upsert', ORDER));
+
+      await service.apply(orderEvent('upsert', { order_id: 'ord_1', state: 'shipped' }));
+
+      expect(publisher.published.map((message) => message.subject)).toEqual([
+        Subjects.ordersChanged,
+        Subjects.ordersChanged,
+      ]);
+      const latest = publisher.published[1];
+      expect(latest.payload).toEqual({
+        connectionId: view.connection.id,
+        syncRunId: null,
+        page: 0,
+        orders: [
+          expect.objectContaining({
+            id: 'ord_1',
+            status: 'shipped',
+            total: 59.8,
+            customerEmail: 'ada@example.com',
+          }),
+        ],
+        deletedIds: [],
+      });
+      expect(latest.options?.messageId).toMatch(
+        new RegExp(`^webhook:${view.connection.id}:orders:ord_1:[0-9a-f]{64}$`),
+      );
+      expect(storeOrders.raw(view.connection.id, 'ord_1')).toEqual({ ...ORDER, state: 'shipped' });
+      expect(storeProducts.rows.size).toBe(0);
+    });
+
+    it('publishes a deleted order, then removes it from the orders mirror', async () => {
+      await service.apply(orderEvent('upsert', ORDER));
+
+      await service.apply(orderEvent('delete', { id: 'ord_1' }));
+
+      expect(publisher.published.at(-1)?.payload).toEqual({
+        connectionId: view.connection.id,
+        syncRunId: null,
+        page: 0,
+        orders: [],
+        deletedIds: ['ord_1'],
+      });
+      expect(storeOrders.ids(view.connection.id)).toEqual([]);
+    });
   });
 });

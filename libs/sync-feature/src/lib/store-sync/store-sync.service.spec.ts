@@ -2,33 +2,33 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
-import type { StoreConnectionService, StoreConnectionView } from '@storebridge/connections';
+import type { StoreConnectionView } from '@storebridge/connections';
 import {
   Subjects,
+  type NormalizedOrder,
   type NormalizedProduct,
+  type OrdersChangedEvent,
   type PayloadOf,
   type ProductsChangedEvent,
   type Subject,
   type SyncRequestedEvent,
 } from '@storebridge/contracts';
 import { demoProduct, startDemoStore, type DemoStore } from '@storebridge/demo-store';
-import { resolveStoreSettings, type StoreConnectionInput } from '@storebridge/generic-api';
+import type { StoreConnectionInput } from '@storebridge/generic-api';
 import { MessagePublisher, RetryLaterError, type PublishOptions } from '@storebridge/messaging';
 import {
-  storeProductContentHash,
   type AdvisoryLockRepository,
   type LockOutcome,
   type FinishedSyncRunStatus,
   type StartSyncRun,
-  type StoreConnectionEntity,
-  type StoreProductRepository,
-  type StoreProductSyncState,
   type SyncEntity,
   type SyncRunEntity,
   type SyncRunPageProgress,
   type SyncRunRepository,
 } from '@storebridge/persistence';
-import { ProductSyncService } from './product-sync.service';
+import { FakeStoreConnections, InMemoryMirror } from '../../test/fakes';
+import { syncedOrders, syncedProducts } from '../synced-entities';
+import { StoreSyncService } from './store-sync.service';
 
 const API_KEY = 'demo-key-123';
 
@@ -53,6 +53,7 @@ function aSyncRun(overrides: Partial<SyncRunEntity> & Pick<SyncRunEntity, 'conne
     recordsChanged: 0,
     recordsDeleted: 0,
     warnings: {},
+    timings: {},
     error: null,
     startedAt: now,
     finishedAt: null,
@@ -118,6 +119,9 @@ class FakeSyncRuns implements Pick<SyncRunRepository, 'findResumable' | 'start' 
     for (const [kind, count] of Object.entries(progress.warnings ?? {})) {
       run.warnings[kind] = (run.warnings[kind] ?? 0) + count;
     }
+    for (const [step, ms] of Object.entries(progress.timings ?? {})) {
+      run.timings[step] = (run.timings[step] ?? 0) + ms;
+    }
     return { ...run };
   }
 
@@ -131,95 +135,6 @@ class FakeSyncRuns implements Pick<SyncRunRepository, 'findResumable' | 'start' 
     run.error = error ?? null;
     run.finishedAt = new Date();
     return { ...run };
-  }
-}
-
-interface MirroredProduct {
-  product: NormalizedProduct;
-  lastSeenRunId: string | null;
-  raw: Record<string, unknown> | null;
-}
-
-/** The mirror as the repository keeps it: one entry per connection and product id, the last write wins. */
-class FakeStoreProducts implements Pick<
-  StoreProductRepository,
-  'upsertMany' | 'syncStatesOf' | 'markSeen' | 'findUnseen' | 'deleteMany'
-> {
-  readonly rows = new Map<string, MirroredProduct>();
-  failNext = false;
-
-  constructor(private readonly journal: Journal) {}
-
-  product(connectionId: string, id: string): NormalizedProduct | undefined {
-    return this.rows.get(`${connectionId}/${id}`)?.product;
-  }
-
-  ids(connectionId: string): string[] {
-    return [...this.rows.keys()]
-      .filter((key) => key.startsWith(`${connectionId}/`))
-      .map((key) => key.slice(connectionId.length + 1))
-      .sort();
-  }
-
-  raw(connectionId: string, id: string): Record<string, unknown> | null | undefined {
-    return this.rows.get(`${connectionId}/${id}`)?.raw;
-  }
-
-  async upsertMany(
-    connectionId: string,
-    products: readonly NormalizedProduct[],
-    raws?: ReadonlyMap<string, Record<string, unknown>>,
-  ): Promise<void> {
-    if (this.failNext) {
-      this.failNext = false;
-      throw new Error('database unavailable');
-    }
-    this.journal.push(`mirror:${products.length}`);
-    for (const product of products) {
-      const key = `${connectionId}/${product.id}`;
-      this.rows.set(key, {
-        product,
-        lastSeenRunId: this.rows.get(key)?.lastSeenRunId ?? null,
-        raw: raws?.get(product.id) ?? null,
-      });
-    }
-  }
-
-  async syncStatesOf(
-    connectionId: string,
-    storeProductIds: readonly string[],
-  ): Promise<Map<string, StoreProductSyncState>> {
-    const states = new Map<string, StoreProductSyncState>();
-    for (const id of storeProductIds) {
-      const row = this.rows.get(`${connectionId}/${id}`);
-      if (row) {
-        states.set(id, {
-          contentHash: storeProductContentHash(row.product),
-          lastSeenRunId: row.lastSeenRunId,
-        });
-      }
-    }
-    return states;
-  }
-
-  async markSeen(connectionId: string, storeProductIds: readonly string[], syncRunId: string): Promise<void> {
-    for (const id of storeProductIds) {
-      const row = this.rows.get(`${connectionId}/${id}`);
-      if (row) {
-        row.lastSeenRunId = syncRunId;
-      }
-    }
-  }
-
-  async findUnseen(connectionId: string, syncRunId: string): Promise<string[]> {
-    return this.ids(connectionId).filter(
-      (id) => this.rows.get(`${connectionId}/${id}`)?.lastSeenRunId !== syncRunId,
-    );
-  }
-
-  async deleteMany(connectionId: string, storeProductIds: readonly string[]): Promise<number> {
-    this.journal.push(`delete:${storeProductIds.length}`);
-    return storeProductIds.filter((id) => this.rows.delete(`${connectionId}/${id}`)).length;
   }
 }
 
@@ -274,45 +189,6 @@ class RecordingPublisher extends MessagePublisher {
 
   productIds(): string[] {
     return this.published.flatMap((message) => message.payload.products.map((product) => product.id));
-  }
-}
-
-class FakeStoreConnections implements Pick<StoreConnectionService, 'findById'> {
-  readonly views = new Map<string, StoreConnectionView>();
-  readonly lookups: string[] = [];
-
-  add(settings: StoreConnectionInput): StoreConnectionView {
-    const resolved = resolveStoreSettings(settings);
-    const now = new Date();
-    const connection: StoreConnectionEntity = {
-      id: randomUUID(),
-      installationId: randomUUID(),
-      baseUrl: resolved.baseUrl,
-      authMethod: resolved.auth.method,
-      credentialsCiphertext: 'v1.not.used.here',
-      paths: resolved.paths,
-      fieldMappings: {
-        products: { ...resolved.fieldMappings.products },
-        orders: { ...resolved.fieldMappings.orders },
-      },
-      lang: 'fr',
-      currency: 'EUR',
-      syncIntervalMinutes: 60,
-      webhookSecretCiphertext: null,
-      configFingerprint: null,
-      nextSyncAt: null,
-      storeToken: 'store-token',
-      createdAt: now,
-      updatedAt: now,
-    };
-    const view: StoreConnectionView = { connection, settings: resolved };
-    this.views.set(connection.id, view);
-    return view;
-  }
-
-  async findById(connectionId: string): Promise<StoreConnectionView | null> {
-    this.lookups.push(connectionId);
-    return this.views.get(connectionId) ?? null;
   }
 }
 
@@ -397,14 +273,14 @@ function catalogProduct(id: string, price = 10): Record<string, unknown> {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('ProductSyncService.runFullSync', () => {
+describe('StoreSyncService.runFullSync on products', () => {
   let journal: Journal;
   let connections: FakeStoreConnections;
   let syncRuns: FakeSyncRuns;
   let publisher: RecordingPublisher;
-  let storeProducts: FakeStoreProducts;
+  let storeProducts: InMemoryMirror<NormalizedProduct>;
   let locks: FakeAdvisoryLocks;
-  let service: ProductSyncService;
+  let service: StoreSyncService;
   let store: DemoStore;
   let warnings: jest.SpyInstance;
 
@@ -426,13 +302,13 @@ describe('ProductSyncService.runFullSync', () => {
     connections = new FakeStoreConnections();
     syncRuns = new FakeSyncRuns(journal);
     publisher = new RecordingPublisher(journal);
-    storeProducts = new FakeStoreProducts(journal);
+    storeProducts = new InMemoryMirror<NormalizedProduct>(journal);
     locks = new FakeAdvisoryLocks();
-    service = new ProductSyncService(
-      connections as unknown as StoreConnectionService,
+    service = new StoreSyncService(
+      connections.asService(),
       syncRuns as unknown as SyncRunRepository,
-      publisher,
-      storeProducts as unknown as StoreProductRepository,
+      // Products only: the orders crawl has its own tests below.
+      [syncedProducts(storeProducts, publisher)],
       locks as unknown as AdvisoryLockRepository,
       // The demo and stub stores listen on http://127.0.0.1, as in development.
       { allowPrivateStoreUrls: true },
@@ -440,11 +316,10 @@ describe('ProductSyncService.runFullSync', () => {
   });
 
   it('refuses to crawl a private store address when private URLs are not allowed', async () => {
-    const refusing = new ProductSyncService(
-      connections as unknown as StoreConnectionService,
+    const refusing = new StoreSyncService(
+      connections.asService(),
       syncRuns as unknown as SyncRunRepository,
-      publisher,
-      storeProducts as unknown as StoreProductRepository,
+      [syncedProducts(storeProducts, publisher)],
       locks as unknown as AdvisoryLockRepository,
       { allowPrivateStoreUrls: false },
     );
@@ -576,7 +451,7 @@ describe('ProductSyncService.runFullSync', () => {
     expect(published).toHaveLength(25);
     expect(storeProducts.rows.size).toBe(25);
     for (const product of published) {
-      expect(storeProducts.product(view.connection.id, product.id)).toEqual(product);
+      expect(storeProducts.record(view.connection.id, product.id)).toEqual(product);
     }
   });
 
@@ -888,7 +763,7 @@ describe('ProductSyncService.runFullSync', () => {
       expect(publisher.published[0].payload.products).toEqual([
         expect.objectContaining({ id: 'b', price: 12.5 }),
       ]);
-      expect(storeProducts.product(view.connection.id, 'b')?.price).toBe(12.5);
+      expect(storeProducts.record(view.connection.id, 'b')?.price).toBe(12.5);
       expect(lastRun()).toMatchObject({ status: 'succeeded', recordsValid: 3, recordsChanged: 1 });
     });
 
@@ -1018,5 +893,153 @@ describe('ProductSyncService.runFullSync', () => {
     expect(syncRuns.runs.size).toBe(0);
     expect(publisher.published).toEqual([]);
     expect(store.stats.total).toBe(0);
+  });
+});
+
+describe('StoreSyncService.runFullSync on products, then orders', () => {
+  let journal: Journal;
+  let connections: FakeStoreConnections;
+  let syncRuns: FakeSyncRuns;
+  let publisher: RecordingPublisher;
+  let storeOrders: InMemoryMirror<NormalizedOrder>;
+  let service: StoreSyncService;
+  let store: DemoStore;
+
+  beforeAll(async () => {
+    store = await startDemoStore({ productCount: 12, orderCount: 23, apiKey: API_KEY });
+  });
+
+  afterAll(async () => {
+    await store.close();
+  });
+
+  beforeEach(() => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    store.stats.reset();
+    journal = [];
+    connections = new FakeStoreConnections();
+    syncRuns = new FakeSyncRuns(journal);
+    publisher = new RecordingPublisher(journal);
+    storeOrders = new InMemoryMirror<NormalizedOrder>();
+    service = new StoreSyncService(
+      connections.asService(),
+      syncRuns as unknown as SyncRunRepository,
+      [
+        syncedProducts(new InMemoryMirror<NormalizedProduct>(), publisher),
+        syncedOrders(storeOrders, publisher),
+      ],
+      new FakeAdvisoryLocks() as unknown as AdvisoryLockRepository,
+      { allowPrivateStoreUrls: true },
+    );
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  function demoConnection(overrides: Partial<StoreConnectionInput> = {}): StoreConnectionView {
+    return connections.add({
+      baseUrl: store.url,
+      auth: { method: 'api_key', token: API_KEY },
+      perPage: 10,
+      ...overrides,
+    });
+  }
+
+  function runsOf(entity: SyncEntity): SyncRunEntity[] {
+    return [...syncRuns.runs.values()].filter((run) => run.entity === entity);
+  }
+
+  function orderMessages(): Array<{ payload: OrdersChangedEvent; options?: PublishOptions }> {
+    return publisher.published
+      .filter((message) => message.subject === Subjects.ordersChanged)
+      .map((message) => ({
+        payload: message.payload as unknown as OrdersChangedEvent,
+        ...(message.options ? { options: message.options } : {}),
+      }));
+  }
+
+  it('crawls the orders after the products, in a run of their own, and publishes them normalized', async () => {
+    const view = demoConnection();
+
+    await service.runFullSync({ connectionId: view.connection.id, trigger: 'activate' });
+
+    expect(syncRuns.starts.map((start) => start.entity)).toEqual(['products', 'orders']);
+    const [ordersRun] = runsOf('orders');
+    expect(ordersRun).toMatchObject({
+      status: 'succeeded',
+      pagesFetched: 3,
+      recordsSeen: 23,
+      recordsValid: 23,
+      recordsChanged: 23,
+    });
+    const messages = orderMessages();
+    expect(messages.map((message) => message.options?.messageId)).toEqual([
+      `${ordersRun.id}:orders:1`,
+      `${ordersRun.id}:orders:2`,
+      `${ordersRun.id}:orders:3`,
+    ]);
+    const orders = messages.flatMap((message) => message.payload.orders);
+    expect(orders).toHaveLength(23);
+    expect(orders[0]).toEqual(
+      expect.objectContaining({
+        id: expect.any(String),
+        customerEmail: expect.stringContaining('@'),
+        items: expect.arrayContaining([expect.objectContaining({ quantity: expect.any(Number) })]),
+      }),
+    );
+    expect(storeOrders.ids(view.connection.id)).toHaveLength(23);
+    expect(store.stats.byPath['/api/orders']).toBe(3);
+  });
+
+  it('records how long each step took on every run', async () => {
+    const view = demoConnection();
+
+    await service.runFullSync({ connectionId: view.connection.id, trigger: 'manual' });
+
+    for (const run of syncRuns.runs.values()) {
+      expect(Object.keys(run.timings).sort()).toEqual(['fetchMs', 'mirrorMs', 'normalizeMs', 'publishMs']);
+      expect(Object.values(run.timings).every((ms) => Number.isInteger(ms) && ms >= 0)).toBe(true);
+    }
+  });
+
+  it('publishes no order when a re-sync finds the store unchanged', async () => {
+    const view = demoConnection();
+    await service.runFullSync({ connectionId: view.connection.id, trigger: 'manual' });
+    publisher.published.length = 0;
+
+    await service.runFullSync({ connectionId: view.connection.id, trigger: 'schedule' });
+
+    expect(publisher.published).toEqual([]);
+    expect(runsOf('orders').map((run) => run.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  it('resumes an interrupted orders run without crawling the products again', async () => {
+    const view = demoConnection();
+    const resumable = syncRuns.seed(
+      aSyncRun({ connectionId: view.connection.id, entity: 'orders', nextPage: 3, pagesFetched: 2 }),
+    );
+
+    await service.runFullSync({ connectionId: view.connection.id, trigger: 'manual' });
+
+    expect(syncRuns.starts).toEqual([]);
+    expect(store.stats.byPath['/api/products']).toBeUndefined();
+    expect(orderMessages().map((message) => message.options?.messageId)).toEqual([
+      `${resumable.id}:orders:3`,
+    ]);
+    expect(syncRuns.runs.get(resumable.id)).toMatchObject({ status: 'succeeded', pagesFetched: 3 });
+  });
+
+  it('still syncs the products of a store whose orders endpoint is missing, and fails only the orders run', async () => {
+    const view = demoConnection({ paths: { orders: '/api/no-such-orders' } });
+
+    await expect(
+      service.runFullSync({ connectionId: view.connection.id, trigger: 'manual' }),
+    ).resolves.toBeUndefined();
+
+    expect(runsOf('products')[0].status).toBe('succeeded');
+    expect(runsOf('orders')[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/404/) });
+    expect(orderMessages()).toEqual([]);
   });
 });

@@ -1,34 +1,30 @@
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StoreConnectionService, type StoreConnectionView } from '@storebridge/connections';
-import {
-  Subjects,
-  type NormalizedProduct,
-  type SyncRequestedEvent,
-  type SyncTrigger,
-} from '@storebridge/contracts';
+import type { SyncRequestedEvent, SyncTrigger } from '@storebridge/contracts';
 import {
   checkStoreUrl,
   crawlPages,
   StoreClient,
   StoreCrawlError,
   StoreRequestError,
-  toNormalizedProduct,
   type CrawledPage,
 } from '@storebridge/generic-api';
-import { MessagePublisher, RetryLaterError } from '@storebridge/messaging';
+import { RetryLaterError } from '@storebridge/messaging';
 import {
   AdvisoryLockRepository,
-  storeProductContentHash,
-  StoreProductRepository,
+  recordContentHash,
   SyncRunRepository,
   type SyncRunEntity,
+  type SyncRunTimings,
   type SyncWarningCounts,
 } from '@storebridge/persistence';
 import { SYNC_FEATURE_OPTIONS, type SyncFeatureOptions } from '../sync-feature.options';
+import { SYNCED_ENTITIES, type SyncedEntity } from '../synced-entities';
 
-interface NormalizedPage {
-  products: NormalizedProduct[];
-  /** The store's record of each product by id (the last of a repeated id), mirrored for webhook merges. */
+interface NormalizedPage<T> {
+  records: T[];
+  /** The store's record of each normalized record by id (the last of a repeated id), mirrored for webhook merges. */
   raws: Map<string, Record<string, unknown>>;
   skipped: number;
   warnings: SyncWarningCounts;
@@ -44,23 +40,27 @@ function countBy(counts: SyncWarningCounts, kind: string): void {
   counts[kind] = (counts[kind] ?? 0) + 1;
 }
 
-/** Runs that must publish every product, changed or not (see changedProducts). */
+/** Runs that must publish every record, changed or not (see changedRecords). */
 const REPUSH_TRIGGERS: ReadonlySet<string> = new Set<SyncTrigger>(['activate', 'config_updated']);
 
+/** Milliseconds since `start`, whole: run timings are for people, not profilers. */
+function elapsedSince(start: number): number {
+  return Math.round(performance.now() - start);
+}
+
 /**
- * Full product crawl of one store connection (generic-api spec §3, §4): page by page, normalized, mirrored for
- * the gateway's widgets, published to push, with the run's progress recorded after each page so a restarted
- * worker resumes where it stopped.
+ * Full crawl of one store connection (generic-api spec §3-§5), every synced entity in turn (products, then
+ * orders): page by page, normalized, compared with the mirror, changes published to push, the run's progress
+ * recorded after each page so a restarted worker resumes where it stopped.
  */
 @Injectable()
-export class ProductSyncService {
-  private readonly logger = new Logger(ProductSyncService.name);
+export class StoreSyncService {
+  private readonly logger = new Logger(StoreSyncService.name);
 
   constructor(
     private readonly storeConnections: StoreConnectionService,
     private readonly syncRuns: SyncRunRepository,
-    private readonly publisher: MessagePublisher,
-    private readonly storeProducts: StoreProductRepository,
+    @Inject(SYNCED_ENTITIES) private readonly entities: readonly SyncedEntity[],
     private readonly locks: AdvisoryLockRepository,
     @Inject(SYNC_FEATURE_OPTIONS) private readonly options: SyncFeatureOptions,
   ) {}
@@ -84,17 +84,41 @@ export class ProductSyncService {
     }
   }
 
+  /**
+   * Entities are crawled one after the other, so a running run of an entity means every entity before it was
+   * done: a redelivered request resumes there instead of crawling the earlier ones again.
+   */
   private async runLocked(request: SyncRequestedEvent, view: StoreConnectionView): Promise<void> {
-    const [resumable] = await this.syncRuns.findResumable(request.connectionId, 'products');
+    const resumable = await this.syncRuns.findResumable(request.connectionId);
+    const resumedIndexes = this.entities
+      .map((entity, index) => (resumable.some((run) => run.entity === entity.name) ? index : -1))
+      .filter((index) => index >= 0);
+    const firstIndex = resumedIndexes.length > 0 ? Math.min(...resumedIndexes) : 0;
+    for (const entity of this.entities.slice(firstIndex)) {
+      await this.runEntity(
+        request,
+        view,
+        entity,
+        resumable.find((run) => run.entity === entity.name),
+      );
+    }
+  }
+
+  private async runEntity(
+    request: SyncRequestedEvent,
+    view: StoreConnectionView,
+    entity: SyncedEntity,
+    resumable: SyncRunEntity | undefined,
+  ): Promise<void> {
     const run =
       resumable ??
       (await this.syncRuns.start({
         connectionId: request.connectionId,
-        entity: 'products',
+        entity: entity.name,
         trigger: request.trigger,
       }));
     if (resumable) {
-      this.logger.log(`Resuming sync run ${run.id} at page ${run.nextPage}`);
+      this.logger.log(`Resuming ${entity.name} sync run ${run.id} at page ${run.nextPage}`);
     }
     // Checked again at every crawl, not only when the merchant saved the URL: DNS answers change.
     const verdict = await checkStoreUrl(view.settings.baseUrl, {
@@ -106,12 +130,12 @@ export class ProductSyncService {
       return;
     }
     try {
-      const nextPage = await this.crawl(view, run);
-      // Only a complete crawl proves a product is gone; every run is a full crawl today.
-      await this.deleteUnseen(view, run, nextPage);
+      const nextPage = await this.crawl(view, entity, run);
+      // Only a complete crawl proves a record is gone; every run is a full crawl today.
+      await this.deleteUnseen(view, entity, run, nextPage);
       const finished = await this.syncRuns.finish(run.id, 'succeeded');
       this.logger.log(
-        `Sync run ${run.id} succeeded: ${finished?.pagesFetched ?? 0} pages, ${finished?.recordsValid ?? 0} products, ${finished?.recordsSkipped ?? 0} skipped, ${finished?.recordsChanged ?? 0} changed, ${finished?.recordsDeleted ?? 0} deleted`,
+        `Sync run ${run.id} succeeded: ${finished?.pagesFetched ?? 0} pages, ${finished?.recordsValid ?? 0} ${entity.name}, ${finished?.recordsSkipped ?? 0} skipped, ${finished?.recordsChanged ?? 0} changed, ${finished?.recordsDeleted ?? 0} deleted`,
       );
     } catch (error) {
       if (!(error instanceof StoreRequestError || error instanceof StoreCrawlError)) {
@@ -119,86 +143,104 @@ export class ProductSyncService {
         // redelivered, so the crawl goes on from the last recorded page.
         throw error;
       }
-      // Recorded on the run for the merchant; retrying a broken store at once would not help.
+      // Recorded on the run for the merchant; retrying a broken store at once would not help. The next entity
+      // is still crawled: a store may serve products well and orders badly (or not at all).
       await this.syncRuns.finish(run.id, 'failed', error.message);
       this.logger.warn(`Sync run ${run.id} failed: ${error.message}`);
     }
   }
 
   /** Returns the page a resumed crawl would start at, i.e. one past the last crawled page. */
-  private async crawl(view: StoreConnectionView, run: SyncRunEntity): Promise<number> {
+  private async crawl(view: StoreConnectionView, entity: SyncedEntity, run: SyncRunEntity): Promise<number> {
     const client = new StoreClient(view.settings);
     const connectionId = view.connection.id;
     let nextPage = run.nextPage;
-    for await (const page of crawlPages(client, 'products', { startPage: run.nextPage })) {
-      const normalized = this.normalize(view, page);
-      const changed = await this.changedProducts(connectionId, run, normalized.products);
+    let fetchStart = performance.now();
+    for await (const page of crawlPages(client, entity.name, { startPage: run.nextPage })) {
+      const timings: SyncRunTimings = { fetchMs: elapsedSince(fetchStart) };
+      let stepStart = performance.now();
+      const normalized = this.normalize(view, entity, page);
+      timings['normalizeMs'] = elapsedSince(stepStart);
+
+      stepStart = performance.now();
+      const changed = await this.changedRecords(connectionId, entity, run, normalized.records);
       if (changed.length > 0) {
         // Mirror first: once a page is published, the widgets can already be asked about its products.
-        await this.storeProducts.upsertMany(connectionId, changed, normalized.raws);
+        await entity.mirror.upsertMany(connectionId, changed, normalized.raws);
       }
-      // Unchanged products too: the deletion pass keeps exactly the products this run saw.
-      await this.storeProducts.markSeen(
+      // Unchanged records too: the deletion pass keeps exactly the records this run saw.
+      await entity.mirror.markSeen(
         connectionId,
-        normalized.products.map((product) => product.id),
+        normalized.records.map((record) => record.id),
         run.id,
       );
+      timings['mirrorMs'] = elapsedSince(stepStart);
+
+      stepStart = performance.now();
       if (changed.length > 0) {
-        await this.publisher.publish(
-          Subjects.productsChanged,
-          { connectionId, syncRunId: run.id, page: page.page, products: changed, deletedIds: [] },
-          { messageId: `${run.id}:products:${page.page}` },
+        await entity.publishChange(
+          { connectionId, syncRunId: run.id, page: page.page, records: changed, deletedIds: [] },
+          `${run.id}:${entity.name}:${page.page}`,
         );
       }
+      timings['publishMs'] = elapsedSince(stepStart);
+
       nextPage = page.page + 1;
       await this.syncRuns.recordPage(run.id, {
         nextPage,
         recordsSeen: page.records.length,
-        recordsValid: normalized.products.length,
+        recordsValid: normalized.records.length,
         recordsSkipped: normalized.skipped,
         recordsChanged: changed.length,
         warnings: normalized.warnings,
+        timings,
       });
+      fetchStart = performance.now();
     }
     return nextPage;
   }
 
   /**
-   * The products to publish: new ones and those whose content differs from the mirror's; the last of a repeated
-   * id wins. A product this run already mirrored counts as changed: its page may have failed to publish before
+   * The records to publish: new ones and those whose content differs from the mirror's; the last of a repeated
+   * id wins. A record this run already mirrored counts as changed: its page may have failed to publish before
    * a redelivery (the mirror is written first), and publishing it twice is harmless. After an activation or a
-   * configuration change every product is published: what ShopiMind stores also depends on the connection
+   * configuration change every record is published: what ShopiMind stores also depends on the connection
    * (language, currency, data source), which the content hash does not cover.
    */
-  private async changedProducts(
+  private async changedRecords<T extends { id: string }>(
     connectionId: string,
+    entity: SyncedEntity<T>,
     run: SyncRunEntity,
-    products: readonly NormalizedProduct[],
-  ): Promise<NormalizedProduct[]> {
-    if (products.length === 0 || REPUSH_TRIGGERS.has(run.trigger)) {
-      return [...new Map(products.map((product) => [product.id, product])).values()];
+    records: readonly T[],
+  ): Promise<T[]> {
+    const latest = new Map(records.map((record) => [record.id, record]));
+    if (records.length === 0 || REPUSH_TRIGGERS.has(run.trigger)) {
+      return [...latest.values()];
     }
-    const runId = run.id;
-    const latest = new Map(products.map((product) => [product.id, product]));
-    const stored = await this.storeProducts.syncStatesOf(connectionId, [...latest.keys()]);
-    return [...latest.values()].filter((product) => {
-      const state = stored.get(product.id);
+    const stored = await entity.mirror.syncStatesOf(connectionId, [...latest.keys()]);
+    return [...latest.values()].filter((record) => {
+      const state = stored.get(record.id);
       return (
         state === undefined ||
-        state.lastSeenRunId === runId ||
-        state.contentHash !== storeProductContentHash(product)
+        state.lastSeenRunId === run.id ||
+        state.contentHash !== recordContentHash(record)
       );
     });
   }
 
   /**
-   * Publishes, then removes from the mirror, the connection's products this complete crawl did not see. All
+   * Publishes, then removes from the mirror, the connection's records this complete crawl did not see. All
    * chunks are published before any row is deleted: a redelivered request after a failure finds the same ids,
    * in the same chunks under the same message ids, so the bus drops what it already has.
    */
-  private async deleteUnseen(view: StoreConnectionView, run: SyncRunEntity, nextPage: number): Promise<void> {
+  private async deleteUnseen(
+    view: StoreConnectionView,
+    entity: SyncedEntity,
+    run: SyncRunEntity,
+    nextPage: number,
+  ): Promise<void> {
     const connectionId = view.connection.id;
-    const unseen = await this.storeProducts.findUnseen(connectionId, run.id);
+    const unseen = await entity.mirror.findUnseen(connectionId, run.id);
     if (unseen.length === 0) {
       return;
     }
@@ -207,33 +249,37 @@ export class ProductSyncService {
       chunks.push(unseen.slice(start, start + DELETED_IDS_PER_MESSAGE));
     }
     for (const [index, deletedIds] of chunks.entries()) {
-      await this.publisher.publish(
-        Subjects.productsChanged,
-        { connectionId, syncRunId: run.id, page: nextPage, products: [], deletedIds },
-        { messageId: `${run.id}:products:deleted:${index}` },
+      await entity.publishChange(
+        { connectionId, syncRunId: run.id, page: nextPage, records: [], deletedIds },
+        `${run.id}:${entity.name}:deleted:${index}`,
       );
     }
     let deleted = 0;
     for (const deletedIds of chunks) {
-      deleted += await this.storeProducts.deleteMany(connectionId, deletedIds);
+      deleted += await entity.mirror.deleteMany(connectionId, deletedIds);
     }
     await this.syncRuns.recordPage(run.id, { nextPage, pagesFetched: 0, recordsDeleted: deleted });
   }
 
-  private normalize(view: StoreConnectionView, page: CrawledPage): NormalizedPage {
-    const context = { baseUrl: view.settings.baseUrl, mappings: view.settings.fieldMappings.products };
-    const result: NormalizedPage = { products: [], raws: new Map(), skipped: 0, warnings: {} };
+  private normalize<T extends { id: string }>(
+    view: StoreConnectionView,
+    entity: SyncedEntity<T>,
+    page: CrawledPage,
+  ): NormalizedPage<T> {
+    const result: NormalizedPage<T> = { records: [], raws: new Map(), skipped: 0, warnings: {} };
     page.records.forEach((raw, index) => {
-      const mapped = toNormalizedProduct(raw, context);
-      mapped.warnings.forEach((warning) => countBy(result.warnings, warning.code));
-      if (mapped.product) {
-        result.products.push(mapped.product);
-        // A normalized product came from an object record.
-        result.raws.set(mapped.product.id, raw as Record<string, unknown>);
+      const normalized = entity.normalize(raw, view.settings);
+      normalized.warningCodes.forEach((code) => countBy(result.warnings, code));
+      if (normalized.record) {
+        result.records.push(normalized.record);
+        // A normalized record came from an object record.
+        result.raws.set(normalized.record.id, raw as Record<string, unknown>);
       } else {
         result.skipped += 1;
-        countBy(result.warnings, `skipped_${mapped.skipReason}`);
-        this.logger.debug(`Skipped product at page ${page.page}, index ${index}: ${mapped.skipReason}`);
+        countBy(result.warnings, `skipped_${normalized.skipReason}`);
+        this.logger.debug(
+          `Skipped ${entity.name} record at page ${page.page}, index ${index}: ${normalized.skipReason}`,
+        );
       }
     });
     return result;

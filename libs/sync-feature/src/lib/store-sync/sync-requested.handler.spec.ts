@@ -5,7 +5,7 @@ import {
 } from '@nestjs/microservices/constants';
 import { Subjects, type SyncRequestedEvent } from '@storebridge/contracts';
 import { MESSAGING_TRANSPORT } from '@storebridge/messaging';
-import type { ProductSyncService } from './product-sync.service';
+import type { StoreSyncService } from './store-sync.service';
 import { SyncRequestedHandler } from './sync-requested.handler';
 
 const event: SyncRequestedEvent = {
@@ -13,7 +13,7 @@ const event: SyncRequestedEvent = {
   trigger: 'schedule',
 };
 
-class FakeProductSync implements Pick<ProductSyncService, 'runFullSync'> {
+class FakeStoreSync implements Pick<StoreSyncService, 'runFullSync'> {
   readonly requests: SyncRequestedEvent[] = [];
   outcome: Promise<void> = Promise.resolve();
 
@@ -24,23 +24,23 @@ class FakeProductSync implements Pick<ProductSyncService, 'runFullSync'> {
 }
 
 describe('SyncRequestedHandler', () => {
-  let productSync: FakeProductSync;
+  let storeSync: FakeStoreSync;
   let handler: SyncRequestedHandler;
 
   beforeEach(() => {
-    productSync = new FakeProductSync();
-    handler = new SyncRequestedHandler(productSync as unknown as ProductSyncService);
+    storeSync = new FakeStoreSync();
+    handler = new SyncRequestedHandler(storeSync as unknown as StoreSyncService);
   });
 
   it('runs a full sync for the requested connection', async () => {
     await handler.handle(event);
 
-    expect(productSync.requests).toEqual([event]);
+    expect(storeSync.requests).toEqual([event]);
   });
 
   it('settles only when the sync does, so the message is acknowledged after the crawl', async () => {
     let finish!: () => void;
-    productSync.outcome = new Promise<void>((resolve) => {
+    storeSync.outcome = new Promise<void>((resolve) => {
       finish = resolve;
     });
     let settled = false;
@@ -56,7 +56,7 @@ describe('SyncRequestedHandler', () => {
   });
 
   it('passes a failure of the sync on to the transport', async () => {
-    productSync.outcome = Promise.reject(new Error('database down'));
+    storeSync.outcome = Promise.reject(new Error('database down'));
 
     await expect(handler.handle(event)).rejects.toThrow('database down');
   });

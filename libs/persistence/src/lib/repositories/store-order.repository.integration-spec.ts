@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { NormalizedOrder } from '@storebridge/contracts';
+import { DataSource } from 'typeorm';
+import { anInstallation, aStoreConnection } from '../../test/factories';
+import { openDataSource, truncateTables } from '../../test/integration-database';
+import { InstallationEntity, StoreConnectionEntity, StoreOrderEntity } from '../entities';
+import { InstallationRepository } from './installation.repository';
+import { StoreConnectionRepository } from './store-connection.repository';
+import { StoreOrderRepository } from './store-order.repository';
+import { recordContentHash } from './store-record-mirror';
+
+function anOrder(overrides: Partial<NormalizedOrder> = {}): NormalizedOrder {
+  return {
+    id: 'ord_1',
+    status: 'processing',
+    total: 59.8,
+    customerEmail: 'ada@example.com',
+    items: [{ productId: 'prod_1', quantity: 2, price: 29.9 }],
+    ...overrides,
+  };
+}
+
+// The mirror behaviour itself is shared with products (StoreRecordMirror): this checks it on the orders table.
+describe('StoreOrderRepository', () => {
+  let dataSource: DataSource;
+  let installations: InstallationRepository;
+  let connections: StoreConnectionRepository;
+  let orders: StoreOrderRepository;
+  let connectionId: string;
+
+  async function aConnection(): Promise<string> {
+    const installation = await installations.upsert(anInstallation());
+    return (await connections.upsertForInstallation(installation.id, aStoreConnection())).id;
+  }
+
+  beforeAll(async () => {
+    dataSource = await openDataSource();
+    installations = new InstallationRepository(dataSource.getRepository(InstallationEntity));
+    connections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
+    orders = new StoreOrderRepository(dataSource.getRepository(StoreOrderEntity));
+  });
+
+  beforeEach(async () => {
+    await truncateTables(dataSource);
+    connectionId = await aConnection();
+  });
+
+  afterAll(() => dataSource.destroy());
+
+  it('keeps the hash of the normalized order and the store record, the last write of an id winning', async () => {
+    const raw = { id: 'ord_1', state: 'processing', grand_total: '59.80' };
+    const shipped = anOrder({ status: 'shipped' });
+
+    await orders.upsertMany(connectionId, [anOrder(), shipped], new Map([['ord_1', raw]]));
+
+    expect(await orders.findState(connectionId, 'ord_1')).toEqual({
+      contentHash: recordContentHash(shipped),
+      raw,
+    });
+    expect(await orders.findState(connectionId, 'ord_2')).toBeNull();
+  });
+
+  it('tells changed from unchanged orders and finds the ones a run did not see', async () => {
+    const runId = randomUUID();
+    const otherConnectionId = await aConnection();
+    await orders.upsertMany(connectionId, [anOrder(), anOrder({ id: 'ord_2' }), anOrder({ id: 'ord_3' })]);
+    await orders.upsertMany(otherConnectionId, [anOrder({ id: 'ord_9' })]);
+
+    await orders.markSeen(connectionId, ['ord_1', 'ord_3'], runId);
+
+    const states = await orders.syncStatesOf(connectionId, ['ord_1', 'ord_2', 'ord_9']);
+    expect(states).toEqual(
+      new Map([
+        ['ord_1', { contentHash: recordContentHash(anOrder()), lastSeenRunId: runId }],
+        ['ord_2', { contentHash: expect.any(String), lastSeenRunId: null }],
+      ]),
+    );
+    expect(await orders.findUnseen(connectionId, runId)).toEqual(['ord_2']);
+    expect(await orders.deleteMany(connectionId, ['ord_2', 'ord_9', 'missing'])).toBe(1);
+    expect(await orders.findUnseen(otherConnectionId, runId)).toEqual(['ord_9']);
+  });
+
+  it('goes with its store connection (uninstall keeps nothing)', async () => {
+    await orders.upsertMany(connectionId, [anOrder()]);
+    const connection = await connections.findById(connectionId);
+
+    await connections.deleteByInstallation(connection?.installationId ?? '');
+
+    expect(await dataSource.getRepository(StoreOrderEntity).count()).toBe(0);
+  });
+});

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import type { ObjectLiteral, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { returnedRows } from './query-results';
+
+/** A store's record as received, before normalization. */
+export type RawStoreRecord = Record<string, unknown>;
+
+/** What a mirror knows of one record for change detection. */
+export interface MirrorSyncState {
+  contentHash: string;
+  lastSeenRunId: string | null;
+}
+
+/** What a mirror holds of one record to merge a partial webhook update into it. */
+export interface MirroredRecordState {
+  contentHash: string;
+  raw: RawStoreRecord | null;
+}
+
+/** sha256 of a normalized record as synced: equal hashes mean nothing changed for ShopiMind. */
+export function recordContentHash(record: object): string {
+  return createHash('sha256').update(JSON.stringify(record)).digest('hex');
+}
+
+/** How one mirror table names its columns; every mirror is keyed by (connection_id, its id column). */
+export interface MirrorTableColumns {
+  /** Entity property of the store's id, e.g. `storeProductId`. */
+  idProperty: string;
+  /** Its column, e.g. `store_product_id`. */
+  idColumn: string;
+  /** Columns an upsert overwrites on a known id (every written column but the key). */
+  updatedColumns: readonly string[];
+}
+
+/** Rows per statement: well under PostgreSQL's 65 535 bind parameters whatever a mirror row holds. */
+const UPSERT_CHUNK_SIZE = 500;
+
+/**
+ * The mirror of one entity of each store (products, orders): the sync engine's memory of what it last sent, so
+ * an unchanged record is not sent again, a record a complete crawl did not see is deleted, and a partial
+ * webhook update is merged into the full record. Subclasses only say how a record becomes a row.
+ */
+export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity extends ObjectLiteral> {
+  protected constructor(
+    protected readonly repository: Repository<TEntity>,
+    private readonly columns: MirrorTableColumns,
+  ) {}
+
+  protected abstract toRow(
+    connectionId: string,
+    record: TRecord,
+    raw: RawStoreRecord | null,
+  ): QueryDeepPartialEntity<TEntity>;
+
+  /**
+   * Inserts new records and overwrites known ones; the last occurrence of a repeated id wins. `raws` holds the
+   * store's record of each one by id; a record without one gets a null `raw` (its old record no longer matches).
+   */
+  async upsertMany(
+    connectionId: string,
+    records: readonly TRecord[],
+    raws?: ReadonlyMap<string, RawStoreRecord>,
+  ): Promise<void> {
+    // One row per key (ON CONFLICT cannot touch a row twice), in key order so concurrent writers lock alike.
+    const latest = [...new Map(records.map((record) => [record.id, record])).values()].sort((a, b) =>
+      a.id < b.id ? -1 : 1,
+    );
+    for (let start = 0; start < latest.length; start += UPSERT_CHUNK_SIZE) {
+      const rows = latest
+        .slice(start, start + UPSERT_CHUNK_SIZE)
+        .map((record): QueryDeepPartialEntity<TEntity> => ({
+          ...this.toRow(connectionId, record, raws?.get(record.id) ?? null),
+          updatedAt: () => 'now()',
+        }));
+      await this.repository
+        .createQueryBuilder()
+        .insert()
+        .into(this.repository.target)
+        .values(rows)
+        .orUpdate([...this.columns.updatedColumns, 'updated_at'], ['connection_id', this.columns.idColumn])
+        .execute();
+    }
+  }
+
+  /** Content hash and last run that saw it, of each of these records the mirror holds (one query). */
+  async syncStatesOf(connectionId: string, ids: readonly string[]): Promise<Map<string, MirrorSyncState>> {
+    if (ids.length === 0) {
+      return new Map();
+    }
+    const rows: Array<{ id: string; content_hash: string; last_seen_run_id: string | null }> =
+      await this.repository.query(
+        `SELECT "${this.columns.idColumn}" AS id, content_hash, last_seen_run_id FROM "${this.tableName}"
+         WHERE connection_id = $1 AND "${this.columns.idColumn}" = ANY($2::text[])`,
+        [connectionId, [...new Set(ids)]],
+      );
+    return new Map(
+      rows.map((row) => [row.id, { contentHash: row.content_hash, lastSeenRunId: row.last_seen_run_id }]),
+    );
+  }
+
+  /** Records that `syncRunId` saw these records (changed or not), so a complete crawl keeps them. */
+  async markSeen(connectionId: string, ids: readonly string[], syncRunId: string): Promise<void> {
+    if (ids.length === 0) {
+      return;
+    }
+    await this.repository.query(
+      `UPDATE "${this.tableName}" SET last_seen_run_id = $3
+       WHERE connection_id = $1 AND "${this.columns.idColumn}" = ANY($2::text[])`,
+      [connectionId, [...new Set(ids)], syncRunId],
+    );
+  }
+
+  /** Ids of the connection's records that `syncRunId` did not see (never seen by any run included), in id order. */
+  async findUnseen(connectionId: string, syncRunId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.repository.query(
+      `SELECT "${this.columns.idColumn}" AS id FROM "${this.tableName}"
+       WHERE connection_id = $1 AND last_seen_run_id IS DISTINCT FROM $2::uuid
+       ORDER BY "${this.columns.idColumn}"`,
+      [connectionId, syncRunId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** What the mirror holds of one record, null when it holds none. */
+  async findState(connectionId: string, id: string): Promise<MirroredRecordState | null> {
+    const [row]: Array<{ content_hash: string; raw: RawStoreRecord | null }> = await this.repository.query(
+      `SELECT content_hash, raw FROM "${this.tableName}" WHERE connection_id = $1 AND "${this.columns.idColumn}" = $2`,
+      [connectionId, id],
+    );
+    return row ? { contentHash: row.content_hash, raw: row.raw } : null;
+  }
+
+  /** Returns how many rows were deleted; unknown ids are ignored. */
+  async deleteMany(connectionId: string, ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) {
+      return 0;
+    }
+    // The query builder, not raw SQL: drivers shape a raw DELETE … RETURNING result differently.
+    const deleted = await this.repository
+      .createQueryBuilder()
+      .delete()
+      .from(this.repository.target)
+      .where('connection_id = :connectionId', { connectionId })
+      .andWhere(`"${this.columns.idColumn}" = ANY(:ids)`, { ids: [...new Set(ids)] })
+      .returning([this.columns.idProperty])
+      .execute();
+    return returnedRows(deleted.raw).length;
+  }
+
+  private get tableName(): string {
+    return this.repository.metadata.tableName;
+  }
+}

@@ -1,0 +1,125 @@
+import type { Provider } from '@nestjs/common';
+import { Subjects, type NormalizedOrder, type NormalizedProduct } from '@storebridge/contracts';
+import {
+  ORDER_FIELD_ALIASES,
+  PRODUCT_FIELD_ALIASES,
+  resolveField,
+  toNormalizedOrder,
+  toNormalizedProduct,
+  type FieldAliasTable,
+  type FieldMapping,
+  type StoreConnectionSettings,
+} from '@storebridge/generic-api';
+import { MessagePublisher } from '@storebridge/messaging';
+import {
+  StoreOrderRepository,
+  StoreProductRepository,
+  type StoreRecordMirror,
+  type SyncEntity,
+} from '@storebridge/persistence';
+
+/** One normalized store record, or why it was skipped, with its value warnings by code. */
+export interface NormalizedRecordResult<T> {
+  record?: T;
+  skipReason?: string;
+  warningCodes: string[];
+}
+
+/** What sync hands push about one entity of one connection: a crawled page, or one webhook's change. */
+export interface RecordChange<T> {
+  connectionId: string;
+  /** Null for a store webhook's change. */
+  syncRunId: string | null;
+  /** 0 for a store webhook's change. */
+  page: number;
+  records: T[];
+  deletedIds: string[];
+}
+
+export type RecordMirror<T extends { id: string }> = Pick<
+  StoreRecordMirror<T, object>,
+  'upsertMany' | 'syncStatesOf' | 'markSeen' | 'findUnseen' | 'findState' | 'deleteMany'
+>;
+
+/**
+ * Everything the sync engine needs to know about one kind of store record (generic-api spec §4, §5): the crawl,
+ * change detection and webhook merges are written once against this.
+ */
+export interface SyncedEntity<T extends { id: string } = { id: string }> {
+  readonly name: SyncEntity;
+  readonly mirror: RecordMirror<T>;
+  normalize(raw: unknown, settings: StoreConnectionSettings): NormalizedRecordResult<T>;
+  /** The store's id of the record a (possibly partial) webhook `data` is about, resolved like a crawled one's. */
+  idOf(data: Record<string, unknown>, settings: StoreConnectionSettings): string | undefined;
+  publishChange(change: RecordChange<T>, messageId: string): Promise<void>;
+}
+
+/** In crawl order: products first, so the lines of the orders that follow name products ShopiMind knows. */
+export const SYNCED_ENTITIES = Symbol('SYNCED_ENTITIES');
+
+function storeIdOf(
+  data: Record<string, unknown>,
+  aliases: FieldAliasTable,
+  mappings: FieldMapping,
+): string | undefined {
+  const value = resolveField(data, aliases, 'id', mappings)?.value;
+  if (typeof value === 'string') {
+    return value.trim() || undefined;
+  }
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+}
+
+export function syncedProducts(
+  mirror: RecordMirror<NormalizedProduct>,
+  publisher: MessagePublisher,
+): SyncedEntity<NormalizedProduct> {
+  return {
+    name: 'products',
+    mirror,
+    normalize: (raw, settings) => {
+      const mapped = toNormalizedProduct(raw, {
+        baseUrl: settings.baseUrl,
+        mappings: settings.fieldMappings.products,
+      });
+      return {
+        record: mapped.product,
+        skipReason: mapped.skipReason,
+        warningCodes: mapped.warnings.map((warning) => warning.code),
+      };
+    },
+    idOf: (data, settings) => storeIdOf(data, PRODUCT_FIELD_ALIASES, settings.fieldMappings.products),
+    publishChange: ({ records, ...change }, messageId) =>
+      publisher.publish(Subjects.productsChanged, { ...change, products: records }, { messageId }),
+  };
+}
+
+export function syncedOrders(
+  mirror: RecordMirror<NormalizedOrder>,
+  publisher: MessagePublisher,
+): SyncedEntity<NormalizedOrder> {
+  return {
+    name: 'orders',
+    mirror,
+    normalize: (raw, settings) => {
+      const mapped = toNormalizedOrder(raw, { mappings: settings.fieldMappings.orders });
+      return {
+        record: mapped.order,
+        skipReason: mapped.skipReason,
+        warningCodes: mapped.warnings.map((warning) => warning.code),
+      };
+    },
+    idOf: (data, settings) => storeIdOf(data, ORDER_FIELD_ALIASES, settings.fieldMappings.orders),
+    publishChange: ({ records, ...change }, messageId) =>
+      publisher.publish(Subjects.ordersChanged, { ...change, orders: records }, { messageId }),
+  };
+}
+
+export const syncedEntitiesProvider: Provider = {
+  provide: SYNCED_ENTITIES,
+  inject: [StoreProductRepository, StoreOrderRepository, MessagePublisher],
+  useFactory: (
+    products: StoreProductRepository,
+    orders: StoreOrderRepository,
+    publisher: MessagePublisher,
+  ): SyncedEntity[] => [syncedProducts(products, publisher), syncedOrders(orders, publisher)],
+};

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type { StoreConnectionService, StoreConnectionView } from '@storebridge/connections';
+import { resolveStoreSettings, type StoreConnectionInput } from '@storebridge/generic-api';
+import {
+  recordContentHash,
+  type MirroredRecordState,
+  type MirrorSyncState,
+  type RawStoreRecord,
+  type StoreConnectionEntity,
+} from '@storebridge/persistence';
+import type { RecordMirror } from '../lib/synced-entities';
+
+interface MirrorRow<T> {
+  record: T;
+  lastSeenRunId: string | null;
+  raw: RawStoreRecord | null;
+}
+
+/**
+ * A mirror with the real one's contract (StoreRecordMirror): one row per connection and id, the last write
+ * wins, a rewrite keeps the last seen run. `journal`, when given, records writes for tests on step order.
+ */
+export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T> {
+  readonly rows = new Map<string, MirrorRow<T>>();
+  /** When set, the next upsert fails, as a database that is down would. */
+  failNext = false;
+
+  constructor(private readonly journal?: string[]) {}
+
+  record(connectionId: string, id: string): T | undefined {
+    return this.rows.get(`${connectionId}/${id}`)?.record;
+  }
+
+  raw(connectionId: string, id: string): RawStoreRecord | null | undefined {
+    return this.rows.get(`${connectionId}/${id}`)?.raw;
+  }
+
+  ids(connectionId: string): string[] {
+    return [...this.rows.keys()]
+      .filter((key) => key.startsWith(`${connectionId}/`))
+      .map((key) => key.slice(connectionId.length + 1))
+      .sort();
+  }
+
+  async upsertMany(
+    connectionId: string,
+    records: readonly T[],
+    raws?: ReadonlyMap<string, RawStoreRecord>,
+  ): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('database unavailable');
+    }
+    this.journal?.push(`mirror:${records.length}`);
+    for (const record of records) {
+      const key = `${connectionId}/${record.id}`;
+      this.rows.set(key, {
+        record,
+        lastSeenRunId: this.rows.get(key)?.lastSeenRunId ?? null,
+        raw: raws?.get(record.id) ?? null,
+      });
+    }
+  }
+
+  async syncStatesOf(connectionId: string, ids: readonly string[]): Promise<Map<string, MirrorSyncState>> {
+    const states = new Map<string, MirrorSyncState>();
+    for (const id of ids) {
+      const row = this.rows.get(`${connectionId}/${id}`);
+      if (row) {
+        states.set(id, { contentHash: recordContentHash(row.record), lastSeenRunId: row.lastSeenRunId });
+      }
+    }
+    return states;
+  }
+
+  async markSeen(connectionId: string, ids: readonly string[], syncRunId: string): Promise<void> {
+    for (const id of ids) {
+      const row = this.rows.get(`${connectionId}/${id}`);
+      if (row) {
+        row.lastSeenRunId = syncRunId;
+      }
+    }
+  }
+
+  async findUnseen(connectionId: string, syncRunId: string): Promise<string[]> {
+    return this.ids(connectionId).filter(
+      (id) => this.rows.get(`${connectionId}/${id}`)?.lastSeenRunId !== syncRunId,
+    );
+  }
+
+  async findState(connectionId: string, id: string): Promise<MirroredRecordState | null> {
+    const row = this.rows.get(`${connectionId}/${id}`);
+    return row ? { contentHash: recordContentHash(row.record), raw: row.raw } : null;
+  }
+
+  async deleteMany(connectionId: string, ids: readonly string[]): Promise<number> {
+    this.journal?.push(`delete:${ids.length}`);
+    return ids.filter((id) => this.rows.delete(`${connectionId}/${id}`)).length;
+  }
+}
+
+/** Store connections as StoreConnectionService resolves them, built from plain settings. */
+export class FakeStoreConnections implements Pick<StoreConnectionService, 'findById'> {
+  readonly views = new Map<string, StoreConnectionView>();
+  readonly lookups: string[] = [];
+
+  add(input: StoreConnectionInput): StoreConnectionView {
+    const settings = resolveStoreSettings(input);
+    const now = new Date();
+    const connection: StoreConnectionEntity = {
+      id: randomUUID(),
+      installationId: randomUUID(),
+      baseUrl: settings.baseUrl,
+      authMethod: settings.auth.method,
+      credentialsCiphertext: 'v1.not.used.here',
+      paths: settings.paths,
+      fieldMappings: {
+        products: { ...settings.fieldMappings.products },
+        orders: { ...settings.fieldMappings.orders },
+      },
+      lang: 'fr',
+      currency: 'EUR',
+      syncIntervalMinutes: 60,
+      webhookSecretCiphertext: null,
+      configFingerprint: null,
+      nextSyncAt: null,
+      storeToken: 'store-token',
+      createdAt: now,
+      updatedAt: now,
+    };
+    const view: StoreConnectionView = { connection, settings };
+    this.views.set(connection.id, view);
+    return view;
+  }
+
+  async findById(connectionId: string): Promise<StoreConnectionView | null> {
+    this.lookups.push(connectionId);
+    return this.views.get(connectionId) ?? null;
+  }
+
+  asService(): StoreConnectionService {
+    return this as unknown as StoreConnectionService;
+  }
+}
