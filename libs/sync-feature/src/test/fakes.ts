@@ -3,10 +3,18 @@ import type { StoreConnectionService, StoreConnectionView } from '@storebridge/c
 import { resolveStoreSettings, type StoreConnectionInput } from '@storebridge/generic-api';
 import {
   recordContentHash,
+  type AdvisoryLockRepository,
+  type FinishedSyncRunStatus,
+  type LockOutcome,
   type MirroredRecordState,
   type MirrorSyncState,
   type RawStoreRecord,
+  type StartSyncRun,
   type StoreConnectionEntity,
+  type SyncEntity,
+  type SyncRunEntity,
+  type SyncRunPageProgress,
+  type SyncRunRepository,
 } from '@storebridge/persistence';
 import type { RecordMirror } from '../lib/synced-entities';
 
@@ -140,5 +148,129 @@ export class FakeStoreConnections implements Pick<StoreConnectionService, 'findB
 
   asService(): StoreConnectionService {
     return this as unknown as StoreConnectionService;
+  }
+}
+
+export function aSyncRun(
+  overrides: Partial<SyncRunEntity> & Pick<SyncRunEntity, 'connectionId'>,
+): SyncRunEntity {
+  const now = new Date();
+  return {
+    id: randomUUID(),
+    trigger: 'manual',
+    status: 'running',
+    entity: 'products',
+    nextPage: 1,
+    pagesFetched: 0,
+    recordsSeen: 0,
+    recordsValid: 0,
+    recordsSkipped: 0,
+    recordsChanged: 0,
+    recordsDeleted: 0,
+    warnings: {},
+    timings: {},
+    error: null,
+    startedAt: now,
+    finishedAt: null,
+    updatedAt: now,
+    ...overrides,
+  };
+}
+
+/** Same contract as the real repository: deltas add up, warnings merge, finished runs stop changing. */
+export class FakeSyncRuns implements Pick<
+  SyncRunRepository,
+  'findResumable' | 'start' | 'recordPage' | 'finish'
+> {
+  readonly runs = new Map<string, SyncRunEntity>();
+  readonly starts: StartSyncRun[] = [];
+
+  constructor(private readonly journal: string[] = []) {}
+
+  seed(run: SyncRunEntity): SyncRunEntity {
+    this.runs.set(run.id, run);
+    return run;
+  }
+
+  only(): SyncRunEntity {
+    const runs = [...this.runs.values()];
+    if (runs.length !== 1) {
+      throw new Error(`expected exactly one sync run, found ${runs.length}`);
+    }
+    return runs[0];
+  }
+
+  async findResumable(connectionId: string, entity?: SyncEntity): Promise<SyncRunEntity[]> {
+    return [...this.runs.values()]
+      .filter((run) => run.connectionId === connectionId && run.status === 'running')
+      .filter((run) => entity === undefined || run.entity === entity)
+      .map((run) => ({ ...run }));
+  }
+
+  async start(input: StartSyncRun): Promise<SyncRunEntity> {
+    this.starts.push(input);
+    this.journal.push('start');
+    const run = this.seed(
+      aSyncRun({
+        connectionId: input.connectionId,
+        entity: input.entity,
+        trigger: input.trigger,
+        nextPage: input.nextPage ?? 1,
+      }),
+    );
+    return { ...run };
+  }
+
+  async recordPage(id: string, progress: SyncRunPageProgress): Promise<SyncRunEntity | null> {
+    this.journal.push(`record:${progress.nextPage}`);
+    const run = this.runs.get(id);
+    if (!run || run.status !== 'running') {
+      return null;
+    }
+    run.nextPage = progress.nextPage;
+    run.pagesFetched += progress.pagesFetched ?? 1;
+    run.recordsSeen += progress.recordsSeen ?? 0;
+    run.recordsValid += progress.recordsValid ?? 0;
+    run.recordsSkipped += progress.recordsSkipped ?? 0;
+    run.recordsChanged += progress.recordsChanged ?? 0;
+    run.recordsDeleted += progress.recordsDeleted ?? 0;
+    for (const [kind, count] of Object.entries(progress.warnings ?? {})) {
+      run.warnings[kind] = (run.warnings[kind] ?? 0) + count;
+    }
+    for (const [step, ms] of Object.entries(progress.timings ?? {})) {
+      run.timings[step] = (run.timings[step] ?? 0) + ms;
+    }
+    return { ...run };
+  }
+
+  async finish(id: string, status: FinishedSyncRunStatus, error?: string): Promise<SyncRunEntity | null> {
+    this.journal.push(`finish:${status}`);
+    const run = this.runs.get(id);
+    if (!run || run.status !== 'running') {
+      return null;
+    }
+    run.status = status;
+    run.error = error ?? null;
+    run.finishedAt = new Date();
+    return { ...run };
+  }
+}
+
+/** Same contract as the real locks: a key held elsewhere (another replica) is not acquired, and `work` never runs. */
+export class FakeAdvisoryLocks implements Pick<AdvisoryLockRepository, 'tryWithLock'> {
+  readonly heldElsewhere = new Set<string>();
+  readonly taken: string[] = [];
+
+  async tryWithLock<T>(key: string, work: () => Promise<T>): Promise<LockOutcome<T>> {
+    if (this.heldElsewhere.has(key)) {
+      return { acquired: false };
+    }
+    this.heldElsewhere.add(key);
+    this.taken.push(key);
+    try {
+      return { acquired: true, result: await work() };
+    } finally {
+      this.heldElsewhere.delete(key);
+    }
   }
 }
