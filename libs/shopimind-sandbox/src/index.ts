@@ -48,4 +48,9 @@ export type {
   OAuthFlowOptions,
   OAuthFlowResult,
 } from './lib/oauth-driver';
-export { sandboxCustomerFixture, sandboxOrderFixture, sandboxProductFixture } from './lib/sandbox-fixtures';
+export {
+  sandboxCustomerFixture,
+  sandboxOrderFixture,
+  sandboxOrderStatusFixture,
+  sandboxProductFixture,
+} from './lib/sandbox-fixtures';

@@ -1,7 +1,17 @@
 export * from './lib/product.mapper';
+export * from './lib/order.mapper';
+export * from './lib/customer.mapper';
+export * from './lib/order-status.mapper';
 export * from './lib/write-outcome';
 export * from './lib/shopimind-writer';
-export type { ShopimindProduct } from './lib/shopimind-sdk';
+export type {
+  ShopimindCustomer,
+  ShopimindOrder,
+  ShopimindOrderCustomer,
+  ShopimindOrderProduct,
+  ShopimindOrderStatus,
+  ShopimindProduct,
+} from './lib/shopimind-sdk';
 export * from './lib/widgets/widget-declaration';
 export * from './lib/widgets/widget-routes';
 export * from './lib/widgets/widgets';

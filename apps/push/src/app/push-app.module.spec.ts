@@ -24,8 +24,11 @@ describe('push app', () => {
 
   afterAll(() => app?.close());
 
-  it('consumes product changes, and only them, and reports itself healthy', async () => {
-    expect([...app.get(MessagingTransport).getHandlers().keys()]).toEqual([Subjects.productsChanged]);
+  it('consumes product and order changes, and only them, and reports itself healthy', async () => {
+    expect([...app.get(MessagingTransport).getHandlers().keys()]).toEqual([
+      Subjects.productsChanged,
+      Subjects.ordersChanged,
+    ]);
     expect((await fetch(`${url}/health`)).status).toBe(200);
   });
 });

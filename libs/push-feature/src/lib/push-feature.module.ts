@@ -1,17 +1,26 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { OrderPushService } from './order-push/order-push.service';
+import { OrdersChangedHandler } from './order-push/orders-changed.handler';
 import { ProductPushService } from './product-push/product-push.service';
 import { ProductsChangedHandler } from './product-push/products-changed.handler';
-import { ShopimindTargets } from './product-push/shopimind-targets';
+import { PushTargetService } from './push-target/push-target.service';
+import { ShopimindTargets } from './push-target/shopimind-targets';
 import { PUSH_FEATURE_OPTIONS, type PushFeatureOptions } from './push-feature.options';
 
-/** ShopiMind writes: consumes product changes, pushes them through the official SDK. */
+/** ShopiMind writes: consumes product and order changes, pushes them through the official SDK. */
 @Module({})
 export class PushFeatureModule {
   static forRoot(options: PushFeatureOptions): DynamicModule {
     return {
       module: PushFeatureModule,
-      controllers: [ProductsChangedHandler],
-      providers: [{ provide: PUSH_FEATURE_OPTIONS, useValue: options }, ShopimindTargets, ProductPushService],
+      controllers: [ProductsChangedHandler, OrdersChangedHandler],
+      providers: [
+        { provide: PUSH_FEATURE_OPTIONS, useValue: options },
+        ShopimindTargets,
+        PushTargetService,
+        ProductPushService,
+        OrderPushService,
+      ],
     };
   }
 }

@@ -1,6 +1,13 @@
-import { CUSTOMER_SCHEMA, ObjectSchema, ORDER_SCHEMA, PRODUCT_SCHEMA } from './sandbox-validation';
+import {
+  CUSTOMER_SCHEMA,
+  ObjectSchema,
+  ORDER_SCHEMA,
+  ORDER_STATUS_SCHEMA,
+  PRODUCT_SCHEMA,
+} from './sandbox-validation';
 
-export type SandboxEntity = 'products' | 'orders' | 'customers';
+/** Each entity is named like its API path: `/v1/<entity>`. */
+export type SandboxEntity = 'products' | 'orders' | 'customers' | 'orders-statuses';
 
 export type SandboxItem = Record<string, unknown>;
 
@@ -51,6 +58,16 @@ export const ENTITY_DEFINITIONS: Readonly<Record<SandboxEntity, EntityDefinition
     keyOf: field('customer_id'),
     deleteField: 'customer_ids',
     deleteIdOf: field('customer_id'),
+  },
+  'orders-statuses': {
+    entity: 'orders-statuses',
+    // Reference data: larger batches (spec §9).
+    maxBatch: 100,
+    schema: ORDER_STATUS_SCHEMA,
+    // Statuses are named per language, like products.
+    keyOf: (item) => `${String(item['status_id'])}|${String(item['lang'])}`,
+    deleteField: 'status_ids',
+    deleteIdOf: field('status_id'),
   },
 };
 

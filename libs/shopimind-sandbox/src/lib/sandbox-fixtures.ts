@@ -55,3 +55,15 @@ export function sandboxCustomerFixture(overrides: SandboxItem = {}): SandboxItem
     ...overrides,
   };
 }
+
+export function sandboxOrderStatusFixture(overrides: SandboxItem = {}): SandboxItem {
+  return {
+    status_id: 'completed',
+    lang: 'en',
+    name: 'Completed',
+    is_deleted: false,
+    created_at: '2024-01-01T00:00:00.000Z',
+    updated_at: '2024-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}

@@ -1,13 +1,22 @@
 import {
   SpmClient,
+  SpmCustomerData,
+  SpmCustomers,
   SpmDataSources,
   SpmHttpClient,
   SpmOrderData,
   SpmOrders,
+  SpmOrdersStatuses,
+  SpmOrderStatusData,
   SpmProductData,
   SpmProducts,
 } from '@shopimind/sdk-shopimind';
-import { sandboxOrderFixture, sandboxProductFixture } from './sandbox-fixtures';
+import {
+  sandboxCustomerFixture,
+  sandboxOrderFixture,
+  sandboxOrderStatusFixture,
+  sandboxProductFixture,
+} from './sandbox-fixtures';
 import { ShopimindSandbox, startShopimindSandbox } from './sandbox.server';
 
 // The sandbox is only useful if the official SDK talks to it exactly as to ShopiMind.
@@ -80,5 +89,82 @@ describe('ShopiMind sandbox with the official SDK', () => {
 
     expect(deleted.ok).toBe(true);
     expect(sandbox.products(installationId)).toEqual([]);
+  });
+
+  function activeInstallation(): { installationId: string; accessToken: string } {
+    const credentials = sandbox.createInstallation();
+    sandbox.setActive(credentials.installationId, true);
+    return credentials;
+  }
+
+  function calls(installationId: string): string[] {
+    return sandbox
+      .requestLog(installationId)
+      .map((entry) => `${entry.method} ${entry.path} ${entry.status} ${entry.itemCount}`);
+  }
+
+  it('saves orders and deletes them by their string ids', async () => {
+    const { installationId, accessToken } = activeInstallation();
+    const orders = ['ord_1', 'ord_2', 'ord_3'].map((id) =>
+      sandboxOrderFixture({ order_id: id, cart_id: id }),
+    ) as unknown as SpmOrderData[];
+
+    const saved = await SpmOrders.bulkSave(client(accessToken), orders);
+    const deleted = await SpmOrders.bulkDelete(client(accessToken), ['ord_1', 'ord_3']);
+
+    expect(saved).toMatchObject({ ok: true, data: { sent_count: 3, rejected_count: 0 } });
+    expect(deleted.ok).toBe(true);
+    expect(sandbox.orders(installationId).map((order) => order['order_id'])).toEqual(['ord_2']);
+    expect(calls(installationId)).toEqual(['POST /v1/orders 200 3', 'POST /v1/orders/bulk-delete 200 2']);
+  });
+
+  it('saves 60 customers in chunks of 50 and returns the rejected ones by index', async () => {
+    const { installationId, accessToken } = activeInstallation();
+    const customers = Array.from({ length: 60 }, (_, k) =>
+      sandboxCustomerFixture({ customer_id: `cust_${k}`, email: k === 55 ? 'nobody' : `c${k}@example.com` }),
+    ) as unknown as SpmCustomerData[];
+
+    const envelope = await SpmCustomers.bulkSave(client(accessToken), customers, { chunk: true });
+
+    expect(envelope.data).toMatchObject({
+      sent_count: 59,
+      rejected_count: 1,
+      rejected_items: [{ index: 5, errors: ['email must be an email address'] }],
+    });
+    expect(sandbox.customers(installationId)).toHaveLength(59);
+    expect(calls(installationId)).toEqual(['POST /v1/customers 200 50', 'POST /v1/customers 200 10']);
+  });
+
+  it('saves 150 order statuses in chunks of 100, the reference-data limit', async () => {
+    const { installationId, accessToken } = activeInstallation();
+    const statuses = Array.from({ length: 150 }, (_, k) =>
+      sandboxOrderStatusFixture({ status_id: `status_${k}`, name: `Status ${k}` }),
+    ) as unknown as SpmOrderStatusData[];
+
+    const envelope = await SpmOrdersStatuses.bulkSave(client(accessToken), statuses, { chunk: true });
+
+    expect(envelope).toMatchObject({ ok: true, data: { sent_count: 150, rejected_count: 0 } });
+    expect(sandbox.orderStatuses(installationId)).toHaveLength(150);
+    expect(calls(installationId)).toEqual([
+      'POST /v1/orders-statuses 200 100',
+      'POST /v1/orders-statuses 200 50',
+    ]);
+  });
+
+  it('deletes order statuses and customers through bulkDelete', async () => {
+    const { installationId, accessToken } = activeInstallation();
+    await SpmOrdersStatuses.bulkSave(client(accessToken), [
+      sandboxOrderStatusFixture(),
+    ] as unknown as SpmOrderStatusData[]);
+    await SpmCustomers.bulkSave(client(accessToken), [
+      sandboxCustomerFixture(),
+    ] as unknown as SpmCustomerData[]);
+
+    const statuses = await SpmOrdersStatuses.bulkDelete(client(accessToken), ['completed']);
+    const customers = await SpmCustomers.bulkDelete(client(accessToken), ['cust_1']);
+
+    expect([statuses.ok, customers.ok]).toEqual([true, true]);
+    expect(sandbox.orderStatuses(installationId)).toEqual([]);
+    expect(sandbox.customers(installationId)).toEqual([]);
   });
 });

@@ -1,11 +1,23 @@
-import { sandboxCustomerFixture, sandboxOrderFixture, sandboxProductFixture } from './sandbox-fixtures';
-import { CUSTOMER_SCHEMA, ORDER_SCHEMA, PRODUCT_SCHEMA, validateObject } from './sandbox-validation';
+import {
+  sandboxCustomerFixture,
+  sandboxOrderFixture,
+  sandboxOrderStatusFixture,
+  sandboxProductFixture,
+} from './sandbox-fixtures';
+import {
+  CUSTOMER_SCHEMA,
+  ORDER_SCHEMA,
+  ORDER_STATUS_SCHEMA,
+  PRODUCT_SCHEMA,
+  validateObject,
+} from './sandbox-validation';
 
 describe('sandbox validation', () => {
   it('accepts the fixtures of every entity', () => {
     expect(validateObject(sandboxProductFixture(), PRODUCT_SCHEMA)).toEqual([]);
     expect(validateObject(sandboxOrderFixture(), ORDER_SCHEMA)).toEqual([]);
     expect(validateObject(sandboxCustomerFixture(), CUSTOMER_SCHEMA)).toEqual([]);
+    expect(validateObject(sandboxOrderStatusFixture(), ORDER_STATUS_SCHEMA)).toEqual([]);
   });
 
   it('accepts data-source tags and unknown extra fields', () => {
@@ -53,6 +65,59 @@ describe('sandbox validation', () => {
       'products[1].product_id must be a positive integer',
       'products[1].quantity is required',
     ]);
+  });
+
+  it.each([
+    [
+      'an order without a status',
+      ORDER_SCHEMA,
+      sandboxOrderFixture({ status_id: '' }),
+      ['status_id must be a non-empty string'],
+    ],
+    [
+      'an order with a numeric id',
+      ORDER_SCHEMA,
+      sandboxOrderFixture({ order_id: 7 }),
+      ['order_id must be a non-empty string'],
+    ],
+    [
+      'an order line without units',
+      ORDER_SCHEMA,
+      sandboxOrderFixture({ products: [{ product_id: 1, price: 1, price_without_tax: 1, quantity: 0 }] }),
+      ['products[0].quantity must be a positive integer'],
+    ],
+    [
+      'a customer with a null last name',
+      CUSTOMER_SCHEMA,
+      sandboxCustomerFixture({ last_name: null }),
+      ['last_name is required'],
+    ],
+    [
+      'a customer with a string opt-in',
+      CUSTOMER_SCHEMA,
+      sandboxCustomerFixture({ is_opt_in: 'no' }),
+      ['is_opt_in must be a boolean'],
+    ],
+    [
+      'an order status without a language',
+      ORDER_STATUS_SCHEMA,
+      sandboxOrderStatusFixture({ lang: undefined }),
+      ['lang is required'],
+    ],
+    [
+      'an order status with a string is_deleted',
+      ORDER_STATUS_SCHEMA,
+      sandboxOrderStatusFixture({ is_deleted: 'false' }),
+      ['is_deleted must be a boolean'],
+    ],
+  ])('rejects %s', (_label, schema, item, errors) => {
+    expect(validateObject(item, schema)).toEqual(errors);
+  });
+
+  it('accepts a customer with empty names, as orders without a name give', () => {
+    expect(
+      validateObject(sandboxCustomerFixture({ first_name: '', last_name: '' }), CUSTOMER_SCHEMA),
+    ).toEqual([]);
   });
 
   it('rejects items that are not objects', () => {

@@ -1,6 +1,6 @@
 /**
  * Item validation mirroring the required fields and types of the SDK entity types
- * (SpmProductData, SpmOrderData, SpmCustomerData). Unknown fields are accepted, as ShopiMind does.
+ * (SpmProductData, SpmOrderData, SpmCustomerData, SpmOrderStatusData). Unknown fields are accepted, as ShopiMind does.
  */
 
 /** Returns the reasons `value` is invalid, each prefixed with its field path. */
@@ -170,6 +170,16 @@ export const CUSTOMER_SCHEMA: ObjectSchema = {
   lang: required(nonEmptyString),
   group_ids: optional(nullable(arrayOf(string))),
   is_active: required(boolean),
+  created_at: required(dateString),
+  updated_at: required(dateString),
+};
+
+export const ORDER_STATUS_SCHEMA: ObjectSchema = {
+  ...DATA_SOURCE_FIELDS,
+  status_id: required(nonEmptyString),
+  lang: required(nonEmptyString),
+  name: required(nonEmptyString),
+  is_deleted: required(boolean),
   created_at: required(dateString),
   updated_at: required(dateString),
 };

@@ -1,4 +1,9 @@
-import { sandboxOrderFixture, sandboxProductFixture } from './sandbox-fixtures';
+import {
+  sandboxCustomerFixture,
+  sandboxOrderFixture,
+  sandboxOrderStatusFixture,
+  sandboxProductFixture,
+} from './sandbox-fixtures';
 import { ShopimindSandbox, startShopimindSandbox } from './sandbox.server';
 
 interface Answer {
@@ -144,6 +149,53 @@ describe('ShopiMind sandbox API', () => {
       expect(sandbox.orders(installationId)).toEqual([sandboxOrderFixture({ status_id: 'refunded' })]);
     });
 
+    it('accepts 100 order statuses per batch, reference data, and no more', async () => {
+      const { installationId, accessToken } = activeInstallation();
+      const statuses = (count: number) =>
+        Array.from({ length: count }, (_, k) => sandboxOrderStatusFixture({ status_id: `status_${k}` }));
+
+      const accepted = await call(accessToken, 'POST', '/v1/orders-statuses', statuses(100));
+      const refused = await call(accessToken, 'POST', '/v1/orders-statuses', statuses(101));
+
+      expect(accepted.body).toMatchObject({ sent_count: 100, rejected_count: 0 });
+      expect(refused.status).toBe(400);
+      expect(refused.body['message']).toMatch(/at most 100 orders-statuses/);
+      expect(sandbox.orderStatuses(installationId)).toHaveLength(100);
+    });
+
+    it('keeps one order status per language and rejects an unnamed one by index', async () => {
+      const { installationId, accessToken } = activeInstallation();
+      const answer = await call(accessToken, 'POST', '/v1/orders-statuses', [
+        sandboxOrderStatusFixture({ lang: 'en', name: 'Completed' }),
+        sandboxOrderStatusFixture({ lang: 'fr', name: 'Terminée' }),
+        sandboxOrderStatusFixture({ lang: 'en', name: 'Done' }),
+        sandboxOrderStatusFixture({ status_id: 'paid', name: '' }),
+      ]);
+
+      expect(answer.body).toMatchObject({
+        sent_count: 3,
+        rejected_items: [{ index: 3, errors: ['name must be a non-empty string'] }],
+      });
+      expect(sandbox.orderStatuses(installationId).map((status) => status['name'])).toEqual([
+        'Done',
+        'Terminée',
+      ]);
+    });
+
+    it('upserts customers by customer_id', async () => {
+      const { installationId, accessToken } = activeInstallation();
+      await call(accessToken, 'POST', '/v1/customers', [
+        sandboxCustomerFixture({ customer_id: 'c1', first_name: 'Alice' }),
+        sandboxCustomerFixture({ customer_id: 'c2' }),
+        sandboxCustomerFixture({ customer_id: 'c1', first_name: 'Alicia' }),
+      ]);
+
+      expect(sandbox.customers(installationId).map((customer) => customer['first_name'])).toEqual([
+        'Alicia',
+        'Alice',
+      ]);
+    });
+
     it('scopes stored items to the installation of the key', async () => {
       const first = activeInstallation();
       const second = activeInstallation();
@@ -185,6 +237,27 @@ describe('ShopiMind sandbox API', () => {
       const again = await call(accessToken, 'POST', '/v1/products/bulk-delete', { product_ids: [2, 3, 404] });
       expect(again).toEqual({ status: 200, body: { statusCode: 200, deleted_count: 0 } });
       expect(sandbox.products(installationId).map((p) => p['product_id'])).toEqual([1]);
+    });
+
+    it('deletes orders by their string ids and order statuses in every language', async () => {
+      const { installationId, accessToken } = activeInstallation();
+      await call(accessToken, 'POST', '/v1/orders', [
+        sandboxOrderFixture({ order_id: 'ord_1' }),
+        sandboxOrderFixture({ order_id: 'ord_2' }),
+      ]);
+      await call(accessToken, 'POST', '/v1/orders-statuses', [
+        sandboxOrderStatusFixture({ lang: 'en' }),
+        sandboxOrderStatusFixture({ lang: 'fr' }),
+      ]);
+
+      const orders = await call(accessToken, 'POST', '/v1/orders/bulk-delete', { order_ids: ['ord_1'] });
+      const statuses = await call(accessToken, 'POST', '/v1/orders-statuses/bulk-delete', {
+        status_ids: ['completed'],
+      });
+
+      expect([orders.body['deleted_count'], statuses.body['deleted_count']]).toEqual([1, 2]);
+      expect(sandbox.orders(installationId).map((order) => order['order_id'])).toEqual(['ord_2']);
+      expect(sandbox.orderStatuses(installationId)).toEqual([]);
     });
 
     it('rejects a bulk delete without the id list', async () => {
@@ -273,6 +346,9 @@ describe('ShopiMind sandbox API', () => {
     it('exposes an installation state over HTTP without its token', async () => {
       const { installationId, accessToken } = activeInstallation();
       await call(accessToken, 'POST', '/v1/products', products(2));
+      await call(accessToken, 'POST', '/v1/orders', [sandboxOrderFixture()]);
+      await call(accessToken, 'POST', '/v1/customers', [sandboxCustomerFixture()]);
+      await call(accessToken, 'POST', '/v1/orders-statuses', [sandboxOrderStatusFixture()]);
       const response = await fetch(`${sandbox.url}/__sandbox/state?installation_id=${installationId}`);
       const state = (await response.json()) as Record<string, unknown>;
       expect(state['installation']).toEqual({
@@ -282,6 +358,9 @@ describe('ShopiMind sandbox API', () => {
         shopName: expect.any(String),
       });
       expect(state['products']).toEqual(products(2));
+      expect(state['orders']).toEqual([sandboxOrderFixture()]);
+      expect(state['customers']).toEqual([sandboxCustomerFixture()]);
+      expect(state['orderStatuses']).toEqual([sandboxOrderStatusFixture()]);
       expect(JSON.stringify(state)).not.toContain(accessToken);
     });
 

@@ -28,6 +28,7 @@ export interface SandboxInstallationState {
   products: SandboxItem[];
   orders: SandboxItem[];
   customers: SandboxItem[];
+  orderStatuses: SandboxItem[];
   dataSources: SandboxDataSource[];
   requestLog: SandboxRequestLogEntry[];
 }
@@ -48,6 +49,7 @@ export interface ShopimindSandbox {
   products(installationId: string): SandboxItem[];
   orders(installationId: string): SandboxItem[];
   customers(installationId: string): SandboxItem[];
+  orderStatuses(installationId: string): SandboxItem[];
   dataSources(installationId: string): SandboxDataSource[];
   /** API requests received, oldest first, optionally for one installation. */
   requestLog(installationId?: string): SandboxRequestLogEntry[];
@@ -65,7 +67,6 @@ function itemsOf(record: InstallationRecord, entity: SandboxEntity): SandboxItem
 }
 
 function installationState(state: SandboxState, record: InstallationRecord): SandboxInstallationState {
-  const [products, orders, customers] = SANDBOX_ENTITIES.map((entity) => itemsOf(record, entity));
   return {
     installation: {
       installationId: record.installationId,
@@ -73,9 +74,10 @@ function installationState(state: SandboxState, record: InstallationRecord): San
       shopDomain: record.shopDomain,
       shopName: record.shopName,
     },
-    products,
-    orders,
-    customers,
+    products: itemsOf(record, 'products'),
+    orders: itemsOf(record, 'orders'),
+    customers: itemsOf(record, 'customers'),
+    orderStatuses: itemsOf(record, 'orders-statuses'),
     dataSources: record.dataSources.map((source) => ({ ...source })),
     requestLog: state.requestLog(record.installationId),
   };
@@ -169,6 +171,7 @@ export async function startShopimindSandbox(options: SandboxOptions = {}): Promi
     products: items('products'),
     orders: items('orders'),
     customers: items('customers'),
+    orderStatuses: items('orders-statuses'),
     dataSources: (installationId) =>
       state.require(installationId).dataSources.map((source) => ({ ...source })),
     requestLog: (installationId) => state.requestLog(installationId),

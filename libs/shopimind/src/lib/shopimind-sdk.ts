@@ -2,11 +2,32 @@
  * The only module that touches the official SDK (spec §9): everything else in the project goes through
  * the adapter built on these re-exports, so an SDK upgrade or swap has exactly one place to change.
  */
-import { SpmClient, SpmDataSources, SpmProducts } from '@shopimind/sdk-shopimind';
-import type { SpmEnvelope, SpmHttpClient, SpmProductData } from '@shopimind/sdk-shopimind';
+import {
+  SpmClient,
+  SpmCustomers,
+  SpmDataSources,
+  SpmOrders,
+  SpmOrdersStatuses,
+  SpmProducts,
+} from '@shopimind/sdk-shopimind';
+import type {
+  SpmCustomerData,
+  SpmEnvelope,
+  SpmHttpClient,
+  SpmOrderCustomer,
+  SpmOrderData,
+  SpmOrderProduct,
+  SpmOrderStatusData,
+  SpmProductData,
+} from '@shopimind/sdk-shopimind';
 
 export type { SpmEnvelope as ShopimindEnvelope, SpmHttpClient as ShopimindHttpClient };
 export type ShopimindProduct = SpmProductData;
+export type ShopimindOrder = SpmOrderData;
+export type ShopimindOrderCustomer = SpmOrderCustomer;
+export type ShopimindOrderProduct = SpmOrderProduct;
+export type ShopimindCustomer = SpmCustomerData;
+export type ShopimindOrderStatus = SpmOrderStatusData;
 
 export interface ShopimindClientOptions {
   /** API base without `/v1`. */
@@ -34,6 +55,11 @@ export function createShopimindHttpClient(
 export const sdk = {
   saveProducts: (client: SpmHttpClient, items: ShopimindProduct[]) => SpmProducts.bulkSave(client, items),
   deleteProducts: (client: SpmHttpClient, productIds: number[]) => SpmProducts.bulkDelete(client, productIds),
+  saveOrders: (client: SpmHttpClient, items: ShopimindOrder[]) => SpmOrders.bulkSave(client, items),
+  deleteOrders: (client: SpmHttpClient, orderIds: string[]) => SpmOrders.bulkDelete(client, orderIds),
+  saveCustomers: (client: SpmHttpClient, items: ShopimindCustomer[]) => SpmCustomers.bulkSave(client, items),
+  saveOrderStatuses: (client: SpmHttpClient, items: ShopimindOrderStatus[]) =>
+    SpmOrdersStatuses.bulkSave(client, items),
   listDataSources: (client: SpmHttpClient) => SpmDataSources.list(client),
   createDataSource: (client: SpmHttpClient, label: string) =>
     SpmDataSources.create(client, { label, type: 'api' }),

@@ -1,7 +1,10 @@
 import {
   createShopimindHttpClient,
   sdk,
+  type ShopimindCustomer,
   type ShopimindHttpClient,
+  type ShopimindOrder,
+  type ShopimindOrderStatus,
   type ShopimindProduct,
 } from './shopimind-sdk';
 import { classifyWrite, type WriteOutcome } from './write-outcome';
@@ -74,5 +77,22 @@ export class ShopimindWriter {
 
   async deleteProducts(productIds: number[]): Promise<WriteOutcome> {
     return classifyWrite(await sdk.deleteProducts(this.client, productIds));
+  }
+
+  async saveOrders(items: ShopimindOrder[]): Promise<WriteOutcome> {
+    return classifyWrite(await sdk.saveOrders(this.client, items));
+  }
+
+  /** Order ids are the store's own (strings), unlike product ids. */
+  async deleteOrders(orderIds: string[]): Promise<WriteOutcome> {
+    return classifyWrite(await sdk.deleteOrders(this.client, orderIds));
+  }
+
+  async saveCustomers(items: ShopimindCustomer[]): Promise<WriteOutcome> {
+    return classifyWrite(await sdk.saveCustomers(this.client, items));
+  }
+
+  async saveOrderStatuses(items: ShopimindOrderStatus[]): Promise<WriteOutcome> {
+    return classifyWrite(await sdk.saveOrderStatuses(this.client, items));
   }
 }

@@ -2,145 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { NormalizedProduct, ProductsChangedEvent } from '@storebridge/contracts';
 import { RetryLaterError } from '@storebridge/messaging';
-import type {
-  IdMappingRepository,
-  InstallationEntity,
-  InstallationRepository,
-  StoreConnectionEntity,
-  StoreConnectionRepository,
-} from '@storebridge/persistence';
-import type { ShopimindProduct, ShopimindWriter, WriteOutcome } from '@storebridge/shopimind';
-import { INACTIVE_RETRY_MS, PRODUCT_BATCH_SIZE, ProductPushService } from './product-push.service';
-import type { ShopimindTarget, ShopimindTargets } from './shopimind-targets';
-
-const DATA_SOURCE_ID = 7;
-const accepted = (sentCount: number): WriteOutcome => ({ kind: 'accepted', sentCount, rejected: [] });
-
-// ---------------------------------------------------------------------------------------------------------------
-// In-memory fakes
-// ---------------------------------------------------------------------------------------------------------------
-
-function anInstallation(overrides: Partial<InstallationEntity> = {}): InstallationEntity {
-  const now = new Date();
-  return {
-    id: randomUUID(),
-    installationId: `inst_${randomUUID()}`,
-    legacyShopIntegrationId: null,
-    shopDomain: 'shop.example.com',
-    shopName: 'Shop',
-    status: 'active',
-    accessTokenCiphertext: 'v1.token.cipher.text',
-    externalAccountId: null,
-    installedAt: now,
-    activatedAt: now,
-    deactivatedAt: null,
-    uninstalledAt: null,
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  };
-}
-
-function aConnection(
-  installationId: string,
-  overrides: Partial<StoreConnectionEntity> = {},
-): StoreConnectionEntity {
-  const now = new Date();
-  return {
-    id: randomUUID(),
-    installationId,
-    baseUrl: 'https://shop.example.com',
-    authMethod: 'api_key',
-    credentialsCiphertext: 'v1.store.cipher.text',
-    paths: { health: '/health', products: '/api/products', orders: '/api/orders' },
-    fieldMappings: { products: {}, orders: {} },
-    lang: 'de',
-    currency: 'CHF',
-    syncIntervalMinutes: 60,
-    webhookSecretCiphertext: null,
-    configFingerprint: null,
-    storeToken: 'store-token',
-    createdAt: now,
-    updatedAt: now,
-    ...overrides,
-  };
-}
-
-class FakeConnections implements Pick<StoreConnectionRepository, 'findById'> {
-  readonly rows = new Map<string, StoreConnectionEntity>();
-
-  async findById(id: string): Promise<StoreConnectionEntity | null> {
-    return this.rows.get(id) ?? null;
-  }
-}
-
-class FakeInstallations implements Pick<InstallationRepository, 'findById'> {
-  readonly rows = new Map<string, InstallationEntity>();
-  readonly lookups: string[] = [];
-
-  async findById(id: string): Promise<InstallationEntity | null> {
-    this.lookups.push(id);
-    return this.rows.get(id) ?? null;
-  }
-}
-
-/** Stable ids per (installation, entity, store id), numbered from 1000 in order of first sight. */
-class FakeIdMappings implements Pick<IdMappingRepository, 'numericIdsFor'> {
-  private readonly ids = new Map<string, number>();
-  readonly calls: Array<{ installationId: string; entityType: string; storeIds: readonly string[] }> = [];
-
-  async numericIdsFor(
-    installationId: string,
-    entityType: string,
-    storeIds: readonly string[],
-  ): Promise<Map<string, number>> {
-    this.calls.push({ installationId, entityType, storeIds: [...storeIds] });
-    const result = new Map<string, number>();
-    for (const storeId of storeIds) {
-      const key = `${installationId}/${entityType}/${storeId}`;
-      if (!this.ids.has(key)) {
-        this.ids.set(key, 1000 + this.ids.size);
-      }
-      result.set(storeId, this.ids.get(key) as number);
-    }
-    return result;
-  }
-}
-
-type Write = { kind: 'save'; items: ShopimindProduct[] } | { kind: 'delete'; ids: number[] };
-
-class FakeWriter implements Pick<ShopimindWriter, 'saveProducts' | 'deleteProducts'> {
-  readonly writes: Write[] = [];
-  /** Outcomes returned in order; once used up, every write is accepted. */
-  readonly outcomes: WriteOutcome[] = [];
-
-  async saveProducts(items: ShopimindProduct[]): Promise<WriteOutcome> {
-    this.writes.push({ kind: 'save', items });
-    return this.outcomes.shift() ?? accepted(items.length);
-  }
-
-  async deleteProducts(ids: number[]): Promise<WriteOutcome> {
-    this.writes.push({ kind: 'delete', ids });
-    return this.outcomes.shift() ?? accepted(ids.length);
-  }
-
-  saved(): ShopimindProduct[][] {
-    return this.writes.flatMap((write) => (write.kind === 'save' ? [write.items] : []));
-  }
-}
-
-class FakeTargets implements Pick<ShopimindTargets, 'for'> {
-  readonly writer = new FakeWriter();
-  readonly calls: Array<{ installation: InstallationEntity; connection: StoreConnectionEntity }> = [];
-
-  async for(
-    installation: InstallationEntity & { accessTokenCiphertext: string },
-    connection: StoreConnectionEntity,
-  ): Promise<ShopimindTarget> {
-    this.calls.push({ installation, connection });
-    return { writer: this.writer as unknown as ShopimindWriter, dataSourceId: DATA_SOURCE_ID };
-  }
-}
+import type { InstallationEntity, StoreConnectionEntity } from '@storebridge/persistence';
+import type { ShopimindProduct, WriteOutcome } from '@storebridge/shopimind';
+import {
+  accepted,
+  FAKE_DATA_SOURCE_ID,
+  FakePushWorld,
+  type FakeIdMappings,
+  type FakeTargets,
+} from '../../test/fakes';
+import { INACTIVE_RETRY_MS } from '../push-target/push-target.service';
+import { PRODUCT_BATCH_SIZE, ProductPushService } from './product-push.service';
 
 function aProduct(index: number, overrides: Partial<NormalizedProduct> = {}): NormalizedProduct {
   return {
@@ -158,8 +30,7 @@ function aProduct(index: number, overrides: Partial<NormalizedProduct> = {}): No
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('ProductPushService.pushProducts', () => {
-  let connections: FakeConnections;
-  let installations: FakeInstallations;
+  let world: FakePushWorld;
   let idMappings: FakeIdMappings;
   let targets: FakeTargets;
   let service: ProductPushService;
@@ -171,20 +42,9 @@ describe('ProductPushService.pushProducts', () => {
   beforeEach(() => {
     warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    connections = new FakeConnections();
-    installations = new FakeInstallations();
-    idMappings = new FakeIdMappings();
-    targets = new FakeTargets();
-    service = new ProductPushService(
-      connections as unknown as StoreConnectionRepository,
-      installations as unknown as InstallationRepository,
-      idMappings as unknown as IdMappingRepository,
-      targets as unknown as ShopimindTargets,
-    );
-    installation = anInstallation();
-    connection = aConnection(installation.id);
-    installations.rows.set(installation.id, installation);
-    connections.rows.set(connection.id, connection);
+    world = new FakePushWorld();
+    ({ idMappings, targets, installation, connection } = world);
+    service = new ProductPushService(world.pushTargets, world.idMappingRepository);
   });
 
   afterEach(() => {
@@ -199,6 +59,10 @@ describe('ProductPushService.pushProducts', () => {
     return Array.from({ length: count }, (_, index) => aProduct(index + 1));
   }
 
+  function saved(): ShopimindProduct[][] {
+    return targets.writer.callsOf('saveProducts').map((call) => call.items);
+  }
+
   async function retryLater(promise: Promise<void>): Promise<RetryLaterError> {
     const error: unknown = await promise.then(
       () => undefined,
@@ -208,6 +72,8 @@ describe('ProductPushService.pushProducts', () => {
     return error as RetryLaterError;
   }
 
+  // Connection and installation checks are PushTargetService's (push-target.service.spec.ts); these show the
+  // product push goes through them before any id mapping or write.
   describe('before writing', () => {
     it('drops the products of a removed connection without writing anything', async () => {
       const removed = randomUUID();
@@ -216,54 +82,20 @@ describe('ProductPushService.pushProducts', () => {
         service.pushProducts({ ...event(products(3)), connectionId: removed }),
       ).resolves.toBeUndefined();
 
-      expect(installations.lookups).toEqual([]);
       expect(targets.calls).toEqual([]);
       expect(idMappings.calls).toEqual([]);
-      expect(targets.writer.writes).toEqual([]);
+      expect(targets.writer.calls).toEqual([]);
       expect(warnings).toHaveBeenCalledWith(expect.stringContaining(removed));
     });
 
-    it.each(['installed', 'inactive', 'uninstalled'] as const)(
-      'asks to retry later while the installation is %s',
-      async (status) => {
-        installation.status = status;
-
-        const error = await retryLater(service.pushProducts(event(products(3))));
-
-        expect(error.delayMs).toBe(INACTIVE_RETRY_MS);
-        expect(targets.calls).toEqual([]);
-        expect(targets.writer.writes).toEqual([]);
-      },
-    );
-
-    it('asks to retry later when the installation is active but has no access token', async () => {
-      installation.accessTokenCiphertext = null;
+    it('asks to retry later while the installation is not active, before mapping ids', async () => {
+      installation.status = 'inactive';
 
       const error = await retryLater(service.pushProducts(event(products(3))));
 
       expect(error.delayMs).toBe(INACTIVE_RETRY_MS);
-      expect(targets.calls).toEqual([]);
-    });
-
-    it('asks to retry later when the installation row is gone', async () => {
-      installations.rows.clear();
-
-      const error = await retryLater(service.pushProducts(event(products(3))));
-
-      expect(error.delayMs).toBe(INACTIVE_RETRY_MS);
-      expect(targets.writer.writes).toEqual([]);
-    });
-
-    it("opens the installation's target with its token and the connection", async () => {
-      await service.pushProducts(event(products(1)));
-
-      expect(installations.lookups).toEqual([installation.id]);
-      expect(targets.calls).toHaveLength(1);
-      expect(targets.calls[0].installation).toMatchObject({
-        id: installation.id,
-        accessTokenCiphertext: installation.accessTokenCiphertext,
-      });
-      expect(targets.calls[0].connection).toBe(connection);
+      expect(idMappings.calls).toEqual([]);
+      expect(targets.writer.calls).toEqual([]);
     });
   });
 
@@ -271,10 +103,10 @@ describe('ProductPushService.pushProducts', () => {
     it(`writes in batches of ${PRODUCT_BATCH_SIZE}, in order`, async () => {
       await service.pushProducts(event(products(120)));
 
-      const batches = targets.writer.saved();
+      const batches = saved();
       expect(batches.map((batch) => batch.length)).toEqual([50, 50, 20]);
       expect(batches.flat().map((item) => item.name)).toEqual(products(120).map((product) => product.name));
-      expect(targets.writer.writes.every((write) => write.kind === 'save')).toBe(true);
+      expect(targets.writer.methods().every((method) => method === 'saveProducts')).toBe(true);
     });
 
     it('sends the numeric id of each product from the id mapping of its installation', async () => {
@@ -287,7 +119,7 @@ describe('ProductPushService.pushProducts', () => {
         entityType: 'product',
         storeIds: products(120).map((product) => product.id),
       });
-      const items = targets.writer.saved().flat();
+      const items = saved().flat();
       expect(items[1].product_id).toBe(known.get('prod_2'));
       const mapped = await idMappings.numericIdsFor(
         installation.id,
@@ -303,11 +135,11 @@ describe('ProductPushService.pushProducts', () => {
     it('sends the language and currency of the connection and the data source of the target', async () => {
       await service.pushProducts(event([aProduct(1, { regularPrice: 20, salePrice: 15, sku: 'SKU-1' })]));
 
-      const [[item]] = targets.writer.saved();
+      const [[item]] = saved();
       expect(item).toMatchObject({
         lang: 'de',
         currency: 'CHF',
-        id_data_source: DATA_SOURCE_ID,
+        id_data_source: FAKE_DATA_SOURCE_ID,
         name: 'Product 1',
         reference: 'SKU-1',
         price: 20,
@@ -321,7 +153,7 @@ describe('ProductPushService.pushProducts', () => {
       const before = Date.now();
       await service.pushProducts(event(products(60)));
 
-      const items = targets.writer.saved().flat();
+      const items = saved().flat();
       const stamps = new Set(items.flatMap((item) => [item.created_at, item.updated_at]));
       expect(stamps.size).toBe(1);
       const [stamp] = stamps;
@@ -335,9 +167,9 @@ describe('ProductPushService.pushProducts', () => {
 
       await service.pushProducts(event(products(2), ['gone_1', 'gone_2']));
 
-      expect(targets.writer.writes.map((write) => write.kind)).toEqual(['save', 'delete']);
-      expect(targets.writer.writes[1]).toEqual({
-        kind: 'delete',
+      expect(targets.writer.methods()).toEqual(['saveProducts', 'deleteProducts']);
+      expect(targets.writer.calls[1]).toEqual({
+        method: 'deleteProducts',
         ids: [known.get('gone_1'), known.get('gone_2')],
       });
       expect(idMappings.calls.at(-1)?.storeIds).toEqual(['prod_1', 'prod_2', 'gone_1', 'gone_2']);
@@ -346,13 +178,13 @@ describe('ProductPushService.pushProducts', () => {
     it('only deletes when the event has no changed products', async () => {
       await service.pushProducts(event([], ['gone_1']));
 
-      expect(targets.writer.writes).toEqual([{ kind: 'delete', ids: [expect.any(Number)] }]);
+      expect(targets.writer.calls).toEqual([{ method: 'deleteProducts', ids: [expect.any(Number)] }]);
     });
 
     it('does not call delete without deleted ids', async () => {
       await service.pushProducts(event(products(2)));
 
-      expect(targets.writer.writes.map((write) => write.kind)).toEqual(['save']);
+      expect(targets.writer.methods()).toEqual(['saveProducts']);
     });
   });
 
@@ -364,7 +196,7 @@ describe('ProductPushService.pushProducts', () => {
 
       expect(error.delayMs).toBe(INACTIVE_RETRY_MS);
       // The remaining batches wait for the redelivery.
-      expect(targets.writer.writes).toHaveLength(1);
+      expect(targets.writer.calls).toHaveLength(1);
     });
 
     it.each<WriteOutcome>([
@@ -377,7 +209,7 @@ describe('ProductPushService.pushProducts', () => {
 
       await expect(failure).rejects.toThrow(outcome.kind);
       await expect(failure).rejects.not.toBeInstanceOf(RetryLaterError);
-      expect(targets.writer.writes).toHaveLength(2);
+      expect(targets.writer.calls).toHaveLength(2);
     });
 
     it('throws when the delete is rate limited', async () => {
@@ -391,7 +223,7 @@ describe('ProductPushService.pushProducts', () => {
 
       await expect(service.pushProducts(event(products(120)))).resolves.toBeUndefined();
 
-      expect(targets.writer.saved().map((batch) => batch.length)).toEqual([50, 50, 20]);
+      expect(saved().map((batch) => batch.length)).toEqual([50, 50, 20]);
       expect(errors).toHaveBeenCalledWith(expect.stringMatching(/HTTP 422 Unprocessable Entity/));
     });
 

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { NormalizedOrder } from '@storebridge/contracts';
+import type {
+  IdMappingRepository,
+  InstallationRepository,
+  StoreConnectionRepository,
+} from '@storebridge/persistence';
+import { CredentialCipher } from '@storebridge/security';
+import { startShopimindSandbox, type ShopimindSandbox } from '@storebridge/shopimind-sandbox';
+import {
+  aConnection,
+  anInstallation,
+  FakeConnections,
+  FakeIdMappings,
+  FakeInstallations,
+} from '../../test/fakes';
+import { PushTargetService } from '../push-target/push-target.service';
+import { ShopimindTargets } from '../push-target/shopimind-targets';
+import { OrderPushService } from './order-push.service';
+
+const KEY = 'c0ffee'.repeat(10) + 'c0ff';
+
+// The unit specs fake the writer; this one checks that what the mappers build is what the official SDK sends
+// and what ShopiMind's validation (as the sandbox mirrors it) accepts: nothing may come back rejected.
+describe('OrderPushService against the ShopiMind sandbox', () => {
+  let sandbox: ShopimindSandbox;
+  let installationId: string;
+  let service: OrderPushService;
+  let connectionId: string;
+  let warnings: jest.SpyInstance;
+
+  beforeAll(async () => {
+    sandbox = await startShopimindSandbox();
+  });
+
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  beforeEach(() => {
+    warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    sandbox.reset();
+    const cipher = new CredentialCipher(KEY);
+    const credentials = sandbox.createInstallation();
+    sandbox.setActive(credentials.installationId, true);
+    installationId = credentials.installationId;
+
+    const installation = anInstallation({
+      installationId,
+      accessTokenCiphertext: cipher.encrypt(credentials.accessToken),
+    });
+    const connection = aConnection(installation.id, { lang: 'fr', currency: 'EUR' });
+    connectionId = connection.id;
+    const connections = new FakeConnections();
+    const installations = new FakeInstallations();
+    connections.rows.set(connection.id, connection);
+    installations.rows.set(installation.id, installation);
+    const pushTargets = new PushTargetService(
+      connections as unknown as StoreConnectionRepository,
+      installations as unknown as InstallationRepository,
+      new ShopimindTargets(cipher, { shopimindApiUrl: sandbox.url }),
+    );
+    service = new OrderPushService(pushTargets, new FakeIdMappings() as unknown as IdMappingRepository);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  const orders: NormalizedOrder[] = [
+    {
+      id: 'ord_1',
+      orderNumber: '1001',
+      status: 'Completed',
+      total: 42.5,
+      tax: 7.08,
+      shipping: 4.9,
+      currency: 'EUR',
+      customerEmail: 'Ada@Example.com',
+      customerName: 'Ada Lovelace',
+      items: [
+        { productId: 'prod_1', name: 'Desk lamp', quantity: 1, price: 29.9 },
+        { name: 'Gift wrap', quantity: 1, price: 7.7 },
+      ],
+      createdAt: '2025-05-01T10:00:00.000Z',
+      updatedAt: '2025-05-02T10:00:00.000Z',
+    },
+    {
+      id: 'ord_2',
+      status: 'On Hold',
+      subtotal: 10,
+      customerEmail: 'grace@example.com',
+      customerName: 'Grace',
+      items: [{ productId: 'prod_2', quantity: 2 }],
+    },
+    { id: 'ord_3', items: [{ productId: 'prod_1', quantity: 1, price: 29.9 }] },
+  ];
+
+  it('writes statuses, customers and orders ShopiMind accepts, then deletes', async () => {
+    await service.pushOrders({ connectionId, syncRunId: randomUUID(), page: 0, orders, deletedIds: [] });
+    await service.pushOrders({ connectionId, syncRunId: null, page: 0, orders: [], deletedIds: ['ord_2'] });
+
+    expect(
+      sandbox
+        .requestLog(installationId)
+        .filter((entry) => entry.path !== '/v1/data-sources')
+        .map((entry) => `${entry.method} ${entry.path} ${entry.status} ${entry.itemCount}`),
+    ).toEqual([
+      'POST /v1/orders-statuses 200 2',
+      'POST /v1/customers 200 2',
+      'POST /v1/orders 200 2',
+      'POST /v1/orders/bulk-delete 200 1',
+    ]);
+    // Nothing rejected: settle would have logged it. Only the skipped order and the unnamed line are reported.
+    expect(warnings.mock.calls.map(([line]) => String(line))).toEqual([
+      expect.stringMatching(/^Skipped 1 orders without a customer email .*: ord_3$/),
+      expect.stringMatching(/^Left out 1 order lines/),
+    ]);
+    expect(sandbox.orderStatuses(installationId).map((status) => status['status_id'])).toEqual([
+      'completed',
+      'on_hold',
+    ]);
+    expect(sandbox.customers(installationId).map((customer) => customer['email'])).toEqual([
+      'ada@example.com',
+      'grace@example.com',
+    ]);
+    expect(sandbox.orders(installationId)).toEqual([
+      expect.objectContaining({ order_id: 'ord_1', amount: 42.5, amount_without_tax: 35.42, lang: 'fr' }),
+    ]);
+  });
+});

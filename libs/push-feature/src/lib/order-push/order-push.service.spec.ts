@@ -1,0 +1,403 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { NormalizedOrder, OrdersChangedEvent } from '@storebridge/contracts';
+import { RetryLaterError } from '@storebridge/messaging';
+import type { InstallationEntity, StoreConnectionEntity } from '@storebridge/persistence';
+import { toShopimindCustomerId, type WriteOutcome } from '@storebridge/shopimind';
+import {
+  accepted,
+  FAKE_DATA_SOURCE_ID,
+  FakePushWorld,
+  type FakeIdMappings,
+  type FakeTargets,
+  type WriterCall,
+} from '../../test/fakes';
+import { INACTIVE_RETRY_MS, PRODUCT_ENTITY } from '../push-target/push-target.service';
+import {
+  CUSTOMER_BATCH_SIZE,
+  ORDER_BATCH_SIZE,
+  ORDER_STATUS_BATCH_SIZE,
+  OrderPushService,
+} from './order-push.service';
+
+function anOrder(index: number, overrides: Partial<NormalizedOrder> = {}): NormalizedOrder {
+  return {
+    id: `ord_${index}`,
+    orderNumber: `#${1000 + index}`,
+    status: 'Processing',
+    total: 30,
+    currency: 'EUR',
+    customerEmail: `customer${index}@example.com`,
+    customerName: `Customer ${index}`,
+    items: [{ productId: `prod_${index}`, quantity: 1, price: 25 }],
+    ...overrides,
+  };
+}
+
+describe('OrderPushService.pushOrders', () => {
+  let world: FakePushWorld;
+  let idMappings: FakeIdMappings;
+  let targets: FakeTargets;
+  let service: OrderPushService;
+  let installation: InstallationEntity;
+  let connection: StoreConnectionEntity;
+  let warnings: jest.SpyInstance;
+
+  beforeEach(() => {
+    warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    world = new FakePushWorld();
+    ({ idMappings, targets, installation, connection } = world);
+    service = new OrderPushService(world.pushTargets, world.idMappingRepository);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  function event(orders: NormalizedOrder[], deletedIds: string[] = []): OrdersChangedEvent {
+    return { connectionId: connection.id, syncRunId: randomUUID(), page: 2, orders, deletedIds };
+  }
+
+  function orders(count: number, overrides: (index: number) => Partial<NormalizedOrder> = () => ({})) {
+    return Array.from({ length: count }, (_, index) => anOrder(index + 1, overrides(index + 1)));
+  }
+
+  const writer = () => targets.writer;
+  const savedOrders = () =>
+    writer()
+      .callsOf('saveOrders')
+      .flatMap((call) => call.items);
+  const savedCustomers = () =>
+    writer()
+      .callsOf('saveCustomers')
+      .flatMap((call) => call.items);
+  const savedStatuses = () =>
+    writer()
+      .callsOf('saveOrderStatuses')
+      .flatMap((call) => call.items);
+
+  describe('before writing', () => {
+    it('drops the orders of a removed connection without writing anything', async () => {
+      const removed = randomUUID();
+
+      await expect(
+        service.pushOrders({ ...event(orders(2)), connectionId: removed }),
+      ).resolves.toBeUndefined();
+
+      expect(targets.calls).toEqual([]);
+      expect(idMappings.calls).toEqual([]);
+      expect(writer().calls).toEqual([]);
+      expect(warnings).toHaveBeenCalledWith(`Dropped orders of removed connection ${removed}`);
+    });
+
+    it.each(['installed', 'inactive', 'uninstalled'] as const)(
+      'asks to retry later while the installation is %s, writing nothing',
+      async (status) => {
+        installation.status = status;
+
+        const error: unknown = await service
+          .pushOrders(event(orders(2), ['ord_old']))
+          .catch((e: unknown) => e);
+
+        expect(error).toBeInstanceOf(RetryLaterError);
+        expect((error as RetryLaterError).delayMs).toBe(INACTIVE_RETRY_MS);
+        expect(idMappings.calls).toEqual([]);
+        expect(writer().calls).toEqual([]);
+      },
+    );
+  });
+
+  describe('order of writes', () => {
+    it('writes statuses, then customers, then orders, then deletes', async () => {
+      await service.pushOrders(event(orders(2), ['ord_gone']));
+
+      expect(writer().methods()).toEqual([
+        'saveOrderStatuses',
+        'saveCustomers',
+        'saveOrders',
+        'deleteOrders',
+      ]);
+    });
+
+    it('only deletes when the event has no changed orders, by store order id', async () => {
+      await service.pushOrders(event([], ['ord_1', 'ord_2']));
+
+      expect(writer().calls).toEqual([{ method: 'deleteOrders', ids: ['ord_1', 'ord_2'] }]);
+    });
+
+    it('writes nothing for an empty event', async () => {
+      await service.pushOrders(event([]));
+
+      expect(writer().calls).toEqual([]);
+    });
+  });
+
+  describe('batching', () => {
+    it(`sends at most ${ORDER_STATUS_BATCH_SIZE} statuses and ${CUSTOMER_BATCH_SIZE} customers or ${ORDER_BATCH_SIZE} orders or deletes per call`, async () => {
+      const many = orders(150, (index) => ({ status: `Status ${index}` }));
+      const deleted = Array.from({ length: 120 }, (_, index) => `ord_gone_${index}`);
+
+      await service.pushOrders(event(many, deleted));
+
+      const lengths = (method: WriterCall['method']) =>
+        writer()
+          .callsOf(method)
+          .map((call) => ('items' in call ? call.items : call.ids).length);
+      expect(lengths('saveOrderStatuses')).toEqual([100, 50]);
+      expect(lengths('saveCustomers')).toEqual([50, 50, 50]);
+      expect(lengths('saveOrders')).toEqual([50, 50, 50]);
+      expect(lengths('deleteOrders')).toEqual([50, 50, 20]);
+      expect(savedOrders().map((order) => order.order_id)).toEqual(many.map((order) => order.id));
+      expect(
+        writer()
+          .callsOf('deleteOrders')
+          .flatMap((call) => call.ids),
+      ).toEqual(deleted);
+    });
+  });
+
+  describe('order statuses', () => {
+    it("sends each status once, named in the store's wording, in the connection's language", async () => {
+      await service.pushOrders(
+        event([
+          anOrder(1, { status: 'On Hold' }),
+          anOrder(2, { status: 'on-hold' }),
+          anOrder(3, { status: 'Completed' }),
+          anOrder(4, { status: undefined }),
+        ]),
+      );
+
+      expect(savedStatuses().map(({ status_id, name, lang }) => ({ status_id, name, lang }))).toEqual([
+        { status_id: 'on_hold', name: 'On Hold', lang: 'de' },
+        { status_id: 'completed', name: 'Completed', lang: 'de' },
+        { status_id: 'unknown', name: 'Unknown', lang: 'de' },
+      ]);
+      expect(savedStatuses().every((status) => status.id_data_source === FAKE_DATA_SOURCE_ID)).toBe(true);
+      expect(savedOrders().map((order) => order.status_id)).toEqual([
+        'on_hold',
+        'on_hold',
+        'completed',
+        'unknown',
+      ]);
+    });
+  });
+
+  describe('customers', () => {
+    it('sends one customer per email, whatever its case, from their latest order', async () => {
+      await service.pushOrders(
+        event([
+          anOrder(1, {
+            customerEmail: 'Ada@Example.com',
+            customerName: 'Ada Byron',
+            updatedAt: '2025-06-01T00:00:00.000Z',
+          }),
+          anOrder(2, {
+            customerEmail: 'ada@example.com',
+            customerName: 'Ada Lovelace',
+            updatedAt: '2025-07-01T00:00:00.000Z',
+          }),
+          anOrder(3, {
+            customerEmail: ' ADA@example.com ',
+            customerName: 'A. Older',
+            createdAt: '2025-05-01T00:00:00.000Z',
+          }),
+          anOrder(4, { customerEmail: 'grace@example.com', customerName: 'Grace Hopper' }),
+        ]),
+      );
+
+      const customers = savedCustomers();
+      expect(customers.map(({ email, first_name, last_name }) => ({ email, first_name, last_name }))).toEqual(
+        [
+          { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' },
+          { email: 'grace@example.com', first_name: 'Grace', last_name: 'Hopper' },
+        ],
+      );
+      const adaId = toShopimindCustomerId('ada@example.com');
+      expect(customers[0].customer_id).toBe(adaId);
+      // Every order of Ada's points at the one customer record.
+      expect(savedOrders().map((order) => order.customer.customer_id)).toEqual([
+        adaId,
+        adaId,
+        adaId,
+        toShopimindCustomerId('grace@example.com'),
+      ]);
+    });
+
+    it('takes the later order of the page when two orders of a customer are equally recent', async () => {
+      await service.pushOrders(
+        event([
+          anOrder(1, { customerEmail: 'ada@example.com', customerName: 'Ada Byron' }),
+          anOrder(2, { customerEmail: 'ada@example.com', customerName: 'Ada Lovelace' }),
+        ]),
+      );
+
+      expect(savedCustomers().map((customer) => customer.last_name)).toEqual(['Lovelace']);
+    });
+
+    it('sends customers in the language of the connection, tagged with the data source, not opted in', async () => {
+      await service.pushOrders(event(orders(1)));
+
+      expect(savedCustomers()).toEqual([
+        expect.objectContaining({
+          lang: 'de',
+          id_data_source: FAKE_DATA_SOURCE_ID,
+          is_opt_in: false,
+          is_newsletter_subscribed: false,
+          is_active: true,
+        }),
+      ]);
+    });
+  });
+
+  describe('orders', () => {
+    it('sends the line products under the numeric ids products get, with the connection defaults', async () => {
+      const productIds = await idMappings.numericIdsFor(installation.id, PRODUCT_ENTITY, ['prod_b']);
+
+      await service.pushOrders(
+        event([
+          anOrder(1, {
+            currency: undefined,
+            items: [
+              { productId: 'prod_a', quantity: 2, price: 10 },
+              { productId: 'prod_b', quantity: 1, price: 5 },
+            ],
+          }),
+        ]),
+      );
+
+      expect(idMappings.calls.at(-1)).toEqual({
+        installationId: installation.id,
+        entityType: 'product',
+        storeIds: ['prod_a', 'prod_b'],
+      });
+      const [order] = savedOrders();
+      expect(order.products.map((line) => line.product_id)).toEqual([
+        (await idMappings.numericIdsFor(installation.id, 'product', ['prod_a'])).get('prod_a'),
+        productIds.get('prod_b'),
+      ]);
+      expect(order).toMatchObject({
+        order_id: 'ord_1',
+        cart_id: 'ord_1',
+        reference: '#1001',
+        lang: 'de',
+        currency: 'CHF',
+        status_id: 'processing',
+        is_confirmed: true,
+        id_data_source: FAKE_DATA_SOURCE_ID,
+      });
+    });
+
+    it('gives one timestamp to every undated order and customer of a message', async () => {
+      await service.pushOrders(event(orders(3)));
+
+      const stamps = new Set([
+        ...savedOrders().flatMap((order) => [order.created_at, order.updated_at, order.cart_updated_at]),
+        ...savedCustomers().flatMap((customer) => [customer.created_at, customer.updated_at]),
+        ...savedStatuses().flatMap((status) => [status.created_at, status.updated_at]),
+      ]);
+      expect(stamps.size).toBe(1);
+    });
+  });
+
+  describe('what cannot be sent', () => {
+    it('skips orders without a customer email everywhere, and logs how many', async () => {
+      const page = [
+        anOrder(1),
+        anOrder(2, { customerEmail: undefined, status: 'Refunded' }),
+        anOrder(3, { customerEmail: undefined }),
+      ];
+      const changed = event(page);
+
+      await service.pushOrders(changed);
+
+      expect(savedOrders().map((order) => order.order_id)).toEqual(['ord_1']);
+      expect(savedCustomers().map((customer) => customer.email)).toEqual(['customer1@example.com']);
+      // Only the statuses of orders that are sent.
+      expect(savedStatuses().map((status) => status.status_id)).toEqual(['processing']);
+      expect(warnings).toHaveBeenCalledWith(
+        `Skipped 2 orders without a customer email of run ${changed.syncRunId} page 2: ord_2, ord_3`,
+      );
+    });
+
+    it('names at most ten skipped orders in the log', async () => {
+      await service.pushOrders(event(orders(12, () => ({ customerEmail: undefined }))));
+
+      expect(writer().calls).toEqual([]);
+      expect(warnings).toHaveBeenCalledWith(
+        expect.stringMatching(/^Skipped 12 orders .*: ord_1, .*, ord_10, and 2 more$/),
+      );
+    });
+
+    it('sends an order without the lines it cannot name, and logs how many lines were left out', async () => {
+      const changed = event([
+        anOrder(1, {
+          items: [
+            { productId: 'prod_1', quantity: 1, price: 10 },
+            { name: 'Gift wrap', quantity: 1, price: 2 },
+            { productId: 'prod_2', quantity: 0, price: 3 },
+          ],
+        }),
+        anOrder(2, { items: [{ name: 'Custom engraving', quantity: 1, price: 15 }] }),
+      ]);
+
+      await service.pushOrders(changed);
+
+      expect(savedOrders().map((order) => order.products.length)).toEqual([1, 0]);
+      expect(warnings).toHaveBeenCalledWith(
+        `Left out 3 order lines without a known product or units of run ${changed.syncRunId} page 2`,
+      );
+    });
+
+    it('logs nothing when everything could be sent', async () => {
+      await service.pushOrders(event(orders(3)));
+
+      expect(warnings).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('write outcomes', () => {
+    it('asks to retry later when ShopiMind says the installation is not active, before the next writes', async () => {
+      targets.writer.outcomes.push({ kind: 'not_active' });
+
+      const error: unknown = await service
+        .pushOrders(event(orders(2), ['ord_gone']))
+        .catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(RetryLaterError);
+      expect(writer().methods()).toEqual(['saveOrderStatuses']);
+    });
+
+    it.each<WriteOutcome>([
+      { kind: 'rate_limited' },
+      { kind: 'transient', statusCode: 502, message: 'Bad Gateway' },
+    ])('throws on a $kind customer write so the message is redelivered; orders wait', async (outcome) => {
+      targets.writer.outcomes.push(accepted(1), outcome);
+
+      const failure = service.pushOrders(event(orders(2)));
+
+      await expect(failure).rejects.toThrow(outcome.kind);
+      await expect(failure).rejects.not.toBeInstanceOf(RetryLaterError);
+      expect(writer().methods()).toEqual(['saveOrderStatuses', 'saveCustomers']);
+    });
+
+    it('goes on after a permanent refusal of the statuses: the orders still go', async () => {
+      targets.writer.outcomes.push({ kind: 'permanent', statusCode: 422, message: 'Unprocessable Entity' });
+
+      await expect(service.pushOrders(event(orders(2), ['ord_gone']))).resolves.toBeUndefined();
+
+      expect(writer().methods()).toEqual([
+        'saveOrderStatuses',
+        'saveCustomers',
+        'saveOrders',
+        'deleteOrders',
+      ]);
+    });
+
+    it('throws when the delete is rate limited', async () => {
+      targets.writer.outcomes.push(accepted(1), accepted(1), accepted(1), { kind: 'rate_limited' });
+
+      await expect(service.pushOrders(event(orders(1), ['ord_gone']))).rejects.toThrow('rate_limited');
+    });
+  });
+});

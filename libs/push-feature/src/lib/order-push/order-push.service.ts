@@ -1,0 +1,152 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { NormalizedOrder, OrdersChangedEvent } from '@storebridge/contracts';
+import { IdMappingRepository } from '@storebridge/persistence';
+import {
+  toShopimindCustomer,
+  toShopimindOrder,
+  toShopimindOrderStatus,
+  type ShopimindCustomer,
+  type ShopimindCustomerContext,
+  type ShopimindOrder,
+  type ShopimindOrderStatus,
+  type ShopimindOrderStatusContext,
+} from '@storebridge/shopimind';
+import {
+  chunks,
+  PRODUCT_ENTITY,
+  PushTargetService,
+  RECORD_BATCH_SIZE,
+  REFERENCE_BATCH_SIZE,
+  type PushMessage,
+} from '../push-target/push-target.service';
+
+/** ShopiMind's per-call item limits (spec §9): orders and customers are records, statuses reference data. */
+export const ORDER_BATCH_SIZE = RECORD_BATCH_SIZE;
+export const CUSTOMER_BATCH_SIZE = RECORD_BATCH_SIZE;
+export const ORDER_STATUS_BATCH_SIZE = REFERENCE_BATCH_SIZE;
+/** How many ids of skipped orders a log line names. */
+const LOGGED_IDS = 10;
+
+/** When the store last touched an order; undated orders count as oldest. */
+function recency(order: NormalizedOrder): number {
+  const stamp = order.updatedAt ?? order.createdAt;
+  return stamp === undefined ? Number.NEGATIVE_INFINITY : Date.parse(stamp);
+}
+
+/** One row per status id; the first wording seen names it. */
+function distinctStatuses(
+  orders: readonly NormalizedOrder[],
+  context: ShopimindOrderStatusContext,
+): ShopimindOrderStatus[] {
+  const statuses = new Map<string, ShopimindOrderStatus>();
+  for (const order of orders) {
+    const status = toShopimindOrderStatus(order.status, context);
+    if (!statuses.has(status.status_id)) {
+      statuses.set(status.status_id, status);
+    }
+  }
+  return [...statuses.values()];
+}
+
+/** One record per customer, from their latest order (latest name); on a tie the later one in the page wins. */
+function latestCustomers(
+  orders: readonly NormalizedOrder[],
+  context: ShopimindCustomerContext,
+): ShopimindCustomer[] {
+  const customers = new Map<string, { customer: ShopimindCustomer; recency: number }>();
+  for (const order of orders) {
+    const mapping = toShopimindCustomer(order, context);
+    if (mapping.kind === 'skipped') {
+      continue;
+    }
+    const known = customers.get(mapping.customer.customer_id);
+    if (!known || recency(order) >= known.recency) {
+      customers.set(mapping.customer.customer_id, { customer: mapping.customer, recency: recency(order) });
+    }
+  }
+  return [...customers.values()].map((entry) => entry.customer);
+}
+
+/**
+ * Writes changed orders to ShopiMind with what they point at, referenced things first: order statuses, then the
+ * customers (derived from the orders), then the orders, then the deletes. Only while the installation is active.
+ */
+@Injectable()
+export class OrderPushService {
+  private readonly logger = new Logger(OrderPushService.name);
+
+  constructor(
+    private readonly pushTargets: PushTargetService,
+    private readonly idMappings: IdMappingRepository,
+  ) {}
+
+  async pushOrders(event: OrdersChangedEvent): Promise<void> {
+    const opened = await this.pushTargets.open(event, 'orders');
+    if (!opened) {
+      return;
+    }
+    const { connection, installation, target } = opened;
+    const lineProductIds = new Set(
+      event.orders.flatMap((order) => order.items.flatMap((item) => item.productId ?? [])),
+    );
+    // The same entity type as products: a line points at the product record ShopiMind already has.
+    const productIds = await this.idMappings.numericIdsFor(installation.id, PRODUCT_ENTITY, [
+      ...lineProductIds,
+    ]);
+    // One timestamp for the whole message, so undated records of one page agree.
+    const context = {
+      lang: connection.lang,
+      currency: connection.currency,
+      productIds,
+      dataSourceId: target.dataSourceId,
+      now: new Date().toISOString(),
+    };
+
+    const sent: NormalizedOrder[] = [];
+    const orders: ShopimindOrder[] = [];
+    const skipped: string[] = [];
+    let leftOutLines = 0;
+    for (const order of event.orders) {
+      const mapping = toShopimindOrder(order, context);
+      if (mapping.kind === 'skipped') {
+        skipped.push(order.id);
+        continue;
+      }
+      sent.push(order);
+      orders.push(mapping.order);
+      leftOutLines += mapping.leftOutLines;
+    }
+    this.logLeftOut(event, skipped, leftOutLines);
+
+    const statuses = distinctStatuses(sent, context);
+    const customers = latestCustomers(sent, context);
+
+    for (const batch of chunks(statuses, ORDER_STATUS_BATCH_SIZE)) {
+      this.pushTargets.settle(await target.writer.saveOrderStatuses(batch), 'order statuses', event);
+    }
+    for (const batch of chunks(customers, CUSTOMER_BATCH_SIZE)) {
+      this.pushTargets.settle(await target.writer.saveCustomers(batch), 'customers', event);
+    }
+    for (const batch of chunks(orders, ORDER_BATCH_SIZE)) {
+      this.pushTargets.settle(await target.writer.saveOrders(batch), 'orders', event);
+    }
+    for (const batch of chunks(event.deletedIds, ORDER_BATCH_SIZE)) {
+      this.pushTargets.settle(await target.writer.deleteOrders(batch), 'order deletes', event);
+    }
+  }
+
+  /** Not sent, so said once per message with counts (dead letters come later). */
+  private logLeftOut(message: PushMessage, skipped: readonly string[], leftOutLines: number): void {
+    const origin = `run ${message.syncRunId} page ${message.page}`;
+    if (skipped.length > 0) {
+      const named = skipped.slice(0, LOGGED_IDS).join(', ');
+      const more = skipped.length > LOGGED_IDS ? `, and ${skipped.length - LOGGED_IDS} more` : '';
+      this.logger.warn(
+        `Skipped ${skipped.length} orders without a customer email of ${origin}: ${named}${more}`,
+      );
+    }
+    if (leftOutLines > 0) {
+      this.logger.warn(`Left out ${leftOutLines} order lines without a known product or units of ${origin}`);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import {
+  PATTERN_EXTRAS_METADATA,
+  PATTERN_METADATA,
+  TRANSPORT_METADATA,
+} from '@nestjs/microservices/constants';
+import { Subjects, type OrdersChangedEvent } from '@storebridge/contracts';
+import { MESSAGING_TRANSPORT, RetryLaterError } from '@storebridge/messaging';
+import type { OrderPushService } from './order-push.service';
+import { OrdersChangedHandler } from './orders-changed.handler';
+
+const event: OrdersChangedEvent = {
+  connectionId: '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f',
+  syncRunId: null,
+  page: 0,
+  orders: [],
+  deletedIds: ['ord_9'],
+};
+
+class FakeOrderPush implements Pick<OrderPushService, 'pushOrders'> {
+  readonly events: OrdersChangedEvent[] = [];
+  outcome: () => Promise<void> = () => Promise.resolve();
+
+  pushOrders(changed: OrdersChangedEvent): Promise<void> {
+    this.events.push(changed);
+    return this.outcome();
+  }
+}
+
+describe('OrdersChangedHandler', () => {
+  let orderPush: FakeOrderPush;
+  let handler: OrdersChangedHandler;
+
+  beforeEach(() => {
+    orderPush = new FakeOrderPush();
+    handler = new OrdersChangedHandler(orderPush as unknown as OrderPushService);
+  });
+
+  it('pushes the changed orders of the event', async () => {
+    await handler.handle(event);
+
+    expect(orderPush.events).toEqual([event]);
+  });
+
+  it('passes a retry-later request on to the transport unchanged', async () => {
+    const retry = new RetryLaterError(30_000);
+    orderPush.outcome = () => Promise.reject(retry);
+
+    await expect(handler.handle(event)).rejects.toBe(retry);
+  });
+
+  it('listens to order changes on the messaging transport, a few pages at a time', () => {
+    const method = OrdersChangedHandler.prototype.handle;
+
+    expect(Reflect.getMetadata(PATTERN_METADATA, method)).toEqual([Subjects.ordersChanged]);
+    expect(Reflect.getMetadata(TRANSPORT_METADATA, method)).toBe(MESSAGING_TRANSPORT);
+    expect(Reflect.getMetadata(PATTERN_EXTRAS_METADATA, method)).toEqual({ concurrency: 4 });
+  });
+});

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { RetryLaterError } from '@storebridge/messaging';
+import type { WriteOutcome } from '@storebridge/shopimind';
+import { FAKE_DATA_SOURCE_ID, FakePushWorld } from '../../test/fakes';
+import { chunks, INACTIVE_RETRY_MS, type PushMessage } from './push-target.service';
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+}
+
+describe('PushTargetService', () => {
+  let world: FakePushWorld;
+  let message: PushMessage;
+  let warnings: jest.SpyInstance;
+  let errors: jest.SpyInstance;
+
+  beforeEach(() => {
+    warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    world = new FakePushWorld();
+    message = { connectionId: world.connection.id, syncRunId: randomUUID(), page: 3 };
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  describe('open', () => {
+    it("opens the active installation's target with its token and the connection", async () => {
+      const opened = await world.pushTargets.open(message, 'orders');
+
+      expect(world.installations.lookups).toEqual([world.installation.id]);
+      expect(world.targets.calls).toHaveLength(1);
+      expect(world.targets.calls[0].installation).toMatchObject({
+        id: world.installation.id,
+        accessTokenCiphertext: world.installation.accessTokenCiphertext,
+      });
+      expect(world.targets.calls[0].connection).toBe(world.connection);
+      expect(opened).toMatchObject({
+        connection: world.connection,
+        installation: { id: world.installation.id },
+        target: { dataSourceId: FAKE_DATA_SOURCE_ID },
+      });
+    });
+
+    it('drops the message of a removed connection and says so', async () => {
+      const removed = randomUUID();
+
+      await expect(
+        world.pushTargets.open({ ...message, connectionId: removed }, 'orders'),
+      ).resolves.toBeNull();
+
+      expect(world.installations.lookups).toEqual([]);
+      expect(world.targets.calls).toEqual([]);
+      expect(warnings).toHaveBeenCalledWith(`Dropped orders of removed connection ${removed}`);
+    });
+
+    it.each(['installed', 'inactive', 'uninstalled'] as const)(
+      'asks to retry later while the installation is %s',
+      async (status) => {
+        world.installation.status = status;
+
+        const error = await rejection(world.pushTargets.open(message, 'orders'));
+
+        expect(error).toBeInstanceOf(RetryLaterError);
+        expect((error as RetryLaterError).delayMs).toBe(INACTIVE_RETRY_MS);
+        expect(world.targets.calls).toEqual([]);
+      },
+    );
+
+    it('asks to retry later when the installation is active but has no access token', async () => {
+      world.installation.accessTokenCiphertext = null;
+
+      await expect(world.pushTargets.open(message, 'orders')).rejects.toBeInstanceOf(RetryLaterError);
+      expect(world.targets.calls).toEqual([]);
+    });
+
+    it('asks to retry later when the installation row is gone', async () => {
+      world.installations.rows.clear();
+
+      await expect(world.pushTargets.open(message, 'orders')).rejects.toBeInstanceOf(RetryLaterError);
+      expect(world.targets.calls).toEqual([]);
+    });
+  });
+
+  describe('settle', () => {
+    function settled(outcome: WriteOutcome): unknown {
+      try {
+        world.pushTargets.settle(outcome, 'customers', message);
+        return 'done';
+      } catch (error: unknown) {
+        return error;
+      }
+    }
+
+    it('is done with an accepted batch', () => {
+      expect(settled({ kind: 'accepted', sentCount: 3, rejected: [] })).toBe('done');
+      expect(warnings).not.toHaveBeenCalled();
+    });
+
+    it('logs every item ShopiMind rejected in an accepted batch', () => {
+      const outcome = settled({
+        kind: 'accepted',
+        sentCount: 1,
+        rejected: [
+          { index: 0, errors: ['email must be an email address'] },
+          { index: 2, errors: ['lang is required', 'is_active must be a boolean'] },
+        ],
+      });
+
+      expect(outcome).toBe('done');
+      expect(warnings).toHaveBeenCalledWith(
+        `ShopiMind rejected 2 customers of run ${message.syncRunId} page 3: #0 email must be an email address; ` +
+          '#2 lang is required, is_active must be a boolean',
+      );
+    });
+
+    it('asks to retry later when ShopiMind says the installation is not active', () => {
+      const error = settled({ kind: 'not_active' });
+
+      expect(error).toBeInstanceOf(RetryLaterError);
+      expect((error as RetryLaterError).delayMs).toBe(INACTIVE_RETRY_MS);
+    });
+
+    it.each<WriteOutcome>([
+      { kind: 'rate_limited' },
+      { kind: 'transient', statusCode: 503, message: 'Service Unavailable' },
+    ])('throws a plain error on a $kind outcome so the transport redelivers', (outcome) => {
+      const error = settled(outcome);
+
+      expect(error).toBeInstanceOf(Error);
+      expect(error).not.toBeInstanceOf(RetryLaterError);
+      expect((error as Error).message).toContain(`customers failed (${outcome.kind})`);
+    });
+
+    it('logs a permanent refusal and goes on: redelivering cannot help', () => {
+      expect(settled({ kind: 'permanent', statusCode: 422, message: 'Unprocessable Entity' })).toBe('done');
+      expect(errors).toHaveBeenCalledWith(
+        `ShopiMind refused customers of run ${message.syncRunId} page 3: HTTP 422 Unprocessable Entity`,
+      );
+    });
+  });
+});
+
+describe('chunks', () => {
+  it.each<[number, number, number[]]>([
+    [0, 50, []],
+    [50, 50, [50]],
+    [120, 50, [50, 50, 20]],
+    [101, 100, [100, 1]],
+  ])('splits %i items into batches of at most %i', (count, size, lengths) => {
+    const items = Array.from({ length: count }, (_, index) => index);
+
+    const batches = chunks(items, size);
+
+    expect(batches.map((batch) => batch.length)).toEqual(lengths);
+    expect(batches.flat()).toEqual(items);
+  });
+});

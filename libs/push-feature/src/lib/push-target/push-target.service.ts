@@ -1,0 +1,99 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { RetryLaterError } from '@storebridge/messaging';
+import {
+  InstallationRepository,
+  StoreConnectionRepository,
+  type InstallationEntity,
+  type StoreConnectionEntity,
+} from '@storebridge/persistence';
+import type { WriteOutcome } from '@storebridge/shopimind';
+import { ShopimindTargets, type ShopimindTarget } from './shopimind-targets';
+
+/** ShopiMind's per-call item limit for records: products, orders, customers (spec §9). */
+export const RECORD_BATCH_SIZE = 50;
+/** ShopiMind's per-call item limit for reference data such as order statuses (spec §9). */
+export const REFERENCE_BATCH_SIZE = 100;
+/** How long a message waits before it is tried again while its installation is not active. */
+export const INACTIVE_RETRY_MS = 30_000;
+/** Id-mapping entity type of store product ids: products and order lines must get the same numeric ids. */
+export const PRODUCT_ENTITY = 'product';
+
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    result.push(items.slice(start, start + size));
+  }
+  return result;
+}
+
+/** What every sync → push message carries: whose data it is, and where in a crawl it comes from. */
+export interface PushMessage {
+  connectionId: string;
+  syncRunId: string | null;
+  page: number;
+}
+
+/** Where one message is written to: its connection, its active installation and that one's ShopiMind target. */
+export interface PushTarget {
+  connection: StoreConnectionEntity;
+  installation: InstallationEntity & { accessTokenCiphertext: string };
+  target: ShopimindTarget;
+}
+
+/** The part every push shares: whether a message may be written now, where to, and what an outcome means. */
+@Injectable()
+export class PushTargetService {
+  private readonly logger = new Logger(PushTargetService.name);
+
+  constructor(
+    private readonly connections: StoreConnectionRepository,
+    private readonly installations: InstallationRepository,
+    private readonly targets: ShopimindTargets,
+  ) {}
+
+  /**
+   * The target of `message`, or null when its connection is gone. Writes happen only while the installation is
+   * active (spec §2): otherwise the message is retried later rather than dropped.
+   */
+  async open(message: PushMessage, what: string): Promise<PushTarget | null> {
+    const connection = await this.connections.findById(message.connectionId);
+    if (!connection) {
+      // Uninstalled since: its data must not be pushed any more.
+      this.logger.warn(`Dropped ${what} of removed connection ${message.connectionId}`);
+      return null;
+    }
+    const found = await this.installations.findById(connection.installationId);
+    if (found?.status !== 'active' || !found.accessTokenCiphertext) {
+      throw new RetryLaterError(INACTIVE_RETRY_MS);
+    }
+    const installation = { ...found, accessTokenCiphertext: found.accessTokenCiphertext };
+    return { connection, installation, target: await this.targets.for(installation, connection) };
+  }
+
+  /** Turns an outcome into "done", "pause" or "retry" for the transport (spec §9 "Errors"). */
+  settle(outcome: WriteOutcome, what: string, message: PushMessage): void {
+    const origin = `run ${message.syncRunId} page ${message.page}`;
+    switch (outcome.kind) {
+      case 'accepted':
+        if (outcome.rejected.length > 0) {
+          this.logger.warn(
+            `ShopiMind rejected ${outcome.rejected.length} ${what} of ${origin}: ${outcome.rejected
+              .map((item) => `#${item.index} ${item.errors.join(', ')}`)
+              .join('; ')}`,
+          );
+        }
+        return;
+      case 'not_active':
+        throw new RetryLaterError(INACTIVE_RETRY_MS);
+      case 'rate_limited':
+      case 'transient':
+        throw new Error(`ShopiMind write of ${what} failed (${outcome.kind}); will retry`);
+      case 'permanent':
+        // Redelivering cannot help: the other batches still go.
+        this.logger.error(
+          `ShopiMind refused ${what} of ${origin}: HTTP ${outcome.statusCode} ${outcome.message}`,
+        );
+        return;
+    }
+  }
+}

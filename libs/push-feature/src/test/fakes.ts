@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  IdMappingRepository,
+  InstallationEntity,
+  InstallationRepository,
+  StoreConnectionEntity,
+  StoreConnectionRepository,
+} from '@storebridge/persistence';
+import type {
+  ShopimindCustomer,
+  ShopimindOrder,
+  ShopimindOrderStatus,
+  ShopimindProduct,
+  ShopimindWriter,
+  WriteOutcome,
+} from '@storebridge/shopimind';
+import { PushTargetService } from '../lib/push-target/push-target.service';
+import type { ShopimindTarget, ShopimindTargets } from '../lib/push-target/shopimind-targets';
+
+/** In-memory fakes of what a push service reads and writes, for the specs of every push. */
+
+export const FAKE_DATA_SOURCE_ID = 7;
+
+export const accepted = (sentCount: number): WriteOutcome => ({ kind: 'accepted', sentCount, rejected: [] });
+
+export function anInstallation(overrides: Partial<InstallationEntity> = {}): InstallationEntity {
+  const now = new Date();
+  return {
+    id: randomUUID(),
+    installationId: `inst_${randomUUID()}`,
+    legacyShopIntegrationId: null,
+    shopDomain: 'shop.example.com',
+    shopName: 'Shop',
+    status: 'active',
+    accessTokenCiphertext: 'v1.token.cipher.text',
+    externalAccountId: null,
+    installedAt: now,
+    activatedAt: now,
+    deactivatedAt: null,
+    uninstalledAt: null,
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  };
+}
+
+export function aConnection(
+  installationId: string,
+  overrides: Partial<StoreConnectionEntity> = {},
+): StoreConnectionEntity {
+  const now = new Date();
+  return {
+    id: randomUUID(),
+    installationId,
+    baseUrl: 'https://shop.example.com',
+    authMethod: 'api_key',
+    credentialsCiphertext: 'v1.store.cipher.text',
+    paths: { health: '/health', products: '/api/products', orders: '/api/orders' },
+    fieldMappings: { products: {}, orders: {} },
+    lang: 'de',
+    currency: 'CHF',
+    syncIntervalMinutes: 60,
+    webhookSecretCiphertext: null,
+    configFingerprint: null,
+    storeToken: 'store-token',
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  };
+}
+
+export class FakeConnections implements Pick<StoreConnectionRepository, 'findById'> {
+  readonly rows = new Map<string, StoreConnectionEntity>();
+
+  async findById(id: string): Promise<StoreConnectionEntity | null> {
+    return this.rows.get(id) ?? null;
+  }
+}
+
+export class FakeInstallations implements Pick<InstallationRepository, 'findById'> {
+  readonly rows = new Map<string, InstallationEntity>();
+  readonly lookups: string[] = [];
+
+  async findById(id: string): Promise<InstallationEntity | null> {
+    this.lookups.push(id);
+    return this.rows.get(id) ?? null;
+  }
+}
+
+/** Stable ids per (installation, entity, store id), numbered from 1000 in order of first sight. */
+export class FakeIdMappings implements Pick<IdMappingRepository, 'numericIdsFor'> {
+  private readonly ids = new Map<string, number>();
+  readonly calls: Array<{ installationId: string; entityType: string; storeIds: readonly string[] }> = [];
+
+  async numericIdsFor(
+    installationId: string,
+    entityType: string,
+    storeIds: readonly string[],
+  ): Promise<Map<string, number>> {
+    this.calls.push({ installationId, entityType, storeIds: [...storeIds] });
+    const result = new Map<string, number>();
+    for (const storeId of storeIds) {
+      const key = `${installationId}/${entityType}/${storeId}`;
+      if (!this.ids.has(key)) {
+        this.ids.set(key, 1000 + this.ids.size);
+      }
+      result.set(storeId, this.ids.get(key) as number);
+    }
+    return result;
+  }
+}
+
+export type WriterCall =
+  | { method: 'saveProducts'; items: ShopimindProduct[] }
+  | { method: 'deleteProducts'; ids: number[] }
+  | { method: 'saveOrderStatuses'; items: ShopimindOrderStatus[] }
+  | { method: 'saveCustomers'; items: ShopimindCustomer[] }
+  | { method: 'saveOrders'; items: ShopimindOrder[] }
+  | { method: 'deleteOrders'; ids: string[] };
+
+type WriterMethod = WriterCall['method'];
+
+/** Records every write in order; answers with queued outcomes, then accepts everything. */
+export class RecordingWriter implements Pick<ShopimindWriter, WriterMethod> {
+  readonly calls: WriterCall[] = [];
+  readonly outcomes: WriteOutcome[] = [];
+
+  saveProducts(items: ShopimindProduct[]): Promise<WriteOutcome> {
+    return this.record({ method: 'saveProducts', items }, items.length);
+  }
+
+  deleteProducts(ids: number[]): Promise<WriteOutcome> {
+    return this.record({ method: 'deleteProducts', ids }, ids.length);
+  }
+
+  saveOrderStatuses(items: ShopimindOrderStatus[]): Promise<WriteOutcome> {
+    return this.record({ method: 'saveOrderStatuses', items }, items.length);
+  }
+
+  saveCustomers(items: ShopimindCustomer[]): Promise<WriteOutcome> {
+    return this.record({ method: 'saveCustomers', items }, items.length);
+  }
+
+  saveOrders(items: ShopimindOrder[]): Promise<WriteOutcome> {
+    return this.record({ method: 'saveOrders', items }, items.length);
+  }
+
+  deleteOrders(ids: string[]): Promise<WriteOutcome> {
+    return this.record({ method: 'deleteOrders', ids }, ids.length);
+  }
+
+  methods(): WriterMethod[] {
+    return this.calls.map((call) => call.method);
+  }
+
+  /** The calls of one method, in order. */
+  callsOf<M extends WriterMethod>(method: M): Array<Extract<WriterCall, { method: M }>> {
+    return this.calls.filter((call): call is Extract<WriterCall, { method: M }> => call.method === method);
+  }
+
+  private async record(call: WriterCall, count: number): Promise<WriteOutcome> {
+    this.calls.push(call);
+    return this.outcomes.shift() ?? accepted(count);
+  }
+}
+
+export class FakeTargets implements Pick<ShopimindTargets, 'for'> {
+  readonly writer = new RecordingWriter();
+  readonly calls: Array<{ installation: InstallationEntity; connection: StoreConnectionEntity }> = [];
+
+  async for(
+    installation: InstallationEntity & { accessTokenCiphertext: string },
+    connection: StoreConnectionEntity,
+  ): Promise<ShopimindTarget> {
+    this.calls.push({ installation, connection });
+    return { writer: this.writer as unknown as ShopimindWriter, dataSourceId: FAKE_DATA_SOURCE_ID };
+  }
+}
+
+/** One active installation with one connection, and a real PushTargetService over fakes. */
+export class FakePushWorld {
+  readonly connections = new FakeConnections();
+  readonly installations = new FakeInstallations();
+  readonly idMappings = new FakeIdMappings();
+  readonly targets = new FakeTargets();
+  readonly installation = anInstallation();
+  readonly connection = aConnection(this.installation.id);
+  readonly pushTargets = new PushTargetService(
+    this.connections as unknown as StoreConnectionRepository,
+    this.installations as unknown as InstallationRepository,
+    this.targets as unknown as ShopimindTargets,
+  );
+
+  constructor() {
+    this.installations.rows.set(this.installation.id, this.installation);
+    this.connections.rows.set(this.connection.id, this.connection);
+  }
+
+  get writer(): RecordingWriter {
+    return this.targets.writer;
+  }
+
+  get idMappingRepository(): IdMappingRepository {
+    return this.idMappings as unknown as IdMappingRepository;
+  }
+}
