@@ -28,10 +28,10 @@ export class SyncRequestedEvent {
 }
 
 /**
- * One crawled page worth of new or changed products for one connection, or one store webhook's product
- * change: that one has no sync run (`syncRunId` null) and page 0.
+ * What sync tells push about one entity of one connection: one crawled page of new or changed records, or one
+ * store webhook's change, which has no sync run (`syncRunId` null) and page 0. Subclasses add the records.
  */
-export class ProductsChangedEvent {
+abstract class RecordsChangedEvent {
   @IsUUID()
   connectionId!: string;
 
@@ -42,11 +42,6 @@ export class ProductsChangedEvent {
   @IsInt()
   @Min(0)
   page!: number;
-
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => NormalizedProduct)
-  products!: NormalizedProduct[];
 
   @IsArray()
   @IsString({ each: true })
@@ -54,28 +49,18 @@ export class ProductsChangedEvent {
   deletedIds!: string[];
 }
 
-/** The orders counterpart of ProductsChangedEvent: one crawled page, or one store webhook's order change. */
-export class OrdersChangedEvent {
-  @IsUUID()
-  connectionId!: string;
+export class ProductsChangedEvent extends RecordsChangedEvent {
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => NormalizedProduct)
+  products!: NormalizedProduct[];
+}
 
-  @IsOptional()
-  @IsUUID()
-  syncRunId!: string | null;
-
-  @IsInt()
-  @Min(0)
-  page!: number;
-
+export class OrdersChangedEvent extends RecordsChangedEvent {
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => NormalizedOrder)
   orders!: NormalizedOrder[];
-
-  @IsArray()
-  @IsString({ each: true })
-  @IsNotEmpty({ each: true })
-  deletedIds!: string[];
 }
 
 export const STORE_PRODUCT_EVENTS = ['product.created', 'product.updated', 'product.deleted'] as const;
