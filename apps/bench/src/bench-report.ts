@@ -1,0 +1,199 @@
+import type { BenchOptions } from './bench-options';
+import type { ProcessMemory } from './memory-sampler';
+import type { SyncRunSummary } from './sync-runs';
+
+/** What one phase (full sync, unchanged re-sync) measured, times counted from its trigger. */
+export interface PhaseFigures {
+  runs: SyncRunSummary[];
+  /** Until the last of its runs finished; undefined when none did. */
+  runsFinishedMs: number | undefined;
+  /** Until the last product or order write the sandbox accepted; undefined when it accepted none. */
+  lastWriteMs: number | undefined;
+  /** Items in the write requests the sandbox received after the trigger (every entity, deletes included). */
+  recordsWritten: number;
+  inSandbox: { products: number; orders: number };
+  /** How entities ended when not "done" (not synced, pushed k of N, run failed). */
+  notes: string[];
+}
+
+export interface BenchResult {
+  options: BenchOptions;
+  full: PhaseFigures;
+  resync: PhaseFigures;
+  memory: ProcessMemory[];
+}
+
+/** The issue's targets for this 2-core machine. */
+export const TARGETS = {
+  fullSyncRecordsPerSecond: 5_000,
+  resyncSpeedUp: 5,
+  resyncRecordsPushed: 0,
+  syncRssBytes: 300 * 1024 * 1024,
+};
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+
+const MB = 1024 * 1024;
+const n = (value: number): string => value.toLocaleString('en-US');
+const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
+const megabytes = (bytes: number | undefined): string =>
+  bytes === undefined ? 'n/a' : `${Math.round(bytes / MB)} MB`;
+
+/** Products and orders the full sync delivered, per second until the sandbox held the last of them. */
+export function fullSyncRecordsPerSecond(full: PhaseFigures): number | undefined {
+  const delivered = full.inSandbox.products + full.inSandbox.orders;
+  return full.lastWriteMs === undefined || full.lastWriteMs <= 0
+    ? undefined
+    : (delivered * 1000) / full.lastWriteMs;
+}
+
+/** A re-sync lasts until its runs finished and whatever it pushed arrived. */
+export function resyncMs(resync: PhaseFigures): number | undefined {
+  const ends = [resync.runsFinishedMs, resync.lastWriteMs].filter((ms): ms is number => ms !== undefined);
+  return ends.length === 0 ? undefined : Math.max(...ends);
+}
+
+export function resyncSpeedUp(result: BenchResult): number | undefined {
+  const resync = resyncMs(result.resync);
+  const full = result.full.lastWriteMs;
+  return resync === undefined || full === undefined || resync <= 0 ? undefined : full / resync;
+}
+
+function everythingDelivered(result: BenchResult): boolean {
+  const { inSandbox } = result.full;
+  return inSandbox.products >= result.options.products && inSandbox.orders >= result.options.orders;
+}
+
+export function checkTargets(result: BenchResult): TargetCheck[] {
+  const rate = fullSyncRecordsPerSecond(result.full);
+  const complete = everythingDelivered(result);
+  const speedUp = resyncSpeedUp(result);
+  const sync = result.memory.find((process) => process.name === 'sync');
+  const syncPeak = sync?.peakRssBytes ?? sync?.maxSampledRssBytes;
+  return [
+    {
+      target: `full sync >= ${n(TARGETS.fullSyncRecordsPerSecond)} records/s`,
+      // A rate over part of the records is no full sync: it cannot pass.
+      measured: `${rate === undefined ? '-' : n(Math.round(rate))} records/s${complete ? '' : ' (incomplete)'}`,
+      pass: complete && rate !== undefined && rate >= TARGETS.fullSyncRecordsPerSecond,
+    },
+    {
+      target: `unchanged re-sync >= ${TARGETS.resyncSpeedUp}x faster`,
+      measured: speedUp === undefined ? '-' : `${speedUp.toFixed(1)}x`,
+      pass: speedUp !== undefined && speedUp >= TARGETS.resyncSpeedUp,
+    },
+    {
+      target: `unchanged re-sync pushes ${TARGETS.resyncRecordsPushed} records`,
+      measured: `${n(result.resync.recordsWritten)} records`,
+      pass: result.resync.recordsWritten === TARGETS.resyncRecordsPushed,
+    },
+    {
+      target: `sync-service RSS <= ${megabytes(TARGETS.syncRssBytes)}`,
+      measured: megabytes(syncPeak),
+      pass: syncPeak !== undefined && syncPeak <= TARGETS.syncRssBytes,
+    },
+  ];
+}
+
+/** Left-aligned first column, right-aligned figures. */
+function table(rows: readonly (readonly string[])[], indent = '  '): string[] {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  return rows.map(
+    (row) =>
+      indent +
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+        .join('   ')
+        .trimEnd(),
+  );
+}
+
+function runRows(label: string, runs: readonly SyncRunSummary[]): string[][] {
+  return runs.map((run) => [
+    label,
+    run.entity,
+    run.status,
+    n(run.pagesFetched),
+    n(run.recordsSeen),
+    n(run.recordsValid),
+    n(run.recordsChanged),
+    n(run.recordsSkipped),
+    seconds(run.finishedAt === null ? undefined : run.finishedAt.getTime() - run.startedAt.getTime()),
+  ]);
+}
+
+function timingLines(label: string, runs: readonly SyncRunSummary[]): string[] {
+  return runs
+    .filter((run) => Object.keys(run.timings).length > 0)
+    .map(
+      (run) =>
+        `  ${label} ${run.entity} by step: ` +
+        Object.entries(run.timings)
+          .map(([step, ms]) => `${step.replace(/Ms$/, '')} ${seconds(ms)}`)
+          .join(', '),
+    );
+}
+
+export function formatReport(result: BenchResult): string {
+  const { options, full, resync } = result;
+  const rate = fullSyncRecordsPerSecond(full);
+  const speedUp = resyncSpeedUp(result);
+  const expected = options.products + options.orders;
+  const lines = [
+    `Sync benchmark: ${n(options.products)} products + ${n(options.orders)} orders, ShopiMind latency ${options.shopimindLatencyMs} ms`,
+    'gateway, sync and push built, one process each (NODE_ENV=production, LOG_LEVEL=warn), PostgreSQL + nats-server -js',
+    '',
+    ...table([
+      ['', 'full sync', 'unchanged re-sync'],
+      ['runs finished after', seconds(full.runsFinishedMs), seconds(resync.runsFinishedMs)],
+      ['end to end (sandbox complete)', seconds(full.lastWriteMs), seconds(resyncMs(resync))],
+      [
+        'in sandbox (products + orders)',
+        `${n(full.inSandbox.products + full.inSandbox.orders)} of ${n(expected)}`,
+        `${n(resync.inSandbox.products + resync.inSandbox.orders)} of ${n(expected)}`,
+      ],
+      ['records written (all entities)', n(full.recordsWritten), n(resync.recordsWritten)],
+      ['records/s (end to end)', rate === undefined ? '-' : n(Math.round(rate)), ''],
+      ['speed-up vs full sync', '', speedUp === undefined ? '-' : `${speedUp.toFixed(1)}x`],
+    ]),
+    '',
+    'sync runs',
+    ...table([
+      ['', 'entity', 'status', 'pages', 'seen', 'valid', 'changed', 'skipped', 'took'],
+      ...runRows('full', full.runs),
+      ...runRows('re-sync', resync.runs),
+    ]),
+    ...timingLines('full', full.runs),
+    ...timingLines('re-sync', resync.runs),
+  ];
+  const notes = [
+    ...full.notes.map((note) => `full sync: ${note}`),
+    ...resync.notes.map((note) => `re-sync: ${note}`),
+  ];
+  if (notes.length > 0) {
+    lines.push('', 'notes', ...notes.map((note) => `  ${note}`));
+  }
+  lines.push(
+    '',
+    'peak RSS (MB = 2^20 bytes)',
+    ...table([
+      ['', 'VmHWM', 'max VmRSS sampled'],
+      ...result.memory.map((process) => [
+        process.name,
+        megabytes(process.peakRssBytes),
+        megabytes(process.maxSampledRssBytes),
+      ]),
+    ]),
+    '',
+    'targets (informative)',
+    ...table(
+      checkTargets(result).map((check) => [check.target, check.measured, check.pass ? 'PASS' : 'MISS']),
+    ),
+    '',
+  );
+  return lines.join('\n');
+}
