@@ -54,6 +54,7 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
     connectionId: string,
     records: readonly T[],
     raws?: ReadonlyMap<string, RawStoreRecord>,
+    seenByRunId?: string,
   ): Promise<void> {
     if (this.failNext) {
       this.failNext = false;
@@ -64,7 +65,7 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
       const key = `${connectionId}/${record.id}`;
       this.rows.set(key, {
         record,
-        lastSeenRunId: this.rows.get(key)?.lastSeenRunId ?? null,
+        lastSeenRunId: seenByRunId ?? this.rows.get(key)?.lastSeenRunId ?? null,
         raw: raws?.get(record.id) ?? null,
       });
     }

@@ -1,7 +1,7 @@
 import { StoreClient } from '../client/store.client';
 import { resolveStoreSettings } from '../store-settings';
 import { FakeStoreServer, pagedStore } from '../testing/store-server.fake';
-import { crawlPages, CrawlOptions, CrawlSummary } from './paginator';
+import { crawlPages, CrawlOptions, CrawlSummary, readAhead } from './paginator';
 import { StoreCrawlError, StoreCrawlErrorKind } from './store-crawl.error';
 
 const catalogue = (count: number): { id: number }[] =>
@@ -201,5 +201,56 @@ describe('crawlPages', () => {
     const outcome = await crawl(options);
     expect(outcome.error).toBeInstanceOf(Error);
     expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('readAhead', () => {
+  /** A source that logs when each item is asked for and produced. */
+  async function* source(log: string[], items: number, failAt?: number): AsyncGenerator<number> {
+    for (let item = 1; item <= items; item += 1) {
+      log.push(`read ${item}`);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (item === failAt) {
+        throw new Error(`item ${item} failed`);
+      }
+      yield item;
+    }
+  }
+
+  it('asks for the next item while the caller works on the current one, and yields all in order', async () => {
+    const log: string[] = [];
+
+    for await (const item of readAhead(source(log, 3))) {
+      await new Promise((resolve) => setImmediate(resolve));
+      log.push(`used ${item}`);
+    }
+
+    expect(log).toEqual(['read 1', 'read 2', 'used 1', 'read 3', 'used 2', 'used 3']);
+  });
+
+  it('surfaces a failure of the item read ahead only after the caller used the one before', async () => {
+    const log: string[] = [];
+    const used: number[] = [];
+
+    await expect(async () => {
+      for await (const item of readAhead(source(log, 3, 2))) {
+        used.push(item);
+      }
+    }).rejects.toThrow('item 2 failed');
+    expect(used).toEqual([1]);
+  });
+
+  it('closes the source when the caller stops early', async () => {
+    const log: string[] = [];
+    const iterator = source(log, 5);
+
+    for await (const item of readAhead(iterator)) {
+      if (item === 2) {
+        break;
+      }
+    }
+
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    expect(log).toEqual(['read 1', 'read 2', 'read 3']);
   });
 });

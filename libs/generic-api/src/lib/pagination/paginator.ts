@@ -112,3 +112,28 @@ export async function* crawlPages(
 function fingerprintOf(records: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(records)).digest('hex');
 }
+
+/**
+ * Yields what `source` yields, already asking it for the next item while the caller works on the current one, so
+ * the store's latency overlaps with our own work on the previous page. At most one item waits: memory stays
+ * bounded by two pages. An error of the item read ahead surfaces when the caller reaches it, as without this.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+  const iterator = source[Symbol.asyncIterator]();
+  let pending = iterator.next();
+  try {
+    for (;;) {
+      const result = await pending;
+      if (result.done) {
+        return;
+      }
+      pending = iterator.next();
+      // Awaited on the next turn; until then a failure must not count as unhandled.
+      pending.catch(() => undefined);
+      yield result.value;
+    }
+  } finally {
+    // The caller stopped early: close the source (after the read in flight, which async generators queue).
+    await iterator.return?.();
+  }
+}

@@ -80,6 +80,25 @@ describe('StoreOrderRepository', () => {
     expect(await orders.findUnseen(otherConnectionId, runId)).toEqual(['ord_9']);
   });
 
+  it('marks the written rows seen by a crawl when asked, and keeps the last seen run otherwise', async () => {
+    const firstRun = randomUUID();
+    const secondRun = randomUUID();
+    await orders.upsertMany(connectionId, [anOrder(), anOrder({ id: 'ord_2' })], undefined, firstRun);
+
+    await orders.upsertMany(connectionId, [anOrder({ status: 'shipped' })]);
+    await orders.upsertMany(
+      connectionId,
+      [anOrder({ id: 'ord_2', status: 'shipped' })],
+      undefined,
+      secondRun,
+    );
+
+    const states = await orders.syncStatesOf(connectionId, ['ord_1', 'ord_2']);
+    expect(states.get('ord_1')?.lastSeenRunId).toBe(firstRun);
+    expect(states.get('ord_2')?.lastSeenRunId).toBe(secondRun);
+    expect(await orders.findUnseen(connectionId, secondRun)).toEqual(['ord_1']);
+  });
+
   it('goes with its store connection (uninstall keeps nothing)', async () => {
     await orders.upsertMany(connectionId, [anOrder()]);
     const connection = await connections.findById(connectionId);

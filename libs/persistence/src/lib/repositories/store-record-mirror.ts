@@ -56,12 +56,21 @@ export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity 
   /**
    * Inserts new records and overwrites known ones; the last occurrence of a repeated id wins. `raws` holds the
    * store's record of each one by id; a record without one gets a null `raw` (its old record no longer matches).
+   * With `seenByRunId`, the rows are also marked seen by that crawl (saves the crawl a `markSeen`); without it a
+   * known row keeps its last seen run.
    */
   async upsertMany(
     connectionId: string,
     records: readonly TRecord[],
     raws?: ReadonlyMap<string, RawStoreRecord>,
+    seenByRunId?: string,
   ): Promise<void> {
+    const seen = seenByRunId === undefined ? {} : { lastSeenRunId: seenByRunId };
+    const updatedColumns = [
+      ...this.columns.updatedColumns,
+      ...(seenByRunId === undefined ? [] : ['last_seen_run_id']),
+      'updated_at',
+    ];
     // One row per key (ON CONFLICT cannot touch a row twice), in key order so concurrent writers lock alike.
     const latest = [...new Map(records.map((record) => [record.id, record])).values()].sort((a, b) =>
       a.id < b.id ? -1 : 1,
@@ -71,6 +80,7 @@ export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity 
         .slice(start, start + UPSERT_CHUNK_SIZE)
         .map((record): QueryDeepPartialEntity<TEntity> => ({
           ...this.toRow(connectionId, record, raws?.get(record.id) ?? null),
+          ...seen,
           updatedAt: () => 'now()',
         }));
       await this.repository
@@ -78,7 +88,7 @@ export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity 
         .insert()
         .into(this.repository.target)
         .values(rows)
-        .orUpdate([...this.columns.updatedColumns, 'updated_at'], ['connection_id', this.columns.idColumn])
+        .orUpdate(updatedColumns, ['connection_id', this.columns.idColumn])
         .execute();
     }
   }

@@ -5,6 +5,7 @@ import type { SyncRequestedEvent, SyncTrigger } from '@storebridge/contracts';
 import {
   checkStoreUrl,
   crawlPages,
+  readAhead,
   StoreClient,
   StoreCrawlError,
   StoreRequestError,
@@ -156,7 +157,9 @@ export class StoreSyncService {
     const connectionId = view.connection.id;
     let nextPage = run.nextPage;
     let fetchStart = performance.now();
-    for await (const page of crawlPages(client, entity.name, { startPage: run.nextPage })) {
+    // Reading ahead overlaps the store's latency with the mirror and bus work of the page before.
+    for await (const page of readAhead(crawlPages(client, entity.name, { startPage: run.nextPage }))) {
+      // Waiting for the store, beyond what reading ahead hid.
       const timings: SyncRunTimings = { fetchMs: elapsedSince(fetchStart) };
       let stepStart = performance.now();
       const normalized = this.normalize(view, entity, page);
@@ -166,12 +169,13 @@ export class StoreSyncService {
       const changed = await this.changedRecords(connectionId, entity, run, normalized.records);
       if (changed.length > 0) {
         // Mirror first: once a page is published, the widgets can already be asked about its products.
-        await entity.mirror.upsertMany(connectionId, changed, normalized.raws);
+        await entity.mirror.upsertMany(connectionId, changed, normalized.raws, run.id);
       }
-      // Unchanged records too: the deletion pass keeps exactly the records this run saw.
+      // Unchanged records are marked seen too: the deletion pass keeps exactly the records this run saw.
+      const changedIds = new Set(changed.map((record) => record.id));
       await entity.mirror.markSeen(
         connectionId,
-        normalized.records.map((record) => record.id),
+        normalized.records.filter((record) => !changedIds.has(record.id)).map((record) => record.id),
         run.id,
       );
       timings['mirrorMs'] = elapsedSince(stepStart);
