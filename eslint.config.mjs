@@ -35,8 +35,15 @@ const depConstraints = [
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
   {
+    // type:testing too: the built-apps launcher waits with the testing lib's freePort and pollUntil.
     sourceTag: 'type:testing',
-    onlyDependOnLibsWithTags: ['type:data-access', 'type:contracts', 'type:util', 'type:test-server'],
+    onlyDependOnLibsWithTags: [
+      'type:data-access',
+      'type:contracts',
+      'type:util',
+      'type:testing',
+      'type:test-server',
+    ],
   },
   { sourceTag: 'type:test-server', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
   { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startServiceProcess, type BuiltApp, type ServiceProcess } from '@storebridge/built-apps';
 import { startDemoStore } from '@storebridge/demo-store';
 import { hmacSha256Hex } from '@storebridge/security';
 import {
@@ -18,7 +19,6 @@ import {
   type WatchedEntity,
   type WatchedEntityExpectation,
 } from './phase-watch';
-import { startService, type BenchedService, type ServiceProcess } from './service-launcher';
 import { readSyncRuns, type SyncRunSummary } from './sync-runs';
 
 const POLL_INTERVAL_MS = 250;
@@ -30,7 +30,7 @@ const QUIET_SANDBOX_MS = 2_000;
 const SERVICE_OUTPUT_LINES_ON_FAILURE = 40;
 // Generic-api spec §7: hex HMAC-SHA256 of the raw body with the connection's webhook secret.
 const STORE_WEBHOOK_SIGNATURE_HEADER = 'x-webhook-signature';
-const SERVICES: readonly BenchedService[] = ['gateway', 'sync', 'push'];
+const SERVICES: readonly BuiltApp[] = ['gateway', 'sync', 'push'];
 
 /** The benchmark itself failed (time limit, crash, refused call): exit code 1. */
 export class BenchFailure extends Error {}
@@ -269,7 +269,7 @@ export async function runSyncBench(
     progress('starting gateway, sync and push (dist/apps/*/main.js, NODE_ENV=production)');
     services = await startAll(
       teardown,
-      SERVICES.map((name) => startService(name, env)),
+      SERVICES.map((name) => startServiceProcess(name, env)),
       (service) => service.stop(),
     );
     const sampler = new MemorySampler(services.map(({ name, pid }) => ({ name, pid })));

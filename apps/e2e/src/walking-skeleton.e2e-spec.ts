@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServiceProcess, type ServiceProcess } from '@storebridge/built-apps';
 import { expectEventually, pollUntil, testDatabaseUrl, testNatsUrl } from '@storebridge/testing';
-import { startServiceProcess, type ServiceProcess } from './support/service-process';
 import {
   expectedShopimindProduct,
   installAndActivate,

@@ -60,6 +60,21 @@ describe('module boundaries', () => {
       /Projects cannot be imported by a relative or absolute path/,
     ],
     [
+      'an app importing the built-apps launcher (type:app → type:testing)',
+      importing('@storebridge/built-apps', 'startServiceProcess', 'apps/sync/src/wrong-way.ts'),
+      /type:app" can only depend on/,
+    ],
+    [
+      'the built-apps launcher importing the test harness (allowed: type:testing → type:testing)',
+      importing('@storebridge/testing', 'pollUntil', 'libs/built-apps/src/lib/right-way.ts'),
+      null,
+    ],
+    [
+      'the benchmark importing the built-apps launcher (allowed: type:e2e → type:testing)',
+      importing('@storebridge/built-apps', 'startServiceProcess', 'apps/bench/src/right-way.ts'),
+      null,
+    ],
+    [
       'persistence importing contracts (allowed)',
       importing('@storebridge/contracts', 'Subjects', 'libs/persistence/src/lib/right-way.ts'),
       null,

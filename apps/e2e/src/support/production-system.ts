@@ -1,7 +1,7 @@
 import { Client } from 'pg';
+import { startServiceProcess, type ServiceProcess } from '@storebridge/built-apps';
 import { testDatabaseUrl, testNatsUrl } from '@storebridge/testing';
 import { serviceEnv, type OutsideWorld } from './outside-world';
-import { startServiceProcess, type ServiceProcess } from './service-process';
 
 /** gateway, sync and push as separate processes on the test PostgreSQL and nats-server, plus a SQL client. */
 export interface ProductionSystem {
