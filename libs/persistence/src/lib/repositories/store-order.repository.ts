@@ -2,9 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { NormalizedOrder } from '@storebridge/contracts';
 import { Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { StoreOrderEntity } from '../entities';
-import { recordContentHash, StoreRecordMirror, type RawStoreRecord } from './store-record-mirror';
+import {
+  recordContentHash,
+  StoreRecordMirror,
+  type MirrorRow,
+  type RawStoreRecord,
+} from './store-record-mirror';
 
 /** The orders mirror (change detection and webhook merges only). */
 @Injectable()
@@ -13,21 +17,11 @@ export class StoreOrderRepository extends StoreRecordMirror<NormalizedOrder, Sto
     super(repository, {
       idProperty: 'storeOrderId',
       idColumn: 'store_order_id',
-      updatedColumns: ['content_hash', 'raw'],
+      writtenColumns: { content_hash: 'text', raw: 'jsonb' },
     });
   }
 
-  protected toRow(
-    connectionId: string,
-    order: NormalizedOrder,
-    raw: RawStoreRecord | null,
-  ): QueryDeepPartialEntity<StoreOrderEntity> {
-    return {
-      connectionId,
-      storeOrderId: order.id,
-      contentHash: recordContentHash(order),
-      // TypeORM's deep-partial typing cannot express `unknown` JSON values; the column takes any object.
-      raw: raw as QueryDeepPartialEntity<RawStoreRecord> | null,
-    };
+  protected toRow(order: NormalizedOrder, raw: RawStoreRecord | null): MirrorRow {
+    return { store_order_id: order.id, content_hash: recordContentHash(order), raw };
   }
 }

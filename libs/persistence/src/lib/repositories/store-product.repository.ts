@@ -2,36 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { NormalizedProduct } from '@storebridge/contracts';
 import { Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { StoreProductEntity } from '../entities';
-import { recordContentHash, StoreRecordMirror, type RawStoreRecord } from './store-record-mirror';
-
-export type StoreProductRow = Omit<StoreProductEntity, 'connection' | 'updatedAt' | 'lastSeenRunId'>;
+import {
+  recordContentHash,
+  StoreRecordMirror,
+  type MirrorRow,
+  type RawStoreRecord,
+} from './store-record-mirror';
 
 export const STORE_PRODUCT_SEARCH_MAX_LIMIT = 100;
-
-/**
- * Field by field, so nothing the mirror does not need (descriptions, stock) is stored by accident in the
- * normalized columns; the store's own record goes whole into `raw`, for merging webhook updates.
- */
-export function toStoreProductRow(
-  connectionId: string,
-  product: NormalizedProduct,
-  raw: RawStoreRecord | null = null,
-): StoreProductRow {
-  return {
-    connectionId,
-    storeProductId: product.id,
-    name: product.name,
-    price: product.price ?? null,
-    regularPrice: product.regularPrice ?? null,
-    imageUrl: product.images[0] ?? null,
-    url: product.url,
-    categories: [...product.categories],
-    contentHash: recordContentHash(product),
-    raw,
-  };
-}
 
 /** `%`, `_` and `\` typed by a merchant are searched for literally. */
 function escapeLike(text: string): string {
@@ -48,27 +27,35 @@ export class StoreProductRepository extends StoreRecordMirror<NormalizedProduct,
     super(repository, {
       idProperty: 'storeProductId',
       idColumn: 'store_product_id',
-      updatedColumns: [
-        'name',
-        'price',
-        'regular_price',
-        'image_url',
-        'url',
-        'categories',
-        'content_hash',
-        'raw',
-      ],
+      writtenColumns: {
+        name: 'text',
+        price: 'numeric',
+        regular_price: 'numeric',
+        image_url: 'text',
+        url: 'text',
+        categories: 'jsonb',
+        content_hash: 'text',
+        raw: 'jsonb',
+      },
     });
   }
 
-  protected toRow(
-    connectionId: string,
-    product: NormalizedProduct,
-    raw: RawStoreRecord | null,
-  ): QueryDeepPartialEntity<StoreProductEntity> {
-    const row = toStoreProductRow(connectionId, product, raw);
-    // TypeORM's deep-partial typing cannot express `unknown` JSON values; the column takes any object.
-    return { ...row, raw: row.raw as QueryDeepPartialEntity<RawStoreRecord> | null };
+  /**
+   * Field by field, so nothing the mirror does not need (descriptions, stock) is stored by accident in the
+   * normalized columns; the store's own record goes whole into `raw`, for merging webhook updates.
+   */
+  protected toRow(product: NormalizedProduct, raw: RawStoreRecord | null): MirrorRow {
+    return {
+      store_product_id: product.id,
+      name: product.name,
+      price: product.price ?? null,
+      regular_price: product.regularPrice ?? null,
+      image_url: product.images[0] ?? null,
+      url: product.url,
+      categories: product.categories,
+      content_hash: recordContentHash(product),
+      raw,
+    };
   }
 
   findOne(connectionId: string, storeProductId: string): Promise<StoreProductEntity | null> {

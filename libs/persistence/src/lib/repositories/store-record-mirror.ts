@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { ObjectLiteral, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { returnedRows } from './query-results';
 
 /** A store's record as received, before normalization. */
@@ -29,9 +28,12 @@ export interface MirrorTableColumns {
   idProperty: string;
   /** Its column, e.g. `store_product_id`. */
   idColumn: string;
-  /** Columns an upsert overwrites on a known id (every written column but the key). */
-  updatedColumns: readonly string[];
+  /** Every other column a write sets (the connection, last seen run and update time aside) → its SQL type. */
+  writtenColumns: Readonly<Record<string, string>>;
 }
+
+/** One row as a write sends it: the id column and the written columns, by column name. */
+export type MirrorRow = Record<string, unknown>;
 
 /** Rows per statement: well under PostgreSQL's 65 535 bind parameters whatever a mirror row holds. */
 const UPSERT_CHUNK_SIZE = 500;
@@ -47,11 +49,8 @@ export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity 
     private readonly columns: MirrorTableColumns,
   ) {}
 
-  protected abstract toRow(
-    connectionId: string,
-    record: TRecord,
-    raw: RawStoreRecord | null,
-  ): QueryDeepPartialEntity<TEntity>;
+  /** The row of `record`: its id column and every written column, by column name. */
+  protected abstract toRow(record: TRecord, raw: RawStoreRecord | null): MirrorRow;
 
   /**
    * Inserts new records and overwrites known ones; the last occurrence of a repeated id wins. `raws` holds the
@@ -65,32 +64,48 @@ export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity 
     raws?: ReadonlyMap<string, RawStoreRecord>,
     seenByRunId?: string,
   ): Promise<void> {
-    const seen = seenByRunId === undefined ? {} : { lastSeenRunId: seenByRunId };
-    const updatedColumns = [
-      ...this.columns.updatedColumns,
-      ...(seenByRunId === undefined ? [] : ['last_seen_run_id']),
-      'updated_at',
-    ];
     // One row per key (ON CONFLICT cannot touch a row twice), in key order so concurrent writers lock alike.
     const latest = [...new Map(records.map((record) => [record.id, record])).values()].sort((a, b) =>
       a.id < b.id ? -1 : 1,
     );
+    const statement = this.upsertStatement(seenByRunId !== undefined);
     for (let start = 0; start < latest.length; start += UPSERT_CHUNK_SIZE) {
       const rows = latest
         .slice(start, start + UPSERT_CHUNK_SIZE)
-        .map((record): QueryDeepPartialEntity<TEntity> => ({
-          ...this.toRow(connectionId, record, raws?.get(record.id) ?? null),
-          ...seen,
-          updatedAt: () => 'now()',
-        }));
-      await this.repository
-        .createQueryBuilder()
-        .insert()
-        .into(this.repository.target)
-        .values(rows)
-        .orUpdate(updatedColumns, ['connection_id', this.columns.idColumn])
-        .execute();
+        .map((record) => this.toRow(record, raws?.get(record.id) ?? null));
+      const parameters = [connectionId, JSON.stringify(rows)];
+      await this.repository.query(
+        statement,
+        seenByRunId === undefined ? parameters : [...parameters, seenByRunId],
+      );
     }
+  }
+
+  /**
+   * The rows travel as one JSON parameter unpacked by `jsonb_to_recordset`: a page costs one short statement
+   * and one bind instead of TypeORM building ten parameters per row, which took most of a crawl's time.
+   */
+  private upsertStatement(marksSeen: boolean): string {
+    const { idColumn, writtenColumns } = this.columns;
+    const columns = Object.keys(writtenColumns);
+    const quoted = (column: string) => `"${column}"`;
+    const set = [
+      ...columns.map((column) => `${quoted(column)} = EXCLUDED.${quoted(column)}`),
+      ...(marksSeen ? ['"last_seen_run_id" = EXCLUDED."last_seen_run_id"'] : []),
+      '"updated_at" = EXCLUDED."updated_at"',
+    ];
+    const recordType = [
+      `${quoted(idColumn)} text`,
+      ...columns.map((column) => `${quoted(column)} ${writtenColumns[column]}`),
+    ];
+    return `INSERT INTO "${this.tableName}" ("connection_id", ${[idColumn, ...columns].map(quoted).join(', ')}${
+      marksSeen ? ', "last_seen_run_id"' : ''
+    }, "updated_at")
+      SELECT $1::uuid, ${[idColumn, ...columns].map((column) => `r.${quoted(column)}`).join(', ')}${
+        marksSeen ? ', $3::uuid' : ''
+      }, now()
+      FROM jsonb_to_recordset($2::jsonb) AS r(${recordType.join(', ')})
+      ON CONFLICT ("connection_id", ${quoted(idColumn)}) DO UPDATE SET ${set.join(', ')}`;
   }
 
   /** Content hash and last run that saw it, of each of these records the mirror holds (one query). */
