@@ -77,6 +77,7 @@ function entity(overrides: Partial<StoreConnectionEntity>): StoreConnectionEntit
     lang: 'en',
     currency: 'EUR',
     syncIntervalMinutes: 1440,
+    perPage: 50,
     webhookSecretCiphertext: null,
     configFingerprint: null,
     storeToken: newStoreToken(),
@@ -113,6 +114,7 @@ describe('StoreConnectionService', () => {
           products_path: '/catalog/items',
           product_field_mappings: '{"name": "title"}',
           order_field_mappings: { total: 'grand_total' },
+          store_page_size: '20',
         }),
       );
 
@@ -126,6 +128,7 @@ describe('StoreConnectionService', () => {
         lang: 'fr',
         currency: 'EUR',
         syncIntervalMinutes: 60,
+        perPage: 20,
       });
       expect(input.storeToken).toMatch(STORE_TOKEN_PATTERN);
       expect(saved).toBe(repository.rows.get(saved.id));
@@ -192,6 +195,7 @@ describe('StoreConnectionService', () => {
       ['a new credential', { store_api_token: 'another-token-0123456789' }],
       ['new field mappings', { product_field_mappings: '{"name": "title"}' }],
       ['another language', { lang: 'de' }],
+      ['only another page size', { store_page_size: '100' }],
     ])('stores %s as a change, with a fresh IV', async (_change, overrides) => {
       await service.saveFromConfig(INSTALLATION_ID, config());
       const updated = await service.saveFromConfig(INSTALLATION_ID, config(overrides));
@@ -239,6 +243,7 @@ describe('StoreConnectionService', () => {
         store_base_url: 'http://127.0.0.1:8080/',
         products_path: '/catalog/items?status=publish',
         product_field_mappings: { name: 'title', price: 'pricing.amount' },
+        store_page_size: '10',
       });
       const { connection: saved } = await service.saveFromConfig(INSTALLATION_ID, parsed);
 
@@ -253,8 +258,18 @@ describe('StoreConnectionService', () => {
           auth,
           paths: { products: '/catalog/items?status=publish' },
           fieldMappings: { products: { name: 'title', price: 'pricing.amount' } },
+          perPage: 10,
         }),
       );
+    });
+
+    it('crawls with the page size stored on the row', () => {
+      const row = entity({
+        perPage: 75,
+        credentialsCiphertext: cipher.encrypt(JSON.stringify({ token: API_TOKEN })),
+      });
+
+      expect(service.view(row).settings.perPage).toBe(75);
     });
 
     it('exposes the decrypted webhook secret', async () => {

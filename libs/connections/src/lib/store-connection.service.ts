@@ -45,6 +45,7 @@ export class StoreConnectionService {
   ) {}
 
   async saveFromConfig(installationId: string, config: IntegrationConfig): Promise<SavedStoreConnection> {
+    // Over the whole config (credentials, page size and all): changing any single setting counts as a change.
     const configFingerprint = this.cipher.fingerprint(canonicalJson(config));
     const previous = await this.connections.findByInstallation(installationId);
     if (previous && previous.configFingerprint === configFingerprint) {
@@ -63,6 +64,7 @@ export class StoreConnectionService {
       lang: config.lang,
       currency: config.currency,
       syncIntervalMinutes: config.syncIntervalMinutes,
+      perPage: store.perPage,
       webhookSecretCiphertext: config.storeWebhookSecret
         ? this.cipher.encrypt(config.storeWebhookSecret)
         : null,
@@ -86,6 +88,7 @@ export class StoreConnectionService {
         auth,
         paths: connection.paths,
         fieldMappings: connection.fieldMappings,
+        perPage: connection.perPage,
       }),
       ...(connection.webhookSecretCiphertext
         ? { webhookSecret: this.cipher.decrypt(connection.webhookSecretCiphertext) }

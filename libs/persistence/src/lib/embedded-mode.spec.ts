@@ -63,6 +63,7 @@ describe('schema and repositories on PGlite (in memory)', () => {
       lang: 'en',
       currency: 'USD',
       syncIntervalMinutes: 15,
+      perPage: 100,
       storeToken: 'st_pglite',
     });
     const syncRuns = new SyncRunRepository(dataSource.getRepository(SyncRunEntity));
@@ -118,6 +119,7 @@ describe('schema and repositories on PGlite (in memory)', () => {
       lang: 'en',
       currency: 'USD',
       syncIntervalMinutes: 15,
+      perPage: 100,
       storeToken: 'st_pglite_products',
     });
     const products = new StoreProductRepository(dataSource.getRepository(StoreProductEntity));

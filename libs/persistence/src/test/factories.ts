@@ -23,6 +23,7 @@ export function aStoreConnection(overrides: Partial<StoreConnectionInput> = {}):
     lang: 'fr',
     currency: 'EUR',
     syncIntervalMinutes: 60,
+    perPage: 25,
     storeToken: `st_${unique()}`,
     ...overrides,
   };

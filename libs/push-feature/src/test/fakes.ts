@@ -60,6 +60,7 @@ export function aConnection(
     lang: 'de',
     currency: 'CHF',
     syncIntervalMinutes: 60,
+    perPage: 50,
     webhookSecretCiphertext: null,
     configFingerprint: null,
     storeToken: 'store-token',

@@ -130,6 +130,7 @@ export class FakeStoreConnections implements Pick<StoreConnectionService, 'findB
       lang: 'fr',
       currency: 'EUR',
       syncIntervalMinutes: 60,
+      perPage: settings.perPage,
       webhookSecretCiphertext: null,
       configFingerprint: null,
       nextSyncAt: null,

@@ -153,6 +153,7 @@ class FakeStoreConnectionService implements Pick<StoreConnectionService, 'saveFr
       lang: config.lang,
       currency: config.currency,
       syncIntervalMinutes: config.syncIntervalMinutes,
+      perPage: config.store.perPage,
       webhookSecretCiphertext: null,
       configFingerprint,
       storeToken: existing?.storeToken ?? randomUUID(),

@@ -38,6 +38,7 @@ class FakeConnections {
       lang: 'fr',
       currency: 'EUR',
       syncIntervalMinutes: 60,
+      perPage: 50,
       webhookSecretCiphertext: webhookSecret ? 'v1.ciphertext' : null,
       configFingerprint: null,
       nextSyncAt: null,

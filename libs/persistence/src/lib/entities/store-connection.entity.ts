@@ -32,6 +32,7 @@ export interface StoreFieldMappings {
 @Unique('UQ_store_connections_installation_id', ['installationId'])
 @Unique('UQ_store_connections_store_token', ['storeToken'])
 @Check('CHK_store_connections_auth_method', `"auth_method" IN ('api_key', 'bearer', 'basic')`)
+@Check('CHK_store_connections_per_page', `"per_page" BETWEEN 1 AND 100`)
 export class StoreConnectionEntity {
   @PrimaryGeneratedColumn('uuid', { name: 'id', primaryKeyConstraintName: 'PK_store_connections' })
   id!: string;
@@ -67,6 +68,10 @@ export class StoreConnectionEntity {
 
   @Column({ name: 'sync_interval_minutes', type: 'integer' })
   syncIntervalMinutes!: number;
+
+  /** Records asked per page of the store crawl (`per_page`, generic-api.md §3: 1..100, default 50). */
+  @Column({ name: 'per_page', type: 'integer', default: 50 })
+  perPage!: number;
 
   @Column({ name: 'webhook_secret_ciphertext', type: 'text', nullable: true })
   webhookSecretCiphertext!: string | null;

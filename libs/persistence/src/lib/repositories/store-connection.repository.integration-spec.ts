@@ -39,6 +39,7 @@ describe('StoreConnectionRepository', () => {
         paths: { health: '/health', products: '/api/products', orders: '/api/orders' },
         fieldMappings: { products: { name: 'title' }, orders: {} },
         syncIntervalMinutes: 60,
+        perPage: 25,
         webhookSecretCiphertext: null,
         configFingerprint: null,
         storeToken: 'st_1',
@@ -63,6 +64,7 @@ describe('StoreConnectionRepository', () => {
         storeToken: 'st_ignored',
         credentialsCiphertext: 'rotated',
         fieldMappings: { products: {}, orders: { total: 'grand_total' } },
+        perPage: 100,
         webhookSecretCiphertext: 'secret',
         configFingerprint: 'fp_2',
       }),
@@ -74,11 +76,40 @@ describe('StoreConnectionRepository', () => {
         storeToken: 'st_1',
         credentialsCiphertext: 'rotated',
         fieldMappings: { products: {}, orders: { total: 'grand_total' } },
+        perPage: 100,
         webhookSecretCiphertext: 'secret',
         configFingerprint: 'fp_2',
       }),
     );
     expect(await dataSource.getRepository(StoreConnectionEntity).count()).toBe(1);
+  });
+
+  it.each([1, 100])('stores a page size of %p (the per_page bounds)', async (perPage) => {
+    const installation = await installations.upsert(anInstallation());
+
+    const created = await connections.upsertForInstallation(installation.id, aStoreConnection({ perPage }));
+
+    expect((await connections.findById(created.id))?.perPage).toBe(perPage);
+  });
+
+  it.each([0, 101])('refuses a page size of %p (CHK_store_connections_per_page)', async (perPage) => {
+    const installation = await installations.upsert(anInstallation());
+
+    await expect(
+      connections.upsertForInstallation(installation.id, aStoreConnection({ perPage })),
+    ).rejects.toThrow(/CHK_store_connections_per_page/);
+    expect(await connections.findByInstallation(installation.id)).toBeNull();
+  });
+
+  it('gives a connection written without a page size the spec default of 50', async () => {
+    const installation = await installations.upsert(anInstallation());
+    const { perPage: _omitted, ...withoutPerPage } = aStoreConnection();
+
+    await dataSource
+      .getRepository(StoreConnectionEntity)
+      .insert({ ...withoutPerPage, installationId: installation.id });
+
+    expect((await connections.findByInstallation(installation.id))?.perPage).toBe(50);
   });
 
   it('lists the connections of active installations only', async () => {

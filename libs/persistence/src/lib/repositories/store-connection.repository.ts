@@ -80,6 +80,7 @@ export type StoreConnectionInput = Pick<
   | 'lang'
   | 'currency'
   | 'syncIntervalMinutes'
+  | 'perPage'
   | 'storeToken'
 > &
   Partial<Pick<StoreConnectionEntity, 'webhookSecretCiphertext' | 'configFingerprint'>>;
@@ -172,6 +173,7 @@ export class StoreConnectionRepository {
           'lang',
           'currency',
           'sync_interval_minutes',
+          'per_page',
           'webhook_secret_ciphertext',
           'config_fingerprint',
           'updated_at',

@@ -72,6 +72,7 @@ describe('ShopimindTargets', () => {
       lang: 'en',
       currency: 'EUR',
       syncIntervalMinutes: 60,
+      perPage: 50,
       webhookSecretCiphertext: null,
       configFingerprint: null,
       storeToken: 'store-token',

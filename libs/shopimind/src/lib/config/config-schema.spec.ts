@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage } from 'class-validator';
+import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from '@storebridge/generic-api';
 import {
   CATEGORIES_REMOTE_RESOURCE,
   configSchemaFields,
@@ -197,6 +198,18 @@ describe('INTEGRATION_CONFIG_SCHEMA', () => {
       remote: { resource: CATEGORIES_REMOTE_RESOURCE, label_field: 'label', value_field: 'value' },
     });
     expect(configSchemaRemoteResources(INTEGRATION_CONFIG_SCHEMA)).toEqual(['categories']);
+  });
+
+  it('offers the page size in the synchronisation step, bounded by the per_page limit of generic-api.md §3', () => {
+    const sync = INTEGRATION_CONFIG_SCHEMA.steps.find((step) => step.key === 'sync');
+    expect(sync?.fields.find((field) => field.key === 'store_page_size')).toMatchObject({
+      type: 'number',
+      required: false,
+      default: DEFAULT_PER_PAGE,
+      min: 1,
+      max: MAX_PER_PAGE,
+      help: 'Records asked per page (per_page); at most 100. Larger pages mean fewer requests.',
+    });
   });
 
   it('explains the JSON format of both mapping fields', () => {

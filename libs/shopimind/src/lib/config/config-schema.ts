@@ -224,6 +224,17 @@ const syncStep: ConfigStep = {
       step: 1,
     },
     {
+      key: 'store_page_size',
+      type: 'number',
+      required: false,
+      label: 'Page size',
+      help: `Records asked per page (per_page); at most ${CONFIG_RULES.storePageSize.max}. Larger pages mean fewer requests.`,
+      default: CONFIG_DEFAULTS.store_page_size,
+      min: CONFIG_RULES.storePageSize.min,
+      max: CONFIG_RULES.storePageSize.max,
+      step: 1,
+    },
+    {
       key: 'store_webhook_secret',
       type: 'password',
       required: false,

@@ -127,6 +127,18 @@ export class IntegrationConfigDto {
   })
   sync_interval_minutes: number = CONFIG_DEFAULTS.sync_interval_minutes;
 
+  /** Records asked per page of the store crawl (`per_page`). */
+  @Expose()
+  @Transform(toIntegerOr(CONFIG_DEFAULTS.store_page_size))
+  @IsInt({ message: 'store_page_size must be a whole number of records' })
+  @Min(CONFIG_RULES.storePageSize.min, {
+    message: `store_page_size must be at least ${CONFIG_RULES.storePageSize.min}`,
+  })
+  @Max(CONFIG_RULES.storePageSize.max, {
+    message: `store_page_size must be at most ${CONFIG_RULES.storePageSize.max} (the per_page limit of the store API)`,
+  })
+  store_page_size: number = CONFIG_DEFAULTS.store_page_size;
+
   @Expose()
   @IsOptional()
   @Transform(toOptionalSecret)

@@ -1,4 +1,4 @@
-import { DEFAULT_STORE_PATHS } from '@storebridge/generic-api';
+import { DEFAULT_PER_PAGE, DEFAULT_STORE_PATHS, MAX_PER_PAGE } from '@storebridge/generic-api';
 
 export const STORE_AUTH_METHODS = ['api_key', 'bearer', 'basic'] as const;
 
@@ -19,6 +19,8 @@ export const CONFIG_RULES = {
   langPattern: /^[a-z]{2}$/,
   currencyPattern: /^[A-Z]{3}$/,
   syncIntervalMinutes: { min: 5, max: 10_080 },
+  /** The store's `per_page` (generic-api.md §3): the crawl client refuses anything outside 1..100. */
+  storePageSize: { min: 1, max: MAX_PER_PAGE },
   storeWebhookSecretMinLength: 16,
 } as const;
 
@@ -30,5 +32,6 @@ export const CONFIG_DEFAULTS = {
   lang: 'en',
   currency: 'EUR',
   sync_interval_minutes: 1440,
+  store_page_size: DEFAULT_PER_PAGE,
   excluded_categories: Object.freeze([] as string[]),
 } as const;

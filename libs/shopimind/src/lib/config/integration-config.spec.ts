@@ -19,7 +19,7 @@ function problemsOf(configs: Record<string, unknown>): string {
 }
 
 describe('parseIntegrationConfig', () => {
-  it('applies defaults for paths, language, currency and interval', () => {
+  it('applies defaults for paths, page size, language, currency and interval', () => {
     const config = parseIntegrationConfig(base);
     expect(config).toEqual({
       store: {
@@ -59,11 +59,13 @@ describe('parseIntegrationConfig', () => {
       lang: 'fr',
       currency: 'USD',
       sync_interval_minutes: '60',
+      store_page_size: ' 100 ',
       store_webhook_secret: 'whsec_abcdefghijklmnop',
       unknown_field: 'ignored',
     });
     expect(config.store.auth).toEqual({ method: 'basic', username: 'reader', password: 'p:ss' });
     expect(config.store.paths.products).toBe('/v2/items');
+    expect(config.store.perPage).toBe(100);
     expect(config.store.fieldMappings).toEqual({
       products: { name: 'title', price: 'pricing.amount' },
       orders: { id: 'order_ref' },
@@ -99,11 +101,23 @@ describe('parseIntegrationConfig', () => {
     ],
     ['a path without slash', { ...base, orders_path: 'api/orders' }, 'orders_path'],
     ['a too short interval', { ...base, sync_interval_minutes: '1' }, 'sync_interval_minutes'],
+    ['a page size of zero', { ...base, store_page_size: '0' }, 'store_page_size'],
+    ['a page size above the per_page limit', { ...base, store_page_size: 101 }, 'store_page_size'],
+    ['a fractional page size', { ...base, store_page_size: '2.5' }, 'store_page_size'],
+    ['a page size that is not a number', { ...base, store_page_size: 'fifty' }, 'store_page_size'],
     ['a lower-case currency', { ...base, currency: 'eur' }, 'currency'],
     ['excluded categories that are not names', { ...base, excluded_categories: [3] }, 'excluded_categories'],
     ['a too short webhook secret', { ...base, store_webhook_secret: 'short' }, 'store_webhook_secret'],
   ])('rejects %s, naming the field', (_label, configs, field) => {
     expect(problemsOf(configs)).toContain(field);
+  });
+
+  it.each([
+    ['a number', 1, 1],
+    ['a form string', '25', 25],
+    ['a blank form field', '', 50],
+  ])('reads the page size from %s into the store settings', (_label, value, perPage) => {
+    expect(parseIntegrationConfig({ ...base, store_page_size: value }).store.perPage).toBe(perPage);
   });
 
   it('never echoes a secret in its problems', () => {

@@ -91,6 +91,7 @@ export function parseIntegrationConfig(configs: Record<string, unknown>): Integr
       auth,
       paths: { health: dto.health_path, products: dto.products_path, orders: dto.orders_path },
       fieldMappings: { products, orders },
+      perPage: dto.store_page_size,
     });
     return {
       store,
