@@ -44,7 +44,13 @@ function phase(overrides: Partial<PhaseFigures>): PhaseFigures {
 
 function result(overrides: Partial<BenchResult> = {}): BenchResult {
   return {
-    options: { products: 100_000, orders: 50_000, shopimindLatencyMs: 0, timeLimitMinutes: 15 },
+    options: {
+      products: 100_000,
+      orders: 50_000,
+      shopimindLatencyMs: 0,
+      pageSize: 100,
+      timeLimitMinutes: 15,
+    },
     full: phase({
       runs: [
         run({}),

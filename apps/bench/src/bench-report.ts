@@ -144,7 +144,7 @@ export function formatReport(result: BenchResult): string {
   const speedUp = resyncSpeedUp(result);
   const expected = options.products + options.orders;
   const lines = [
-    `Sync benchmark: ${n(options.products)} products + ${n(options.orders)} orders, ShopiMind latency ${options.shopimindLatencyMs} ms`,
+    `Sync benchmark: ${n(options.products)} products + ${n(options.orders)} orders, ShopiMind latency ${options.shopimindLatencyMs} ms, ${options.pageSize} records per store page`,
     'gateway, sync and push built, one process each (NODE_ENV=production, LOG_LEVEL=warn), PostgreSQL + nats-server -js',
     '',
     ...table([

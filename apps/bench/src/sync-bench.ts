@@ -286,6 +286,7 @@ export async function runSyncBench(
       store_auth_method: 'api_key',
       store_api_token: storeApiKey,
       store_webhook_secret: storeWebhookSecret,
+      store_page_size: options.pageSize,
       lang: 'fr',
       currency: 'EUR',
     };
