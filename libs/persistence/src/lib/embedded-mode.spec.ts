@@ -75,7 +75,7 @@ describe('schema and repositories on PGlite (in memory)', () => {
     const idMappings = new IdMappingRepository(dataSource.getRepository(IdMappingEntity));
 
     await syncRuns.recordPage(run.id, { nextPage: 2, recordsSeen: 5, warnings: { missing_price: 1 } });
-    const recorded = await syncRuns.recordPage(run.id, {
+    await syncRuns.recordPage(run.id, {
       nextPage: 3,
       recordsSeen: 5,
       warnings: { missing_price: 2 },
@@ -83,7 +83,7 @@ describe('schema and repositories on PGlite (in memory)', () => {
     const first = await idMappings.numericIdsFor(installation.id, 'product', ['prod_1', 'prod_2']);
     const again = await idMappings.numericIdsFor(installation.id, 'product', ['prod_2', 'prod_1', 'prod_3']);
 
-    expect(recorded).toEqual(
+    expect(await syncRuns.findById(run.id)).toEqual(
       expect.objectContaining({
         nextPage: 3,
         pagesFetched: 2,

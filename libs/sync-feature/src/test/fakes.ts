@@ -82,13 +82,19 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
     return states;
   }
 
-  async markSeen(connectionId: string, ids: readonly string[], syncRunId: string): Promise<void> {
+  async markSeen(
+    connectionId: string,
+    ids: readonly string[],
+    syncRunId: string,
+  ): Promise<Map<string, MirrorSyncState>> {
+    const previous = await this.syncStatesOf(connectionId, ids);
     for (const id of ids) {
       const row = this.rows.get(`${connectionId}/${id}`);
       if (row) {
         row.lastSeenRunId = syncRunId;
       }
     }
+    return previous;
   }
 
   async findUnseen(connectionId: string, syncRunId: string): Promise<string[]> {
@@ -223,11 +229,11 @@ export class FakeSyncRuns implements Pick<
     return { ...run };
   }
 
-  async recordPage(id: string, progress: SyncRunPageProgress): Promise<SyncRunEntity | null> {
+  async recordPage(id: string, progress: SyncRunPageProgress): Promise<boolean> {
     this.journal.push(`record:${progress.nextPage}`);
     const run = this.runs.get(id);
     if (!run || run.status !== 'running') {
-      return null;
+      return false;
     }
     run.nextPage = progress.nextPage;
     run.pagesFetched += progress.pagesFetched ?? 1;
@@ -242,7 +248,7 @@ export class FakeSyncRuns implements Pick<
     for (const [step, ms] of Object.entries(progress.timings ?? {})) {
       run.timings[step] = (run.timings[step] ?? 0) + ms;
     }
-    return { ...run };
+    return true;
   }
 
   async finish(id: string, status: FinishedSyncRunStatus, error?: string): Promise<SyncRunEntity | null> {

@@ -66,7 +66,15 @@ describe('StoreOrderRepository', () => {
     await orders.upsertMany(connectionId, [anOrder(), anOrder({ id: 'ord_2' }), anOrder({ id: 'ord_3' })]);
     await orders.upsertMany(otherConnectionId, [anOrder({ id: 'ord_9' })]);
 
-    await orders.markSeen(connectionId, ['ord_1', 'ord_3'], runId);
+    const previous = await orders.markSeen(connectionId, ['ord_1', 'ord_3', 'ord_9'], runId);
+
+    // What the mirror knew before this run saw them; ord_9 belongs to the other connection.
+    expect(previous).toEqual(
+      new Map([
+        ['ord_1', { contentHash: recordContentHash(anOrder()), lastSeenRunId: null }],
+        ['ord_3', { contentHash: expect.any(String), lastSeenRunId: null }],
+      ]),
+    );
 
     const states = await orders.syncStatesOf(connectionId, ['ord_1', 'ord_2', 'ord_9']);
     expect(states).toEqual(

@@ -124,15 +124,35 @@ export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity 
     );
   }
 
-  /** Records that `syncRunId` saw these records (changed or not), so a complete crawl keeps them. */
-  async markSeen(connectionId: string, ids: readonly string[], syncRunId: string): Promise<void> {
+  /**
+   * Records that `syncRunId` saw these records (changed or not), so a complete crawl keeps them, and returns
+   * what the mirror knew of each before (content hash, previous last seen run): a crawl tells changed from
+   * unchanged records with the same round trip. Ids the mirror does not hold are absent from the result.
+   */
+  async markSeen(
+    connectionId: string,
+    ids: readonly string[],
+    syncRunId: string,
+  ): Promise<Map<string, MirrorSyncState>> {
     if (ids.length === 0) {
-      return;
+      return new Map();
     }
-    await this.repository.query(
-      `UPDATE "${this.tableName}" SET last_seen_run_id = $3
-       WHERE connection_id = $1 AND "${this.columns.idColumn}" = ANY($2::text[])`,
-      [connectionId, [...new Set(ids)], syncRunId],
+    const id = `"${this.columns.idColumn}"`;
+    // The outer SELECT reads the statement's snapshot: the states as they were before the UPDATE.
+    const rows: Array<{ id: string; content_hash: string; last_seen_run_id: string | null }> =
+      await this.repository.query(
+        `WITH previous AS (
+           SELECT ${id} AS id, content_hash, last_seen_run_id FROM "${this.tableName}"
+           WHERE connection_id = $1 AND ${id} = ANY($2::text[])
+         ), marked AS (
+           UPDATE "${this.tableName}" AS mirror SET last_seen_run_id = $3
+           FROM previous WHERE mirror.connection_id = $1 AND mirror.${id} = previous.id
+         )
+         SELECT id, content_hash, last_seen_run_id FROM previous`,
+        [connectionId, [...new Set(ids)], syncRunId],
+      );
+    return new Map(
+      rows.map((row) => [row.id, { contentHash: row.content_hash, lastSeenRunId: row.last_seen_run_id }]),
     );
   }
 

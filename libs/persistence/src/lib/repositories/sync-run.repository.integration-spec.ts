@@ -73,7 +73,7 @@ describe('SyncRunRepository', () => {
       warnings: { missing_price: 2 },
       timings: { fetchMs: 120, publishMs: 7 },
     });
-    const afterTwo = await syncRuns.recordPage(run.id, {
+    const recorded = await syncRuns.recordPage(run.id, {
       nextPage: 3,
       recordsSeen: 10,
       recordsValid: 10,
@@ -83,7 +83,8 @@ describe('SyncRunRepository', () => {
       timings: { fetchMs: 80, mirrorMs: 3 },
     });
 
-    expect(afterTwo).toEqual(
+    expect(recorded).toBe(true);
+    expect(await syncRuns.findById(run.id)).toEqual(
       expect.objectContaining({
         nextPage: 3,
         pagesFetched: 2,
@@ -108,7 +109,7 @@ describe('SyncRunRepository', () => {
     );
     expect(failed?.finishedAt).toBeInstanceOf(Date);
     expect(await syncRuns.finish(run.id, 'succeeded')).toBeNull();
-    expect(await syncRuns.recordPage(run.id, { nextPage: 9 })).toBeNull();
+    expect(await syncRuns.recordPage(run.id, { nextPage: 9 })).toBe(false);
     expect((await syncRuns.findById(run.id))?.nextPage).toBe(1);
   });
 

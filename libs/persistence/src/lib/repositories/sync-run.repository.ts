@@ -93,8 +93,8 @@ export class SyncRunRepository {
     }
   }
 
-  /** Records a crawled page atomically. Returns null when the run is not running any more. */
-  async recordPage(id: string, progress: SyncRunPageProgress): Promise<SyncRunEntity | null> {
+  /** Records a crawled page atomically. Returns false when the run is not running any more. */
+  async recordPage(id: string, progress: SyncRunPageProgress): Promise<boolean> {
     const set: Record<string, () => string> = { nextPage: () => ':nextPage' };
     const parameters: Record<string, unknown> = { id, nextPage: progress.nextPage };
     const deltas = { ...progress, pagesFetched: progress.pagesFetched ?? 1 };
@@ -120,7 +120,7 @@ export class SyncRunRepository {
       .setParameters(parameters)
       .returning(['id'])
       .execute();
-    return returnedRows(result.raw).length > 0 ? this.findById(id) : null;
+    return returnedRows(result.raw).length > 0;
   }
 
   /** Closes a running run. Returns null when it was not running (already finished, or unknown id). */

@@ -166,18 +166,11 @@ export class StoreSyncService {
       timings['normalizeMs'] = elapsedSince(stepStart);
 
       stepStart = performance.now();
-      const changed = await this.changedRecords(connectionId, entity, run, normalized.records);
+      const changed = await this.markSeenAndFindChanged(connectionId, entity, run, normalized.records);
       if (changed.length > 0) {
         // Mirror first: once a page is published, the widgets can already be asked about its products.
         await entity.mirror.upsertMany(connectionId, changed, normalized.raws, run.id);
       }
-      // Unchanged records are marked seen too: the deletion pass keeps exactly the records this run saw.
-      const changedIds = new Set(changed.map((record) => record.id));
-      await entity.mirror.markSeen(
-        connectionId,
-        normalized.records.filter((record) => !changedIds.has(record.id)).map((record) => record.id),
-        run.id,
-      );
       timings['mirrorMs'] = elapsedSince(stepStart);
 
       stepStart = performance.now();
@@ -205,25 +198,26 @@ export class StoreSyncService {
   }
 
   /**
-   * The records to publish: new ones and those whose content differs from the mirror's; the last of a repeated
-   * id wins. A record this run already mirrored counts as changed: its page may have failed to publish before
-   * a redelivery (the mirror is written first), and publishing it twice is harmless. After an activation or a
+   * Marks the page's records seen by this run (the deletion pass keeps exactly the records a run saw) and returns
+   * those to publish: new ones and those whose content differs from the mirror's; the last of a repeated id
+   * wins. A record this run had already seen counts as changed: its page may have failed to publish before a
+   * redelivery (the mirror is written first), and publishing it twice is harmless. After an activation or a
    * configuration change every record is published: what ShopiMind stores also depends on the connection
    * (language, currency, data source), which the content hash does not cover.
    */
-  private async changedRecords<T extends { id: string }>(
+  private async markSeenAndFindChanged<T extends { id: string }>(
     connectionId: string,
     entity: SyncedEntity<T>,
     run: SyncRunEntity,
     records: readonly T[],
   ): Promise<T[]> {
     const latest = new Map(records.map((record) => [record.id, record]));
-    if (records.length === 0 || REPUSH_TRIGGERS.has(run.trigger)) {
+    const previous = await entity.mirror.markSeen(connectionId, [...latest.keys()], run.id);
+    if (REPUSH_TRIGGERS.has(run.trigger)) {
       return [...latest.values()];
     }
-    const stored = await entity.mirror.syncStatesOf(connectionId, [...latest.keys()]);
     return [...latest.values()].filter((record) => {
-      const state = stored.get(record.id);
+      const state = previous.get(record.id);
       return (
         state === undefined ||
         state.lastSeenRunId === run.id ||
