@@ -123,6 +123,7 @@ describe('schema and repositories on PGlite (in memory)', () => {
       storeToken: 'st_pglite_products',
     });
     const products = new StoreProductRepository(dataSource.getRepository(StoreProductEntity));
+    const syncRuns = new SyncRunRepository(dataSource.getRepository(SyncRunEntity));
     const product = (id: string, name: string) => ({
       id,
       name,
@@ -145,10 +146,15 @@ describe('schema and repositories on PGlite (in memory)', () => {
     expect((await products.search(connection.id, '%', 10)).map((found) => found.storeProductId)).toEqual([
       'p2',
     ]);
-    const runId = '00000000-0000-4000-8000-000000000001';
-    await products.markSeen(connection.id, ['p1'], runId);
-    expect((await products.syncStatesOf(connection.id, ['p1', 'p3'])).get('p1')?.lastSeenRunId).toBe(runId);
-    expect(await products.findUnseen(connection.id, runId)).toEqual(['p2']);
+    const run = await syncRuns.start({
+      connectionId: connection.id,
+      entity: 'products',
+      trigger: 'schedule',
+    });
+    expect(await syncRuns.recordSeen(run.id, 1, ['p1'])).toBe(true);
+    expect(await syncRuns.recordSeen(run.id, 1, ['p1'])).toBe(false);
+    expect([...(await products.contentHashesOf(connection.id, ['p1', 'p3'])).keys()]).toEqual(['p1']);
+    expect(await products.findUnseen(connection.id, run.id, run.startedAt)).toEqual(['p2']);
     expect(await products.deleteMany(connection.id, ['p2', 'unknown'])).toBe(1);
   });
 

@@ -38,7 +38,7 @@ export interface RecordChange<T> {
 
 export type RecordMirror<T extends { id: string }> = Pick<
   StoreRecordMirror<T, object>,
-  'upsertMany' | 'syncStatesOf' | 'markSeen' | 'findUnseen' | 'findState' | 'deleteMany'
+  'upsertMany' | 'contentHashesOf' | 'findUnseen' | 'findState' | 'deleteMany'
 >;
 
 /**

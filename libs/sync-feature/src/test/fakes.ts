@@ -7,7 +7,6 @@ import {
   type FinishedSyncRunStatus,
   type LockOutcome,
   type MirroredRecordState,
-  type MirrorSyncState,
   type RawStoreRecord,
   type StartSyncRun,
   type StoreConnectionEntity,
@@ -20,20 +19,25 @@ import type { RecordMirror } from '../lib/synced-entities';
 
 interface MirrorRow<T> {
   record: T;
-  lastSeenRunId: string | null;
   raw: RawStoreRecord | null;
+  /** When it was written, on the clock `FakeSyncRuns` stamps its runs with. */
+  writtenAt: bigint;
 }
 
 /**
  * A mirror with the real one's contract (StoreRecordMirror): one row per connection and id, the last write
- * wins, a rewrite keeps the last seen run. `journal`, when given, records writes for tests on step order.
+ * wins; the ids a run saw come from `runs` (FakeSyncRuns.recordSeen). `journal`, when given, records writes for
+ * tests on step order.
  */
 export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T> {
   readonly rows = new Map<string, MirrorRow<T>>();
   /** When set, the next upsert fails, as a database that is down would. */
   failNext = false;
 
-  constructor(private readonly journal?: string[]) {}
+  constructor(
+    private readonly journal?: string[],
+    private readonly runs?: FakeSyncRuns,
+  ) {}
 
   record(connectionId: string, id: string): T | undefined {
     return this.rows.get(`${connectionId}/${id}`)?.record;
@@ -54,7 +58,6 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
     connectionId: string,
     records: readonly T[],
     raws?: ReadonlyMap<string, RawStoreRecord>,
-    seenByRunId?: string,
   ): Promise<void> {
     if (this.failNext) {
       this.failNext = false;
@@ -62,45 +65,35 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
     }
     this.journal?.push(`mirror:${records.length}`);
     for (const record of records) {
-      const key = `${connectionId}/${record.id}`;
-      this.rows.set(key, {
+      this.rows.set(`${connectionId}/${record.id}`, {
         record,
-        lastSeenRunId: seenByRunId ?? this.rows.get(key)?.lastSeenRunId ?? null,
         raw: raws?.get(record.id) ?? null,
+        writtenAt: process.hrtime.bigint(),
       });
     }
   }
 
-  async syncStatesOf(connectionId: string, ids: readonly string[]): Promise<Map<string, MirrorSyncState>> {
-    const states = new Map<string, MirrorSyncState>();
+  async contentHashesOf(connectionId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    const hashes = new Map<string, string>();
     for (const id of ids) {
       const row = this.rows.get(`${connectionId}/${id}`);
       if (row) {
-        states.set(id, { contentHash: recordContentHash(row.record), lastSeenRunId: row.lastSeenRunId });
+        hashes.set(id, recordContentHash(row.record));
       }
     }
-    return states;
-  }
-
-  async markSeen(
-    connectionId: string,
-    ids: readonly string[],
-    syncRunId: string,
-  ): Promise<Map<string, MirrorSyncState>> {
-    const previous = await this.syncStatesOf(connectionId, ids);
-    for (const id of ids) {
-      const row = this.rows.get(`${connectionId}/${id}`);
-      if (row) {
-        row.lastSeenRunId = syncRunId;
-      }
-    }
-    return previous;
+    return hashes;
   }
 
   async findUnseen(connectionId: string, syncRunId: string): Promise<string[]> {
-    return this.ids(connectionId).filter(
-      (id) => this.rows.get(`${connectionId}/${id}`)?.lastSeenRunId !== syncRunId,
-    );
+    if (!this.runs) {
+      throw new Error('InMemoryMirror needs the FakeSyncRuns whose runs saw the records');
+    }
+    const seen = this.runs.seenIds(syncRunId);
+    const startedAt = this.runs.startedAt(syncRunId);
+    return this.ids(connectionId).filter((id) => {
+      const row = this.rows.get(`${connectionId}/${id}`);
+      return row !== undefined && row.writtenAt < startedAt && !seen.has(id);
+    });
   }
 
   async findState(connectionId: string, id: string): Promise<MirroredRecordState | null> {
@@ -188,16 +181,41 @@ export function aSyncRun(
 /** Same contract as the real repository: deltas add up, warnings merge, finished runs stop changing. */
 export class FakeSyncRuns implements Pick<
   SyncRunRepository,
-  'findResumable' | 'start' | 'recordPage' | 'finish'
+  'findResumable' | 'start' | 'recordSeen' | 'recordPage' | 'finish'
 > {
   readonly runs = new Map<string, SyncRunEntity>();
   readonly starts: StartSyncRun[] = [];
+  /** Run id → page → the ids it showed, as `sync_run_seen_ids` holds them. */
+  readonly seenPages = new Map<string, Map<number, string[]>>();
+  private readonly startClock = new Map<string, bigint>();
 
   constructor(private readonly journal: string[] = []) {}
 
   seed(run: SyncRunEntity): SyncRunEntity {
     this.runs.set(run.id, run);
+    this.startClock.set(run.id, process.hrtime.bigint());
     return run;
+  }
+
+  seenIds(runId: string): Set<string> {
+    return new Set([...(this.seenPages.get(runId)?.values() ?? [])].flat());
+  }
+
+  /** On the clock InMemoryMirror stamps its writes with. */
+  startedAt(runId: string): bigint {
+    const start = this.startClock.get(runId);
+    if (start === undefined) {
+      throw new Error(`unknown sync run ${runId}`);
+    }
+    return start;
+  }
+
+  async recordSeen(id: string, page: number, storeIds: readonly string[]): Promise<boolean> {
+    const pages = this.seenPages.get(id) ?? new Map<number, string[]>();
+    this.seenPages.set(id, pages);
+    const firstTime = !pages.has(page);
+    pages.set(page, [...new Set(storeIds)]);
+    return firstTime;
   }
 
   only(): SyncRunEntity {
@@ -260,6 +278,7 @@ export class FakeSyncRuns implements Pick<
     run.status = status;
     run.error = error ?? null;
     run.finishedAt = new Date();
+    this.seenPages.delete(id);
     return { ...run };
   }
 }

@@ -6,6 +6,7 @@ import { OAuthAuthorizationEntity } from './oauth-authorization.entity';
 import { StoreConnectionEntity } from './store-connection.entity';
 import { StoreOrderEntity } from './store-order.entity';
 import { StoreProductEntity } from './store-product.entity';
+import { SyncRunSeenIdsEntity } from './sync-run-seen-ids.entity';
 import { SyncRunEntity } from './sync-run.entity';
 
 export * from './accepted-signature.entity';
@@ -16,12 +17,14 @@ export * from './oauth-authorization.entity';
 export * from './store-connection.entity';
 export * from './store-order.entity';
 export * from './store-product.entity';
+export * from './sync-run-seen-ids.entity';
 export * from './sync-run.entity';
 
 export const persistenceEntities = [
   InstallationEntity,
   StoreConnectionEntity,
   SyncRunEntity,
+  SyncRunSeenIdsEntity,
   IdMappingEntity,
   StoreProductEntity,
   StoreOrderEntity,

@@ -22,10 +22,6 @@ export class StoreOrderEntity {
   @Column({ name: 'content_hash', type: 'text' })
   contentHash!: string;
 
-  /** The last sync run whose crawl saw this order; a complete full crawl deletes the rows it did not see. */
-  @Column({ name: 'last_seen_run_id', type: 'uuid', nullable: true })
-  lastSeenRunId!: string | null;
-
   /** The store's record as last received (crawl or webhook). */
   @Column({ name: 'raw', type: 'jsonb', nullable: true })
   raw!: Record<string, unknown> | null;

@@ -57,10 +57,6 @@ export class StoreProductEntity {
   @Column({ name: 'content_hash', type: 'text' })
   contentHash!: string;
 
-  /** The last sync run whose crawl saw this product; a complete full crawl deletes the rows it did not see. */
-  @Column({ name: 'last_seen_run_id', type: 'uuid', nullable: true })
-  lastSeenRunId!: string | null;
-
   /**
    * The store's record as last received (crawl or webhook), so a partial webhook update can be merged into it.
    * Null for rows written before this column existed, until the product changes.

@@ -9,6 +9,7 @@ import { SyncSchedule1795421400000 } from './1795421400000-sync-schedule';
 import { StoreProductsRaw1795421500000 } from './1795421500000-store-products-raw';
 import { StoreOrders1795421600000 } from './1795421600000-store-orders';
 import { SyncRunTimings1795421700000 } from './1795421700000-sync-run-timings';
+import { SyncRunSeenIds1795421900000 } from './1795421900000-sync-run-seen-ids';
 import { StoreConnectionPerPage1795421800000 } from './1795421800000-store-connection-per-page';
 
 /** In order of application; every schema change is a new class appended here. */
@@ -24,4 +25,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   StoreOrders1795421600000,
   SyncRunTimings1795421700000,
   StoreConnectionPerPage1795421800000,
+  SyncRunSeenIds1795421900000,
 ];

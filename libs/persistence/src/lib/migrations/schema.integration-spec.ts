@@ -82,6 +82,7 @@ describe('schema migrations on PostgreSQL', () => {
           'store_connections',
           'store_orders',
           'store_products',
+          'sync_run_seen_ids',
           'sync_runs',
         ]);
         expect(await pendingSchemaChanges(dataSource)).toEqual([]);

@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { NormalizedOrder } from '@storebridge/contracts';
 import { DataSource } from 'typeorm';
 import { anInstallation, aStoreConnection } from '../../test/factories';
 import { openDataSource, truncateTables } from '../../test/integration-database';
-import { InstallationEntity, StoreConnectionEntity, StoreOrderEntity } from '../entities';
+import { InstallationEntity, StoreConnectionEntity, StoreOrderEntity, SyncRunEntity } from '../entities';
 import { InstallationRepository } from './installation.repository';
 import { StoreConnectionRepository } from './store-connection.repository';
 import { StoreOrderRepository } from './store-order.repository';
 import { recordContentHash } from './store-record-mirror';
+import { SyncRunRepository } from './sync-run.repository';
 
 function anOrder(overrides: Partial<NormalizedOrder> = {}): NormalizedOrder {
   return {
@@ -26,6 +26,7 @@ describe('StoreOrderRepository', () => {
   let installations: InstallationRepository;
   let connections: StoreConnectionRepository;
   let orders: StoreOrderRepository;
+  let syncRuns: SyncRunRepository;
   let connectionId: string;
 
   async function aConnection(): Promise<string> {
@@ -38,6 +39,7 @@ describe('StoreOrderRepository', () => {
     installations = new InstallationRepository(dataSource.getRepository(InstallationEntity));
     connections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
     orders = new StoreOrderRepository(dataSource.getRepository(StoreOrderEntity));
+    syncRuns = new SyncRunRepository(dataSource.getRepository(SyncRunEntity));
   });
 
   beforeEach(async () => {
@@ -61,50 +63,19 @@ describe('StoreOrderRepository', () => {
   });
 
   it('tells changed from unchanged orders and finds the ones a run did not see', async () => {
-    const runId = randomUUID();
     const otherConnectionId = await aConnection();
     await orders.upsertMany(connectionId, [anOrder(), anOrder({ id: 'ord_2' }), anOrder({ id: 'ord_3' })]);
     await orders.upsertMany(otherConnectionId, [anOrder({ id: 'ord_9' })]);
+    const run = await syncRuns.start({ connectionId, entity: 'orders', trigger: 'schedule' });
 
-    const previous = await orders.markSeen(connectionId, ['ord_1', 'ord_3', 'ord_9'], runId);
+    await syncRuns.recordSeen(run.id, 1, ['ord_1', 'ord_3', 'ord_9']);
 
-    // What the mirror knew before this run saw them; ord_9 belongs to the other connection.
-    expect(previous).toEqual(
-      new Map([
-        ['ord_1', { contentHash: recordContentHash(anOrder()), lastSeenRunId: null }],
-        ['ord_3', { contentHash: expect.any(String), lastSeenRunId: null }],
-      ]),
+    expect(await orders.contentHashesOf(connectionId, ['ord_1', 'ord_9'])).toEqual(
+      new Map([['ord_1', recordContentHash(anOrder())]]),
     );
-
-    const states = await orders.syncStatesOf(connectionId, ['ord_1', 'ord_2', 'ord_9']);
-    expect(states).toEqual(
-      new Map([
-        ['ord_1', { contentHash: recordContentHash(anOrder()), lastSeenRunId: runId }],
-        ['ord_2', { contentHash: expect.any(String), lastSeenRunId: null }],
-      ]),
-    );
-    expect(await orders.findUnseen(connectionId, runId)).toEqual(['ord_2']);
+    expect(await orders.findUnseen(connectionId, run.id, run.startedAt)).toEqual(['ord_2']);
     expect(await orders.deleteMany(connectionId, ['ord_2', 'ord_9', 'missing'])).toBe(1);
-    expect(await orders.findUnseen(otherConnectionId, runId)).toEqual(['ord_9']);
-  });
-
-  it('marks the written rows seen by a crawl when asked, and keeps the last seen run otherwise', async () => {
-    const firstRun = randomUUID();
-    const secondRun = randomUUID();
-    await orders.upsertMany(connectionId, [anOrder(), anOrder({ id: 'ord_2' })], undefined, firstRun);
-
-    await orders.upsertMany(connectionId, [anOrder({ status: 'shipped' })]);
-    await orders.upsertMany(
-      connectionId,
-      [anOrder({ id: 'ord_2', status: 'shipped' })],
-      undefined,
-      secondRun,
-    );
-
-    const states = await orders.syncStatesOf(connectionId, ['ord_1', 'ord_2']);
-    expect(states.get('ord_1')?.lastSeenRunId).toBe(firstRun);
-    expect(states.get('ord_2')?.lastSeenRunId).toBe(secondRun);
-    expect(await orders.findUnseen(connectionId, secondRun)).toEqual(['ord_1']);
+    expect(await orders.findUnseen(otherConnectionId, run.id, run.startedAt)).toEqual([]);
   });
 
   it('goes with its store connection (uninstall keeps nothing)', async () => {

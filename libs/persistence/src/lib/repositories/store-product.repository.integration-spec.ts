@@ -1,13 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { NormalizedProduct } from '@storebridge/contracts';
 import { DataSource } from 'typeorm';
 import { anInstallation, aStoreConnection } from '../../test/factories';
 import { openDataSource, truncateTables } from '../../test/integration-database';
-import { InstallationEntity, StoreConnectionEntity, StoreProductEntity } from '../entities';
+import { InstallationEntity, StoreConnectionEntity, StoreProductEntity, SyncRunEntity } from '../entities';
 import { InstallationRepository } from './installation.repository';
 import { StoreConnectionRepository } from './store-connection.repository';
 import { StoreProductRepository } from './store-product.repository';
 import { recordContentHash } from './store-record-mirror';
+import { SyncRunRepository } from './sync-run.repository';
 
 function aProduct(overrides: Partial<NormalizedProduct> = {}): NormalizedProduct {
   return {
@@ -28,6 +29,7 @@ describe('StoreProductRepository', () => {
   let installations: InstallationRepository;
   let connections: StoreConnectionRepository;
   let products: StoreProductRepository;
+  let syncRuns: SyncRunRepository;
   let connectionId: string;
 
   async function aConnection(): Promise<string> {
@@ -40,6 +42,7 @@ describe('StoreProductRepository', () => {
     installations = new InstallationRepository(dataSource.getRepository(InstallationEntity));
     connections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
     products = new StoreProductRepository(dataSource.getRepository(StoreProductEntity));
+    syncRuns = new SyncRunRepository(dataSource.getRepository(SyncRunEntity));
   });
 
   beforeEach(async () => {
@@ -65,7 +68,6 @@ describe('StoreProductRepository', () => {
       url: 'https://store.example.com/p/linen-shirt',
       categories: ['Shirts', 'Summer'],
       contentHash: createHash('sha256').update(JSON.stringify(product)).digest('hex'),
-      lastSeenRunId: null,
       raw: null,
       updatedAt: expect.any(Date),
     });
@@ -227,67 +229,46 @@ describe('StoreProductRepository', () => {
   });
 
   describe('change detection and deletions', () => {
-    it('tells the stored hash and last run of the known products of one connection, in one query', async () => {
-      const runId = randomUUID();
+    it('tells the stored content hash of the known products of one connection, in one query', async () => {
       const otherConnectionId = await aConnection();
       const shirt = aProduct();
       await products.upsertMany(connectionId, [shirt, aProduct({ id: 'prod_2', name: 'Scarf' })]);
       await products.upsertMany(otherConnectionId, [aProduct({ id: 'prod_3' })]);
-      await products.markSeen(connectionId, ['prod_1'], runId);
 
-      const states = await products.syncStatesOf(connectionId, ['prod_1', 'prod_2', 'prod_3', 'prod_1']);
+      const hashes = await products.contentHashesOf(connectionId, ['prod_1', 'prod_3', 'prod_1']);
 
-      expect(states).toEqual(
-        new Map([
-          ['prod_1', { contentHash: recordContentHash(shirt), lastSeenRunId: runId }],
-          ['prod_2', { contentHash: expect.any(String), lastSeenRunId: null }],
-        ]),
-      );
-      expect(await products.syncStatesOf(connectionId, [])).toEqual(new Map());
+      expect(hashes).toEqual(new Map([['prod_1', recordContentHash(shirt)]]));
+      expect(await products.contentHashesOf(connectionId, [])).toEqual(new Map());
     });
 
-    it('finds, in id order, the products of the connection the run did not see', async () => {
-      const previousRun = randomUUID();
-      const runId = randomUUID();
+    it('finds, in id order, the products no page of a run showed, but not those written since it started', async () => {
       const otherConnectionId = await aConnection();
       await products.upsertMany(
         connectionId,
         ['d', 'c', 'b', 'a'].map((id) => aProduct({ id })),
       );
       await products.upsertMany(otherConnectionId, [aProduct({ id: 'z' })]);
-      await products.markSeen(connectionId, ['a', 'b', 'c'], previousRun);
+      const run = await syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' });
+      await syncRuns.recordSeen(run.id, 1, ['b', 'missing']);
+      await syncRuns.recordSeen(run.id, 2, ['c']);
+      // A store webhook while the crawl runs: the crawl may have passed its page already.
+      await products.upsertMany(connectionId, [aProduct({ id: 'e' })]);
 
-      await products.markSeen(connectionId, ['b', 'missing'], runId);
-
-      expect(await products.findUnseen(connectionId, runId)).toEqual(['a', 'c', 'd']);
-      expect((await products.findOne(connectionId, 'b'))?.lastSeenRunId).toBe(runId);
-      expect(await products.findUnseen(otherConnectionId, runId)).toEqual(['z']);
+      expect(await products.findUnseen(connectionId, run.id, run.startedAt)).toEqual(['a', 'd']);
+      expect(await products.findUnseen(otherConnectionId, run.id, run.startedAt)).toEqual(['z']);
     });
 
-    it('keeps the last seen run when a changed product is written again', async () => {
-      const runId = randomUUID();
-      await products.upsertMany(connectionId, [aProduct()]);
-      await products.markSeen(connectionId, ['prod_1'], runId);
-
-      await products.upsertMany(connectionId, [aProduct({ name: 'Renamed' })]);
-
-      expect(await products.findOne(connectionId, 'prod_1')).toMatchObject({
-        name: 'Renamed',
-        lastSeenRunId: runId,
-      });
-    });
-
-    it('marks and deletes more products than one statement could bind one by one', async () => {
-      const runId = randomUUID();
+    it('sees and deletes more products than one statement could bind one by one', async () => {
       const many = Array.from({ length: 1_203 }, (_, index) => `prod_${index}`);
       await products.upsertMany(
         connectionId,
         many.map((id) => aProduct({ id })),
       );
+      const run = await syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' });
 
-      await products.markSeen(connectionId, many, runId);
+      await syncRuns.recordSeen(run.id, 1, many);
 
-      expect(await products.findUnseen(connectionId, runId)).toEqual([]);
+      expect(await products.findUnseen(connectionId, run.id, run.startedAt)).toEqual([]);
       expect(await products.deleteMany(connectionId, many)).toBe(1_203);
     });
   });

@@ -5,12 +5,6 @@ import { returnedRows } from './query-results';
 /** A store's record as received, before normalization. */
 export type RawStoreRecord = Record<string, unknown>;
 
-/** What a mirror knows of one record for change detection. */
-export interface MirrorSyncState {
-  contentHash: string;
-  lastSeenRunId: string | null;
-}
-
 /** What a mirror holds of one record to merge a partial webhook update into it. */
 export interface MirroredRecordState {
   contentHash: string;
@@ -55,29 +49,21 @@ export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity 
   /**
    * Inserts new records and overwrites known ones; the last occurrence of a repeated id wins. `raws` holds the
    * store's record of each one by id; a record without one gets a null `raw` (its old record no longer matches).
-   * With `seenByRunId`, the rows are also marked seen by that crawl (saves the crawl a `markSeen`); without it a
-   * known row keeps its last seen run.
    */
   async upsertMany(
     connectionId: string,
     records: readonly TRecord[],
     raws?: ReadonlyMap<string, RawStoreRecord>,
-    seenByRunId?: string,
   ): Promise<void> {
     // One row per key (ON CONFLICT cannot touch a row twice), in key order so concurrent writers lock alike.
     const latest = [...new Map(records.map((record) => [record.id, record])).values()].sort((a, b) =>
       a.id < b.id ? -1 : 1,
     );
-    const statement = this.upsertStatement(seenByRunId !== undefined);
     for (let start = 0; start < latest.length; start += UPSERT_CHUNK_SIZE) {
       const rows = latest
         .slice(start, start + UPSERT_CHUNK_SIZE)
         .map((record) => this.toRow(record, raws?.get(record.id) ?? null));
-      const parameters = [connectionId, JSON.stringify(rows)];
-      await this.repository.query(
-        statement,
-        seenByRunId === undefined ? parameters : [...parameters, seenByRunId],
-      );
+      await this.repository.query(this.upsertStatement, [connectionId, JSON.stringify(rows)]);
     }
   }
 
@@ -85,84 +71,50 @@ export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity 
    * The rows travel as one JSON parameter unpacked by `jsonb_to_recordset`: a page costs one short statement
    * and one bind instead of TypeORM building ten parameters per row, which took most of a crawl's time.
    */
-  private upsertStatement(marksSeen: boolean): string {
+  private get upsertStatement(): string {
     const { idColumn, writtenColumns } = this.columns;
-    const columns = Object.keys(writtenColumns);
     const quoted = (column: string) => `"${column}"`;
-    const set = [
-      ...columns.map((column) => `${quoted(column)} = EXCLUDED.${quoted(column)}`),
-      ...(marksSeen ? ['"last_seen_run_id" = EXCLUDED."last_seen_run_id"'] : []),
-      '"updated_at" = EXCLUDED."updated_at"',
-    ];
+    const columns = [idColumn, ...Object.keys(writtenColumns)];
     const recordType = [
       `${quoted(idColumn)} text`,
-      ...columns.map((column) => `${quoted(column)} ${writtenColumns[column]}`),
+      ...Object.entries(writtenColumns).map(([column, type]) => `${quoted(column)} ${type}`),
     ];
-    return `INSERT INTO "${this.tableName}" ("connection_id", ${[idColumn, ...columns].map(quoted).join(', ')}${
-      marksSeen ? ', "last_seen_run_id"' : ''
-    }, "updated_at")
-      SELECT $1::uuid, ${[idColumn, ...columns].map((column) => `r.${quoted(column)}`).join(', ')}${
-        marksSeen ? ', $3::uuid' : ''
-      }, now()
+    const set = [...Object.keys(writtenColumns), 'updated_at'].map(
+      (column) => `${quoted(column)} = EXCLUDED.${quoted(column)}`,
+    );
+    return `INSERT INTO "${this.tableName}" ("connection_id", ${columns.map(quoted).join(', ')}, "updated_at")
+      SELECT $1::uuid, ${columns.map((column) => `r.${quoted(column)}`).join(', ')}, now()
       FROM jsonb_to_recordset($2::jsonb) AS r(${recordType.join(', ')})
       ON CONFLICT ("connection_id", ${quoted(idColumn)}) DO UPDATE SET ${set.join(', ')}`;
   }
 
-  /** Content hash and last run that saw it, of each of these records the mirror holds (one query). */
-  async syncStatesOf(connectionId: string, ids: readonly string[]): Promise<Map<string, MirrorSyncState>> {
+  /** The content hash of each of these records the mirror holds (one query), to tell changed from unchanged. */
+  async contentHashesOf(connectionId: string, ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) {
       return new Map();
     }
-    const rows: Array<{ id: string; content_hash: string; last_seen_run_id: string | null }> =
-      await this.repository.query(
-        `SELECT "${this.columns.idColumn}" AS id, content_hash, last_seen_run_id FROM "${this.tableName}"
-         WHERE connection_id = $1 AND "${this.columns.idColumn}" = ANY($2::text[])`,
-        [connectionId, [...new Set(ids)]],
-      );
-    return new Map(
-      rows.map((row) => [row.id, { contentHash: row.content_hash, lastSeenRunId: row.last_seen_run_id }]),
+    const rows: Array<{ id: string; content_hash: string }> = await this.repository.query(
+      `SELECT "${this.columns.idColumn}" AS id, content_hash FROM "${this.tableName}"
+       WHERE connection_id = $1 AND "${this.columns.idColumn}" = ANY($2::text[])`,
+      [connectionId, [...new Set(ids)]],
     );
+    return new Map(rows.map((row) => [row.id, row.content_hash]));
   }
 
   /**
-   * Records that `syncRunId` saw these records (changed or not), so a complete crawl keeps them, and returns
-   * what the mirror knew of each before (content hash, previous last seen run): a crawl tells changed from
-   * unchanged records with the same round trip. Ids the mirror does not hold are absent from the result.
+   * Ids of the connection's records that no page of `syncRunId` showed (see SyncRunRepository.recordSeen), in
+   * id order; rows written after `runStartedAt` (a store webhook during the crawl) are not among them.
    */
-  async markSeen(
-    connectionId: string,
-    ids: readonly string[],
-    syncRunId: string,
-  ): Promise<Map<string, MirrorSyncState>> {
-    if (ids.length === 0) {
-      return new Map();
-    }
+  async findUnseen(connectionId: string, syncRunId: string, runStartedAt: Date): Promise<string[]> {
     const id = `"${this.columns.idColumn}"`;
-    // The outer SELECT reads the statement's snapshot: the states as they were before the UPDATE.
-    const rows: Array<{ id: string; content_hash: string; last_seen_run_id: string | null }> =
-      await this.repository.query(
-        `WITH previous AS (
-           SELECT ${id} AS id, content_hash, last_seen_run_id FROM "${this.tableName}"
-           WHERE connection_id = $1 AND ${id} = ANY($2::text[])
-         ), marked AS (
-           UPDATE "${this.tableName}" AS mirror SET last_seen_run_id = $3
-           FROM previous WHERE mirror.connection_id = $1 AND mirror.${id} = previous.id
-         )
-         SELECT id, content_hash, last_seen_run_id FROM previous`,
-        [connectionId, [...new Set(ids)], syncRunId],
-      );
-    return new Map(
-      rows.map((row) => [row.id, { contentHash: row.content_hash, lastSeenRunId: row.last_seen_run_id }]),
-    );
-  }
-
-  /** Ids of the connection's records that `syncRunId` did not see (never seen by any run included), in id order. */
-  async findUnseen(connectionId: string, syncRunId: string): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.repository.query(
-      `SELECT "${this.columns.idColumn}" AS id FROM "${this.tableName}"
-       WHERE connection_id = $1 AND last_seen_run_id IS DISTINCT FROM $2::uuid
-       ORDER BY "${this.columns.idColumn}"`,
-      [connectionId, syncRunId],
+      // An anti-join (hashed, spilling to disk if it must) whatever the catalogue size; NOT IN could not spill.
+      `WITH seen AS (SELECT unnest(ids) AS id FROM "sync_run_seen_ids" WHERE run_id = $2)
+       SELECT mirror.${id} AS id FROM "${this.tableName}" AS mirror
+       WHERE mirror.connection_id = $1 AND mirror.updated_at < $3
+         AND NOT EXISTS (SELECT 1 FROM seen WHERE seen.id = mirror.${id})
+       ORDER BY mirror.${id}`,
+      [connectionId, syncRunId, runStartedAt],
     );
     return rows.map((row) => row.id);
   }

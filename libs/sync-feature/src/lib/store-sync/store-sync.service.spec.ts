@@ -185,7 +185,7 @@ describe('StoreSyncService.runFullSync on products', () => {
     connections = new FakeStoreConnections();
     syncRuns = new FakeSyncRuns(journal);
     publisher = new RecordingPublisher(journal);
-    storeProducts = new InMemoryMirror<NormalizedProduct>(journal);
+    storeProducts = new InMemoryMirror<NormalizedProduct>(journal, syncRuns);
     locks = new FakeAdvisoryLocks();
     service = new StoreSyncService(
       connections.asService(),
@@ -804,12 +804,12 @@ describe('StoreSyncService.runFullSync on products, then orders', () => {
     connections = new FakeStoreConnections();
     syncRuns = new FakeSyncRuns(journal);
     publisher = new RecordingPublisher(journal);
-    storeOrders = new InMemoryMirror<NormalizedOrder>();
+    storeOrders = new InMemoryMirror<NormalizedOrder>(undefined, syncRuns);
     service = new StoreSyncService(
       connections.asService(),
       syncRuns as unknown as SyncRunRepository,
       [
-        syncedProducts(new InMemoryMirror<NormalizedProduct>(), publisher),
+        syncedProducts(new InMemoryMirror<NormalizedProduct>(undefined, syncRuns), publisher),
         syncedOrders(storeOrders, publisher),
       ],
       new FakeAdvisoryLocks() as unknown as AdvisoryLockRepository,

@@ -166,10 +166,10 @@ export class StoreSyncService {
       timings['normalizeMs'] = elapsedSince(stepStart);
 
       stepStart = performance.now();
-      const changed = await this.markSeenAndFindChanged(connectionId, entity, run, normalized.records);
+      const changed = await this.recordSeenAndFindChanged(connectionId, entity, run, page.page, normalized);
       if (changed.length > 0) {
         // Mirror first: once a page is published, the widgets can already be asked about its products.
-        await entity.mirror.upsertMany(connectionId, changed, normalized.raws, run.id);
+        await entity.mirror.upsertMany(connectionId, changed, normalized.raws);
       }
       timings['mirrorMs'] = elapsedSince(stepStart);
 
@@ -198,32 +198,27 @@ export class StoreSyncService {
   }
 
   /**
-   * Marks the page's records seen by this run (the deletion pass keeps exactly the records a run saw) and returns
-   * those to publish: new ones and those whose content differs from the mirror's; the last of a repeated id
-   * wins. A record this run had already seen counts as changed: its page may have failed to publish before a
-   * redelivery (the mirror is written first), and publishing it twice is harmless. After an activation or a
-   * configuration change every record is published: what ShopiMind stores also depends on the connection
-   * (language, currency, data source), which the content hash does not cover.
+   * Records the ids the page showed (the deletion pass keeps exactly the records a run saw) and returns the
+   * records to publish: new ones and those whose content differs from the mirror's; the last of a repeated id
+   * wins. Every record of a page this run had recorded already is published: the page was redelivered, and the
+   * mirror (written before publishing) may hold records push never got; publishing twice is harmless. After an
+   * activation or a configuration change every record is published: what ShopiMind stores also depends on the
+   * connection (language, currency, data source), which the content hash does not cover.
    */
-  private async markSeenAndFindChanged<T extends { id: string }>(
+  private async recordSeenAndFindChanged<T extends { id: string }>(
     connectionId: string,
     entity: SyncedEntity<T>,
     run: SyncRunEntity,
-    records: readonly T[],
+    page: number,
+    normalized: NormalizedPage<T>,
   ): Promise<T[]> {
-    const latest = new Map(records.map((record) => [record.id, record]));
-    const previous = await entity.mirror.markSeen(connectionId, [...latest.keys()], run.id);
-    if (REPUSH_TRIGGERS.has(run.trigger)) {
+    const latest = new Map(normalized.records.map((record) => [record.id, record]));
+    const firstTime = await this.syncRuns.recordSeen(run.id, page, [...latest.keys()]);
+    if (!firstTime || REPUSH_TRIGGERS.has(run.trigger)) {
       return [...latest.values()];
     }
-    return [...latest.values()].filter((record) => {
-      const state = previous.get(record.id);
-      return (
-        state === undefined ||
-        state.lastSeenRunId === run.id ||
-        state.contentHash !== recordContentHash(record)
-      );
-    });
+    const hashes = await entity.mirror.contentHashesOf(connectionId, [...latest.keys()]);
+    return [...latest.values()].filter((record) => hashes.get(record.id) !== recordContentHash(record));
   }
 
   /**
@@ -238,7 +233,7 @@ export class StoreSyncService {
     nextPage: number,
   ): Promise<void> {
     const connectionId = view.connection.id;
-    const unseen = await entity.mirror.findUnseen(connectionId, run.id);
+    const unseen = await entity.mirror.findUnseen(connectionId, run.id, run.startedAt);
     if (unseen.length === 0) {
       return;
     }

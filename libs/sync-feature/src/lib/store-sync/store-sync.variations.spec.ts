@@ -47,8 +47,8 @@ async function syncDemoStore(options: DemoStoreOptions): Promise<SyncOutcome> {
       connections.asService(),
       syncRuns as unknown as SyncRunRepository,
       [
-        syncedProducts(new InMemoryMirror<NormalizedProduct>(), publisher),
-        syncedOrders(new InMemoryMirror<NormalizedOrder>(), publisher),
+        syncedProducts(new InMemoryMirror<NormalizedProduct>(undefined, syncRuns), publisher),
+        syncedOrders(new InMemoryMirror<NormalizedOrder>(undefined, syncRuns), publisher),
       ],
       new FakeAdvisoryLocks() as unknown as AdvisoryLockRepository,
       // The demo store listens on http://127.0.0.1, as in development.
