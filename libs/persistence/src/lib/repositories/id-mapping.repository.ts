@@ -8,30 +8,34 @@ interface MappingRow {
   numeric_id: string | number | bigint;
 }
 
-// One statement creates every missing mapping and reads every wanted one. ORDER BY makes concurrent callers take
-// the unique-index locks in the same order (no deadlock); the NOT EXISTS filter spares sequence values for ids that
-// are already mapped. The outer SELECT reads the snapshot taken before the INSERT, so a row comes either from
-// `inserted` or from `existing`, never both.
+// One statement reads every wanted mapping and creates the missing ones. The LATERAL lookup (kept apart by its
+// LIMIT, which stops the planner from flattening it into a join) probes the unique index once per id whatever the
+// statistics say: a join planned from stale ones, as during a first big push, scanned every mapping of the
+// installation. ORDER BY makes concurrent callers take the unique-index locks in the same order (no deadlock);
+// inserting only what `existing` lacks spares sequence values.
 const MAP_STORE_IDS = `
   WITH wanted AS (SELECT DISTINCT unnest($3::text[]) AS store_id),
+  existing AS (
+    SELECT wanted.store_id, mapping.numeric_id
+    FROM wanted
+    CROSS JOIN LATERAL (
+      SELECT "numeric_id" FROM "id_mappings"
+      WHERE "installation_id" = $1::uuid AND "entity_type" = $2::text AND "store_id" = wanted.store_id
+      LIMIT 1
+    ) AS mapping
+  ),
   inserted AS (
     INSERT INTO "id_mappings" ("installation_id", "entity_type", "store_id")
     SELECT $1::uuid, $2::text, wanted.store_id
     FROM wanted
-    WHERE NOT EXISTS (
-      SELECT 1 FROM "id_mappings" AS existing
-      WHERE existing.installation_id = $1::uuid AND existing.entity_type = $2::text
-        AND existing.store_id = wanted.store_id
-    )
+    WHERE wanted.store_id NOT IN (SELECT "store_id" FROM existing)
     ORDER BY wanted.store_id
     ON CONFLICT ("installation_id", "entity_type", "store_id") DO NOTHING
     RETURNING "store_id", "numeric_id"
   )
-  SELECT "store_id", "numeric_id" FROM inserted
+  SELECT "store_id", "numeric_id" FROM existing
   UNION ALL
-  SELECT existing.store_id, existing.numeric_id FROM "id_mappings" AS existing
-  JOIN wanted ON wanted.store_id = existing.store_id
-  WHERE existing.installation_id = $1::uuid AND existing.entity_type = $2::text`;
+  SELECT "store_id", "numeric_id" FROM inserted`;
 
 const SELECT_BY_STORE_IDS = `
   SELECT "store_id", "numeric_id" FROM "id_mappings"

@@ -93,9 +93,16 @@ export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity 
     if (ids.length === 0) {
       return new Map();
     }
+    // One primary-key probe per id (LATERAL + LIMIT cannot be flattened into a join that stale statistics, as
+    // during a first crawl, would plan as a scan of the connection's whole mirror).
     const rows: Array<{ id: string; content_hash: string }> = await this.repository.query(
-      `SELECT "${this.columns.idColumn}" AS id, content_hash FROM "${this.tableName}"
-       WHERE connection_id = $1 AND "${this.columns.idColumn}" = ANY($2::text[])`,
+      `SELECT wanted.id, mirror.content_hash
+       FROM unnest($2::text[]) AS wanted(id)
+       CROSS JOIN LATERAL (
+         SELECT content_hash FROM "${this.tableName}"
+         WHERE connection_id = $1 AND "${this.columns.idColumn}" = wanted.id
+         LIMIT 1
+       ) AS mirror`,
       [connectionId, [...new Set(ids)]],
     );
     return new Map(rows.map((row) => [row.id, row.content_hash]));
