@@ -151,9 +151,10 @@ describe('schema and repositories on PGlite (in memory)', () => {
       entity: 'products',
       trigger: 'schedule',
     });
-    expect(await syncRuns.recordSeen(run.id, 1, ['p1'])).toBe(true);
-    expect(await syncRuns.recordSeen(run.id, 1, ['p1'])).toBe(false);
-    expect([...(await products.contentHashesOf(connection.id, ['p1', 'p3'])).keys()]).toEqual(['p1']);
+    const first = await products.recordSeen(connection.id, run.id, 1, ['p1', 'p3']);
+    expect(first.firstTime).toBe(true);
+    expect([...first.contentHashes.keys()]).toEqual(['p1']);
+    expect((await products.recordSeen(connection.id, run.id, 1, ['p1'])).firstTime).toBe(false);
     expect(await products.findUnseen(connection.id, run.id, run.startedAt)).toEqual(['p2']);
     expect(await products.deleteMany(connection.id, ['p2', 'unknown'])).toBe(1);
   });

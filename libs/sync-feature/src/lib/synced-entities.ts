@@ -38,7 +38,7 @@ export interface RecordChange<T> {
 
 export type RecordMirror<T extends { id: string }> = Pick<
   StoreRecordMirror<T, object>,
-  'upsertMany' | 'contentHashesOf' | 'findUnseen' | 'findState' | 'deleteMany'
+  'upsertMany' | 'recordSeen' | 'findUnseen' | 'findState' | 'deleteMany'
 >;
 
 /**
@@ -54,7 +54,7 @@ export interface SyncedEntity<T extends { id: string } = { id: string }> {
   publishChange(change: RecordChange<T>, messageId: string): Promise<void>;
 }
 
-/** In crawl order: products first, so the lines of the orders that follow name products ShopiMind knows. */
+/** Every kind of record a store connection syncs; each is crawled in a run of its own. */
 export const SYNCED_ENTITIES = Symbol('SYNCED_ENTITIES');
 
 function storeIdOf(

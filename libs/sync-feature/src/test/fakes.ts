@@ -8,6 +8,7 @@ import {
   type LockOutcome,
   type MirroredRecordState,
   type RawStoreRecord,
+  type SeenPage,
   type StartSyncRun,
   type StoreConnectionEntity,
   type SyncEntity,
@@ -73,15 +74,24 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
     }
   }
 
-  async contentHashesOf(connectionId: string, ids: readonly string[]): Promise<Map<string, string>> {
-    const hashes = new Map<string, string>();
+  async recordSeen(
+    connectionId: string,
+    syncRunId: string,
+    page: number,
+    ids: readonly string[],
+  ): Promise<SeenPage> {
+    if (!this.runs) {
+      throw new Error('InMemoryMirror needs the FakeSyncRuns whose runs see the records');
+    }
+    const firstTime = this.runs.recordSeen(syncRunId, page, ids);
+    const contentHashes = new Map<string, string>();
     for (const id of ids) {
       const row = this.rows.get(`${connectionId}/${id}`);
       if (row) {
-        hashes.set(id, recordContentHash(row.record));
+        contentHashes.set(id, recordContentHash(row.record));
       }
     }
-    return hashes;
+    return { firstTime, contentHashes };
   }
 
   async findUnseen(connectionId: string, syncRunId: string): Promise<string[]> {
@@ -181,7 +191,7 @@ export function aSyncRun(
 /** Same contract as the real repository: deltas add up, warnings merge, finished runs stop changing. */
 export class FakeSyncRuns implements Pick<
   SyncRunRepository,
-  'findResumable' | 'start' | 'recordSeen' | 'recordPage' | 'finish'
+  'findResumable' | 'start' | 'recordPage' | 'finish'
 > {
   readonly runs = new Map<string, SyncRunEntity>();
   readonly starts: StartSyncRun[] = [];
@@ -210,7 +220,8 @@ export class FakeSyncRuns implements Pick<
     return start;
   }
 
-  async recordSeen(id: string, page: number, storeIds: readonly string[]): Promise<boolean> {
+  /** As `sync_run_seen_ids` keeps them for InMemoryMirror.recordSeen: true the first time a page is recorded. */
+  recordSeen(id: string, page: number, storeIds: readonly string[]): boolean {
     const pages = this.seenPages.get(id) ?? new Map<number, string[]>();
     this.seenPages.set(id, pages);
     const firstTime = !pages.has(page);

@@ -229,16 +229,36 @@ describe('StoreProductRepository', () => {
   });
 
   describe('change detection and deletions', () => {
-    it('tells the stored content hash of the known products of one connection, in one query', async () => {
+    it('records the ids a page showed and tells, in the same round trip, the hashes it holds and a redelivery', async () => {
       const otherConnectionId = await aConnection();
       const shirt = aProduct();
       await products.upsertMany(connectionId, [shirt, aProduct({ id: 'prod_2', name: 'Scarf' })]);
       await products.upsertMany(otherConnectionId, [aProduct({ id: 'prod_3' })]);
+      const run = await syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' });
 
-      const hashes = await products.contentHashesOf(connectionId, ['prod_1', 'prod_3', 'prod_1']);
+      const first = await products.recordSeen(connectionId, run.id, 1, ['prod_1', 'prod_3', 'prod_1']);
+      const again = await products.recordSeen(connectionId, run.id, 1, ['prod_1', 'prod_3']);
 
-      expect(hashes).toEqual(new Map([['prod_1', recordContentHash(shirt)]]));
-      expect(await products.contentHashesOf(connectionId, [])).toEqual(new Map());
+      expect(first).toEqual({
+        firstTime: true,
+        contentHashes: new Map([['prod_1', recordContentHash(shirt)]]),
+      });
+      expect(again.firstTime).toBe(false);
+      expect(await products.recordSeen(connectionId, run.id, 2, [])).toEqual({
+        firstTime: true,
+        contentHashes: new Map(),
+      });
+      const seen: Array<{ page: number; ids: string[] }> = await dataSource.query(
+        `SELECT page, ids FROM sync_run_seen_ids WHERE run_id = $1`,
+        [run.id],
+      );
+      expect(seen).toEqual([{ page: 1, ids: ['prod_1', 'prod_3'] }]);
+
+      await syncRuns.finish(run.id, 'succeeded');
+
+      expect(await dataSource.query(`SELECT 1 FROM sync_run_seen_ids WHERE run_id = $1`, [run.id])).toEqual(
+        [],
+      );
     });
 
     it('finds, in id order, the products no page of a run showed, but not those written since it started', async () => {
@@ -249,8 +269,8 @@ describe('StoreProductRepository', () => {
       );
       await products.upsertMany(otherConnectionId, [aProduct({ id: 'z' })]);
       const run = await syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' });
-      await syncRuns.recordSeen(run.id, 1, ['b', 'missing']);
-      await syncRuns.recordSeen(run.id, 2, ['c']);
+      await products.recordSeen(connectionId, run.id, 1, ['b', 'missing']);
+      await products.recordSeen(connectionId, run.id, 2, ['c']);
       // A store webhook while the crawl runs: the crawl may have passed its page already.
       await products.upsertMany(connectionId, [aProduct({ id: 'e' })]);
 
@@ -266,7 +286,7 @@ describe('StoreProductRepository', () => {
       );
       const run = await syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' });
 
-      await syncRuns.recordSeen(run.id, 1, many);
+      await products.recordSeen(connectionId, run.id, 1, many);
 
       expect(await products.findUnseen(connectionId, run.id, run.startedAt)).toEqual([]);
       expect(await products.deleteMany(connectionId, many)).toBe(1_203);

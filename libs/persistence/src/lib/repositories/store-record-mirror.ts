@@ -5,6 +5,14 @@ import { returnedRows } from './query-results';
 /** A store's record as received, before normalization. */
 export type RawStoreRecord = Record<string, unknown>;
 
+/** What `recordSeen` learnt about one crawled page. */
+export interface SeenPage {
+  /** False when this crawl had recorded the page already (a redelivery). */
+  firstTime: boolean;
+  /** The mirror's content hash of each of the page's records it holds. */
+  contentHashes: Map<string, string>;
+}
+
 /** What a mirror holds of one record to merge a partial webhook update into it. */
 export interface MirroredRecordState {
   contentHash: string;
@@ -88,28 +96,50 @@ export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity 
       ON CONFLICT ("connection_id", ${quoted(idColumn)}) DO UPDATE SET ${set.join(', ')}`;
   }
 
-  /** The content hash of each of these records the mirror holds (one query), to tell changed from unchanged. */
-  async contentHashesOf(connectionId: string, ids: readonly string[]): Promise<Map<string, string>> {
-    if (ids.length === 0) {
-      return new Map();
+  /**
+   * Records the store ids page `page` of crawl `syncRunId` showed (the deletion pass keeps exactly the records a
+   * crawl saw) and returns, in the same round trip, the content hash the mirror holds for each of them (to tell
+   * changed from unchanged) and whether the page is recorded for the first time: a page this run had recorded
+   * already is a redelivered one, whose records push may never have got although the mirror holds them.
+   */
+  async recordSeen(
+    connectionId: string,
+    syncRunId: string,
+    page: number,
+    ids: readonly string[],
+  ): Promise<SeenPage> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) {
+      return { firstTime: true, contentHashes: new Map() };
     }
-    // One primary-key probe per id (LATERAL + LIMIT cannot be flattened into a join that stale statistics, as
-    // during a first crawl, would plan as a scan of the connection's whole mirror).
-    const rows: Array<{ id: string; content_hash: string }> = await this.repository.query(
-      `SELECT wanted.id, mirror.content_hash
-       FROM unnest($2::text[]) AS wanted(id)
-       CROSS JOIN LATERAL (
-         SELECT content_hash FROM "${this.tableName}"
-         WHERE connection_id = $1 AND "${this.columns.idColumn}" = wanted.id
-         LIMIT 1
-       ) AS mirror`,
-      [connectionId, [...new Set(ids)]],
-    );
-    return new Map(rows.map((row) => [row.id, row.content_hash]));
+    // One primary-key probe per id: LATERAL + LIMIT cannot be flattened into a join that stale statistics (as
+    // during a first crawl) would plan as a scan of the connection's whole mirror.
+    const rows: Array<{ first_time: boolean; id: string; content_hash: string | null }> =
+      await this.repository.query(
+        `WITH seen AS (
+           INSERT INTO "sync_run_seen_ids" ("run_id", "page", "ids") VALUES ($2, $3, $4::text[])
+           ON CONFLICT ("run_id", "page") DO UPDATE SET "ids" = EXCLUDED."ids"
+           RETURNING (xmax = 0) AS first_time
+         )
+         SELECT (SELECT first_time FROM seen) AS first_time, wanted.id, mirror.content_hash
+         FROM unnest($4::text[]) AS wanted(id)
+         LEFT JOIN LATERAL (
+           SELECT content_hash FROM "${this.tableName}"
+           WHERE connection_id = $1 AND "${this.columns.idColumn}" = wanted.id
+           LIMIT 1
+         ) AS mirror ON true`,
+        [connectionId, syncRunId, page, wanted],
+      );
+    return {
+      firstTime: rows[0]?.first_time === true,
+      contentHashes: new Map(
+        rows.flatMap((row) => (row.content_hash === null ? [] : [[row.id, row.content_hash] as const])),
+      ),
+    };
   }
 
   /**
-   * Ids of the connection's records that no page of `syncRunId` showed (see SyncRunRepository.recordSeen), in
+   * Ids of the connection's records that no page of `syncRunId` showed (see `recordSeen`), in
    * id order; rows written after `runStartedAt` (a store webhook during the crawl) are not among them.
    */
   async findUnseen(connectionId: string, syncRunId: string, runStartedAt: Date): Promise<string[]> {

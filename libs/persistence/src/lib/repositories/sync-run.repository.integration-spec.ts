@@ -99,26 +99,6 @@ describe('SyncRunRepository', () => {
     );
   });
 
-  it('tells a page recorded for the first time from a redelivered one, and forgets the ids when the run ends', async () => {
-    const run = await syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' });
-
-    expect(await syncRuns.recordSeen(run.id, 1, ['a', 'b', 'a'])).toBe(true);
-    expect(await syncRuns.recordSeen(run.id, 2, ['c'])).toBe(true);
-    expect(await syncRuns.recordSeen(run.id, 1, ['a', 'b'])).toBe(false);
-    const seen: Array<{ page: number; ids: string[] }> = await dataSource.query(
-      `SELECT page, ids FROM sync_run_seen_ids WHERE run_id = $1 ORDER BY page`,
-      [run.id],
-    );
-    expect(seen).toEqual([
-      { page: 1, ids: ['a', 'b'] },
-      { page: 2, ids: ['c'] },
-    ]);
-
-    await syncRuns.finish(run.id, 'succeeded');
-
-    expect(await dataSource.query(`SELECT 1 FROM sync_run_seen_ids WHERE run_id = $1`, [run.id])).toEqual([]);
-  });
-
   it('finishes a run once and ignores later pages', async () => {
     const run = await syncRuns.start({ connectionId, entity: 'orders', trigger: 'manual' });
 

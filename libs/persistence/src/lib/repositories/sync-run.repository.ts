@@ -123,21 +123,6 @@ export class SyncRunRepository {
     return returnedRows(result.raw).length > 0;
   }
 
-  /**
-   * Records the store ids page `page` of a running run showed, before that page's records are mirrored. Returns
-   * false when this run had recorded the page already: a redelivered page, whose records must be published again
-   * because the mirror may hold them already while push never got them.
-   */
-  async recordSeen(id: string, page: number, storeIds: readonly string[]): Promise<boolean> {
-    const rows: Array<{ first_time: boolean }> = await this.repository.query(
-      `INSERT INTO "sync_run_seen_ids" ("run_id", "page", "ids") VALUES ($1, $2, $3::text[])
-       ON CONFLICT ("run_id", "page") DO UPDATE SET "ids" = EXCLUDED."ids"
-       RETURNING (xmax = 0) AS first_time`,
-      [id, page, [...new Set(storeIds)]],
-    );
-    return rows[0]?.first_time === true;
-  }
-
   /** Closes a running run. Returns null when it was not running (already finished, or unknown id). */
   async finish(id: string, status: FinishedSyncRunStatus, error?: string): Promise<SyncRunEntity | null> {
     const result = await this.repository
