@@ -54,7 +54,7 @@ export interface SyncedEntity<T extends { id: string } = { id: string }> {
   publishChange(change: RecordChange<T>, messageId: string): Promise<void>;
 }
 
-/** Every kind of record a store connection syncs; each is crawled in a run of its own. */
+/** In crawl order: products first, so the lines of the orders that follow name products ShopiMind knows. */
 export const SYNCED_ENTITIES = Symbol('SYNCED_ENTITIES');
 
 function storeIdOf(

@@ -50,8 +50,8 @@ function elapsedSince(start: number): number {
 }
 
 /**
- * Full crawl of one store connection (generic-api spec §3-§5), every synced entity (products, orders) side by
- * side: page by page, normalized, compared with the mirror, changes published to push, the run's progress
+ * Full crawl of one store connection (generic-api spec §3-§5), every synced entity in turn (products, then
+ * orders): page by page, normalized, compared with the mirror, changes published to push, the run's progress
  * recorded after each page so a restarted worker resumes where it stopped.
  */
 @Injectable()
@@ -86,50 +86,42 @@ export class StoreSyncService {
   }
 
   /**
-   * The entities of a store are crawled side by side: their runs are independent, and the store's latency and
-   * our own work overlap. Every run is opened before any crawl starts, so a redelivered request finds exactly the
-   * runs still running and resumes those, never crawling again an entity whose run finished.
+   * Entities are crawled one after the other, so a running run of an entity means every entity before it was
+   * done: a redelivered request resumes there instead of crawling the earlier ones again. (Side by side was
+   * measured slower: the crawls compete for the same CPU and database, and the sync process needs more memory.)
    */
   private async runLocked(request: SyncRequestedEvent, view: StoreConnectionView): Promise<void> {
-    const running = await this.syncRuns.findResumable(request.connectionId);
-    const resumed = this.entities.flatMap((entity) => {
-      const run = running.find((candidate) => candidate.entity === entity.name);
-      return run ? [{ entity, run }] : [];
-    });
-    for (const { entity, run } of resumed) {
-      this.logger.log(`Resuming ${entity.name} sync run ${run.id} at page ${run.nextPage}`);
+    const resumable = await this.syncRuns.findResumable(request.connectionId);
+    const resumedIndexes = this.entities
+      .map((entity, index) => (resumable.some((run) => run.entity === entity.name) ? index : -1))
+      .filter((index) => index >= 0);
+    const firstIndex = resumedIndexes.length > 0 ? Math.min(...resumedIndexes) : 0;
+    for (const entity of this.entities.slice(firstIndex)) {
+      await this.runEntity(
+        request,
+        view,
+        entity,
+        resumable.find((run) => run.entity === entity.name),
+      );
     }
-    const crawls = resumed.length > 0 ? resumed : await this.startRuns(request);
-    const outcomes = await Promise.allSettled(
-      crawls.map(({ entity, run }) => this.runEntity(view, entity, run)),
-    );
-    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failed) {
-      // For redelivery, once every crawl stopped: the runs that did not finish resume then.
-      throw failed.reason;
-    }
-  }
-
-  private async startRuns(
-    request: SyncRequestedEvent,
-  ): Promise<Array<{ entity: SyncedEntity; run: SyncRunEntity }>> {
-    const started: Array<{ entity: SyncedEntity; run: SyncRunEntity }> = [];
-    for (const entity of this.entities) {
-      const run = await this.syncRuns.start({
-        connectionId: request.connectionId,
-        entity: entity.name,
-        trigger: request.trigger,
-      });
-      started.push({ entity, run });
-    }
-    return started;
   }
 
   private async runEntity(
+    request: SyncRequestedEvent,
     view: StoreConnectionView,
     entity: SyncedEntity,
-    run: SyncRunEntity,
+    resumable: SyncRunEntity | undefined,
   ): Promise<void> {
+    const run =
+      resumable ??
+      (await this.syncRuns.start({
+        connectionId: request.connectionId,
+        entity: entity.name,
+        trigger: request.trigger,
+      }));
+    if (resumable) {
+      this.logger.log(`Resuming ${entity.name} sync run ${run.id} at page ${run.nextPage}`);
+    }
     // Checked again at every crawl, not only when the merchant saved the URL: DNS answers change.
     const verdict = await checkStoreUrl(view.settings.baseUrl, {
       allowPrivate: this.options.allowPrivateStoreUrls,
