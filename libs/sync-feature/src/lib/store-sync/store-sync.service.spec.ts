@@ -193,8 +193,9 @@ describe('StoreSyncService.runFullSync on products', () => {
       // Products only: the orders crawl has its own tests below.
       [syncedProducts(storeProducts, publisher)],
       locks as unknown as AdvisoryLockRepository,
-      // The demo and stub stores listen on http://127.0.0.1, as in development.
-      { allowPrivateStoreUrls: true },
+      // The demo and stub stores listen on http://127.0.0.1, as in development. Progress after every page, so
+      // the journal shows each write; the default interval has its own test.
+      { allowPrivateStoreUrls: true, progressIntervalMs: 0 },
     );
   });
 
@@ -494,6 +495,31 @@ describe('StoreSyncService.runFullSync on products', () => {
     } finally {
       await stub.close();
     }
+  });
+
+  it('writes its progress at most every interval: at the end, or up to the page before a failure', async () => {
+    const buffering = new StoreSyncService(
+      connections.asService(),
+      syncRuns as unknown as SyncRunRepository,
+      [syncedProducts(storeProducts, publisher)],
+      locks as unknown as AdvisoryLockRepository,
+      { allowPrivateStoreUrls: true, progressIntervalMs: 60_000 },
+    );
+    const view = demoConnection();
+
+    await buffering.runFullSync(request(view));
+    publisher.failFromPage = 2;
+    // A re-activation publishes every product again.
+    await expect(buffering.runFullSync(request(view, 'activate'))).rejects.toThrow('bus unavailable');
+
+    expect(journal).toEqual([
+      ...['start', 'mirror:10', 'publish:1', 'mirror:10', 'publish:2', 'mirror:5', 'publish:3'],
+      ...['record:4', 'finish:succeeded'],
+      ...['start', 'mirror:10', 'publish:1', 'mirror:10', 'record:2'],
+    ]);
+    const [finished, interrupted] = [...syncRuns.runs.values()];
+    expect(finished).toMatchObject({ status: 'succeeded', pagesFetched: 3, recordsSeen: 25 });
+    expect(interrupted).toMatchObject({ status: 'running', nextPage: 2, pagesFetched: 1, recordsSeen: 10 });
   });
 
   it('leaves the run resumable and throws, for redelivery, when a page cannot be published', async () => {

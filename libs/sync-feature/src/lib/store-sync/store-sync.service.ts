@@ -17,11 +17,13 @@ import {
   recordContentHash,
   SyncRunRepository,
   type SyncRunEntity,
+  type SyncRunPageProgress,
   type SyncRunTimings,
   type SyncWarningCounts,
 } from '@storebridge/persistence';
 import { SYNC_FEATURE_OPTIONS, type SyncFeatureOptions } from '../sync-feature.options';
 import { SYNCED_ENTITIES, type SyncedEntity } from '../synced-entities';
+import { DEFAULT_PROGRESS_INTERVAL_MS, RunProgressBuffer } from './run-progress';
 
 interface NormalizedPage<T> {
   records: T[];
@@ -157,45 +159,61 @@ export class StoreSyncService {
     const client = new StoreClient(view.settings);
     const connectionId = view.connection.id;
     let nextPage = run.nextPage;
+    const progress = new RunProgressBuffer(this.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
     let fetchStart = performance.now();
-    // Reading ahead overlaps the store's latency with the mirror and bus work of the page before.
-    for await (const page of readAhead(crawlPages(client, entity.name, { startPage: run.nextPage }))) {
-      // Waiting for the store, beyond what reading ahead hid.
-      const timings: SyncRunTimings = { fetchMs: elapsedSince(fetchStart) };
-      let stepStart = performance.now();
-      const normalized = this.normalize(view, entity, page);
-      timings['normalizeMs'] = elapsedSince(stepStart);
+    try {
+      // Reading ahead overlaps the store's latency with the mirror and bus work of the page before.
+      for await (const page of readAhead(crawlPages(client, entity.name, { startPage: run.nextPage }))) {
+        // Waiting for the store, beyond what reading ahead hid.
+        const timings: SyncRunTimings = { fetchMs: elapsedSince(fetchStart) };
+        let stepStart = performance.now();
+        const normalized = this.normalize(view, entity, page);
+        timings['normalizeMs'] = elapsedSince(stepStart);
 
-      stepStart = performance.now();
-      const changed = await this.recordSeenAndFindChanged(connectionId, entity, run, page.page, normalized);
-      if (changed.length > 0) {
-        // Mirror first: once a page is published, the widgets can already be asked about its products.
-        await entity.mirror.upsertMany(connectionId, changed, normalized.raws);
+        stepStart = performance.now();
+        const changed = await this.recordSeenAndFindChanged(connectionId, entity, run, page.page, normalized);
+        if (changed.length > 0) {
+          // Mirror first: once a page is published, the widgets can already be asked about its products.
+          await entity.mirror.upsertMany(connectionId, changed, normalized.raws);
+        }
+        timings['mirrorMs'] = elapsedSince(stepStart);
+
+        stepStart = performance.now();
+        if (changed.length > 0) {
+          await entity.publishChange(
+            { connectionId, syncRunId: run.id, page: page.page, records: changed, deletedIds: [] },
+            `${run.id}:${entity.name}:${page.page}`,
+          );
+        }
+        timings['publishMs'] = elapsedSince(stepStart);
+
+        nextPage = page.page + 1;
+        // Only after the page was published: a resumed crawl never skips a page push did not get.
+        progress.add({
+          nextPage,
+          recordsSeen: page.records.length,
+          recordsValid: normalized.records.length,
+          recordsSkipped: normalized.skipped,
+          recordsChanged: changed.length,
+          warnings: normalized.warnings,
+          timings,
+        });
+        await this.writeProgress(run, progress.take());
+        fetchStart = performance.now();
       }
-      timings['mirrorMs'] = elapsedSince(stepStart);
-
-      stepStart = performance.now();
-      if (changed.length > 0) {
-        await entity.publishChange(
-          { connectionId, syncRunId: run.id, page: page.page, records: changed, deletedIds: [] },
-          `${run.id}:${entity.name}:${page.page}`,
-        );
-      }
-      timings['publishMs'] = elapsedSince(stepStart);
-
-      nextPage = page.page + 1;
-      await this.syncRuns.recordPage(run.id, {
-        nextPage,
-        recordsSeen: page.records.length,
-        recordsValid: normalized.records.length,
-        recordsSkipped: normalized.skipped,
-        recordsChanged: changed.length,
-        warnings: normalized.warnings,
-        timings,
-      });
-      fetchStart = performance.now();
+    } catch (error) {
+      // The pages done before the failure count for the run (a failed run reports them), and are not read again.
+      await this.writeProgress(run, progress.take(true)).catch(() => undefined);
+      throw error;
     }
+    await this.writeProgress(run, progress.take(true));
     return nextPage;
+  }
+
+  private async writeProgress(run: SyncRunEntity, progress: SyncRunPageProgress | undefined): Promise<void> {
+    if (progress) {
+      await this.syncRuns.recordPage(run.id, progress);
+    }
   }
 
   /**
