@@ -11,6 +11,7 @@ export * from './lib/repositories/id-mapping.repository';
 export * from './lib/repositories/store-record-mirror';
 export * from './lib/repositories/store-product.repository';
 export * from './lib/repositories/store-order.repository';
+export * from './lib/repositories/push-outcome.repository';
 export * from './lib/repositories/advisory-lock.repository';
 export * from './lib/repositories/oauth-authorization.repository';
 export * from './lib/repositories/external-account.repository';

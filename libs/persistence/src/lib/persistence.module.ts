@@ -17,6 +17,7 @@ import { AdvisoryLockRepository } from './repositories/advisory-lock.repository'
 import { ExternalAccountRepository } from './repositories/external-account.repository';
 import { IdMappingRepository } from './repositories/id-mapping.repository';
 import { OAuthAuthorizationRepository } from './repositories/oauth-authorization.repository';
+import { PushOutcomeRepository } from './repositories/push-outcome.repository';
 import { StoreOrderRepository } from './repositories/store-order.repository';
 import { StoreProductRepository } from './repositories/store-product.repository';
 import { InstallationRepository } from './repositories/installation.repository';
@@ -42,6 +43,7 @@ const repositories: Provider[] = [
   IdMappingRepository,
   StoreProductRepository,
   StoreOrderRepository,
+  PushOutcomeRepository,
   OAuthAuthorizationRepository,
   ExternalAccountRepository,
   AcceptedSignatureRepository,

@@ -3,6 +3,7 @@ import { ExternalAccountEntity } from './external-account.entity';
 import { IdMappingEntity } from './id-mapping.entity';
 import { InstallationEntity } from './installation.entity';
 import { OAuthAuthorizationEntity } from './oauth-authorization.entity';
+import { PushOutcomeEntity } from './push-outcome.entity';
 import { StoreConnectionEntity } from './store-connection.entity';
 import { StoreOrderEntity } from './store-order.entity';
 import { StoreProductEntity } from './store-product.entity';
@@ -14,6 +15,7 @@ export * from './external-account.entity';
 export * from './id-mapping.entity';
 export * from './installation.entity';
 export * from './oauth-authorization.entity';
+export * from './push-outcome.entity';
 export * from './store-connection.entity';
 export * from './store-order.entity';
 export * from './store-product.entity';
@@ -31,4 +33,5 @@ export const persistenceEntities = [
   OAuthAuthorizationEntity,
   ExternalAccountEntity,
   AcceptedSignatureEntity,
+  PushOutcomeEntity,
 ];

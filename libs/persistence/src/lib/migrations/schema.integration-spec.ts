@@ -1,6 +1,12 @@
 import { DataSource } from 'typeorm';
 import { createScratchDatabase, openDataSource } from '../../test/integration-database';
-import { INSTALLATION_STATUSES, STORE_AUTH_METHODS, SYNC_ENTITIES, SYNC_RUN_STATUSES } from '../entities';
+import {
+  INSTALLATION_STATUSES,
+  PUSH_OUTCOME_STATUSES,
+  STORE_AUTH_METHODS,
+  SYNC_ENTITIES,
+  SYNC_RUN_STATUSES,
+} from '../entities';
 import { runMigrations } from '../migration-runner';
 import { migrations } from './index';
 
@@ -35,6 +41,8 @@ describe('schema migrations on PostgreSQL', () => {
     ['CHK_external_accounts_auth_method', STORE_AUTH_METHODS],
     ['CHK_sync_runs_status', SYNC_RUN_STATUSES],
     ['CHK_sync_runs_entity', SYNC_ENTITIES],
+    ['CHK_push_outcomes_entity', SYNC_ENTITIES],
+    ['CHK_push_outcomes_status', PUSH_OUTCOME_STATUSES],
   ])('allows exactly the values the code declares in %s', async (constraint, declared) => {
     const dataSource = await openDataSource();
     try {
@@ -79,6 +87,7 @@ describe('schema migrations on PostgreSQL', () => {
           'installations',
           'migrations',
           'oauth_authorizations',
+          'push_outcomes',
           'store_connections',
           'store_orders',
           'store_products',
