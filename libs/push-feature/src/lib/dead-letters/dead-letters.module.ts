@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { DeadLetterService } from './dead-letter.service';
+
+/** The dead-letter tools alone, for the operator's command (`nx run push:dead-letters`); needs the service runtime. */
+@Module({ providers: [DeadLetterService], exports: [DeadLetterService] })
+export class DeadLettersModule {}
