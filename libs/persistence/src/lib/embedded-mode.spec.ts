@@ -155,7 +155,7 @@ describe('schema and repositories on PGlite (in memory)', () => {
     expect(first.firstTime).toBe(true);
     expect([...first.contentHashes.keys()]).toEqual(['p1']);
     expect((await products.recordSeen(connection.id, run.id, 1, ['p1'])).firstTime).toBe(false);
-    expect(await products.findUnseen(connection.id, run.id, run.startedAt)).toEqual(['p2']);
+    expect(await products.findUnseen(connection.id, run.id)).toEqual(['p2']);
     expect(await products.deleteMany(connection.id, ['p2', 'unknown'])).toBe(1);
   });
 

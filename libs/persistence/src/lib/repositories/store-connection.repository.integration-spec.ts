@@ -1,7 +1,14 @@
 import { DataSource } from 'typeorm';
 import { anInstallation, aStoreConnection } from '../../test/factories';
 import { openDataSource, truncateTables } from '../../test/integration-database';
-import { InstallationEntity, InstallationStatus, StoreConnectionEntity, SyncRunEntity } from '../entities';
+import {
+  IdMappingEntity,
+  InstallationEntity,
+  InstallationStatus,
+  StoreConnectionEntity,
+  SyncRunEntity,
+} from '../entities';
+import { IdMappingRepository } from './id-mapping.repository';
 import { InstallationRepository } from './installation.repository';
 import { StoreConnectionRepository } from './store-connection.repository';
 import { SyncRunRepository } from './sync-run.repository';
@@ -239,15 +246,23 @@ describe('StoreConnectionRepository', () => {
     });
   });
 
-  it('deletes the connection of an installation with its sync runs', async () => {
+  it('deletes the connection of an installation with its sync runs and the id mappings', async () => {
     const installation = await installations.upsert(anInstallation());
+    const other = await installations.upsert(anInstallation());
     const connection = await connections.upsertForInstallation(installation.id, aStoreConnection());
     await syncRuns.start({ connectionId: connection.id, entity: 'products', trigger: 'activate' });
+    const idMappings = new IdMappingRepository(dataSource.getRepository(IdMappingEntity));
+    await idMappings.numericIdsFor(installation.id, 'product', ['p1', 'p2']);
+    await idMappings.numericIdsFor(other.id, 'product', ['p1']);
 
     expect(await connections.deleteByInstallation(installation.id)).toBe(true);
     expect(await connections.deleteByInstallation(installation.id)).toBe(false);
     expect(await connections.findById(connection.id)).toBeNull();
     expect(await dataSource.getRepository(SyncRunEntity).count()).toBe(0);
+    expect(await dataSource.getRepository(IdMappingEntity).countBy({ installationId: installation.id })).toBe(
+      0,
+    );
+    expect(await dataSource.getRepository(IdMappingEntity).countBy({ installationId: other.id })).toBe(1);
   });
 
   it('goes away with its installation (on delete cascade)', async () => {

@@ -184,15 +184,22 @@ export class StoreConnectionRepository {
     return this.repository.findOneByOrFail({ installationId });
   }
 
-  /** Uninstall: the credentials go with the row; its sync runs cascade. Returns whether a row was deleted. */
+  /**
+   * Uninstall: the credentials go with the row; its sync runs, mirrors and push ledger cascade, and the
+   * installation's id mappings go too (a reinstall starts afresh, spec: push engine "uninstall drops the queue
+   * and the id mapping"). One transaction. Returns whether a connection was deleted.
+   */
   async deleteByInstallation(installationId: string): Promise<boolean> {
-    const deleted = await this.repository
-      .createQueryBuilder()
-      .delete()
-      .from(StoreConnectionEntity)
-      .where('installation_id = :installationId', { installationId })
-      .returning(['id'])
-      .execute();
-    return returnedRows(deleted.raw).length > 0;
+    return this.repository.manager.transaction(async (manager) => {
+      await manager.query(`DELETE FROM "id_mappings" WHERE "installation_id" = $1`, [installationId]);
+      const deleted = await manager
+        .createQueryBuilder()
+        .delete()
+        .from(StoreConnectionEntity)
+        .where('installation_id = :installationId', { installationId })
+        .returning(['id'])
+        .execute();
+      return returnedRows(deleted.raw).length > 0;
+    });
   }
 }

@@ -274,8 +274,8 @@ describe('StoreProductRepository', () => {
       // A store webhook while the crawl runs: the crawl may have passed its page already.
       await products.upsertMany(connectionId, [aProduct({ id: 'e' })]);
 
-      expect(await products.findUnseen(connectionId, run.id, run.startedAt)).toEqual(['a', 'd']);
-      expect(await products.findUnseen(otherConnectionId, run.id, run.startedAt)).toEqual(['z']);
+      expect(await products.findUnseen(connectionId, run.id)).toEqual(['a', 'd']);
+      expect(await products.findUnseen(otherConnectionId, run.id)).toEqual(['z']);
     });
 
     it('sees and deletes more products than one statement could bind one by one', async () => {
@@ -288,7 +288,7 @@ describe('StoreProductRepository', () => {
 
       await products.recordSeen(connectionId, run.id, 1, many);
 
-      expect(await products.findUnseen(connectionId, run.id, run.startedAt)).toEqual([]);
+      expect(await products.findUnseen(connectionId, run.id)).toEqual([]);
       expect(await products.deleteMany(connectionId, many)).toBe(1_203);
     });
   });

@@ -140,18 +140,20 @@ export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity 
 
   /**
    * Ids of the connection's records that no page of `syncRunId` showed (see `recordSeen`), in
-   * id order; rows written after `runStartedAt` (a store webhook during the crawl) are not among them.
+   * id order; rows written since the run started (a store webhook during the crawl) are not among them. The start
+   * is read in SQL: a JS Date would cut it to the millisecond and take rows written just before for newer.
    */
-  async findUnseen(connectionId: string, syncRunId: string, runStartedAt: Date): Promise<string[]> {
+  async findUnseen(connectionId: string, syncRunId: string): Promise<string[]> {
     const id = `"${this.columns.idColumn}"`;
     const rows: Array<{ id: string }> = await this.repository.query(
       // An anti-join (hashed, spilling to disk if it must) whatever the catalogue size; NOT IN could not spill.
       `WITH seen AS (SELECT unnest(ids) AS id FROM "sync_run_seen_ids" WHERE run_id = $2)
        SELECT mirror.${id} AS id FROM "${this.tableName}" AS mirror
-       WHERE mirror.connection_id = $1 AND mirror.updated_at < $3
+       WHERE mirror.connection_id = $1
+         AND mirror.updated_at < (SELECT started_at FROM "sync_runs" WHERE id = $2)
          AND NOT EXISTS (SELECT 1 FROM seen WHERE seen.id = mirror.${id})
        ORDER BY mirror.${id}`,
-      [connectionId, syncRunId, runStartedAt],
+      [connectionId, syncRunId],
     );
     return rows.map((row) => row.id);
   }

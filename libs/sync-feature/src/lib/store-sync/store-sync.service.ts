@@ -253,7 +253,7 @@ export class StoreSyncService {
     nextPage: number,
   ): Promise<void> {
     const connectionId = view.connection.id;
-    const unseen = await entity.mirror.findUnseen(connectionId, run.id, run.startedAt);
+    const unseen = await entity.mirror.findUnseen(connectionId, run.id);
     if (unseen.length === 0) {
       return;
     }
