@@ -1,5 +1,7 @@
 export { startShopimindSandbox } from './lib/sandbox.server';
 export type { SandboxInstallationState, SandboxOptions, ShopimindSandbox } from './lib/sandbox.server';
+export { SANDBOX_FAULT_STATUSES } from './lib/sandbox-faults';
+export type { SandboxFaults, SandboxFaultStatus } from './lib/sandbox-faults';
 export type {
   CreateInstallationInput,
   InstallationStatus,

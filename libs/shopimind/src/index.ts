@@ -2,6 +2,7 @@ export * from './lib/product.mapper';
 export * from './lib/order.mapper';
 export * from './lib/customer.mapper';
 export * from './lib/order-status.mapper';
+export * from './lib/category.mapper';
 export * from './lib/write-outcome';
 export * from './lib/shopimind-writer';
 export type {
@@ -11,6 +12,7 @@ export type {
   ShopimindOrderProduct,
   ShopimindOrderStatus,
   ShopimindProduct,
+  ShopimindProductCategory,
 } from './lib/shopimind-sdk';
 export * from './lib/widgets/widget-declaration';
 export * from './lib/widgets/widget-routes';

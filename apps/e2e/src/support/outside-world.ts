@@ -90,6 +90,8 @@ export function expectedShopimindProduct(index: number, lang = 'fr'): Record<str
     description_short: product.short_description,
     link: product.permalink,
     image_link: product.images[0] ?? null,
+    // One id per category: the numbers come from the id mapping, so only their count is known here.
+    category_ids: product.categories.map(() => expect.any(Number)),
     price: product.regular_price,
     price_discount: product.sale_price ?? null,
     quantity_remaining: product.stock_quantity,

@@ -11,6 +11,7 @@ import type {
   ShopimindOrder,
   ShopimindOrderStatus,
   ShopimindProduct,
+  ShopimindProductCategory,
   ShopimindWriter,
   WriteOutcome,
 } from '@storebridge/shopimind';
@@ -114,6 +115,7 @@ export class FakeIdMappings implements Pick<IdMappingRepository, 'numericIdsFor'
 export type WriterCall =
   | { method: 'saveProducts'; items: ShopimindProduct[] }
   | { method: 'deleteProducts'; ids: number[] }
+  | { method: 'saveProductCategories'; items: ShopimindProductCategory[] }
   | { method: 'saveOrderStatuses'; items: ShopimindOrderStatus[] }
   | { method: 'saveCustomers'; items: ShopimindCustomer[] }
   | { method: 'saveOrders'; items: ShopimindOrder[] }
@@ -132,6 +134,10 @@ export class RecordingWriter implements Pick<ShopimindWriter, WriterMethod> {
 
   deleteProducts(ids: number[]): Promise<WriteOutcome> {
     return this.record({ method: 'deleteProducts', ids }, ids.length);
+  }
+
+  saveProductCategories(items: ShopimindProductCategory[]): Promise<WriteOutcome> {
+    return this.record({ method: 'saveProductCategories', items }, items.length);
   }
 
   saveOrderStatuses(items: ShopimindOrderStatus[]): Promise<WriteOutcome> {

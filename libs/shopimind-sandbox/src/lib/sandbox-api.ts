@@ -5,6 +5,7 @@ import {
   listDataSources,
   updateDataSource,
 } from './sandbox-data-sources';
+import { FaultInjector } from './sandbox-faults';
 import { ApiResponse, apiError } from './sandbox-response';
 import { InstallationRecord, SandboxState } from './sandbox-state';
 import { isRecord, validateObject } from './sandbox-validation';
@@ -225,9 +226,17 @@ function itemCount(body: RequestBody): number {
   return Array.isArray(ids) ? ids.length : 0;
 }
 
-export function handleApiRequest(state: SandboxState, request: ApiRequest): ApiResponse {
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function handleApiRequest(
+  state: SandboxState,
+  request: ApiRequest,
+  faults?: FaultInjector,
+): ApiResponse {
   const auth = authenticate(state, request.apiKey);
-  const response = auth.ok ? route(state, request, auth.installation) : auth.response;
+  // After authentication, so a bad key still answers 401 and every fault is logged with its installation.
+  const injected = auth.ok && WRITE_METHODS.has(request.method) ? faults?.nextWrite() : undefined;
+  const response = injected ?? (auth.ok ? route(state, request, auth.installation) : auth.response);
   state.recordRequest({
     at: new Date().toISOString(),
     method: request.method,
@@ -235,6 +244,7 @@ export function handleApiRequest(state: SandboxState, request: ApiRequest): ApiR
     status: response.status,
     itemCount: itemCount(request.body),
     installationId: auth.ok ? auth.installation.installationId : auth.installationId,
+    injected: injected !== undefined,
   });
   return response;
 }

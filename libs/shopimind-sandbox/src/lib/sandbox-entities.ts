@@ -3,11 +3,12 @@ import {
   ObjectSchema,
   ORDER_SCHEMA,
   ORDER_STATUS_SCHEMA,
+  PRODUCT_CATEGORY_SCHEMA,
   PRODUCT_SCHEMA,
 } from './sandbox-validation';
 
 /** Each entity is named like its API path: `/v1/<entity>`. */
-export type SandboxEntity = 'products' | 'orders' | 'customers' | 'orders-statuses';
+export type SandboxEntity = 'products' | 'orders' | 'customers' | 'orders-statuses' | 'products-categories';
 
 export type SandboxItem = Record<string, unknown>;
 
@@ -68,6 +69,17 @@ export const ENTITY_DEFINITIONS: Readonly<Record<SandboxEntity, EntityDefinition
     keyOf: (item) => `${String(item['status_id'])}|${String(item['lang'])}`,
     deleteField: 'status_ids',
     deleteIdOf: field('status_id'),
+  },
+  'products-categories': {
+    entity: 'products-categories',
+    // Reference data: larger batches (spec §9).
+    maxBatch: 100,
+    schema: PRODUCT_CATEGORY_SCHEMA,
+    // Upsert key category_id + lang (spec §9): a category is named per language.
+    keyOf: (item) => `${String(item['category_id'])}|${String(item['lang'])}`,
+    deleteField: 'category_ids',
+    // A category is deleted in every language at once.
+    deleteIdOf: field('category_id'),
   },
 };
 

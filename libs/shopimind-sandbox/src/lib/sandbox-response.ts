@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 export interface ApiResponse {
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 /** Error bodies shaped like NestJS's default exceptions, which the ShopiMind API answers with. */

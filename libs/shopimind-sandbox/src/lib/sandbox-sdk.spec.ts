@@ -8,8 +8,10 @@ import {
   SpmOrders,
   SpmOrdersStatuses,
   SpmOrderStatusData,
+  SpmProductCategoryData,
   SpmProductData,
   SpmProducts,
+  SpmProductsCategories,
 } from '@shopimind/sdk-shopimind';
 import {
   sandboxCustomerFixture,
@@ -18,6 +20,22 @@ import {
   sandboxProductFixture,
 } from './sandbox-fixtures';
 import { ShopimindSandbox, startShopimindSandbox } from './sandbox.server';
+
+/** A valid product category (every required field of SpmProductCategoryData), for tests to override. */
+function categoryFixture(overrides: Partial<SpmProductCategoryData> = {}): SpmProductCategoryData {
+  return {
+    category_id: 1,
+    lang: 'en',
+    name: 'Clothing',
+    description: '',
+    parent_category_id: null,
+    link: 'https://shop.example.com',
+    is_active: true,
+    created_at: '2024-01-01T00:00:00.000Z',
+    updated_at: '2024-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
 
 // The sandbox is only useful if the official SDK talks to it exactly as to ShopiMind.
 describe('ShopiMind sandbox with the official SDK', () => {
@@ -166,5 +184,87 @@ describe('ShopiMind sandbox with the official SDK', () => {
     expect([statuses.ok, customers.ok]).toEqual([true, true]);
     expect(sandbox.orderStatuses(installationId)).toEqual([]);
     expect(sandbox.customers(installationId)).toEqual([]);
+  });
+
+  describe('product categories', () => {
+    const categories = (count: number) =>
+      Array.from({ length: count }, (_, k) => categoryFixture({ category_id: k + 1, name: `Category ${k}` }));
+
+    it('saves 150 categories in chunks of 100, the reference-data limit', async () => {
+      const { installationId, accessToken } = activeInstallation();
+
+      const envelope = await SpmProductsCategories.bulkSave(client(accessToken), categories(150), {
+        chunk: true,
+      });
+
+      expect(envelope).toMatchObject({ ok: true, data: { sent_count: 150, rejected_count: 0 } });
+      expect(sandbox.productCategories(installationId)).toHaveLength(150);
+      expect(calls(installationId)).toEqual([
+        'POST /v1/products-categories 200 100',
+        'POST /v1/products-categories 200 50',
+      ]);
+    });
+
+    it('refuses more than 100 categories in one call', async () => {
+      const { installationId, accessToken } = activeInstallation();
+
+      const envelope = await SpmProductsCategories.bulkSave(client(accessToken), categories(101));
+
+      expect(envelope).toMatchObject({ ok: false, statusCode: 400 });
+      expect(sandbox.productCategories(installationId)).toEqual([]);
+    });
+
+    it('keeps one category per category_id and language and rejects an invalid one by index', async () => {
+      const { installationId, accessToken } = activeInstallation();
+
+      const envelope = await SpmProductsCategories.bulkSave(client(accessToken), [
+        categoryFixture({ lang: 'en', name: 'Clothing' }),
+        categoryFixture({ lang: 'fr', name: 'Vêtements' }),
+        categoryFixture({ lang: 'en', name: 'Clothes' }),
+        categoryFixture({ category_id: 2, link: '/category/shoes' }),
+      ]);
+
+      expect(envelope.data).toMatchObject({
+        sent_count: 3,
+        rejected_items: [{ index: 3, errors: ['link must be an absolute http(s) URL'] }],
+      });
+      expect(sandbox.productCategories(installationId).map((category) => category['name'])).toEqual([
+        'Clothes',
+        'Vêtements',
+      ]);
+    });
+
+    it('deletes a category in every language through bulkDelete', async () => {
+      const { installationId, accessToken } = activeInstallation();
+      await SpmProductsCategories.bulkSave(client(accessToken), [
+        categoryFixture({ lang: 'en' }),
+        categoryFixture({ lang: 'fr' }),
+        categoryFixture({ category_id: 2 }),
+      ]);
+
+      const deleted = await SpmProductsCategories.bulkDelete(client(accessToken), [1]);
+
+      expect(deleted).toMatchObject({ ok: true, data: { deleted_count: 2 } });
+      expect(sandbox.productCategories(installationId).map((category) => category['category_id'])).toEqual([
+        2,
+      ]);
+    });
+
+    it('shows the categories in the inspection state, over HTTP too', async () => {
+      const { installationId, accessToken } = activeInstallation();
+      await SpmProductsCategories.bulkSave(client(accessToken), [categoryFixture()]);
+
+      expect(sandbox.state(installationId).productCategories).toEqual([categoryFixture()]);
+      const state = (await (
+        await fetch(`${sandbox.url}/__sandbox/state?installation_id=${installationId}`)
+      ).json()) as Record<string, unknown>;
+      expect(state['productCategories']).toEqual([categoryFixture()]);
+      const listing = (await (await fetch(`${sandbox.url}/__sandbox/state`)).json()) as {
+        installations: Array<{ installationId: string; counts: Record<string, number> }>;
+      };
+      expect(
+        listing.installations.find((entry) => entry.installationId === installationId)?.counts,
+      ).toMatchObject({ 'products-categories': 1 });
+    });
   });
 });

@@ -46,6 +46,8 @@ export interface SandboxRequestLogEntry {
   itemCount: number;
   /** The installation the key belongs to, null when the key is missing or unknown. */
   installationId: string | null;
+  /** True when the answer was a fault injected by the sandbox: nothing was applied. */
+  injected: boolean;
 }
 
 export interface InstallationRecord extends SandboxInstallationInfo {

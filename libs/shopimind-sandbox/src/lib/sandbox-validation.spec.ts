@@ -8,9 +8,26 @@ import {
   CUSTOMER_SCHEMA,
   ORDER_SCHEMA,
   ORDER_STATUS_SCHEMA,
+  PRODUCT_CATEGORY_SCHEMA,
   PRODUCT_SCHEMA,
   validateObject,
 } from './sandbox-validation';
+
+/** Every required field of SpmProductCategoryData. */
+function categoryFixture(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    category_id: 1,
+    lang: 'en',
+    name: 'Clothing',
+    description: '',
+    parent_category_id: null,
+    link: 'https://shop.example.com',
+    is_active: true,
+    created_at: '2024-01-01T00:00:00.000Z',
+    updated_at: '2024-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
 
 describe('sandbox validation', () => {
   it('accepts the fixtures of every entity', () => {
@@ -18,6 +35,14 @@ describe('sandbox validation', () => {
     expect(validateObject(sandboxOrderFixture(), ORDER_SCHEMA)).toEqual([]);
     expect(validateObject(sandboxCustomerFixture(), CUSTOMER_SCHEMA)).toEqual([]);
     expect(validateObject(sandboxOrderStatusFixture(), ORDER_STATUS_SCHEMA)).toEqual([]);
+    expect(validateObject(categoryFixture(), PRODUCT_CATEGORY_SCHEMA)).toEqual([]);
+  });
+
+  it('accepts a category with a parent, or without the optional parent field', () => {
+    expect(validateObject(categoryFixture({ parent_category_id: 3 }), PRODUCT_CATEGORY_SCHEMA)).toEqual([]);
+    expect(
+      validateObject(categoryFixture({ parent_category_id: undefined }), PRODUCT_CATEGORY_SCHEMA),
+    ).toEqual([]);
   });
 
   it('accepts data-source tags and unknown extra fields', () => {
@@ -109,6 +134,30 @@ describe('sandbox validation', () => {
       ORDER_STATUS_SCHEMA,
       sandboxOrderStatusFixture({ is_deleted: 'false' }),
       ['is_deleted must be a boolean'],
+    ],
+    [
+      'a category with a string id',
+      PRODUCT_CATEGORY_SCHEMA,
+      categoryFixture({ category_id: 'clothing' }),
+      ['category_id must be a positive integer'],
+    ],
+    [
+      'a category without a name',
+      PRODUCT_CATEGORY_SCHEMA,
+      categoryFixture({ name: ' ' }),
+      ['name must be a non-empty string'],
+    ],
+    [
+      'a category without a description',
+      PRODUCT_CATEGORY_SCHEMA,
+      categoryFixture({ description: undefined }),
+      ['description is required'],
+    ],
+    [
+      'a category with a string parent',
+      PRODUCT_CATEGORY_SCHEMA,
+      categoryFixture({ parent_category_id: 'root' }),
+      ['parent_category_id must be a positive integer'],
     ],
   ])('rejects %s', (_label, schema, item, errors) => {
     expect(validateObject(item, schema)).toEqual(errors);

@@ -1,6 +1,7 @@
 /**
  * Item validation mirroring the required fields and types of the SDK entity types
- * (SpmProductData, SpmOrderData, SpmCustomerData, SpmOrderStatusData). Unknown fields are accepted, as ShopiMind does.
+ * (SpmProductData, SpmOrderData, SpmCustomerData, SpmOrderStatusData, SpmProductCategoryData). Unknown fields are
+ * accepted, as ShopiMind does.
  */
 
 /** Returns the reasons `value` is invalid, each prefixed with its field path. */
@@ -180,6 +181,19 @@ export const ORDER_STATUS_SCHEMA: ObjectSchema = {
   lang: required(nonEmptyString),
   name: required(nonEmptyString),
   is_deleted: required(boolean),
+  created_at: required(dateString),
+  updated_at: required(dateString),
+};
+
+export const PRODUCT_CATEGORY_SCHEMA: ObjectSchema = {
+  ...DATA_SOURCE_FIELDS,
+  category_id: required(positiveInteger),
+  lang: required(nonEmptyString),
+  name: required(nonEmptyString),
+  description: required(string),
+  parent_category_id: optional(nullable(positiveInteger)),
+  link: required(httpUrl),
+  is_active: required(boolean),
   created_at: required(dateString),
   updated_at: required(dateString),
 };

@@ -408,4 +408,30 @@ describe('ShopiMind sandbox latency', () => {
       await sandbox.close();
     }
   });
+
+  it('changes the delay while running', async () => {
+    const sandbox = await startShopimindSandbox();
+    try {
+      const { installationId, accessToken } = sandbox.createInstallation();
+      sandbox.setActive(installationId, true);
+      const timedWrite = async (): Promise<number> => {
+        const started = Date.now();
+        const answer = await fetch(`${sandbox.url}/v1/products`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'spm-api-key': accessToken },
+          body: JSON.stringify([sandboxProductFixture()]),
+        });
+        expect(answer.status).toBe(200);
+        return Date.now() - started;
+      };
+
+      sandbox.setLatency(1_000);
+      expect(await timedWrite()).toBeGreaterThanOrEqual(990);
+      sandbox.setLatency(0);
+      expect(await timedWrite()).toBeLessThan(900);
+      expect(() => sandbox.setLatency(-1)).toThrow(/latencyMs must be a non-negative integer/);
+    } finally {
+      await sandbox.close();
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { AddressInfo } from 'node:net';
 import { createLifecycleDriver, LifecycleDriver, sendLifecycle } from './lifecycle-driver';
 import { handleApiRequest } from './sandbox-api';
 import { SANDBOX_ENTITIES, SandboxEntity, SandboxItem } from './sandbox-entities';
+import { FaultInjector, SandboxFaults, validateFaults } from './sandbox-faults';
 import { closeServer, listen, readBody, sendJson } from './sandbox-http';
 import { apiError } from './sandbox-response';
 import {
@@ -15,12 +16,15 @@ import {
   SandboxRequestLogEntry,
   SandboxState,
 } from './sandbox-state';
+import { isRecord } from './sandbox-validation';
 
 export interface SandboxOptions {
   /** Port to listen on, 0 (default) for a random free one. Always bound to 127.0.0.1. */
   port?: number;
   /** Delay before every API request is processed, so a test can stop a writer mid-flight. */
   latencyMs?: number;
+  /** Faults injected from the start; see `injectFaults`. */
+  faults?: SandboxFaults;
 }
 
 export interface SandboxInstallationState {
@@ -29,6 +33,7 @@ export interface SandboxInstallationState {
   orders: SandboxItem[];
   customers: SandboxItem[];
   orderStatuses: SandboxItem[];
+  productCategories: SandboxItem[];
   dataSources: SandboxDataSource[];
   requestLog: SandboxRequestLogEntry[];
 }
@@ -50,12 +55,21 @@ export interface ShopimindSandbox {
   orders(installationId: string): SandboxItem[];
   customers(installationId: string): SandboxItem[];
   orderStatuses(installationId: string): SandboxItem[];
+  productCategories(installationId: string): SandboxItem[];
   dataSources(installationId: string): SandboxDataSource[];
   /** API requests received, oldest first, optionally for one installation. */
   requestLog(installationId?: string): SandboxRequestLogEntry[];
   state(installationId: string): SandboxInstallationState;
-  /** Forgets every installation, item, data source and logged request. */
+  /** Forgets every installation, item, data source and logged request, and stops injecting faults. */
   reset(): void;
+
+  /**
+   * From now on, writes answer `faults.status` as described by SandboxFaults (counters restart);
+   * undefined stops it. Injected answers are in the request log with `injected: true`.
+   */
+  injectFaults(faults: SandboxFaults | undefined): void;
+  /** Changes the delay before every API request from now on. */
+  setLatency(latencyMs: number): void;
 
   sendLifecycle: typeof sendLifecycle;
   /** Lifecycle helpers that also move the key through its states before sending. */
@@ -78,15 +92,40 @@ function installationState(state: SandboxState, record: InstallationRecord): San
     orders: itemsOf(record, 'orders'),
     customers: itemsOf(record, 'customers'),
     orderStatuses: itemsOf(record, 'orders-statuses'),
+    productCategories: itemsOf(record, 'products-categories'),
     dataSources: record.dataSources.map((source) => ({ ...source })),
     requestLog: state.requestLog(record.installationId),
   };
 }
 
+/** What can change while the sandbox runs, besides its data. */
+interface SandboxRuntime {
+  latencyMs: number;
+  readonly faults: FaultInjector;
+}
+
+function validateLatency(latencyMs: unknown): number {
+  if (typeof latencyMs !== 'number' || !Number.isInteger(latencyMs) || latencyMs < 0) {
+    throw new RangeError(`sandbox latencyMs must be a non-negative integer, got ${String(latencyMs)}`);
+  }
+  return latencyMs;
+}
+
 /** Test-only window into the sandbox; tokens are never exposed here. */
-function inspect(state: SandboxState, req: IncomingMessage, url: URL, res: ServerResponse): void {
-  if (req.method !== 'GET' || url.pathname !== '/__sandbox/state') {
-    sendJson(res, 404, apiError(404, `Cannot ${req.method ?? 'GET'} ${url.pathname}`).body);
+async function inspect(
+  state: SandboxState,
+  runtime: SandboxRuntime,
+  req: IncomingMessage,
+  url: URL,
+  res: ServerResponse,
+): Promise<void> {
+  const route = `${req.method ?? 'GET'} ${url.pathname}`;
+  if (route === 'PUT /__sandbox/faults' || route === 'PUT /__sandbox/latency') {
+    await control(runtime, route, req, res);
+    return;
+  }
+  if (route !== 'GET /__sandbox/state') {
+    sendJson(res, 404, apiError(404, `Cannot ${route}`).body);
     return;
   }
   const installationId = url.searchParams.get('installation_id');
@@ -96,7 +135,11 @@ function inspect(state: SandboxState, req: IncomingMessage, url: URL, res: Serve
       status: record.status,
       counts: Object.fromEntries(SANDBOX_ENTITIES.map((entity) => [entity, record.items[entity].size])),
     }));
-    sendJson(res, 200, { installations });
+    sendJson(res, 200, {
+      installations,
+      faults: runtime.faults.current() ?? null,
+      latencyMs: runtime.latencyMs,
+    });
     return;
   }
   const record = state.all().find((candidate) => candidate.installationId === installationId);
@@ -107,16 +150,44 @@ function inspect(state: SandboxState, req: IncomingMessage, url: URL, res: Serve
   sendJson(res, 200, installationState(state, record));
 }
 
+/** `PUT /__sandbox/faults` with SandboxFaults or `null`; `PUT /__sandbox/latency` with `{ "latencyMs": n }`. */
+async function control(
+  runtime: SandboxRuntime,
+  route: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const body = await readBody(req);
+  if (body.kind !== 'json') {
+    sendJson(res, 400, apiError(400, 'Request body must be JSON').body);
+    return;
+  }
+  try {
+    if (route === 'PUT /__sandbox/faults') {
+      runtime.faults.set(body.value === null ? undefined : validateFaults(body.value));
+      sendJson(res, 200, { faults: runtime.faults.current() ?? null });
+      return;
+    }
+    runtime.latencyMs = validateLatency(isRecord(body.value) ? body.value['latencyMs'] : undefined);
+    sendJson(res, 200, { latencyMs: runtime.latencyMs });
+  } catch (error: unknown) {
+    if (!(error instanceof RangeError)) {
+      throw error;
+    }
+    sendJson(res, 400, apiError(400, error.message).body);
+  }
+}
+
 async function handle(
   state: SandboxState,
-  options: SandboxOptions,
+  runtime: SandboxRuntime,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox.local');
   try {
     if (url.pathname.startsWith('/__sandbox/')) {
-      inspect(state, req, url, res);
+      await inspect(state, runtime, req, url, res);
       return;
     }
     if (url.pathname !== '/v1' && !url.pathname.startsWith('/v1/')) {
@@ -125,16 +196,22 @@ async function handle(
     }
     const apiKey = req.headers['spm-api-key'];
     const body = await readBody(req);
-    if (options.latencyMs) {
-      await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    // Read once per request: a latency changed meanwhile applies to the requests that come after.
+    const latencyMs = runtime.latencyMs;
+    if (latencyMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, latencyMs));
     }
-    const response = handleApiRequest(state, {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      apiKey: typeof apiKey === 'string' ? apiKey : undefined,
-      body,
-    });
-    sendJson(res, response.status, response.body);
+    const response = handleApiRequest(
+      state,
+      {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        apiKey: typeof apiKey === 'string' ? apiKey : undefined,
+        body,
+      },
+      runtime.faults,
+    );
+    sendJson(res, response.status, response.body, response.headers);
   } catch (error: unknown) {
     if (!res.headersSent) {
       sendJson(res, 500, apiError(500, error instanceof Error ? error.message : String(error)).body);
@@ -149,8 +226,13 @@ export async function startShopimindSandbox(options: SandboxOptions = {}): Promi
     throw new RangeError(`sandbox option port must be a non-negative integer, got ${port}`);
   }
   const state = new SandboxState();
+  const runtime: SandboxRuntime = {
+    latencyMs: validateLatency(options.latencyMs ?? 0),
+    faults: new FaultInjector(),
+  };
+  runtime.faults.set(options.faults);
   const server = createServer((req, res) => {
-    void handle(state, options, req, res);
+    void handle(state, runtime, req, res);
   });
   await listen(server, port);
   const address = server.address() as AddressInfo;
@@ -172,11 +254,19 @@ export async function startShopimindSandbox(options: SandboxOptions = {}): Promi
     orders: items('orders'),
     customers: items('customers'),
     orderStatuses: items('orders-statuses'),
+    productCategories: items('products-categories'),
     dataSources: (installationId) =>
       state.require(installationId).dataSources.map((source) => ({ ...source })),
     requestLog: (installationId) => state.requestLog(installationId),
     state: (installationId) => installationState(state, state.require(installationId)),
-    reset: () => state.reset(),
+    reset: () => {
+      state.reset();
+      runtime.faults.set(undefined);
+    },
+    injectFaults: (faults) => runtime.faults.set(faults),
+    setLatency: (latencyMs) => {
+      runtime.latencyMs = validateLatency(latencyMs);
+    },
     sendLifecycle,
     lifecycle: createLifecycleDriver(state),
   };

@@ -5,6 +5,7 @@ const context: ShopimindProductContext = {
   numericId: 7,
   lang: 'fr',
   currency: 'EUR',
+  categoryIds: new Map(),
   now: '2026-01-01T00:00:00.000Z',
 };
 
@@ -66,6 +67,26 @@ describe('toShopimindProduct', () => {
   ])('derives activity from %s', (_label, overrides, active, quantity) => {
     const mapped = toShopimindProduct(product(overrides), context);
     expect([mapped.is_active, mapped.quantity_remaining]).toEqual([active, quantity]);
+  });
+
+  // Ids per category key, as the push maps them: the key is the trimmed, lower-cased name.
+  const categoryIds = new Map([
+    ['shoes', 11],
+    ['summer sale', 12],
+    ['home', 13],
+  ]);
+
+  it.each<[string, string[], number[]]>([
+    ['no categories', [], []],
+    ['one category', ['Shoes'], [11]],
+    ["several, in the store's order", ['Home', 'Shoes'], [13, 11]],
+    ['spellings of one category, once', ['Shoes', ' shoes ', 'SHOES'], [11]],
+    ['a name with odd spacing', ['  Summer   Sale '], [12]],
+    ['names without an id left out', ['Shoes', 'Unmapped', ''], [11]],
+  ])('points at the ids of %s', (_label, categories, ids) => {
+    expect(toShopimindProduct(product({ categories }), { ...context, categoryIds }).category_ids).toEqual(
+      ids,
+    );
   });
 
   it('falls back to the sync time when the store gives no dates', () => {

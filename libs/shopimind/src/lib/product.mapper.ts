@@ -1,4 +1,5 @@
 import type { NormalizedProduct } from '@storebridge/contracts';
+import { toShopimindCategoryKey } from './category.mapper';
 import type { ShopimindProduct } from './shopimind-sdk';
 
 export interface ShopimindProductContext {
@@ -6,6 +7,8 @@ export interface ShopimindProductContext {
   numericId: number;
   lang: string;
   currency: string;
+  /** Numeric ShopiMind category id per category key (`toShopimindCategoryKey` of the store's category name). */
+  categoryIds: ReadonlyMap<string, number>;
   dataSourceId?: number;
   /** Used when the store gives no dates: ShopiMind requires both. */
   now: string;
@@ -17,6 +20,12 @@ function prices(product: NormalizedProduct): { price: number; price_discount: nu
   const sale =
     product.salePrice ?? (product.price !== undefined && product.price < regular ? product.price : undefined);
   return { price: regular, price_discount: sale !== undefined && sale < regular ? sale : null };
+}
+
+/** The ids of the product's categories, each once, in the store's order; names without an id are left out. */
+function categoryIdsOf(product: NormalizedProduct, categoryIds: ReadonlyMap<string, number>): number[] {
+  const ids = product.categories.flatMap((name) => categoryIds.get(toShopimindCategoryKey(name)) ?? []);
+  return [...new Set(ids)];
 }
 
 function isActive(product: NormalizedProduct): boolean {
@@ -41,6 +50,7 @@ export function toShopimindProduct(
     description_short: product.shortDescription ?? null,
     link: product.url,
     image_link: product.images[0] ?? null,
+    category_ids: categoryIdsOf(product, context.categoryIds),
     currency: context.currency,
     ...prices(product),
     // A store that reports availability but no count: 1 keeps an in-stock product sellable in ShopiMind.

@@ -2,12 +2,16 @@ import {
   createShopimindHttpClient,
   sdk,
   type ShopimindCustomer,
+  type ShopimindEnvelope,
   type ShopimindHttpClient,
   type ShopimindOrder,
   type ShopimindOrderStatus,
   type ShopimindProduct,
+  type ShopimindProductCategory,
+  withRetryAfter,
 } from './shopimind-sdk';
 import { classifyWrite, type WriteOutcome } from './write-outcome';
+import { retryWrite, writeRetryPolicy, type WriteRetryOptions, type WriteRetryPolicy } from './write-retry';
 
 export class ShopimindWriteError extends Error {
   constructor(
@@ -16,6 +20,17 @@ export class ShopimindWriteError extends Error {
   ) {
     super(message);
   }
+}
+
+export interface ShopimindWriterOptions extends WriteRetryOptions {
+  /** Per HTTP call (default 30 s); a timeout is a transient outcome, retried like a 5xx. */
+  timeoutMs?: number;
+}
+
+/** An SDK call's envelope and what it meant. */
+interface Answer {
+  envelope: ShopimindEnvelope;
+  outcome: WriteOutcome;
 }
 
 interface DataSourceRow {
@@ -36,63 +51,102 @@ function isDataSourceRow(value: unknown): value is DataSourceRow {
   );
 }
 
-/** ShopiMind writes for one installation, each outcome classified (spec §9). */
+/**
+ * ShopiMind writes for one installation, each outcome classified (spec §9). Rate-limited and transient
+ * calls are retried here with capped backoff; the outcome returned is final or the last of the attempts.
+ */
 export class ShopimindWriter {
   private readonly client: ShopimindHttpClient;
+  private readonly retry: WriteRetryPolicy;
 
-  constructor(accessToken: string, baseUrl: string) {
-    this.client = createShopimindHttpClient(accessToken, { baseUrl });
+  constructor(accessToken: string, baseUrl: string, options: ShopimindWriterOptions = {}) {
+    const { timeoutMs, ...retry } = options;
+    this.client = createShopimindHttpClient(accessToken, { baseUrl, timeoutMs });
+    this.retry = writeRetryPolicy(retry);
   }
 
   /** Finds the data source labelled `label` or creates it (type `api`), so repeating this is harmless. */
   async ensureDataSource(label: string): Promise<number> {
-    const listed = await sdk.listDataSources(this.client);
-    if (!listed.ok) {
+    const existing = await this.findDataSource(label);
+    if (existing !== undefined) {
+      return existing;
+    }
+    const created = await this.send((client) => sdk.createDataSource(client, label));
+    const row = apiPayload(created.envelope.data);
+    if (created.outcome.kind === 'accepted' && isDataSourceRow(row)) {
+      return row.id_data_source;
+    }
+    // The label exists by now: another service opened this store too, or a create that timed out had landed.
+    if (created.outcome.kind === 'permanent' && created.outcome.statusCode === 409) {
+      const raced = await this.findDataSource(label);
+      if (raced !== undefined) {
+        return raced;
+      }
+    }
+    throw new ShopimindWriteError(
+      `creating data source failed (HTTP ${created.envelope.statusCode})`,
+      created.outcome,
+    );
+  }
+
+  private async findDataSource(label: string): Promise<number | undefined> {
+    const listed = await this.send((client) => sdk.listDataSources(client));
+    if (listed.outcome.kind !== 'accepted') {
       throw new ShopimindWriteError(
-        `listing data sources failed (HTTP ${listed.statusCode})`,
-        classifyWrite(listed),
+        `listing data sources failed (HTTP ${listed.envelope.statusCode})`,
+        listed.outcome,
       );
     }
-    const rows = apiPayload(listed.data);
-    const existing = (Array.isArray(rows) ? rows : [])
-      .filter(isDataSourceRow)
-      .find((row) => row.label === label);
-    if (existing) {
-      return existing.id_data_source;
-    }
-    const created = await sdk.createDataSource(this.client, label);
-    const row = apiPayload(created.data);
-    if (!created.ok || !isDataSourceRow(row)) {
-      throw new ShopimindWriteError(
-        `creating data source failed (HTTP ${created.statusCode})`,
-        classifyWrite(created),
-      );
-    }
-    return row.id_data_source;
+    const rows = apiPayload(listed.envelope.data);
+    return (Array.isArray(rows) ? rows : []).filter(isDataSourceRow).find((row) => row.label === label)
+      ?.id_data_source;
+  }
+
+  /** One SDK call under the retry policy. */
+  private send(call: (client: ShopimindHttpClient) => Promise<ShopimindEnvelope>): Promise<Answer> {
+    return retryWrite(
+      async () => {
+        const envelope = await withRetryAfter(() => call(this.client));
+        return { envelope, outcome: classifyWrite(envelope) };
+      },
+      (answer) => answer.outcome,
+      this.retry,
+    );
+  }
+
+  /** Every bulk write is keyed by natural ids (upserts, deletes), so retrying it is safe. */
+  private async write(
+    call: (client: ShopimindHttpClient) => Promise<ShopimindEnvelope>,
+  ): Promise<WriteOutcome> {
+    return (await this.send(call)).outcome;
   }
 
   async saveProducts(items: ShopimindProduct[]): Promise<WriteOutcome> {
-    return classifyWrite(await sdk.saveProducts(this.client, items));
+    return this.write((client) => sdk.saveProducts(client, items));
   }
 
   async deleteProducts(productIds: number[]): Promise<WriteOutcome> {
-    return classifyWrite(await sdk.deleteProducts(this.client, productIds));
+    return this.write((client) => sdk.deleteProducts(client, productIds));
   }
 
   async saveOrders(items: ShopimindOrder[]): Promise<WriteOutcome> {
-    return classifyWrite(await sdk.saveOrders(this.client, items));
+    return this.write((client) => sdk.saveOrders(client, items));
   }
 
   /** Order ids are the store's own (strings), unlike product ids. */
   async deleteOrders(orderIds: string[]): Promise<WriteOutcome> {
-    return classifyWrite(await sdk.deleteOrders(this.client, orderIds));
+    return this.write((client) => sdk.deleteOrders(client, orderIds));
   }
 
   async saveCustomers(items: ShopimindCustomer[]): Promise<WriteOutcome> {
-    return classifyWrite(await sdk.saveCustomers(this.client, items));
+    return this.write((client) => sdk.saveCustomers(client, items));
   }
 
   async saveOrderStatuses(items: ShopimindOrderStatus[]): Promise<WriteOutcome> {
-    return classifyWrite(await sdk.saveOrderStatuses(this.client, items));
+    return this.write((client) => sdk.saveOrderStatuses(client, items));
+  }
+
+  async saveProductCategories(items: ShopimindProductCategory[]): Promise<WriteOutcome> {
+    return this.write((client) => sdk.saveProductCategories(client, items));
   }
 }

@@ -1,11 +1,14 @@
-import { classifyWrite } from './write-outcome';
+import { classifyWrite, MAX_RETRY_AFTER_MS, parseRetryAfterMs } from './write-outcome';
 
-const failure = (statusCode: number) => ({
+const failure = (statusCode: number, retryAfter?: string) => ({
   ok: false,
   statusCode,
   data: null,
   error: { message: `HTTP_${statusCode}`, code: `HTTP_${statusCode}`, retryable: false, attempts: 1 },
+  ...(retryAfter === undefined ? {} : { retryAfter }),
 });
+
+const NOW = Date.parse('2026-03-01T12:00:00Z');
 
 describe('classifyWrite', () => {
   it('reads counts and rejected items of an accepted batch', () => {
@@ -32,12 +35,60 @@ describe('classifyWrite', () => {
     [0, 'transient'],
     [408, 'transient'],
     [500, 'transient'],
+    [502, 'transient'],
     [503, 'transient'],
+    [504, 'transient'],
     [400, 'permanent'],
     [403, 'permanent'],
+    [404, 'permanent'],
     [409, 'permanent'],
     [422, 'permanent'],
   ])('classifies HTTP %i as %s', (status, kind) => {
     expect(classifyWrite(failure(status)).kind).toBe(kind);
+  });
+
+  it.each([
+    ['delta-seconds', '2', { kind: 'rate_limited', retryAfterMs: 2_000 }],
+    ['an HTTP date', 'Sun, 01 Mar 2026 12:00:05 GMT', { kind: 'rate_limited', retryAfterMs: 5_000 }],
+    ['a delay above the cap', '3600', { kind: 'rate_limited', retryAfterMs: MAX_RETRY_AFTER_MS }],
+    ['no header', undefined, { kind: 'rate_limited' }],
+    ['an unreadable header', 'soon', { kind: 'rate_limited' }],
+  ])('reads a 429 with %s', (_, header, expected) => {
+    expect(classifyWrite(failure(429, header), NOW)).toEqual(expected);
+  });
+
+  it('keeps the Retry-After of a 503 and the message of a connection reset', () => {
+    expect(classifyWrite(failure(503, '1'), NOW)).toEqual({
+      kind: 'transient',
+      statusCode: 503,
+      message: 'HTTP_503',
+      retryAfterMs: 1_000,
+    });
+    const reset = {
+      ...failure(0),
+      error: { ...failure(0).error, message: 'socket hang up', code: 'ECONNRESET' },
+    };
+    expect(classifyWrite(reset)).toEqual({ kind: 'transient', statusCode: 0, message: 'socket hang up' });
+  });
+});
+
+describe('parseRetryAfterMs', () => {
+  it.each<[string | undefined, number | undefined]>([
+    ['0', 0],
+    ['1', 1_000],
+    [' 30 ', 30_000],
+    ['60', 60_000],
+    ['61', MAX_RETRY_AFTER_MS],
+    ['Sun, 01 Mar 2026 12:00:30 GMT', 30_000],
+    ['Sun, 01 Mar 2026 13:00:00 GMT', MAX_RETRY_AFTER_MS],
+    // A date already past: retry now.
+    ['Sun, 01 Mar 2026 11:59:00 GMT', 0],
+    ['-1', undefined],
+    ['1.5', undefined],
+    ['', undefined],
+    ['later', undefined],
+    [undefined, undefined],
+  ])('reads %p as %p ms', (header, expected) => {
+    expect(parseRetryAfterMs(header, NOW)).toBe(expected);
   });
 });

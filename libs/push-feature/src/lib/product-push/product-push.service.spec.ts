@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { NormalizedProduct, ProductsChangedEvent } from '@storebridge/contracts';
 import { RetryLaterError } from '@storebridge/messaging';
 import type { InstallationEntity, StoreConnectionEntity } from '@storebridge/persistence';
-import type { ShopimindProduct, WriteOutcome } from '@storebridge/shopimind';
+import type { ShopimindProduct, ShopimindProductCategory, WriteOutcome } from '@storebridge/shopimind';
 import {
   accepted,
   FAKE_DATA_SOURCE_ID,
@@ -11,8 +11,8 @@ import {
   type FakeIdMappings,
   type FakeTargets,
 } from '../../test/fakes';
-import { INACTIVE_RETRY_MS } from '../push-target/push-target.service';
-import { PRODUCT_BATCH_SIZE, ProductPushService } from './product-push.service';
+import { CATEGORY_ENTITY, INACTIVE_RETRY_MS, PRODUCT_ENTITY } from '../push-target/push-target.service';
+import { CATEGORY_BATCH_SIZE, PRODUCT_BATCH_SIZE, ProductPushService } from './product-push.service';
 
 function aProduct(index: number, overrides: Partial<NormalizedProduct> = {}): NormalizedProduct {
   return {
@@ -61,6 +61,15 @@ describe('ProductPushService.pushProducts', () => {
 
   function saved(): ShopimindProduct[][] {
     return targets.writer.callsOf('saveProducts').map((call) => call.items);
+  }
+
+  function savedCategories(): ShopimindProductCategory[][] {
+    return targets.writer.callsOf('saveProductCategories').map((call) => call.items);
+  }
+
+  /** The store ids mapped for one entity type, per call. */
+  function mappedStoreIds(entityType: string): Array<readonly string[]> {
+    return idMappings.calls.filter((call) => call.entityType === entityType).map((call) => call.storeIds);
   }
 
   async function retryLater(promise: Promise<void>): Promise<RetryLaterError> {
@@ -114,9 +123,9 @@ describe('ProductPushService.pushProducts', () => {
 
       await service.pushProducts(event(products(120)));
 
-      expect(idMappings.calls.at(-1)).toEqual({
+      expect(idMappings.calls).toContainEqual({
         installationId: installation.id,
-        entityType: 'product',
+        entityType: PRODUCT_ENTITY,
         storeIds: products(120).map((product) => product.id),
       });
       const items = saved().flat();
@@ -161,6 +170,125 @@ describe('ProductPushService.pushProducts', () => {
     });
   });
 
+  describe('categories', () => {
+    /** `count` products, product k in categories `Category k` and `Shared`. */
+    function categorized(count: number): NormalizedProduct[] {
+      return Array.from({ length: count }, (_, index) =>
+        aProduct(index + 1, { categories: [`Category ${index + 1}`, 'Shared'] }),
+      );
+    }
+
+    it('writes the categories before the products that point at them', async () => {
+      await service.pushProducts(event(categorized(2), ['gone_1']));
+
+      expect(targets.writer.methods()).toEqual(['saveProductCategories', 'saveProducts', 'deleteProducts']);
+    });
+
+    it('writes no categories for products without any', async () => {
+      await service.pushProducts(event(products(3)));
+
+      expect(targets.writer.methods()).toEqual(['saveProducts']);
+    });
+
+    it(`sends at most ${CATEGORY_BATCH_SIZE} categories per call, reference data`, async () => {
+      await service.pushProducts(event(categorized(249)));
+
+      expect(savedCategories().map((batch) => batch.length)).toEqual([100, 100, 50]);
+      expect(saved().map((batch) => batch.length)).toEqual([50, 50, 50, 50, 49]);
+      expect(targets.writer.methods().slice(0, 3)).toEqual(Array(3).fill('saveProductCategories'));
+    });
+
+    it('sends each category once, named by its first spelling, leaving blank names out', async () => {
+      await service.pushProducts(
+        event([
+          aProduct(1, { categories: ['Shoes', 'Summer Sale'] }),
+          aProduct(2, { categories: [' shoes', '', 'SHOES ', '  '] }),
+          aProduct(3, { categories: ['summer  sale', 'Bags'] }),
+        ]),
+      );
+
+      expect(mappedStoreIds(CATEGORY_ENTITY)).toEqual([['shoes', 'summer sale', 'bags']]);
+      expect(
+        savedCategories()
+          .flat()
+          .map((category) => category.name),
+      ).toEqual(['Shoes', 'Summer Sale', 'Bags']);
+    });
+
+    it('gives each category the numeric id of its key in the id mapping of the installation', async () => {
+      const known = await idMappings.numericIdsFor(installation.id, CATEGORY_ENTITY, ['bags', 'shoes']);
+
+      await service.pushProducts(event([aProduct(1, { categories: ['Shoes', 'Bags'] })]));
+
+      expect(
+        savedCategories()
+          .flat()
+          .map((category) => [category.name, category.category_id]),
+      ).toEqual([
+        ['Shoes', known.get('shoes')],
+        ['Bags', known.get('bags')],
+      ]);
+      expect(idMappings.calls).toContainEqual({
+        installationId: installation.id,
+        entityType: CATEGORY_ENTITY,
+        storeIds: ['shoes', 'bags'],
+      });
+    });
+
+    it('sends the language of the connection, its store as link and the data source of the target', async () => {
+      await service.pushProducts(event([aProduct(1, { categories: ['  Shoes '] })]));
+
+      const [[category]] = savedCategories();
+      expect(category).toEqual({
+        category_id: expect.any(Number),
+        lang: 'de',
+        name: 'Shoes',
+        description: '',
+        parent_category_id: null,
+        link: 'https://shop.example.com',
+        is_active: true,
+        created_at: saved()[0][0].created_at,
+        updated_at: saved()[0][0].created_at,
+        id_data_source: FAKE_DATA_SOURCE_ID,
+      });
+    });
+
+    it('has every product point at the ids of its categories', async () => {
+      await service.pushProducts(
+        event([
+          aProduct(1, { categories: ['Shoes', 'Bags'] }),
+          aProduct(2, { categories: ['bags', 'BAGS', ''] }),
+          aProduct(3),
+        ]),
+      );
+
+      const ids = new Map(
+        savedCategories()
+          .flat()
+          .map((category) => [category.name, category.category_id]),
+      );
+      expect(saved()[0].map((item) => item.category_ids)).toEqual([
+        [ids.get('Shoes'), ids.get('Bags')],
+        [ids.get('Bags')],
+        [],
+      ]);
+      expect(new Set(ids.values()).size).toBe(2);
+    });
+
+    it('keeps the id of a category name across messages, whatever its spelling', async () => {
+      await service.pushProducts(event([aProduct(1, { categories: ['Shoes'] })]));
+      await service.pushProducts(event([aProduct(2, { categories: ['Bags', ' SHOES'] })]));
+
+      const [[shoes], [bags, shoesAgain]] = savedCategories();
+      // Each message names a category by its own wording; the id stays.
+      expect([shoes.name, bags.name, shoesAgain.name]).toEqual(['Shoes', 'Bags', 'SHOES']);
+      expect(shoesAgain.category_id).toBe(shoes.category_id);
+      expect(bags.category_id).not.toBe(shoes.category_id);
+      const [, [product]] = saved();
+      expect(product.category_ids).toEqual([bags.category_id, shoes.category_id]);
+    });
+  });
+
   describe('deleting', () => {
     it('deletes the mapped numeric ids after saving the changed products', async () => {
       const known = await idMappings.numericIdsFor(installation.id, 'product', ['gone_1', 'gone_2']);
@@ -172,7 +300,7 @@ describe('ProductPushService.pushProducts', () => {
         method: 'deleteProducts',
         ids: [known.get('gone_1'), known.get('gone_2')],
       });
-      expect(idMappings.calls.at(-1)?.storeIds).toEqual(['prod_1', 'prod_2', 'gone_1', 'gone_2']);
+      expect(mappedStoreIds(PRODUCT_ENTITY).at(-1)).toEqual(['prod_1', 'prod_2', 'gone_1', 'gone_2']);
     });
 
     it('only deletes when the event has no changed products', async () => {
@@ -210,6 +338,35 @@ describe('ProductPushService.pushProducts', () => {
       await expect(failure).rejects.toThrow(outcome.kind);
       await expect(failure).rejects.not.toBeInstanceOf(RetryLaterError);
       expect(targets.writer.calls).toHaveLength(2);
+    });
+
+    it('asks to retry later, writing no product, when ShopiMind says so on the categories', async () => {
+      targets.writer.outcomes.push({ kind: 'not_active' });
+
+      const error = await retryLater(service.pushProducts(event([aProduct(1, { categories: ['Shoes'] })])));
+
+      expect(error.delayMs).toBe(INACTIVE_RETRY_MS);
+      expect(targets.writer.methods()).toEqual(['saveProductCategories']);
+    });
+
+    it('throws on a rate-limited category write before any product is written', async () => {
+      targets.writer.outcomes.push({ kind: 'rate_limited' });
+
+      await expect(service.pushProducts(event([aProduct(1, { categories: ['Shoes'] })]))).rejects.toThrow(
+        /product categories.*rate_limited/,
+      );
+      expect(targets.writer.methods()).toEqual(['saveProductCategories']);
+    });
+
+    it('still writes the products when the categories are refused for good, and logs it', async () => {
+      targets.writer.outcomes.push({ kind: 'permanent', statusCode: 422, message: 'Unprocessable Entity' });
+
+      await service.pushProducts(event([aProduct(1, { categories: ['Shoes'] })]));
+
+      expect(targets.writer.methods()).toEqual(['saveProductCategories', 'saveProducts']);
+      expect(errors).toHaveBeenCalledWith(
+        expect.stringMatching(/refused product categories .*HTTP 422 Unprocessable Entity/),
+      );
     });
 
     it('throws when the delete is rate limited', async () => {

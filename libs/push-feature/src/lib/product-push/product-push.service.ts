@@ -1,18 +1,42 @@
 import { Injectable } from '@nestjs/common';
-import type { ProductsChangedEvent } from '@storebridge/contracts';
+import type { NormalizedProduct, ProductsChangedEvent } from '@storebridge/contracts';
 import { IdMappingRepository } from '@storebridge/persistence';
-import { toShopimindProduct, type ShopimindProduct } from '@storebridge/shopimind';
 import {
+  toShopimindCategoryKey,
+  toShopimindProduct,
+  toShopimindProductCategory,
+  type ShopimindProduct,
+  type ShopimindProductCategory,
+} from '@storebridge/shopimind';
+import {
+  CATEGORY_ENTITY,
   chunks,
   PRODUCT_ENTITY,
   PushTargetService,
   RECORD_BATCH_SIZE,
+  REFERENCE_BATCH_SIZE,
 } from '../push-target/push-target.service';
 
-/** ShopiMind's per-call item limit for products (spec §9). */
+/** ShopiMind's per-call item limits (spec §9): products are records, categories reference data. */
 export const PRODUCT_BATCH_SIZE = RECORD_BATCH_SIZE;
+export const CATEGORY_BATCH_SIZE = REFERENCE_BATCH_SIZE;
 
-/** Writes changed products to ShopiMind, only while the installation is active (spec §2). */
+/** The store's wording of each category key of the products, blank names left out; the first wording seen wins. */
+function distinctCategoryNames(products: readonly NormalizedProduct[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const name of products.flatMap((product) => product.categories)) {
+    const key = toShopimindCategoryKey(name);
+    if (key !== '' && !names.has(key)) {
+      names.set(key, name);
+    }
+  }
+  return names;
+}
+
+/**
+ * Writes changed products to ShopiMind, referenced things first: the categories they are in, then the products
+ * (pointing at them by id), then the deletes. Only while the installation is active (spec §2).
+ */
 @Injectable()
 export class ProductPushService {
   constructor(
@@ -30,16 +54,36 @@ export class ProductPushService {
       ...event.products.map((product) => product.id),
       ...event.deletedIds,
     ]);
+    const categoryNames = distinctCategoryNames(event.products);
+    const categoryIds = await this.idMappings.numericIdsFor(installation.id, CATEGORY_ENTITY, [
+      ...categoryNames.keys(),
+    ]);
+    // One timestamp for the whole message, so undated records of one page agree.
     const now = new Date().toISOString();
+    const categories: ShopimindProductCategory[] = [...categoryNames].map(([key, name]) =>
+      toShopimindProductCategory(name, {
+        categoryId: categoryIds.get(key) as number,
+        lang: connection.lang,
+        // Stores give no category URL: the store's home page is the one link known to work.
+        link: connection.baseUrl,
+        dataSourceId: target.dataSourceId,
+        now,
+      }),
+    );
     const items: ShopimindProduct[] = event.products.map((product) =>
       toShopimindProduct(product, {
         numericId: ids.get(product.id) as number,
         lang: connection.lang,
         currency: connection.currency,
+        categoryIds,
         dataSourceId: target.dataSourceId,
         now,
       }),
     );
+
+    for (const batch of chunks(categories, CATEGORY_BATCH_SIZE)) {
+      this.pushTargets.settle(await target.writer.saveProductCategories(batch), 'product categories', event);
+    }
     for (const batch of chunks(items, PRODUCT_BATCH_SIZE)) {
       this.pushTargets.settle(await target.writer.saveProducts(batch), 'products', event);
     }

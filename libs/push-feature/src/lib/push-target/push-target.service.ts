@@ -11,12 +11,14 @@ import { ShopimindTargets, type ShopimindTarget } from './shopimind-targets';
 
 /** ShopiMind's per-call item limit for records: products, orders, customers (spec §9). */
 export const RECORD_BATCH_SIZE = 50;
-/** ShopiMind's per-call item limit for reference data such as order statuses (spec §9). */
+/** ShopiMind's per-call item limit for reference data such as order statuses and categories (spec §9). */
 export const REFERENCE_BATCH_SIZE = 100;
 /** How long a message waits before it is tried again while its installation is not active. */
 export const INACTIVE_RETRY_MS = 30_000;
 /** Id-mapping entity type of store product ids: products and order lines must get the same numeric ids. */
 export const PRODUCT_ENTITY = 'product';
+/** Id-mapping entity type of store categories; their store id is the category key (`toShopimindCategoryKey`). */
+export const CATEGORY_ENTITY = 'category';
 
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];

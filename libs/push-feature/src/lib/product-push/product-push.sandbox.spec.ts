@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { NormalizedProduct } from '@storebridge/contracts';
+import type {
+  IdMappingRepository,
+  InstallationRepository,
+  StoreConnectionRepository,
+} from '@storebridge/persistence';
+import { CredentialCipher } from '@storebridge/security';
+import { startShopimindSandbox, type ShopimindSandbox } from '@storebridge/shopimind-sandbox';
+import {
+  aConnection,
+  anInstallation,
+  FakeConnections,
+  FakeIdMappings,
+  FakeInstallations,
+} from '../../test/fakes';
+import { PushTargetService } from '../push-target/push-target.service';
+import { ShopimindTargets } from '../push-target/shopimind-targets';
+import { ProductPushService } from './product-push.service';
+
+const KEY = 'c0ffee'.repeat(10) + 'c0ff';
+
+// The unit specs fake the writer; this one checks that the categories and products the mappers build are what
+// the official SDK sends and what ShopiMind's validation (as the sandbox mirrors it) accepts.
+describe('ProductPushService against the ShopiMind sandbox', () => {
+  let sandbox: ShopimindSandbox;
+  let installationId: string;
+  let service: ProductPushService;
+  let connectionId: string;
+  let warnings: jest.SpyInstance;
+  let errors: jest.SpyInstance;
+
+  beforeAll(async () => {
+    sandbox = await startShopimindSandbox();
+  });
+
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  beforeEach(() => {
+    warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    sandbox.reset();
+    const cipher = new CredentialCipher(KEY);
+    const credentials = sandbox.createInstallation();
+    sandbox.setActive(credentials.installationId, true);
+    installationId = credentials.installationId;
+
+    const installation = anInstallation({
+      installationId,
+      accessTokenCiphertext: cipher.encrypt(credentials.accessToken),
+    });
+    const connection = aConnection(installation.id, { lang: 'fr', currency: 'EUR' });
+    connectionId = connection.id;
+    const connections = new FakeConnections();
+    const installations = new FakeInstallations();
+    connections.rows.set(connection.id, connection);
+    installations.rows.set(installation.id, installation);
+    const pushTargets = new PushTargetService(
+      connections as unknown as StoreConnectionRepository,
+      installations as unknown as InstallationRepository,
+      new ShopimindTargets(cipher, { shopimindApiUrl: sandbox.url }),
+    );
+    service = new ProductPushService(pushTargets, new FakeIdMappings() as unknown as IdMappingRepository);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  function aProduct(id: string, categories: string[]): NormalizedProduct {
+    return {
+      id,
+      name: `Product ${id}`,
+      price: 12.5,
+      categories,
+      tags: [],
+      images: [],
+      url: `https://shop.example.com/product/${id}`,
+    };
+  }
+
+  it('writes the categories, then the products pointing at them, and ShopiMind accepts both', async () => {
+    await service.pushProducts({
+      connectionId,
+      syncRunId: randomUUID(),
+      page: 0,
+      products: [
+        aProduct('prod_1', ['Home', 'Kitchen']),
+        aProduct('prod_2', [' kitchen', 'Sale']),
+        aProduct('prod_3', []),
+      ],
+      deletedIds: [],
+    });
+
+    expect(
+      sandbox
+        .requestLog(installationId)
+        .filter((entry) => entry.path !== '/v1/data-sources')
+        .map((entry) => `${entry.method} ${entry.path} ${entry.status} ${entry.itemCount}`),
+    ).toEqual(['POST /v1/products-categories 200 3', 'POST /v1/products 200 3']);
+    // Nothing rejected or refused: settle would have logged it.
+    expect(warnings).not.toHaveBeenCalled();
+    expect(errors).not.toHaveBeenCalled();
+
+    const categories = sandbox.productCategories(installationId);
+    expect(categories.map((category) => [category['name'], category['lang'], category['link']])).toEqual([
+      ['Home', 'fr', 'https://shop.example.com'],
+      ['Kitchen', 'fr', 'https://shop.example.com'],
+      ['Sale', 'fr', 'https://shop.example.com'],
+    ]);
+    const idOf = new Map(categories.map((category) => [category['name'], category['category_id']]));
+    expect(
+      sandbox.products(installationId).map((product) => [product['link'], product['category_ids']]),
+    ).toEqual([
+      ['https://shop.example.com/product/prod_1', [idOf.get('Home'), idOf.get('Kitchen')]],
+      ['https://shop.example.com/product/prod_2', [idOf.get('Kitchen'), idOf.get('Sale')]],
+      ['https://shop.example.com/product/prod_3', []],
+    ]);
+  });
+});
