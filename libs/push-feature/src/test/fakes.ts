@@ -3,8 +3,11 @@ import type {
   IdMappingRepository,
   InstallationEntity,
   InstallationRepository,
+  PushOutcomeInput,
+  PushOutcomeRepository,
   StoreConnectionEntity,
   StoreConnectionRepository,
+  SyncEntity,
 } from '@storebridge/persistence';
 import type {
   ShopimindCustomer,
@@ -185,17 +188,51 @@ export class FakeTargets implements Pick<ShopimindTargets, 'for'> {
 }
 
 /** One active installation with one connection, and a real PushTargetService over fakes. */
+/** The push ledger as the repository keeps it: the last answer per connection, entity and store id. */
+export class FakePushOutcomes implements Pick<PushOutcomeRepository, 'record' | 'forget'> {
+  readonly rows = new Map<string, PushOutcomeInput & { attempts: number }>();
+
+  async record(
+    connectionId: string,
+    entity: SyncEntity,
+    outcomes: readonly PushOutcomeInput[],
+  ): Promise<void> {
+    for (const outcome of outcomes) {
+      const key = `${connectionId}/${entity}/${outcome.storeId}`;
+      const previous = this.rows.get(key);
+      const attempts =
+        outcome.status === 'rejected' ? (previous?.status === 'rejected' ? previous.attempts : 0) + 1 : 0;
+      this.rows.set(key, { ...outcome, attempts });
+    }
+  }
+
+  async forget(connectionId: string, entity: SyncEntity, storeIds: readonly string[]): Promise<void> {
+    storeIds.forEach((storeId) => this.rows.delete(`${connectionId}/${entity}/${storeId}`));
+  }
+
+  /** Store id → status, of one entity. */
+  statuses(entity: SyncEntity): Record<string, string> {
+    return Object.fromEntries(
+      [...this.rows]
+        .filter(([key]) => key.split('/')[1] === entity)
+        .map(([, row]) => [row.storeId, row.status]),
+    );
+  }
+}
+
 export class FakePushWorld {
   readonly connections = new FakeConnections();
   readonly installations = new FakeInstallations();
   readonly idMappings = new FakeIdMappings();
   readonly targets = new FakeTargets();
+  readonly outcomes = new FakePushOutcomes();
   readonly installation = anInstallation();
   readonly connection = aConnection(this.installation.id);
   readonly pushTargets = new PushTargetService(
     this.connections as unknown as StoreConnectionRepository,
     this.installations as unknown as InstallationRepository,
     this.targets as unknown as ShopimindTargets,
+    this.outcomes as unknown as PushOutcomeRepository,
   );
 
   constructor() {

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { NormalizedOrder } from '@storebridge/contracts';
 import type {
   IdMappingRepository,
+  PushOutcomeRepository,
   InstallationRepository,
   StoreConnectionRepository,
 } from '@storebridge/persistence';
@@ -12,6 +13,7 @@ import {
   aConnection,
   anInstallation,
   FakeConnections,
+  FakePushOutcomes,
   FakeIdMappings,
   FakeInstallations,
 } from '../../test/fakes';
@@ -26,6 +28,7 @@ const KEY = 'c0ffee'.repeat(10) + 'c0ff';
 describe('OrderPushService against the ShopiMind sandbox', () => {
   let sandbox: ShopimindSandbox;
   let installationId: string;
+  let outcomes: FakePushOutcomes;
   let service: OrderPushService;
   let connectionId: string;
   let warnings: jest.SpyInstance;
@@ -54,12 +57,14 @@ describe('OrderPushService against the ShopiMind sandbox', () => {
     connectionId = connection.id;
     const connections = new FakeConnections();
     const installations = new FakeInstallations();
+    outcomes = new FakePushOutcomes();
     connections.rows.set(connection.id, connection);
     installations.rows.set(installation.id, installation);
     const pushTargets = new PushTargetService(
       connections as unknown as StoreConnectionRepository,
       installations as unknown as InstallationRepository,
       new ShopimindTargets(cipher, { shopimindApiUrl: sandbox.url }),
+      outcomes as unknown as PushOutcomeRepository,
     );
     service = new OrderPushService(pushTargets, new FakeIdMappings() as unknown as IdMappingRepository);
   });
@@ -111,6 +116,11 @@ describe('OrderPushService against the ShopiMind sandbox', () => {
       'POST /v1/customers 200 2',
       'POST /v1/orders 200 2',
       'POST /v1/orders/bulk-delete 200 1',
+    ]);
+    // The ledger: ord_1 accepted, ord_2 accepted then deleted (forgotten), ord_3 never sendable (a dead letter).
+    expect(outcomes.statuses('orders')).toEqual({ ord_1: 'accepted', ord_3: 'rejected' });
+    expect([...outcomes.rows.values()].find((row) => row.storeId === 'ord_3')?.reasons).toEqual([
+      'missing_customer_email',
     ]);
     // Nothing rejected: settle would have logged it. Only the skipped order and the unnamed line are reported.
     expect(warnings.mock.calls.map(([line]) => String(line))).toEqual([

@@ -104,19 +104,25 @@ export class OrderPushService {
 
     const sent: NormalizedOrder[] = [];
     const orders: ShopimindOrder[] = [];
-    const skipped: string[] = [];
+    const skipped: Array<{ record: NormalizedOrder; reason: string }> = [];
     let leftOutLines = 0;
     for (const order of event.orders) {
       const mapping = toShopimindOrder(order, context);
       if (mapping.kind === 'skipped') {
-        skipped.push(order.id);
+        skipped.push({ record: order, reason: mapping.reason });
         continue;
       }
       sent.push(order);
       orders.push(mapping.order);
       leftOutLines += mapping.leftOutLines;
     }
-    this.logLeftOut(event, skipped, leftOutLines);
+    this.logLeftOut(
+      event,
+      skipped.map(({ record }) => record.id),
+      leftOutLines,
+    );
+    // Never sent, yet never silently dropped: dead letters until the store's data is fixed.
+    await this.pushTargets.rejectUnsent('orders', event, skipped);
 
     const statuses = distinctStatuses(sent, context);
     const customers = latestCustomers(sent, context);
@@ -127,15 +133,16 @@ export class OrderPushService {
     for (const batch of chunks(customers, CUSTOMER_BATCH_SIZE)) {
       this.pushTargets.settle(await target.writer.saveCustomers(batch), 'customers', event);
     }
-    for (const batch of chunks(orders, ORDER_BATCH_SIZE)) {
-      this.pushTargets.settle(await target.writer.saveOrders(batch), 'orders', event);
+    for (const [index, batch] of chunks(orders, ORDER_BATCH_SIZE).entries()) {
+      const records = sent.slice(index * ORDER_BATCH_SIZE, (index + 1) * ORDER_BATCH_SIZE);
+      await this.pushTargets.settleRecords(await target.writer.saveOrders(batch), 'orders', event, records);
     }
     for (const batch of chunks(event.deletedIds, ORDER_BATCH_SIZE)) {
-      this.pushTargets.settle(await target.writer.deleteOrders(batch), 'order deletes', event);
+      await this.pushTargets.settleDelete(await target.writer.deleteOrders(batch), 'orders', event, batch);
     }
   }
 
-  /** Not sent, so said once per message with counts (dead letters come later). */
+  /** Not sent, so said once per message with counts (the skipped orders are dead letters too). */
   private logLeftOut(message: PushMessage, skipped: readonly string[], leftOutLines: number): void {
     const origin = `run ${message.syncRunId} page ${message.page}`;
     if (skipped.length > 0) {

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { NormalizedProduct } from '@storebridge/contracts';
 import type {
   IdMappingRepository,
+  PushOutcomeRepository,
   InstallationRepository,
   StoreConnectionRepository,
 } from '@storebridge/persistence';
@@ -12,6 +13,7 @@ import {
   aConnection,
   anInstallation,
   FakeConnections,
+  FakePushOutcomes,
   FakeIdMappings,
   FakeInstallations,
 } from '../../test/fakes';
@@ -26,6 +28,7 @@ const KEY = 'c0ffee'.repeat(10) + 'c0ff';
 describe('ProductPushService against the ShopiMind sandbox', () => {
   let sandbox: ShopimindSandbox;
   let installationId: string;
+  let outcomes: FakePushOutcomes;
   let service: ProductPushService;
   let connectionId: string;
   let warnings: jest.SpyInstance;
@@ -56,12 +59,14 @@ describe('ProductPushService against the ShopiMind sandbox', () => {
     connectionId = connection.id;
     const connections = new FakeConnections();
     const installations = new FakeInstallations();
+    outcomes = new FakePushOutcomes();
     connections.rows.set(connection.id, connection);
     installations.rows.set(installation.id, installation);
     const pushTargets = new PushTargetService(
       connections as unknown as StoreConnectionRepository,
       installations as unknown as InstallationRepository,
       new ShopimindTargets(cipher, { shopimindApiUrl: sandbox.url }),
+      outcomes as unknown as PushOutcomeRepository,
     );
     service = new ProductPushService(pushTargets, new FakeIdMappings() as unknown as IdMappingRepository);
   });
@@ -101,9 +106,14 @@ describe('ProductPushService against the ShopiMind sandbox', () => {
         .filter((entry) => entry.path !== '/v1/data-sources')
         .map((entry) => `${entry.method} ${entry.path} ${entry.status} ${entry.itemCount}`),
     ).toEqual(['POST /v1/products-categories 200 3', 'POST /v1/products 200 3']);
-    // Nothing rejected or refused: settle would have logged it.
+    // Nothing rejected or refused: settle would have logged it, and the ledger says so per product.
     expect(warnings).not.toHaveBeenCalled();
     expect(errors).not.toHaveBeenCalled();
+    expect(outcomes.statuses('products')).toEqual({
+      prod_1: 'accepted',
+      prod_2: 'accepted',
+      prod_3: 'accepted',
+    });
 
     const categories = sandbox.productCategories(installationId);
     expect(categories.map((category) => [category['name'], category['lang'], category['link']])).toEqual([

@@ -84,14 +84,21 @@ export class ProductPushService {
     for (const batch of chunks(categories, CATEGORY_BATCH_SIZE)) {
       this.pushTargets.settle(await target.writer.saveProductCategories(batch), 'product categories', event);
     }
-    for (const batch of chunks(items, PRODUCT_BATCH_SIZE)) {
-      this.pushTargets.settle(await target.writer.saveProducts(batch), 'products', event);
+    for (const [index, batch] of chunks(items, PRODUCT_BATCH_SIZE).entries()) {
+      const records = event.products.slice(index * PRODUCT_BATCH_SIZE, (index + 1) * PRODUCT_BATCH_SIZE);
+      await this.pushTargets.settleRecords(
+        await target.writer.saveProducts(batch),
+        'products',
+        event,
+        records,
+      );
     }
     if (event.deletedIds.length > 0) {
-      this.pushTargets.settle(
+      await this.pushTargets.settleDelete(
         await target.writer.deleteProducts(event.deletedIds.map((id) => ids.get(id) as number)),
         'products',
         event,
+        event.deletedIds,
       );
     }
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { RetryLaterError } from '@storebridge/messaging';
 import type { WriteOutcome } from '@storebridge/shopimind';
-import { FAKE_DATA_SOURCE_ID, FakePushWorld } from '../../test/fakes';
+import { accepted, FAKE_DATA_SOURCE_ID, FakePushWorld } from '../../test/fakes';
 import { chunks, INACTIVE_RETRY_MS, type PushMessage } from './push-target.service';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -142,6 +142,70 @@ describe('PushTargetService', () => {
       expect(errors).toHaveBeenCalledWith(
         `ShopiMind refused customers of run ${message.syncRunId} page 3: HTTP 422 Unprocessable Entity`,
       );
+    });
+  });
+  describe('the push ledger', () => {
+    const records = [
+      { id: 'p1', name: 'Lamp' },
+      { id: 'p2', name: 'Chair' },
+      { id: 'p3', name: 'Desk' },
+    ];
+
+    it('keeps every record of a write as accepted, but the rejected items as dead letters with reasons', async () => {
+      const outcome: WriteOutcome = {
+        kind: 'accepted',
+        sentCount: 2,
+        rejected: [{ index: 1, errors: ['price: must be a number'] }],
+      };
+
+      await world.pushTargets.settleRecords(outcome, 'products', message, records);
+
+      expect(world.outcomes.statuses('products')).toEqual({ p1: 'accepted', p2: 'rejected', p3: 'accepted' });
+      expect(world.outcomes.rows.get(`${message.connectionId}/products/p2`)).toMatchObject({
+        reasons: ['price: must be a number'],
+        record: records[1],
+        attempts: 1,
+      });
+    });
+
+    it('rejects every record of a refused write, with the HTTP answer as the reason', async () => {
+      const outcome: WriteOutcome = { kind: 'permanent', statusCode: 422, message: 'bad payload' };
+
+      await world.pushTargets.settleRecords(outcome, 'orders', message, records);
+
+      expect(world.outcomes.statuses('orders')).toEqual({ p1: 'rejected', p2: 'rejected', p3: 'rejected' });
+      expect(world.outcomes.rows.get(`${message.connectionId}/orders/p3`)?.reasons).toEqual([
+        'HTTP 422: bad payload',
+      ]);
+    });
+
+    it('records nothing for a write to retry: its records are still pending', async () => {
+      const outcome: WriteOutcome = { kind: 'transient', statusCode: 503, message: 'unavailable' };
+
+      await expect(world.pushTargets.settleRecords(outcome, 'products', message, records)).rejects.toThrow(
+        /will retry/,
+      );
+      expect(world.outcomes.rows.size).toBe(0);
+    });
+
+    it('forgets deleted records once ShopiMind accepted the delete', async () => {
+      await world.pushTargets.settleRecords(accepted(3), 'products', message, records);
+
+      await world.pushTargets.settleDelete(accepted(2), 'products', message, ['p1', 'p2']);
+
+      expect(world.outcomes.statuses('products')).toEqual({ p3: 'accepted' });
+    });
+
+    it('keeps records that could not be sent at all as dead letters', async () => {
+      await world.pushTargets.rejectUnsent('orders', message, [
+        { record: { id: 'o1' }, reason: 'missing_customer_email' },
+      ]);
+
+      expect(world.outcomes.rows.get(`${message.connectionId}/orders/o1`)).toMatchObject({
+        status: 'rejected',
+        reasons: ['missing_customer_email'],
+        record: { id: 'o1' },
+      });
     });
   });
 });

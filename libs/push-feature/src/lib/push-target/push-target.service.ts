@@ -2,9 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { RetryLaterError } from '@storebridge/messaging';
 import {
   InstallationRepository,
+  PushOutcomeRepository,
+  recordContentHash,
   StoreConnectionRepository,
   type InstallationEntity,
+  type PushOutcomeInput,
   type StoreConnectionEntity,
+  type SyncEntity,
 } from '@storebridge/persistence';
 import type { WriteOutcome } from '@storebridge/shopimind';
 import { ShopimindTargets, type ShopimindTarget } from './shopimind-targets';
@@ -51,6 +55,7 @@ export class PushTargetService {
     private readonly connections: StoreConnectionRepository,
     private readonly installations: InstallationRepository,
     private readonly targets: ShopimindTargets,
+    private readonly outcomes: PushOutcomeRepository,
   ) {}
 
   /**
@@ -97,5 +102,68 @@ export class PushTargetService {
         );
         return;
     }
+  }
+
+  /**
+   * Settles a write of records sync emitted (`records[i]` is the record of item i) and keeps ShopiMind's answer
+   * for each in the push ledger: accepted, or rejected with the API's reasons and the record itself (a dead
+   * letter, see DeadLetterService). A refused write rejects every record of it. Retryable outcomes throw, as
+   * `settle` does, and record nothing: the records are still pending.
+   */
+  async settleRecords(
+    outcome: WriteOutcome,
+    entity: SyncEntity,
+    message: PushMessage,
+    records: readonly { id: string }[],
+  ): Promise<void> {
+    this.settle(outcome, entity, message);
+    const reasonsAt =
+      outcome.kind === 'accepted'
+        ? new Map(outcome.rejected.map((item) => [item.index, item.errors]))
+        : new Map(records.map((_, index) => [index, [this.refusal(outcome)]]));
+    await this.outcomes.record(
+      message.connectionId,
+      entity,
+      records.map((record, index) => this.outcomeOf(record, reasonsAt.get(index))),
+    );
+  }
+
+  /** Records that were never sent because they cannot be (e.g. an order without a customer email): dead letters. */
+  async rejectUnsent(
+    entity: SyncEntity,
+    message: PushMessage,
+    rejected: ReadonlyArray<{ record: { id: string }; reason: string }>,
+  ): Promise<void> {
+    await this.outcomes.record(
+      message.connectionId,
+      entity,
+      rejected.map(({ record, reason }) => this.outcomeOf(record, [reason])),
+    );
+  }
+
+  /** Settles a delete; the deleted records have nothing left to answer for in the ledger. */
+  async settleDelete(
+    outcome: WriteOutcome,
+    entity: SyncEntity,
+    message: PushMessage,
+    storeIds: readonly string[],
+  ): Promise<void> {
+    this.settle(outcome, `${entity} deletes`, message);
+    if (outcome.kind === 'accepted') {
+      await this.outcomes.forget(message.connectionId, entity, storeIds);
+    }
+  }
+
+  private outcomeOf(record: { id: string }, reasons: readonly string[] | undefined): PushOutcomeInput {
+    const contentHash = recordContentHash(record);
+    return reasons === undefined
+      ? { storeId: record.id, contentHash, status: 'accepted' }
+      : { storeId: record.id, contentHash, status: 'rejected', reasons, record };
+  }
+
+  private refusal(outcome: WriteOutcome): string {
+    return outcome.kind === 'permanent'
+      ? `HTTP ${outcome.statusCode}: ${outcome.message}`
+      : `ShopiMind answered ${outcome.kind}`;
   }
 }
