@@ -144,6 +144,7 @@ describe('PushTargetService', () => {
       );
     });
   });
+
   describe('the push ledger', () => {
     const records = [
       { id: 'p1', name: 'Lamp' },
