@@ -1,4 +1,4 @@
-// Unit specs of the benchmark's pure helpers; the benchmark itself runs through `nx run sync:bench`.
+// Unit specs of the benchmarks' helpers; the benchmarks themselves run through `nx run sync:bench` and `nx run push:bench`.
 export default {
   displayName: 'bench',
   preset: '../../jest.preset.js',

@@ -1,8 +1,14 @@
-import { DEFAULT_BENCH_OPTIONS, parseBenchArgs } from './bench-options';
+import {
+  DEFAULT_PUSH_BENCH_OPTIONS,
+  DEFAULT_SYNC_BENCH_OPTIONS,
+  parsePushBenchArgs,
+  parseSyncBenchArgs,
+  selectBench,
+} from './bench-options';
 
-describe('parseBenchArgs', () => {
+describe('parseSyncBenchArgs', () => {
   it('defaults to 100,000 products, 50,000 orders, no ShopiMind latency, pages of 100 and 15 minutes', () => {
-    expect(parseBenchArgs([])).toEqual({
+    expect(parseSyncBenchArgs([])).toEqual({
       help: false,
       options: {
         products: 100_000,
@@ -25,11 +31,14 @@ describe('parseBenchArgs', () => {
     // How Nx forwards a kebab-case flag it parsed itself.
     [['--shopimindLatencyMs=20', '--timeLimitMinutes=3'], { shopimindLatencyMs: 20, timeLimitMinutes: 3 }],
   ])('reads %j', (argv, expected) => {
-    expect(parseBenchArgs(argv)).toEqual({ help: false, options: { ...DEFAULT_BENCH_OPTIONS, ...expected } });
+    expect(parseSyncBenchArgs(argv)).toEqual({
+      help: false,
+      options: { ...DEFAULT_SYNC_BENCH_OPTIONS, ...expected },
+    });
   });
 
   it('answers help', () => {
-    expect(parseBenchArgs(['--orders', '5', '--help'])).toEqual({ help: true });
+    expect(parseSyncBenchArgs(['--orders', '5', '--help'])).toEqual({ help: true });
   });
 
   it.each([
@@ -42,6 +51,56 @@ describe('parseBenchArgs', () => {
     [['--customers', '5'], /unknown flag --customers/],
     [['products'], /unexpected argument "products"/],
   ])('refuses %j', (argv, message) => {
-    expect(() => parseBenchArgs(argv)).toThrow(message);
+    expect(() => parseSyncBenchArgs(argv)).toThrow(message);
+  });
+});
+
+describe('parsePushBenchArgs', () => {
+  it('defaults to 100,000 products, 5 ms of ShopiMind latency, messages of 100 products and 15 minutes', () => {
+    expect(parsePushBenchArgs([])).toEqual({
+      help: false,
+      options: { products: 100_000, shopimindLatencyMs: 5, pageSize: 100, timeLimitMinutes: 15 },
+    });
+  });
+
+  it.each([
+    [['--products', '20000'], { products: 20_000 }],
+    [['--shopimind-latency-ms=0', '--page-size', '50'], { shopimindLatencyMs: 0, pageSize: 50 }],
+    [['--shopimindLatencyMs=20', '--timeLimitMinutes=3'], { shopimindLatencyMs: 20, timeLimitMinutes: 3 }],
+  ])('reads %j', (argv, expected) => {
+    expect(parsePushBenchArgs(argv)).toEqual({
+      help: false,
+      options: { ...DEFAULT_PUSH_BENCH_OPTIONS, ...expected },
+    });
+  });
+
+  it.each([
+    // Push has no orders to measure: the sync flag is refused rather than silently ignored.
+    [['--orders', '5'], /unknown flag --orders/],
+    [['--products', '0'], /--products must be a whole number >= 1, got "0"/],
+    [['--page-size=0'], /--page-size must be a whole number >= 1/],
+    [['--constructor', '1'], /unknown flag --constructor/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parsePushBenchArgs(argv)).toThrow(message);
+  });
+});
+
+describe('selectBench', () => {
+  it('runs the sync benchmark when none is named, with every argument', () => {
+    expect(selectBench(['--products', '5'])).toEqual({ bench: 'sync', argv: ['--products', '5'] });
+  });
+
+  it.each([[['--bench', 'push', '--products', '5']], [['--products', '5', '--bench=push']]])(
+    'takes the benchmark out of %j',
+    (argv) => {
+      expect(selectBench(argv)).toEqual({ bench: 'push', argv: ['--products', '5'] });
+    },
+  );
+
+  it.each([
+    [['--bench', 'orders'], /--bench must be one of sync, push, got "orders"/],
+    [['--bench'], /--bench needs a value/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => selectBench(argv)).toThrow(message);
   });
 });

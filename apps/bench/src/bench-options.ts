@@ -1,4 +1,8 @@
-export interface BenchOptions {
+/** The benchmarks `main.ts` runs: `--bench sync` (the default, `nx run sync:bench`) or `--bench push`. */
+export const BENCHES = ['sync', 'push'] as const;
+export type BenchName = (typeof BENCHES)[number];
+
+export interface SyncBenchOptions {
   products: number;
   orders: number;
   shopimindLatencyMs: number;
@@ -7,7 +11,15 @@ export interface BenchOptions {
   timeLimitMinutes: number;
 }
 
-export const DEFAULT_BENCH_OPTIONS: Readonly<BenchOptions> = {
+export interface PushBenchOptions {
+  products: number;
+  shopimindLatencyMs: number;
+  /** Products per `ProductsChangedEvent`: sync sends one message per crawled page. */
+  pageSize: number;
+  timeLimitMinutes: number;
+}
+
+export const DEFAULT_SYNC_BENCH_OPTIONS: Readonly<SyncBenchOptions> = {
   products: 100_000,
   orders: 50_000,
   shopimindLatencyMs: 0,
@@ -16,17 +28,42 @@ export const DEFAULT_BENCH_OPTIONS: Readonly<BenchOptions> = {
   timeLimitMinutes: 15,
 };
 
-export const BENCH_USAGE =
+export const DEFAULT_PUSH_BENCH_OPTIONS: Readonly<PushBenchOptions> = {
+  products: 100_000,
+  // The issue's target (>= 8,000 records/s) is set against a ShopiMind answering in 5 ms.
+  shopimindLatencyMs: 5,
+  pageSize: 100,
+  timeLimitMinutes: 15,
+};
+
+export const SYNC_BENCH_USAGE =
   'Usage: nx run sync:bench [--products 100000] [--orders 50000] [--shopimind-latency-ms 0] [--page-size 100] [--time-limit-minutes 15]\n';
 
-export type ParsedBenchArgs = { help: true } | { help: false; options: BenchOptions };
+export const PUSH_BENCH_USAGE =
+  'Usage: nx run push:bench [--products 100000] [--shopimind-latency-ms 5] [--page-size 100] [--time-limit-minutes 15]\n';
 
-const FLAGS: Record<string, keyof BenchOptions> = {
-  products: 'products',
-  orders: 'orders',
-  'shopimind-latency-ms': 'shopimindLatencyMs',
-  'page-size': 'pageSize',
-  'time-limit-minutes': 'timeLimitMinutes',
+export type ParsedArgs<T> = { help: true } | { help: false; options: T };
+
+/** A whole-number flag: which option it sets and its smallest sensible value. */
+interface CountFlag<T> {
+  key: keyof T & string;
+  min: number;
+}
+
+// A benchmark of nothing measures nothing; a time limit of 0 could never pass.
+const SYNC_FLAGS: Record<string, CountFlag<SyncBenchOptions>> = {
+  products: { key: 'products', min: 1 },
+  orders: { key: 'orders', min: 0 },
+  'shopimind-latency-ms': { key: 'shopimindLatencyMs', min: 0 },
+  'page-size': { key: 'pageSize', min: 1 },
+  'time-limit-minutes': { key: 'timeLimitMinutes', min: 1 },
+};
+
+const PUSH_FLAGS: Record<string, CountFlag<PushBenchOptions>> = {
+  products: { key: 'products', min: 1 },
+  'shopimind-latency-ms': { key: 'shopimindLatencyMs', min: 0 },
+  'page-size': { key: 'pageSize', min: 1 },
+  'time-limit-minutes': { key: 'timeLimitMinutes', min: 1 },
 };
 
 /** Nx may forward `--shopimind-latency-ms` as `--shopimindLatencyMs`: both spell the same flag. */
@@ -43,8 +80,12 @@ function count(flag: string, text: string, min: number): number {
 }
 
 /** `--flag value` and `--flag=value`; throws a RangeError naming the flag on anything else. */
-export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
-  const options: BenchOptions = { ...DEFAULT_BENCH_OPTIONS };
+function parseCountFlags<T extends object>(
+  argv: readonly string[],
+  defaults: Readonly<T>,
+  flags: Record<string, CountFlag<T>>,
+): ParsedArgs<T> {
+  const options: T = { ...defaults };
   for (let k = 0; k < argv.length; k += 1) {
     const arg = argv[k];
     if (arg === '--help' || arg === '-h') {
@@ -55,8 +96,8 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
     }
     const eq = arg.indexOf('=');
     const flag = kebab(arg.slice(2, eq > 0 ? eq : undefined));
-    const key = FLAGS[flag];
-    if (key === undefined) {
+    const spec = Object.hasOwn(flags, flag) ? flags[flag] : undefined;
+    if (spec === undefined) {
       throw new RangeError(`unknown flag --${flag}`);
     }
     let text: string;
@@ -67,8 +108,42 @@ export function parseBenchArgs(argv: readonly string[]): ParsedBenchArgs {
     } else {
       throw new RangeError(`--${flag} needs a value`);
     }
-    // A benchmark of nothing measures nothing; a time limit of 0 could never pass.
-    options[key] = count(flag, text, key === 'orders' || key === 'shopimindLatencyMs' ? 0 : 1);
+    Object.assign(options, { [spec.key]: count(flag, text, spec.min) });
   }
   return { help: false, options };
+}
+
+export function parseSyncBenchArgs(argv: readonly string[]): ParsedArgs<SyncBenchOptions> {
+  return parseCountFlags(argv, DEFAULT_SYNC_BENCH_OPTIONS, SYNC_FLAGS);
+}
+
+export function parsePushBenchArgs(argv: readonly string[]): ParsedArgs<PushBenchOptions> {
+  return parseCountFlags(argv, DEFAULT_PUSH_BENCH_OPTIONS, PUSH_FLAGS);
+}
+
+/**
+ * Takes `--bench <name>` (or `--bench=<name>`) out of the arguments; the rest belongs to that benchmark. Without
+ * it the sync benchmark runs, as `nx run sync:bench` always did.
+ */
+export function selectBench(argv: readonly string[]): { bench: BenchName; argv: string[] } {
+  const rest: string[] = [];
+  let bench: string | undefined;
+  for (let k = 0; k < argv.length; k += 1) {
+    const arg = argv[k];
+    if (arg === '--bench') {
+      if (k + 1 >= argv.length) {
+        throw new RangeError('--bench needs a value');
+      }
+      bench = argv[(k += 1)];
+    } else if (arg.startsWith('--bench=')) {
+      bench = arg.slice('--bench='.length);
+    } else {
+      rest.push(arg);
+    }
+  }
+  const known = BENCHES.find((name) => name === (bench ?? 'sync'));
+  if (known === undefined) {
+    throw new RangeError(`--bench must be one of ${BENCHES.join(', ')}, got "${bench}"`);
+  }
+  return { bench: known, argv: rest };
 }

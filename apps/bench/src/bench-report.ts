@@ -1,5 +1,6 @@
-import type { BenchOptions } from './bench-options';
+import type { SyncBenchOptions } from './bench-options';
 import type { ProcessMemory } from './memory-sampler';
+import { MB, megabytes, n, seconds, table, targetLines, type TargetCheck } from './report-format';
 import type { SyncRunSummary } from './sync-runs';
 
 /** What one phase (full sync, unchanged re-sync) measured, times counted from its trigger. */
@@ -17,7 +18,7 @@ export interface PhaseFigures {
 }
 
 export interface BenchResult {
-  options: BenchOptions;
+  options: SyncBenchOptions;
   full: PhaseFigures;
   resync: PhaseFigures;
   memory: ProcessMemory[];
@@ -28,20 +29,8 @@ export const TARGETS = {
   fullSyncRecordsPerSecond: 5_000,
   resyncSpeedUp: 5,
   resyncRecordsPushed: 0,
-  syncRssBytes: 300 * 1024 * 1024,
+  syncRssBytes: 300 * MB,
 };
-
-export interface TargetCheck {
-  target: string;
-  measured: string;
-  pass: boolean;
-}
-
-const MB = 1024 * 1024;
-const n = (value: number): string => value.toLocaleString('en-US');
-const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
-const megabytes = (bytes: number | undefined): string =>
-  bytes === undefined ? 'n/a' : `${Math.round(bytes / MB)} MB`;
 
 /** Products and orders the full sync delivered, per second until the sandbox held the last of them. */
 export function fullSyncRecordsPerSecond(full: PhaseFigures): number | undefined {
@@ -97,19 +86,6 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
       pass: syncPeak !== undefined && syncPeak <= TARGETS.syncRssBytes,
     },
   ];
-}
-
-/** Left-aligned first column, right-aligned figures. */
-function table(rows: readonly (readonly string[])[], indent = '  '): string[] {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  return rows.map(
-    (row) =>
-      indent +
-      row
-        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
-        .join('   ')
-        .trimEnd(),
-  );
 }
 
 function runRows(label: string, runs: readonly SyncRunSummary[]): string[][] {
@@ -189,10 +165,7 @@ export function formatReport(result: BenchResult): string {
       ]),
     ]),
     '',
-    'targets (informative)',
-    ...table(
-      checkTargets(result).map((check) => [check.target, check.measured, check.pass ? 'PASS' : 'MISS']),
-    ),
+    ...targetLines(checkTargets(result)),
     '',
   );
   return lines.join('\n');

@@ -1,24 +1,73 @@
 // First: @storebridge/testing loads the persistence entities, whose decorators need the metadata polyfill.
 import 'reflect-metadata';
-import { BENCH_USAGE, parseBenchArgs, type ParsedBenchArgs } from './bench-options';
+import type { ProgressLine } from './bench-harness';
+import {
+  parsePushBenchArgs,
+  parseSyncBenchArgs,
+  PUSH_BENCH_USAGE,
+  selectBench,
+  SYNC_BENCH_USAGE,
+  type BenchName,
+  type ParsedArgs,
+} from './bench-options';
 import { formatReport } from './bench-report';
+import { runPushBench } from './push-bench';
+import { formatPushReport } from './push-bench-report';
 import { runSyncBench } from './sync-bench';
+
+/** A benchmark with its flags parsed: `--help`, or the measurement, answering its printed report. */
+type Prepared =
+  { help: true } | { help: false; run(progress: ProgressLine, interrupted: AbortSignal): Promise<string> };
+
+function prepared<T>(
+  parsed: ParsedArgs<T>,
+  run: (options: T, progress: ProgressLine, interrupted: AbortSignal) => Promise<string>,
+): Prepared {
+  return parsed.help
+    ? { help: true }
+    : { help: false, run: (progress, interrupted) => run(parsed.options, progress, interrupted) };
+}
+
+const BENCHES: Record<BenchName, { usage: string; prepare(argv: readonly string[]): Prepared }> = {
+  sync: {
+    usage: SYNC_BENCH_USAGE,
+    prepare: (argv) =>
+      prepared(parseSyncBenchArgs(argv), async (...args) => formatReport(await runSyncBench(...args))),
+  },
+  push: {
+    usage: PUSH_BENCH_USAGE,
+    prepare: (argv) =>
+      prepared(parsePushBenchArgs(argv), async (...args) => formatPushReport(await runPushBench(...args))),
+  },
+};
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * `nx run sync:bench` (or `npm run bench:sync`): full sync, then an unchanged re-sync, of a demo store into the
- * ShopiMind sandbox with gateway, sync and push in production mode; prints the figures and the targets. The
- * targets are informative: exit code 0 whatever they say, 1 when the benchmark itself failed, 2 on bad flags.
+ * ShopiMind sandbox with gateway, sync and push in production mode. `nx run push:bench` (`--bench push`): products
+ * published onto JetStream, pushed by the push service into the sandbox, and where push spends its CPU. Both print
+ * their figures and targets. The targets are informative: exit code 0 whatever they say, 1 when the benchmark
+ * itself failed, 2 on bad flags.
  */
 async function main(): Promise<number> {
-  let parsed: ParsedBenchArgs;
+  let selected: ReturnType<typeof selectBench>;
   try {
-    parsed = parseBenchArgs(process.argv.slice(2));
+    selected = selectBench(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${BENCH_USAGE}`);
+    process.stderr.write(`${message(error)}\n${SYNC_BENCH_USAGE}${PUSH_BENCH_USAGE}`);
     return 2;
   }
-  if (parsed.help) {
-    process.stdout.write(BENCH_USAGE);
+  const bench = BENCHES[selected.bench];
+  let benchmark: Prepared;
+  try {
+    benchmark = bench.prepare(selected.argv);
+  } catch (error) {
+    process.stderr.write(`${message(error)}\n${bench.usage}`);
+    return 2;
+  }
+  if (benchmark.help) {
+    process.stdout.write(bench.usage);
     return 0;
   }
   // Ctrl+C stops the measurement and still runs the cleanup (services, PostgreSQL, temporary folders).
@@ -27,12 +76,11 @@ async function main(): Promise<number> {
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   try {
-    const result = await runSyncBench(
-      parsed.options,
+    const report = await benchmark.run(
       (line) => process.stderr.write(`[bench] ${line}\n`),
       interrupted.signal,
     );
-    process.stdout.write(formatReport(result));
+    process.stdout.write(report);
     return 0;
   } finally {
     process.off('SIGINT', interrupt);
@@ -45,9 +93,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(
-      `sync benchmark failed: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`benchmark failed: ${message(error)}\n`);
     process.exitCode = 1;
   },
 );

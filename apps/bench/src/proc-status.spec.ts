@@ -1,4 +1,11 @@
-import { parseProcStatus, readProcMemory } from './proc-status';
+import { spawnSync } from 'node:child_process';
+import {
+  CLOCK_TICKS_PER_SECOND,
+  parseProcStat,
+  parseProcStatus,
+  readProcCpuSeconds,
+  readProcMemory,
+} from './proc-status';
 
 // An excerpt of a real /proc/<pid>/status of a node process.
 const STATUS = [
@@ -37,5 +44,50 @@ describe('readProcMemory', () => {
 
   it('answers undefined for a process that does not exist', async () => {
     await expect(readProcMemory(2 ** 30)).resolves.toBeUndefined();
+  });
+});
+
+describe('parseProcStat', () => {
+  // A real /proc/<pid>/stat line up to field 20; utime 1234 and stime 56 ticks.
+  const line = (comm: string) =>
+    `4242 (${comm}) S 1 4242 4242 0 -1 4194560 9000 0 12 0 1234 56 0 0 20 0 11 0 2432612 1200000000`;
+
+  it('reads user and system time in clock ticks', () => {
+    expect(parseProcStat(line('node'))).toEqual({ utime: 1234, stime: 56 });
+  });
+
+  it('is not misled by a command name holding spaces and parentheses', () => {
+    expect(parseProcStat(line('node (push) 1 2 3'))).toEqual({ utime: 1234, stime: 56 });
+  });
+
+  it('answers undefined for a truncated line', () => {
+    expect(parseProcStat('4242 (node) S 1 4242')).toBeUndefined();
+  });
+});
+
+describe('readProcCpuSeconds', () => {
+  it('uses the clock tick rate of this system', () => {
+    expect(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()).toBe(
+      String(CLOCK_TICKS_PER_SECOND),
+    );
+  });
+
+  it('counts the CPU this very process burns', async () => {
+    const before = (await readProcCpuSeconds(process.pid)) ?? Number.NaN;
+    // Busy on purpose until this process used 100 ms of CPU (by its own count, whatever the machine's load).
+    const start = process.cpuUsage();
+    for (;;) {
+      const used = process.cpuUsage(start);
+      if (used.user + used.system >= 100_000) {
+        break;
+      }
+    }
+    const after = (await readProcCpuSeconds(process.pid)) ?? Number.NaN;
+
+    expect(after - before).toBeGreaterThanOrEqual(0.05);
+  });
+
+  it('answers undefined for a process that does not exist', async () => {
+    await expect(readProcCpuSeconds(2 ** 30)).resolves.toBeUndefined();
   });
 });

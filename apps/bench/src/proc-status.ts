@@ -37,3 +37,33 @@ export async function readProcMemory(pid: number): Promise<ProcMemory | undefine
     return undefined;
   }
 }
+
+/** CPU time a process has used, from `/proc/<pid>/stat` (proc(5)), in clock ticks. */
+export interface ProcCpuTicks {
+  /** Field 14: time scheduled in user mode. */
+  utime: number;
+  /** Field 15: time scheduled in kernel mode. */
+  stime: number;
+}
+
+/** Linux's USER_HZ on every architecture node runs on (`getconf CLK_TCK`). */
+export const CLOCK_TICKS_PER_SECOND = 100;
+
+export function parseProcStat(stat: string): ProcCpuTicks | undefined {
+  // Field 2 is the command name in parentheses and may itself hold spaces and parentheses: count from its end.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state), so field k is fields[k - 3].
+  const utime = Number(fields[14 - 3]);
+  const stime = Number(fields[15 - 3]);
+  return Number.isSafeInteger(utime) && Number.isSafeInteger(stime) ? { utime, stime } : undefined;
+}
+
+/** User + system CPU seconds the process has used so far, or undefined once it is gone. */
+export async function readProcCpuSeconds(pid: number): Promise<number | undefined> {
+  try {
+    const ticks = parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+    return ticks && (ticks.utime + ticks.stime) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
