@@ -15,6 +15,7 @@ import {
   chunks,
   PRODUCT_ENTITY,
   PushTargetService,
+  writeBatches,
   RECORD_BATCH_SIZE,
   REFERENCE_BATCH_SIZE,
   type PushMessage,
@@ -127,19 +128,19 @@ export class OrderPushService {
     const statuses = distinctStatuses(sent, context);
     const customers = latestCustomers(sent, context);
 
-    for (const batch of chunks(statuses, ORDER_STATUS_BATCH_SIZE)) {
-      this.pushTargets.settle(await target.writer.saveOrderStatuses(batch), 'order statuses', event);
-    }
-    for (const batch of chunks(customers, CUSTOMER_BATCH_SIZE)) {
-      this.pushTargets.settle(await target.writer.saveCustomers(batch), 'customers', event);
-    }
-    for (const [index, batch] of chunks(orders, ORDER_BATCH_SIZE).entries()) {
+    await writeBatches(chunks(statuses, ORDER_STATUS_BATCH_SIZE), async (batch) =>
+      this.pushTargets.settle(await target.writer.saveOrderStatuses(batch), 'order statuses', event),
+    );
+    await writeBatches(chunks(customers, CUSTOMER_BATCH_SIZE), async (batch) =>
+      this.pushTargets.settle(await target.writer.saveCustomers(batch), 'customers', event),
+    );
+    await writeBatches(chunks(orders, ORDER_BATCH_SIZE), async (batch, index) => {
       const records = sent.slice(index * ORDER_BATCH_SIZE, (index + 1) * ORDER_BATCH_SIZE);
       await this.pushTargets.settleRecords(await target.writer.saveOrders(batch), 'orders', event, records);
-    }
-    for (const batch of chunks(event.deletedIds, ORDER_BATCH_SIZE)) {
-      await this.pushTargets.settleDelete(await target.writer.deleteOrders(batch), 'orders', event, batch);
-    }
+    });
+    await writeBatches(chunks(event.deletedIds, ORDER_BATCH_SIZE), async (batch) =>
+      this.pushTargets.settleDelete(await target.writer.deleteOrders(batch), 'orders', event, batch),
+    );
   }
 
   /** Not sent, so said once per message with counts (the skipped orders are dead letters too). */

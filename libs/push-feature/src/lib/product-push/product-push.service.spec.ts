@@ -323,8 +323,8 @@ describe('ProductPushService.pushProducts', () => {
       const error = await retryLater(service.pushProducts(event(products(120))));
 
       expect(error.delayMs).toBe(INACTIVE_RETRY_MS);
-      // The remaining batches wait for the redelivery.
-      expect(targets.writer.calls).toHaveLength(1);
+      // The three batches of 120 products were in flight together; the redelivery sends them all again.
+      expect(targets.writer.calls).toHaveLength(3);
     });
 
     it.each<WriteOutcome>([
@@ -337,7 +337,8 @@ describe('ProductPushService.pushProducts', () => {
 
       await expect(failure).rejects.toThrow(outcome.kind);
       await expect(failure).rejects.not.toBeInstanceOf(RetryLaterError);
-      expect(targets.writer.calls).toHaveLength(2);
+      // Side by side: the third batch went too, and the message fails only once all three are over.
+      expect(targets.writer.calls).toHaveLength(3);
     });
 
     it('asks to retry later, writing no product, when ShopiMind says so on the categories', async () => {

@@ -13,6 +13,7 @@ import {
   chunks,
   PRODUCT_ENTITY,
   PushTargetService,
+  writeBatches,
   RECORD_BATCH_SIZE,
   REFERENCE_BATCH_SIZE,
 } from '../push-target/push-target.service';
@@ -81,10 +82,10 @@ export class ProductPushService {
       }),
     );
 
-    for (const batch of chunks(categories, CATEGORY_BATCH_SIZE)) {
-      this.pushTargets.settle(await target.writer.saveProductCategories(batch), 'product categories', event);
-    }
-    for (const [index, batch] of chunks(items, PRODUCT_BATCH_SIZE).entries()) {
+    await writeBatches(chunks(categories, CATEGORY_BATCH_SIZE), async (batch) =>
+      this.pushTargets.settle(await target.writer.saveProductCategories(batch), 'product categories', event),
+    );
+    await writeBatches(chunks(items, PRODUCT_BATCH_SIZE), async (batch, index) => {
       const records = event.products.slice(index * PRODUCT_BATCH_SIZE, (index + 1) * PRODUCT_BATCH_SIZE);
       await this.pushTargets.settleRecords(
         await target.writer.saveProducts(batch),
@@ -92,7 +93,7 @@ export class ProductPushService {
         event,
         records,
       );
-    }
+    });
     if (event.deletedIds.length > 0) {
       await this.pushTargets.settleDelete(
         await target.writer.deleteProducts(event.deletedIds.map((id) => ids.get(id) as number)),

@@ -32,6 +32,22 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   return result;
 }
 
+/**
+ * Writes the batches of one step side by side (several batches in flight per installation: ShopiMind's latency
+ * overlaps), and fails, once every write is over, with the first failure: the message is then redelivered, and
+ * the batches that went through are upserted again harmlessly.
+ */
+export async function writeBatches<T>(
+  batches: readonly T[][],
+  write: (batch: T[], index: number) => Promise<void>,
+): Promise<void> {
+  const settled = await Promise.allSettled(batches.map((batch, index) => write(batch, index)));
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) {
+    throw failed.reason;
+  }
+}
+
 /** What every sync → push message carries: whose data it is, and where in a crawl it comes from. */
 export interface PushMessage {
   connectionId: string;
