@@ -42,12 +42,13 @@ describe('ShopiMind lifecycle, end to end (production mode)', () => {
     await world?.close();
   });
 
+  /** Crawls of the installation's store: each crawls the products, then the orders, in a run of their own. */
   async function syncRunCount(installationId: string): Promise<number> {
     const { rows } = await system.database.query<{ count: string }>(
       `SELECT count(*) FROM sync_runs r
          JOIN store_connections c ON c.id = r.connection_id
          JOIN installations i ON i.id = c.installation_id
-        WHERE i.installation_id = $1`,
+        WHERE i.installation_id = $1 AND r.entity = 'products'`,
       [installationId],
     );
     return Number(rows[0].count);

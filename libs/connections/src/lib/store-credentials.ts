@@ -1,5 +1,5 @@
 import type { StoreAuth, StoreAuthMethod } from '@storebridge/generic-api';
-import type { CredentialCipher } from '@storebridge/security';
+import { CredentialCipherError, type CredentialCipher } from '@storebridge/security';
 
 /**
  * The stored form of a store credential, shared by store connections and Type B external accounts (so an
@@ -42,4 +42,12 @@ export function decryptStoreAuth(
       break;
   }
   throw new StoredCredentialsMismatchError(method);
+}
+
+/**
+ * True for the errors of a stored credential that cannot be read with this service's key (another
+ * CREDENTIALS_KEY, a tampered value): retrying cannot help; saving the configuration again stores it afresh.
+ */
+export function isUnreadableCredential(error: unknown): boolean {
+  return error instanceof CredentialCipherError || error instanceof StoredCredentialsMismatchError;
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StoreConnectionService, type StoreConnectionView } from '@storebridge/connections';
 import type { SyncEntity } from '@storebridge/persistence';
 import { recordContentHash } from '@storebridge/persistence';
+import { findReadableConnection } from '../readable-connection';
 import { SYNCED_ENTITIES, type SyncedEntity } from '../synced-entities';
 
 /** A store webhook (generic-api spec §7) reduced to what the engine does with it. */
@@ -34,10 +35,15 @@ export class StoreRecordEventService {
     if (!entity) {
       throw new Error(`No synced entity named ${event.entity}`);
     }
-    const view = await this.storeConnections.findById(event.connectionId);
+    // Uninstalled since the store sent it: nothing is kept for that store any more. Unreadable credential: the
+    // next crawl, once the configuration is saved again, brings the mirror up to date.
+    const view = await findReadableConnection(
+      this.storeConnections,
+      event.connectionId,
+      this.logger,
+      `Store ${event.entity} event`,
+    );
     if (!view) {
-      // Uninstalled since the store sent it: nothing is kept for that store any more.
-      this.logger.warn(`Store ${event.entity} event for unknown connection ${event.connectionId}; dropped`);
       return;
     }
     const id = entity.idOf(event.data, view.settings);

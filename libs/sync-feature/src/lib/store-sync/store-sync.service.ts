@@ -22,6 +22,7 @@ import {
   type SyncWarningCounts,
 } from '@storebridge/persistence';
 import { SYNC_FEATURE_OPTIONS, type SyncFeatureOptions } from '../sync-feature.options';
+import { findReadableConnection } from '../readable-connection';
 import { SYNCED_ENTITIES, type SyncedEntity } from '../synced-entities';
 import { DEFAULT_PROGRESS_INTERVAL_MS, RunProgressBuffer } from './run-progress';
 
@@ -69,10 +70,13 @@ export class StoreSyncService {
   ) {}
 
   async runFullSync(request: SyncRequestedEvent): Promise<void> {
-    const view = await this.storeConnections.findById(request.connectionId);
+    const view = await findReadableConnection(
+      this.storeConnections,
+      request.connectionId,
+      this.logger,
+      'Sync requested',
+    );
     if (!view) {
-      // The installation was uninstalled after the request was queued: nothing left to sync.
-      this.logger.warn(`Sync requested for unknown connection ${request.connectionId}; skipped`);
       return;
     }
     // One crawl per connection across replicas: a second one would publish every change twice.
