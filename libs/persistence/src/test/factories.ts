@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { InstallationUpsert } from '../lib/repositories/installation.repository';
-import { StoreConnectionInput } from '../lib/repositories/store-connection.repository';
+import type { DataSource } from 'typeorm';
+import { InstallationEntity, StoreConnectionEntity } from '../lib/entities';
+import { InstallationRepository, type InstallationUpsert } from '../lib/repositories/installation.repository';
+import {
+  StoreConnectionRepository,
+  type StoreConnectionInput,
+} from '../lib/repositories/store-connection.repository';
 
 const unique = () => randomBytes(4).toString('hex');
 
@@ -27,4 +32,13 @@ export function aStoreConnection(overrides: Partial<StoreConnectionInput> = {}):
     storeToken: `st_${unique()}`,
     ...overrides,
   };
+}
+
+/** A new store connection, with its installation, in the integration database; returns the connection id. */
+export async function aPersistedConnection(dataSource: DataSource): Promise<string> {
+  const installation = await new InstallationRepository(dataSource.getRepository(InstallationEntity)).upsert(
+    anInstallation(),
+  );
+  const connections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
+  return (await connections.upsertForInstallation(installation.id, aStoreConnection())).id;
 }

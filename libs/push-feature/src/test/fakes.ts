@@ -18,8 +18,9 @@ import type {
   ShopimindWriter,
   WriteOutcome,
 } from '@storebridge/shopimind';
+import { CredentialCipher } from '@storebridge/security';
 import { PushTargetService } from '../lib/push-target/push-target.service';
-import type { ShopimindTarget, ShopimindTargets } from '../lib/push-target/shopimind-targets';
+import { ShopimindTargets, type ShopimindTarget } from '../lib/push-target/shopimind-targets';
 
 /** In-memory fakes of what a push service reads and writes, for the specs of every push. */
 
@@ -247,4 +248,33 @@ export class FakePushWorld {
   get idMappingRepository(): IdMappingRepository {
     return this.idMappings as unknown as IdMappingRepository;
   }
+}
+
+const SANDBOX_SPEC_KEY = 'c0ffee'.repeat(10) + 'c0ff';
+
+/**
+ * Push with every database fake but a real ShopiMind API behind the official SDK (the sandbox, at
+ * `shopimindApiUrl`), for one active installation whose key is `accessToken`.
+ */
+export function aPushWorldWritingTo(shopimindApiUrl: string, accessToken: string) {
+  const cipher = new CredentialCipher(SANDBOX_SPEC_KEY);
+  const installation = anInstallation({ accessTokenCiphertext: cipher.encrypt(accessToken) });
+  const connection = aConnection(installation.id, { lang: 'fr', currency: 'EUR' });
+  const connections = new FakeConnections();
+  const installations = new FakeInstallations();
+  const outcomes = new FakePushOutcomes();
+  connections.rows.set(connection.id, connection);
+  installations.rows.set(installation.id, installation);
+  const pushTargets = new PushTargetService(
+    connections as unknown as StoreConnectionRepository,
+    installations as unknown as InstallationRepository,
+    new ShopimindTargets(cipher, { shopimindApiUrl }),
+    outcomes as unknown as PushOutcomeRepository,
+  );
+  return {
+    connection,
+    outcomes,
+    pushTargets,
+    idMappings: new FakeIdMappings() as unknown as IdMappingRepository,
+  };
 }

@@ -1,15 +1,8 @@
 import type { NormalizedOrder, NormalizedProduct } from '@storebridge/contracts';
 import { DataSource } from 'typeorm';
-import { anInstallation, aStoreConnection } from '../../test/factories';
+import { aPersistedConnection } from '../../test/factories';
 import { openDataSource, truncateTables } from '../../test/integration-database';
-import {
-  InstallationEntity,
-  PushOutcomeEntity,
-  StoreConnectionEntity,
-  StoreOrderEntity,
-  StoreProductEntity,
-} from '../entities';
-import { InstallationRepository } from './installation.repository';
+import { PushOutcomeEntity, StoreConnectionEntity, StoreOrderEntity, StoreProductEntity } from '../entities';
 import { PushOutcomeRepository } from './push-outcome.repository';
 import { StoreConnectionRepository } from './store-connection.repository';
 import { StoreOrderRepository } from './store-order.repository';
@@ -23,20 +16,15 @@ function aProduct(id: string, name = `Product ${id}`): NormalizedProduct {
 describe('PushOutcomeRepository', () => {
   let dataSource: DataSource;
   let connections: StoreConnectionRepository;
-  let installations: InstallationRepository;
   let products: StoreProductRepository;
   let orders: StoreOrderRepository;
   let outcomes: PushOutcomeRepository;
   let connectionId: string;
 
-  async function aConnection(): Promise<string> {
-    const installation = await installations.upsert(anInstallation());
-    return (await connections.upsertForInstallation(installation.id, aStoreConnection())).id;
-  }
+  const aConnection = () => aPersistedConnection(dataSource);
 
   beforeAll(async () => {
     dataSource = await openDataSource();
-    installations = new InstallationRepository(dataSource.getRepository(InstallationEntity));
     connections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
     products = new StoreProductRepository(dataSource.getRepository(StoreProductEntity));
     orders = new StoreOrderRepository(dataSource.getRepository(StoreOrderEntity));

@@ -1,9 +1,8 @@
 import type { NormalizedOrder } from '@storebridge/contracts';
 import { DataSource } from 'typeorm';
-import { anInstallation, aStoreConnection } from '../../test/factories';
+import { aPersistedConnection } from '../../test/factories';
 import { openDataSource, truncateTables } from '../../test/integration-database';
-import { InstallationEntity, StoreConnectionEntity, StoreOrderEntity, SyncRunEntity } from '../entities';
-import { InstallationRepository } from './installation.repository';
+import { StoreConnectionEntity, StoreOrderEntity, SyncRunEntity } from '../entities';
 import { StoreConnectionRepository } from './store-connection.repository';
 import { StoreOrderRepository } from './store-order.repository';
 import { recordContentHash } from './store-record-mirror';
@@ -23,20 +22,15 @@ function anOrder(overrides: Partial<NormalizedOrder> = {}): NormalizedOrder {
 // The mirror behaviour itself is shared with products (StoreRecordMirror): this checks it on the orders table.
 describe('StoreOrderRepository', () => {
   let dataSource: DataSource;
-  let installations: InstallationRepository;
   let connections: StoreConnectionRepository;
   let orders: StoreOrderRepository;
   let syncRuns: SyncRunRepository;
   let connectionId: string;
 
-  async function aConnection(): Promise<string> {
-    const installation = await installations.upsert(anInstallation());
-    return (await connections.upsertForInstallation(installation.id, aStoreConnection())).id;
-  }
+  const aConnection = () => aPersistedConnection(dataSource);
 
   beforeAll(async () => {
     dataSource = await openDataSource();
-    installations = new InstallationRepository(dataSource.getRepository(InstallationEntity));
     connections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
     orders = new StoreOrderRepository(dataSource.getRepository(StoreOrderEntity));
     syncRuns = new SyncRunRepository(dataSource.getRepository(SyncRunEntity));

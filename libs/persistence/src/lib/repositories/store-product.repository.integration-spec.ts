@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { NormalizedProduct } from '@storebridge/contracts';
 import { DataSource } from 'typeorm';
-import { anInstallation, aStoreConnection } from '../../test/factories';
+import { aPersistedConnection } from '../../test/factories';
 import { openDataSource, truncateTables } from '../../test/integration-database';
-import { InstallationEntity, StoreConnectionEntity, StoreProductEntity, SyncRunEntity } from '../entities';
-import { InstallationRepository } from './installation.repository';
+import { StoreConnectionEntity, StoreProductEntity, SyncRunEntity } from '../entities';
 import { StoreConnectionRepository } from './store-connection.repository';
 import { StoreProductRepository } from './store-product.repository';
 import { recordContentHash } from './store-record-mirror';
@@ -26,20 +25,15 @@ function aProduct(overrides: Partial<NormalizedProduct> = {}): NormalizedProduct
 
 describe('StoreProductRepository', () => {
   let dataSource: DataSource;
-  let installations: InstallationRepository;
   let connections: StoreConnectionRepository;
   let products: StoreProductRepository;
   let syncRuns: SyncRunRepository;
   let connectionId: string;
 
-  async function aConnection(): Promise<string> {
-    const installation = await installations.upsert(anInstallation());
-    return (await connections.upsertForInstallation(installation.id, aStoreConnection())).id;
-  }
+  const aConnection = () => aPersistedConnection(dataSource);
 
   beforeAll(async () => {
     dataSource = await openDataSource();
-    installations = new InstallationRepository(dataSource.getRepository(InstallationEntity));
     connections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
     products = new StoreProductRepository(dataSource.getRepository(StoreProductEntity));
     syncRuns = new SyncRunRepository(dataSource.getRepository(SyncRunEntity));

@@ -1,27 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { NormalizedProduct } from '@storebridge/contracts';
-import type {
-  IdMappingRepository,
-  PushOutcomeRepository,
-  InstallationRepository,
-  StoreConnectionRepository,
-} from '@storebridge/persistence';
-import { CredentialCipher } from '@storebridge/security';
 import { startShopimindSandbox, type ShopimindSandbox } from '@storebridge/shopimind-sandbox';
-import {
-  aConnection,
-  anInstallation,
-  FakeConnections,
-  FakePushOutcomes,
-  FakeIdMappings,
-  FakeInstallations,
-} from '../../test/fakes';
-import { PushTargetService } from '../push-target/push-target.service';
-import { ShopimindTargets } from '../push-target/shopimind-targets';
+import { aPushWorldWritingTo, type FakePushOutcomes } from '../../test/fakes';
 import { ProductPushService } from './product-push.service';
-
-const KEY = 'c0ffee'.repeat(10) + 'c0ff';
 
 // The unit specs fake the writer; this one checks that the categories and products the mappers build are what
 // the official SDK sends and what ShopiMind's validation (as the sandbox mirrors it) accepts.
@@ -46,29 +28,13 @@ describe('ProductPushService against the ShopiMind sandbox', () => {
     warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     sandbox.reset();
-    const cipher = new CredentialCipher(KEY);
     const credentials = sandbox.createInstallation();
     sandbox.setActive(credentials.installationId, true);
     installationId = credentials.installationId;
-
-    const installation = anInstallation({
-      installationId,
-      accessTokenCiphertext: cipher.encrypt(credentials.accessToken),
-    });
-    const connection = aConnection(installation.id, { lang: 'fr', currency: 'EUR' });
-    connectionId = connection.id;
-    const connections = new FakeConnections();
-    const installations = new FakeInstallations();
-    outcomes = new FakePushOutcomes();
-    connections.rows.set(connection.id, connection);
-    installations.rows.set(installation.id, installation);
-    const pushTargets = new PushTargetService(
-      connections as unknown as StoreConnectionRepository,
-      installations as unknown as InstallationRepository,
-      new ShopimindTargets(cipher, { shopimindApiUrl: sandbox.url }),
-      outcomes as unknown as PushOutcomeRepository,
-    );
-    service = new ProductPushService(pushTargets, new FakeIdMappings() as unknown as IdMappingRepository);
+    const world = aPushWorldWritingTo(sandbox.url, credentials.accessToken);
+    outcomes = world.outcomes;
+    connectionId = world.connection.id;
+    service = new ProductPushService(world.pushTargets, world.idMappings);
   });
 
   afterEach(() => {
