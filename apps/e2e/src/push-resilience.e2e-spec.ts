@@ -8,6 +8,7 @@ import {
   storeConfigs,
   type OutsideWorld,
 } from './support/outside-world';
+import { withServiceLogs } from './support/production-system';
 
 /** The issue's figure: big enough that a crash, a fault burst or a deactivation lands mid-push. */
 const PRODUCT_COUNT = 20_000;
@@ -35,16 +36,7 @@ describe('push resilience: 20,000 products into ShopiMind (production mode)', ()
     await world.close();
   });
 
-  async function withLogs(run: () => Promise<void>): Promise<void> {
-    try {
-      await run();
-    } catch (error) {
-      for (const service of services) {
-        console.error(`--- ${service.name} output ---\n${service.output()}`);
-      }
-      throw error;
-    }
-  }
+  const withLogs = (run: () => Promise<void>) => withServiceLogs(() => services, run);
 
   async function startPush(): Promise<ServiceProcess> {
     const push = await startServiceProcess('push', env);

@@ -10,6 +10,7 @@ import {
   startOutsideWorld,
   type OutsideWorld,
 } from './support/outside-world';
+import { withServiceLogs } from './support/production-system';
 
 /** Several store pages and ShopiMind batches, the last of each partly filled. */
 const PRODUCT_COUNT = 230;
@@ -48,17 +49,7 @@ describe('walking skeleton: install + activate → crawl → ShopiMind', () => {
     await world.close();
   });
 
-  // Prints the services' logs next to a failure: without them a timeout says nothing.
-  async function withLogs(run: () => Promise<void>): Promise<void> {
-    try {
-      await run();
-    } catch (error) {
-      for (const service of services) {
-        console.error(`--- ${service.name} output ---\n${service.output()}`);
-      }
-      throw error;
-    }
-  }
+  const withLogs = (run: () => Promise<void>) => withServiceLogs(() => services, run);
 
   it('production mode: three processes, PostgreSQL and NATS JetStream', async () => {
     const env = { ...serviceEnv(world), DATABASE_URL: testDatabaseUrl(), NATS_URL: testNatsUrl() };

@@ -27,14 +27,30 @@ export async function startProductionSystem(world: OutsideWorld): Promise<Produc
     gatewayUrl: services[0].url,
     services,
     database,
-    printLogs: () => {
-      for (const service of services) {
-        console.error(`--- ${service.name} output ---\n${service.output()}`);
-      }
-    },
+    printLogs: () => printServiceLogs(services),
     stop: async () => {
       await database.end();
       await Promise.all(services.map((service) => service.stop()));
     },
   };
+}
+
+/** Prints every service's recent output: a failing test shows why, where a timeout alone says nothing. */
+export function printServiceLogs(services: readonly ServiceProcess[]): void {
+  for (const service of services) {
+    console.error(`--- ${service.name} output ---\n${service.output()}`);
+  }
+}
+
+/** Runs `run`, printing the services' logs (as they are when it fails) before rethrowing its failure. */
+export async function withServiceLogs(
+  services: () => readonly ServiceProcess[],
+  run: () => Promise<void>,
+): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    printServiceLogs(services());
+    throw error;
+  }
 }

@@ -67,3 +67,19 @@ export function sandboxOrderStatusFixture(overrides: SandboxItem = {}): SandboxI
     ...overrides,
   };
 }
+
+/** Every required field of SpmProductCategoryData. */
+export function sandboxProductCategoryFixture(overrides: SandboxItem = {}): SandboxItem {
+  return {
+    category_id: 1,
+    lang: 'en',
+    name: 'Clothing',
+    description: '',
+    parent_category_id: null,
+    link: 'https://shop.example.com',
+    is_active: true,
+    created_at: '2024-01-01T00:00:00.000Z',
+    updated_at: '2024-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}

@@ -17,24 +17,14 @@ import {
   sandboxCustomerFixture,
   sandboxOrderFixture,
   sandboxOrderStatusFixture,
+  sandboxProductCategoryFixture,
   sandboxProductFixture,
 } from './sandbox-fixtures';
 import { ShopimindSandbox, startShopimindSandbox } from './sandbox.server';
 
-/** A valid product category (every required field of SpmProductCategoryData), for tests to override. */
+/** A valid product category, typed as the SDK takes it. */
 function categoryFixture(overrides: Partial<SpmProductCategoryData> = {}): SpmProductCategoryData {
-  return {
-    category_id: 1,
-    lang: 'en',
-    name: 'Clothing',
-    description: '',
-    parent_category_id: null,
-    link: 'https://shop.example.com',
-    is_active: true,
-    created_at: '2024-01-01T00:00:00.000Z',
-    updated_at: '2024-01-01T00:00:00.000Z',
-    ...overrides,
-  };
+  return sandboxProductCategoryFixture(overrides) as unknown as SpmProductCategoryData;
 }
 
 // The sandbox is only useful if the official SDK talks to it exactly as to ShopiMind.

@@ -2,6 +2,7 @@ import {
   sandboxCustomerFixture,
   sandboxOrderFixture,
   sandboxOrderStatusFixture,
+  sandboxProductCategoryFixture,
   sandboxProductFixture,
 } from './sandbox-fixtures';
 import {
@@ -13,21 +14,7 @@ import {
   validateObject,
 } from './sandbox-validation';
 
-/** Every required field of SpmProductCategoryData. */
-function categoryFixture(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    category_id: 1,
-    lang: 'en',
-    name: 'Clothing',
-    description: '',
-    parent_category_id: null,
-    link: 'https://shop.example.com',
-    is_active: true,
-    created_at: '2024-01-01T00:00:00.000Z',
-    updated_at: '2024-01-01T00:00:00.000Z',
-    ...overrides,
-  };
-}
+const categoryFixture = sandboxProductCategoryFixture;
 
 describe('sandbox validation', () => {
   it('accepts the fixtures of every entity', () => {

@@ -8,6 +8,7 @@ import {
   type SandboxCredentials,
   type ShopimindSandbox,
 } from '@storebridge/shopimind-sandbox';
+import { aConnection, anInstallation } from '../../test/fakes';
 import { ShopimindTargets } from './shopimind-targets';
 
 const KEY = 'c0ffee'.repeat(10) + 'c0ff';
@@ -40,45 +41,14 @@ describe('ShopimindTargets', () => {
   }
 
   function installationFor(credentials: SandboxCredentials, id: string = randomUUID()): ActiveInstallation {
-    const now = new Date();
     return {
-      id,
-      installationId: credentials.installationId,
-      legacyShopIntegrationId: null,
-      shopDomain: 'shop.example.com',
-      shopName: null,
-      status: 'active',
+      ...anInstallation({ id, installationId: credentials.installationId }),
       accessTokenCiphertext: cipher.encrypt(credentials.accessToken),
-      externalAccountId: null,
-      installedAt: now,
-      activatedAt: now,
-      deactivatedAt: null,
-      uninstalledAt: null,
-      createdAt: now,
-      updatedAt: now,
     };
   }
 
   function connectionOf(installation: InstallationEntity): StoreConnectionEntity {
-    const now = new Date();
-    return {
-      id: randomUUID(),
-      installationId: installation.id,
-      baseUrl: 'https://shop.example.com:8443',
-      authMethod: 'api_key',
-      credentialsCiphertext: 'v1.unused.here.x',
-      paths: { health: '/health', products: '/api/products', orders: '/api/orders' },
-      fieldMappings: { products: {}, orders: {} },
-      lang: 'en',
-      currency: 'EUR',
-      syncIntervalMinutes: 60,
-      perPage: 50,
-      webhookSecretCiphertext: null,
-      configFingerprint: null,
-      storeToken: 'store-token',
-      createdAt: now,
-      updatedAt: now,
-    };
+    return aConnection(installation.id, { baseUrl: 'https://shop.example.com:8443' });
   }
 
   /** How many times a target was opened against the sandbox: each open lists the data sources once. */
