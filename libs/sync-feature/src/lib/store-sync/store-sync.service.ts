@@ -55,7 +55,7 @@ function elapsedSince(start: number): number {
 /**
  * Full crawl of one store connection (generic-api spec §3-§5), every synced entity in turn (products, then
  * orders): page by page, normalized, compared with the mirror, changes published to push, the run's progress
- * recorded after each page so a restarted worker resumes where it stopped.
+ * recorded as it goes (RunProgressBuffer) so a restarted worker resumes where it stopped.
  */
 @Injectable()
 export class StoreSyncService {
