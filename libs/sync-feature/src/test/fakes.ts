@@ -16,7 +16,9 @@ import {
   type SyncRunPageProgress,
   type SyncRunRepository,
 } from '@storebridge/persistence';
-import type { RecordMirror } from '../lib/synced-entities';
+import { StoreSyncService } from '../lib/store-sync/store-sync.service';
+import type { SyncFeatureOptions } from '../lib/sync-feature.options';
+import type { RecordMirror, SyncedEntity } from '../lib/synced-entities';
 
 interface MirrorRow<T> {
   record: T;
@@ -311,4 +313,24 @@ export class FakeAdvisoryLocks implements Pick<AdvisoryLockRepository, 'tryWithL
       this.heldElsewhere.delete(key);
     }
   }
+}
+
+export interface StoreSyncFakes {
+  connections: FakeStoreConnections;
+  syncRuns: FakeSyncRuns;
+  entities: SyncedEntity[];
+  locks?: FakeAdvisoryLocks;
+  /** Default: private (loopback) store URLs allowed, as the demo and stub stores need. */
+  options?: Partial<SyncFeatureOptions>;
+}
+
+/** A StoreSyncService over the fakes. */
+export function aStoreSyncService(fakes: StoreSyncFakes): StoreSyncService {
+  return new StoreSyncService(
+    fakes.connections.asService(),
+    fakes.syncRuns as unknown as SyncRunRepository,
+    fakes.entities,
+    (fakes.locks ?? new FakeAdvisoryLocks()) as unknown as AdvisoryLockRepository,
+    { allowPrivateStoreUrls: true, ...fakes.options },
+  );
 }

@@ -16,13 +16,9 @@ import {
 import { demoProduct, startDemoStore, type DemoStore } from '@storebridge/demo-store';
 import type { StoreConnectionInput } from '@storebridge/generic-api';
 import { MessagePublisher, RetryLaterError, type PublishOptions } from '@storebridge/messaging';
+import type { SyncEntity, SyncRunEntity } from '@storebridge/persistence';
 import {
-  type AdvisoryLockRepository,
-  type SyncEntity,
-  type SyncRunEntity,
-  type SyncRunRepository,
-} from '@storebridge/persistence';
-import {
+  aStoreSyncService,
   aSyncRun,
   FakeAdvisoryLocks,
   FakeStoreConnections,
@@ -73,6 +69,20 @@ class RecordingPublisher extends MessagePublisher {
   productIds(): string[] {
     return this.published.flatMap((message) => message.payload.products.map((product) => product.id));
   }
+}
+
+/** A connection to the demo store with its API key, in pages of 10. */
+function demoStoreConnection(
+  connections: FakeStoreConnections,
+  store: DemoStore,
+  overrides: Partial<StoreConnectionInput>,
+): StoreConnectionView {
+  return connections.add({
+    baseUrl: store.url,
+    auth: { method: 'api_key', token: API_KEY },
+    perPage: 10,
+    ...overrides,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -187,26 +197,24 @@ describe('StoreSyncService.runFullSync on products', () => {
     publisher = new RecordingPublisher(journal);
     storeProducts = new InMemoryMirror<NormalizedProduct>(journal, syncRuns);
     locks = new FakeAdvisoryLocks();
-    service = new StoreSyncService(
-      connections.asService(),
-      syncRuns as unknown as SyncRunRepository,
+    service = aStoreSyncService({
+      connections,
+      syncRuns,
       // Products only: the orders crawl has its own tests below.
-      [syncedProducts(storeProducts, publisher)],
-      locks as unknown as AdvisoryLockRepository,
-      // The demo and stub stores listen on http://127.0.0.1, as in development. Progress after every page, so
-      // the journal shows each write; the default interval has its own test.
-      { allowPrivateStoreUrls: true, progressIntervalMs: 0 },
-    );
+      entities: [syncedProducts(storeProducts, publisher)],
+      locks,
+      // Progress after every page, so the journal shows each write; the default interval has its own test.
+      options: { progressIntervalMs: 0 },
+    });
   });
 
   it('refuses to crawl a private store address when private URLs are not allowed', async () => {
-    const refusing = new StoreSyncService(
-      connections.asService(),
-      syncRuns as unknown as SyncRunRepository,
-      [syncedProducts(storeProducts, publisher)],
-      locks as unknown as AdvisoryLockRepository,
-      { allowPrivateStoreUrls: false },
-    );
+    const refusing = aStoreSyncService({
+      connections,
+      syncRuns,
+      entities: [syncedProducts(storeProducts, publisher)],
+      options: { allowPrivateStoreUrls: false },
+    });
 
     await refusing.runFullSync(request(demoConnection()));
 
@@ -219,14 +227,8 @@ describe('StoreSyncService.runFullSync on products', () => {
     jest.restoreAllMocks();
   });
 
-  function demoConnection(overrides: Partial<StoreConnectionInput> = {}): StoreConnectionView {
-    return connections.add({
-      baseUrl: store.url,
-      auth: { method: 'api_key', token: API_KEY },
-      perPage: 10,
-      ...overrides,
-    });
-  }
+  const demoConnection = (overrides: Partial<StoreConnectionInput> = {}): StoreConnectionView =>
+    demoStoreConnection(connections, store, overrides);
 
   function request(
     view: StoreConnectionView,
@@ -498,13 +500,12 @@ describe('StoreSyncService.runFullSync on products', () => {
   });
 
   it('writes its progress at most every interval: at the end, or up to the page before a failure', async () => {
-    const buffering = new StoreSyncService(
-      connections.asService(),
-      syncRuns as unknown as SyncRunRepository,
-      [syncedProducts(storeProducts, publisher)],
-      locks as unknown as AdvisoryLockRepository,
-      { allowPrivateStoreUrls: true, progressIntervalMs: 60_000 },
-    );
+    const buffering = aStoreSyncService({
+      connections,
+      syncRuns,
+      entities: [syncedProducts(storeProducts, publisher)],
+      options: { progressIntervalMs: 60_000 },
+    });
     const view = demoConnection();
 
     await buffering.runFullSync(request(view));
@@ -831,30 +832,22 @@ describe('StoreSyncService.runFullSync on products, then orders', () => {
     syncRuns = new FakeSyncRuns(journal);
     publisher = new RecordingPublisher(journal);
     storeOrders = new InMemoryMirror<NormalizedOrder>(undefined, syncRuns);
-    service = new StoreSyncService(
-      connections.asService(),
-      syncRuns as unknown as SyncRunRepository,
-      [
+    service = aStoreSyncService({
+      connections,
+      syncRuns,
+      entities: [
         syncedProducts(new InMemoryMirror<NormalizedProduct>(undefined, syncRuns), publisher),
         syncedOrders(storeOrders, publisher),
       ],
-      new FakeAdvisoryLocks() as unknown as AdvisoryLockRepository,
-      { allowPrivateStoreUrls: true },
-    );
+    });
   });
 
   afterEach(() => {
     jest.restoreAllMocks();
   });
 
-  function demoConnection(overrides: Partial<StoreConnectionInput> = {}): StoreConnectionView {
-    return connections.add({
-      baseUrl: store.url,
-      auth: { method: 'api_key', token: API_KEY },
-      perPage: 10,
-      ...overrides,
-    });
-  }
+  const demoConnection = (overrides: Partial<StoreConnectionInput> = {}): StoreConnectionView =>
+    demoStoreConnection(connections, store, overrides);
 
   function runsOf(entity: SyncEntity): SyncRunEntity[] {
     return [...syncRuns.runs.values()].filter((run) => run.entity === entity);

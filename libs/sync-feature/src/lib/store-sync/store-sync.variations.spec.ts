@@ -8,10 +8,9 @@ import type {
 import { startDemoStore, type DemoStoreAuth, type DemoStoreOptions } from '@storebridge/demo-store';
 import type { StoreAuth } from '@storebridge/generic-api';
 import { RecordingPublisher } from '@storebridge/messaging';
-import type { AdvisoryLockRepository, SyncRunEntity, SyncRunRepository } from '@storebridge/persistence';
-import { FakeAdvisoryLocks, FakeStoreConnections, FakeSyncRuns, InMemoryMirror } from '../../test/fakes';
+import type { SyncRunEntity } from '@storebridge/persistence';
+import { aStoreSyncService, FakeStoreConnections, FakeSyncRuns, InMemoryMirror } from '../../test/fakes';
 import { syncedOrders, syncedProducts } from '../synced-entities';
-import { StoreSyncService } from './store-sync.service';
 
 const PRODUCTS = 23;
 const ORDERS = 7;
@@ -43,17 +42,14 @@ async function syncDemoStore(options: DemoStoreOptions): Promise<SyncOutcome> {
     const connections = new FakeStoreConnections();
     const syncRuns = new FakeSyncRuns();
     const publisher = new RecordingPublisher<ProductsChangedEvent | OrdersChangedEvent>();
-    const service = new StoreSyncService(
-      connections.asService(),
-      syncRuns as unknown as SyncRunRepository,
-      [
+    const service = aStoreSyncService({
+      connections,
+      syncRuns,
+      entities: [
         syncedProducts(new InMemoryMirror<NormalizedProduct>(undefined, syncRuns), publisher),
         syncedOrders(new InMemoryMirror<NormalizedOrder>(undefined, syncRuns), publisher),
       ],
-      new FakeAdvisoryLocks() as unknown as AdvisoryLockRepository,
-      // The demo store listens on http://127.0.0.1, as in development.
-      { allowPrivateStoreUrls: true },
-    );
+    });
     const view = connections.add({ baseUrl: store.url, auth: credentialFor(auth), perPage: PER_PAGE });
 
     await service.runFullSync({ connectionId: view.connection.id, trigger: 'activate' });
