@@ -1,6 +1,6 @@
 import { demoProduct, startDemoStore, type DemoStore } from '@storebridge/demo-store';
-import type { GatewayFeatureOptions } from '../gateway-feature.options';
 import { CategoriesRemoteDataProvider } from './categories-remote-data.provider';
+import { configSpecOptions, storeConfigsFor } from './shopimind-config-spec.fake';
 
 const API_KEY = 'demo_key';
 const PRODUCT_COUNT = 150;
@@ -16,23 +16,9 @@ describe('CategoriesRemoteDataProvider', () => {
     await store.close();
   });
 
-  function provider(allowPrivateStoreUrls = true): CategoriesRemoteDataProvider {
-    const options: GatewayFeatureOptions = {
-      webhookSecrets: ['s'],
-      signatureMaxAgeSeconds: 300,
-      allowPrivateStoreUrls,
-    };
-    return new CategoriesRemoteDataProvider(options);
-  }
-
-  function configs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
-      store_base_url: store.url,
-      store_auth_method: 'api_key',
-      store_api_token: API_KEY,
-      ...overrides,
-    };
-  }
+  const provider = (allowPrivateStoreUrls = true) =>
+    new CategoriesRemoteDataProvider(configSpecOptions(allowPrivateStoreUrls));
+  const configs = (overrides: Record<string, unknown> = {}) => storeConfigsFor(store.url, API_KEY, overrides);
 
   it('serves the categories resource of the config schema', () => {
     expect(provider().resource).toBe('categories');

@@ -1,6 +1,6 @@
 import { startDemoStore, type DemoStore } from '@storebridge/demo-store';
-import type { GatewayFeatureOptions } from '../gateway-feature.options';
 import { ConnectionTestService } from './connection-test.service';
+import { configSpecOptions, storeConfigsFor } from './shopimind-config-spec.fake';
 
 const API_KEY = 'demo_key_not_to_echo';
 
@@ -15,23 +15,9 @@ describe('ConnectionTestService', () => {
     await store.close();
   });
 
-  function service(allowPrivateStoreUrls = true): ConnectionTestService {
-    const options: GatewayFeatureOptions = {
-      webhookSecrets: ['s'],
-      signatureMaxAgeSeconds: 300,
-      allowPrivateStoreUrls,
-    };
-    return new ConnectionTestService(options);
-  }
-
-  function configs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
-      store_base_url: store.url,
-      store_auth_method: 'api_key',
-      store_api_token: API_KEY,
-      ...overrides,
-    };
-  }
+  const service = (allowPrivateStoreUrls = true) =>
+    new ConnectionTestService(configSpecOptions(allowPrivateStoreUrls));
+  const configs = (overrides: Record<string, unknown> = {}) => storeConfigsFor(store.url, API_KEY, overrides);
 
   it('succeeds against a store that answers health and products with the credential', async () => {
     await expect(service().test(configs())).resolves.toEqual({ success: true });
