@@ -2,3 +2,4 @@ export * from './lib/subjects';
 export * from './lib/normalized-product';
 export * from './lib/normalized-order';
 export * from './lib/events';
+export * from './lib/absolute-http-url';

@@ -1,13 +1,5 @@
-import {
-  IsArray,
-  IsInt,
-  IsISO8601,
-  IsNotEmpty,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUrl,
-} from 'class-validator';
+import { IsArray, IsInt, IsISO8601, IsNotEmpty, IsNumber, IsOptional, IsString } from 'class-validator';
+import { IsAbsoluteHttpUrl } from './absolute-http-url';
 
 export const STOCK_STATUSES = ['in_stock', 'out_of_stock'] as const;
 
@@ -67,7 +59,7 @@ export class NormalizedProduct {
   images!: string[];
 
   /** The "View product" URL, always absolute (permalink, slug rule, or the store home page). */
-  @IsUrl({ require_tld: false, require_protocol: true })
+  @IsAbsoluteHttpUrl()
   url!: string;
 
   @IsOptional()
