@@ -1,4 +1,5 @@
-import { Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, Type, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidationCompiler, type CompiledValidation } from './compiled-validation';
 import { InvalidPayloadException } from './messaging.errors';
 
 // Keeps the error log of a pathological payload (thousands of bad items) readable.
@@ -7,11 +8,26 @@ const MAX_MESSAGES = 20;
 /**
  * Validates a message payload against its contract class: `@Payload(RpcValidationPipe) event: ProductsChangedEvent`.
  * Failures become an InvalidPayloadException, which the transports drop instead of redelivering.
+ *
+ * A payload goes through the contract's compiled validation first (ValidationCompiler: the same decorators, a
+ * fraction of the cost); only what that cannot vouch for, invalid payloads included, goes through class-transformer
+ * and class-validator, which give the verdict and the messages.
  */
 @Injectable()
 export class RpcValidationPipe extends ValidationPipe {
+  private readonly compiler = new ValidationCompiler();
+  private readonly compiled = new Map<Type<object>, CompiledValidation | null>();
+
   constructor() {
     super({ transform: true, whitelist: true, forbidUnknownValues: true });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const validated =
+      metadata.metatype && this.toValidate(metadata)
+        ? this.compiledFor(metadata.metatype)?.(value)
+        : undefined;
+    return validated ?? super.transform(value, metadata);
   }
 
   override createExceptionFactory(): (errors?: ValidationError[]) => InvalidPayloadException {
@@ -23,5 +39,12 @@ export class RpcValidationPipe extends ValidationPipe {
       }
       return new InvalidPayloadException(shown);
     };
+  }
+
+  private compiledFor(type: Type<object>): CompiledValidation | null {
+    if (!this.compiled.has(type)) {
+      this.compiled.set(type, this.compiler.compile(type));
+    }
+    return this.compiled.get(type) ?? null;
   }
 }
