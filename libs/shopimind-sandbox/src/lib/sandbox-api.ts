@@ -21,6 +21,8 @@ export interface ApiRequest {
   path: string;
   apiKey: string | undefined;
   body: RequestBody;
+  /** API requests being handled when this one arrived, itself included. */
+  inFlight: number;
 }
 
 export interface RejectedItem {
@@ -245,6 +247,7 @@ export function handleApiRequest(
     itemCount: itemCount(request.body),
     installationId: auth.ok ? auth.installation.installationId : auth.installationId,
     injected: injected !== undefined,
+    inFlight: request.inFlight,
   });
   return response;
 }

@@ -48,6 +48,11 @@ export interface SandboxRequestLogEntry {
   installationId: string | null;
   /** True when the answer was a fault injected by the sandbox: nothing was applied. */
   injected: boolean;
+  /**
+   * API requests the sandbox was handling when this one arrived, itself included (all installations
+   * together): how many calls a client keeps in flight. Optional only for entries written by hand.
+   */
+  inFlight?: number;
 }
 
 export interface InstallationRecord extends SandboxInstallationInfo {

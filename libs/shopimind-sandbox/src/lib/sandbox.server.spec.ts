@@ -343,6 +343,24 @@ describe('ShopiMind sandbox API', () => {
       ]);
     });
 
+    it('logs how many API requests were in flight when each one arrived', async () => {
+      const { installationId, accessToken } = activeInstallation();
+      // Long enough for the three calls sent together to all be at the sandbox before the first is answered.
+      sandbox.setLatency(200);
+      try {
+        await Promise.all(
+          [1, 2, 3].map((from) => call(accessToken, 'POST', '/v1/products', products(1, from))),
+        );
+      } finally {
+        sandbox.setLatency(0);
+      }
+      await call(accessToken, 'GET', '/v1/products');
+
+      const inFlight = sandbox.requestLog(installationId).map((entry) => entry.inFlight);
+      expect(inFlight.slice(0, 3).sort()).toEqual([1, 2, 3]);
+      expect(inFlight[3]).toBe(1);
+    });
+
     it('exposes an installation state over HTTP without its token', async () => {
       const { installationId, accessToken } = activeInstallation();
       await call(accessToken, 'POST', '/v1/products', products(2));

@@ -101,6 +101,8 @@ function installationState(state: SandboxState, record: InstallationRecord): San
 /** What can change while the sandbox runs, besides its data. */
 interface SandboxRuntime {
   latencyMs: number;
+  /** API requests received and not answered yet. */
+  inFlight: number;
   readonly faults: FaultInjector;
 }
 
@@ -195,23 +197,30 @@ async function handle(
       return;
     }
     const apiKey = req.headers['spm-api-key'];
-    const body = await readBody(req);
-    // Read once per request: a latency changed meanwhile applies to the requests that come after.
-    const latencyMs = runtime.latencyMs;
-    if (latencyMs > 0) {
-      await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    runtime.inFlight += 1;
+    const inFlight = runtime.inFlight;
+    try {
+      const body = await readBody(req);
+      // Read once per request: a latency changed meanwhile applies to the requests that come after.
+      const latencyMs = runtime.latencyMs;
+      if (latencyMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      }
+      const response = handleApiRequest(
+        state,
+        {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          apiKey: typeof apiKey === 'string' ? apiKey : undefined,
+          body,
+          inFlight,
+        },
+        runtime.faults,
+      );
+      sendJson(res, response.status, response.body, response.headers);
+    } finally {
+      runtime.inFlight -= 1;
     }
-    const response = handleApiRequest(
-      state,
-      {
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        apiKey: typeof apiKey === 'string' ? apiKey : undefined,
-        body,
-      },
-      runtime.faults,
-    );
-    sendJson(res, response.status, response.body, response.headers);
   } catch (error: unknown) {
     if (!res.headersSent) {
       sendJson(res, 500, apiError(500, error instanceof Error ? error.message : String(error)).body);
@@ -228,6 +237,7 @@ export async function startShopimindSandbox(options: SandboxOptions = {}): Promi
   const state = new SandboxState();
   const runtime: SandboxRuntime = {
     latencyMs: validateLatency(options.latencyMs ?? 0),
+    inFlight: 0,
     faults: new FaultInjector(),
   };
   runtime.faults.set(options.faults);

@@ -1,8 +1,10 @@
+import { Logger } from '@nestjs/common';
 import {
   sandboxCustomerFixture,
   sandboxProductFixture,
   startShopimindSandbox,
   type SandboxCredentials,
+  type SandboxRequestLogEntry,
   type ShopimindSandbox,
 } from '@storebridge/shopimind-sandbox';
 import { expectEventually } from '@storebridge/testing';
@@ -16,6 +18,7 @@ const product = (productId: number): ShopimindProduct =>
 // The retries run against the real sandbox; only the waits between them are faked.
 describe('ShopimindWriter retries', () => {
   let sandbox: ShopimindSandbox;
+  let warnings: jest.SpyInstance;
 
   beforeAll(async () => {
     sandbox = await startShopimindSandbox();
@@ -25,6 +28,11 @@ describe('ShopimindWriter retries', () => {
   });
   beforeEach(() => {
     sandbox.reset();
+    warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    sandbox.setLatency(0);
+    jest.restoreAllMocks();
   });
 
   function activeInstallation(): SandboxCredentials {
@@ -62,8 +70,9 @@ describe('ShopimindWriter retries', () => {
     const outcome = await writer.saveProducts([product(1), product(2)]);
 
     expect(outcome).toEqual({ kind: 'accepted', sentCount: 2, rejected: [] });
-    // The backoff alone would have waited 100 then 200 ms.
-    expect(waits).toEqual([1_000, 1_000]);
+    // The backoff alone would have waited 100 then 200 ms. Each 429 also holds the whole window that
+    // long, so the installation's other calls would wait with this one.
+    expect(waits).toEqual([1_000, 1_000, 1_000, 1_000]);
     expect(retries.map(({ attempt, outcome: failed }) => [attempt, failed])).toEqual([
       [1, { kind: 'rate_limited', retryAfterMs: 1_000 }],
       [2, { kind: 'rate_limited', retryAfterMs: 1_000 }],
@@ -74,6 +83,54 @@ describe('ShopimindWriter retries', () => {
       'POST /v1/products 200',
     ]);
     expect(sandbox.products(credentials.installationId).map((item) => item['product_id'])).toEqual([1, 2]);
+  });
+
+  it('keeps fewer calls in flight after a burst of 429s, and writes every product once', async () => {
+    const credentials = activeInstallation();
+    const { writer, waits } = writerFor(credentials);
+    // Long enough for the twelve calls sent together to all be at the sandbox before the first is answered.
+    sandbox.setLatency(200);
+    sandbox.injectFaults({ status: 429, burst: 12, retryAfterSeconds: 1 });
+    const productIds = Array.from({ length: 12 }, (_, k) => k + 1);
+
+    const outcomes = await Promise.all(
+      productIds.map((productId) => writer.saveProducts([product(productId)])),
+    );
+
+    expect(outcomes).toEqual(productIds.map(() => ({ kind: 'accepted', sentCount: 1, rejected: [] })));
+    const log = sandbox.requestLog(credentials.installationId);
+    const refused = log.filter((entry) => entry.injected);
+    const written = log.filter((entry) => !entry.injected);
+    expect(refused).toHaveLength(12);
+    expect(written).toHaveLength(12);
+    // One cut for the whole burst, 16 to 8; the window only widens (to 9) once eight calls were accepted.
+    expect(peakInFlight(written)).toBeLessThanOrEqual(8);
+    expect(peakInFlight(written)).toBeLessThan(peakInFlight(refused));
+    expect(writer.window).toEqual({ limit: 9, inFlight: 0, waiting: 0 });
+    expect(warnings).toHaveBeenCalledTimes(1);
+    expect(JSON.stringify(warnings.mock.calls)).not.toContain(credentials.accessToken);
+    // Every 429 held the window for its Retry-After, and its call waited as long before retrying.
+    expect(waits).toEqual(Array.from({ length: 24 }, () => 1_000));
+    const stored = sandbox.products(credentials.installationId).map((item) => Number(item['product_id']));
+    expect(stored.sort((a, b) => a - b)).toEqual(productIds);
+  });
+
+  it('never has more calls in flight than maxInFlight', async () => {
+    const credentials = activeInstallation();
+    const { writer } = writerFor(credentials, { maxInFlight: 2 });
+    sandbox.setLatency(50);
+
+    await Promise.all([1, 2, 3, 4, 5].map((productId) => writer.saveProducts([product(productId)])));
+
+    const log = sandbox.requestLog(credentials.installationId);
+    expect(log).toHaveLength(5);
+    expect(peakInFlight(log)).toBeLessThanOrEqual(2);
+  });
+
+  it.each([0, 2.5])('refuses maxInFlight %p', (maxInFlight) => {
+    expect(() => new ShopimindWriter('token', sandbox.url, { maxInFlight })).toThrow(
+      /maxInFlight must be a positive integer/,
+    );
   });
 
   it('backs off exponentially through a burst of 503s, then writes the items once', async () => {
@@ -224,6 +281,11 @@ describe('ShopimindWriter retries', () => {
       await expect(failure).rejects.toMatchObject({ outcome: { kind: 'not_active' } });
     });
   });
+
+  /** The most API calls the sandbox was handling at once when one of `entries` arrived. */
+  function peakInFlight(entries: SandboxRequestLogEntry[]): number {
+    return Math.max(...entries.map((entry) => entry.inFlight ?? 0));
+  }
 
   async function createDataSource(credentials: SandboxCredentials, label: string): Promise<number> {
     const response = await fetch(`${sandbox.url}/v1/data-sources`, {

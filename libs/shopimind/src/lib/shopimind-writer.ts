@@ -10,8 +10,15 @@ import {
   type ShopimindProductCategory,
   withRetryAfter,
 } from './shopimind-sdk';
+import { AdaptiveConcurrency, type ConcurrencyWindow } from './adaptive-concurrency';
 import { classifyWrite, type WriteOutcome } from './write-outcome';
-import { retryWrite, writeRetryPolicy, type WriteRetryOptions, type WriteRetryPolicy } from './write-retry';
+import {
+  retryWrite,
+  writeBackoffMs,
+  writeRetryPolicy,
+  type WriteRetryOptions,
+  type WriteRetryPolicy,
+} from './write-retry';
 
 export class ShopimindWriteError extends Error {
   constructor(
@@ -25,6 +32,8 @@ export class ShopimindWriteError extends Error {
 export interface ShopimindWriterOptions extends WriteRetryOptions {
   /** Per HTTP call (default 30 s); a timeout is a transient outcome, retried like a 5xx. */
   timeoutMs?: number;
+  /** Calls in flight at most (default 16), fewer for a while after a 429 (see AdaptiveConcurrency). */
+  maxInFlight?: number;
 }
 
 /** An SDK call's envelope and what it meant. */
@@ -54,15 +63,23 @@ function isDataSourceRow(value: unknown): value is DataSourceRow {
 /**
  * ShopiMind writes for one installation, each outcome classified (spec §9). Rate-limited and transient
  * calls are retried here with capped backoff; the outcome returned is final or the last of the attempts.
+ * Every attempt, retries included, takes a slot of the installation's adaptive window, which a 429 narrows.
  */
 export class ShopimindWriter {
   private readonly client: ShopimindHttpClient;
   private readonly retry: WriteRetryPolicy;
+  private readonly concurrency: AdaptiveConcurrency;
 
   constructor(accessToken: string, baseUrl: string, options: ShopimindWriterOptions = {}) {
-    const { timeoutMs, ...retry } = options;
+    const { timeoutMs, maxInFlight, ...retry } = options;
     this.client = createShopimindHttpClient(accessToken, { baseUrl, timeoutMs });
     this.retry = writeRetryPolicy(retry);
+    this.concurrency = new AdaptiveConcurrency({ maxInFlight, sleep: this.retry.sleep });
+  }
+
+  /** The installation's call window now: its limit, the calls in flight and those waiting for a slot. */
+  get window(): ConcurrencyWindow {
+    return this.concurrency.window;
   }
 
   /** Finds the data source labelled `label` or creates it (type `api`), so repeating this is harmless. */
@@ -102,12 +119,22 @@ export class ShopimindWriter {
       ?.id_data_source;
   }
 
-  /** One SDK call under the retry policy. */
+  /** One SDK call under the retry policy, each attempt in a slot of the window. */
   private send(call: (client: ShopimindHttpClient) => Promise<ShopimindEnvelope>): Promise<Answer> {
+    let attempts = 0;
     return retryWrite(
-      async () => {
-        const envelope = await withRetryAfter(() => call(this.client));
-        return { envelope, outcome: classifyWrite(envelope) };
+      () => {
+        attempts += 1;
+        const attempt = attempts;
+        return this.concurrency.run(
+          async () => {
+            const envelope = await withRetryAfter(() => call(this.client));
+            return { envelope, outcome: classifyWrite(envelope) };
+          },
+          (answer) => answer.outcome,
+          // Without a Retry-After, the window is held as long as this call's own backoff.
+          (outcome) => outcome.retryAfterMs ?? writeBackoffMs(attempt, this.retry),
+        );
       },
       (answer) => answer.outcome,
       this.retry,
