@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { startServiceProcess, type ServiceProcess } from '@storebridge/built-apps';
-import { STREAM_NAME, Subjects } from '@storebridge/contracts';
+import { publishSubject, STREAM_NAME, Subjects } from '@storebridge/contracts';
 import { startDemoStore } from '@storebridge/demo-store';
 import { streamConfig } from '@storebridge/messaging';
 import { startShopimindSandbox, type ShopimindSandbox } from '@storebridge/shopimind-sandbox';
@@ -59,10 +59,15 @@ async function publishAll(
         throw new BenchFailure('interrupted while publishing');
       }
       const { messageId, event } = next.value;
-      await js.publish(Subjects.productsChanged, encoder.encode(JSON.stringify(event)), {
-        msgID: messageId,
-        expect: { streamName: STREAM_NAME },
-      });
+      // On the connection's partition, as the messaging lib's publisher does.
+      await js.publish(
+        publishSubject(Subjects.productsChanged, event),
+        encoder.encode(JSON.stringify(event)),
+        {
+          msgID: messageId,
+          expect: { streamName: STREAM_NAME },
+        },
+      );
       published += 1;
     }
   };

@@ -15,7 +15,8 @@ export class InProcessPublisher extends MessagePublisher {
     payload: PayloadOf<S>,
     options: PublishOptions = {},
   ): Promise<void> {
-    // Serialised like on the wire, so a handler never shares (or mutates) the publisher's objects.
+    // Serialised like on the wire, so a handler never shares (or mutates) the publisher's objects. Routed by the
+    // subject itself, even a partitioned one: embedded mode (development, the demo) has no shops to be fair to.
     this.broker.publish(subject, JSON.stringify(payload), options.messageId);
   }
 }

@@ -4,6 +4,8 @@ import { durableName } from './consumer-naming';
 import { durableConsumerConfig, streamConfig } from './jetstream.config';
 import { resolveMessagingOptions } from './messaging.options';
 
+const connectionId = '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f';
+
 describe('JetStream configuration', () => {
   it('names a durable after the service and the subject', () => {
     expect(durableName('push', 'storebridge.sync.products.changed.v1')).toBe(
@@ -48,6 +50,19 @@ describe('JetStream configuration', () => {
       retryBackoff: { initialMs: 1_000, maxMs: 60_000 },
       ackWaitMs: 30_000,
       shutdownTimeoutMs: 25_000,
+      partitionDiscoveryMs: 1_000,
     });
+  });
+
+  it('names the durable of a partition after its subject: the subject durable, then the key', () => {
+    expect(durableName('push', `storebridge.sync.products.changed.v1.${connectionId}`)).toBe(
+      `push_storebridge_sync_products_changed_v1_${connectionId}`,
+    );
+  });
+
+  it.each([0, -1, Number.NaN])('rejects a partition discovery interval of %p', (partitionDiscoveryMs) => {
+    expect(() => resolveMessagingOptions({ serviceName: 'push', partitionDiscoveryMs })).toThrow(
+      /partitionDiscoveryMs must be a positive number/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { STREAM_NAME, Subjects } from '@storebridge/contracts';
+import { partitionedSubject, STREAM_NAME, Subjects } from '@storebridge/contracts';
 import { expectEventually, pollUntil, RunningNatsServer, startNatsServer } from '@storebridge/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,6 +14,8 @@ const ACK_WAIT_MS = 2_000;
 const MESSAGES = 20;
 const connectionId = '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f';
 const syncRunId = 'c3d2e1f0-1111-4222-8333-444455556666';
+/** The connection's queue: the victim consumes the durable the survivor discovers. */
+const PARTITION = partitionedSubject(Subjects.productsChanged, connectionId);
 
 function idsIn(file: string): number[] {
   return existsSync(file)
@@ -71,9 +73,7 @@ describe('JetStream consumer killed with SIGKILL', () => {
         ...process.env,
         NATS_URL: nats.url,
         STREAM: STREAM_NAME,
-        CONSUMER_CONFIG: JSON.stringify(
-          durableConsumerConfig(SERVICE, Subjects.productsChanged, ACK_WAIT_MS),
-        ),
+        CONSUMER_CONFIG: JSON.stringify(durableConsumerConfig(SERVICE, PARTITION, ACK_WAIT_MS)),
         PROCESSED_FILE: processedFile,
         ACKED_FILE: ackedFile,
         ACK_DELAY_MS: '150',
@@ -122,9 +122,7 @@ describe('JetStream consumer killed with SIGKILL', () => {
       { timeoutMs: 20_000 },
     );
     await expectEventually(async () => {
-      const info = await observer
-        .jetstream()
-        .consumers.get(STREAM_NAME, durableName(SERVICE, Subjects.productsChanged));
+      const info = await observer.jetstream().consumers.get(STREAM_NAME, durableName(SERVICE, PARTITION));
       const { ack_floor, num_ack_pending, num_pending } = await info.info();
       expect([ack_floor.stream_seq, num_ack_pending, num_pending]).toEqual([MESSAGES, 0, 0]);
     });

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { PayloadOf, STREAM_NAME, Subject } from '@storebridge/contracts';
+import { PayloadOf, publishSubject, STREAM_NAME, Subject } from '@storebridge/contracts';
 import { JetStreamConnection } from './jetstream.connection';
 import { MessagePublisher, PublishOptions } from './message-publisher';
 
@@ -15,7 +15,10 @@ export class JetStreamPublisher extends MessagePublisher implements OnModuleInit
     await this.connection.ensureStream();
   }
 
-  /** Resolves on the stream's PubAck (the message is stored, or was already within the duplicate window). */
+  /**
+   * Resolves on the stream's PubAck (the message is stored, or was already within the duplicate window). A message
+   * of a partitioned subject goes to its partition, `<subject>.<key>`, the key read from the payload.
+   */
   async publish<S extends Subject>(
     subject: S,
     payload: PayloadOf<S>,
@@ -23,7 +26,7 @@ export class JetStreamPublisher extends MessagePublisher implements OnModuleInit
   ): Promise<void> {
     const js = await this.connection.jetStream();
     // Rejects when no stream stores the subject, the server does not answer, or the ack names another stream.
-    await js.publish(subject, encoder.encode(JSON.stringify(payload)), {
+    await js.publish(publishSubject(subject, payload), encoder.encode(JSON.stringify(payload)), {
       msgID: options.messageId,
       expect: { streamName: STREAM_NAME },
     });

@@ -1,5 +1,11 @@
-import { ProductsChangedEvent, STREAM_NAME, Subjects, SyncRequestedEvent } from '@storebridge/contracts';
-import { NormalizedProduct } from '@storebridge/contracts';
+import {
+  NormalizedProduct,
+  partitionedSubject,
+  ProductsChangedEvent,
+  STREAM_NAME,
+  Subjects,
+  SyncRequestedEvent,
+} from '@storebridge/contracts';
 import { expectEventually, RunningNatsServer, startNatsServer } from '@storebridge/testing';
 import {
   AckPolicy,
@@ -12,12 +18,16 @@ import {
   StorageType,
 } from 'nats';
 import { createMessagingTestApp, MessagingTestApp } from '../test-fixtures/messaging-test.app';
+import { RecordedDelivery } from '../test-fixtures/recording.controller';
 import { durableName } from './consumer-naming';
+import { MessagePublisher } from './message-publisher';
 import { RetryLaterError } from './messaging.errors';
 import { MessagingModuleOptions } from './messaging.options';
 
 const connectionId = '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f';
 const syncRunId = 'c3d2e1f0-1111-4222-8333-444455556666';
+const bigShop = 'b1b1b1b1-0000-4000-8000-000000000001';
+const smallShop = 'c2c2c2c2-0000-4000-8000-000000000002';
 const product = {
   id: 'prod_1',
   name: 'Lamp',
@@ -72,6 +82,19 @@ describe('JetStream messaging', () => {
   function consumerInfo(subject: string) {
     return jsm.consumers.info(STREAM_NAME, durableName(serviceName, subject));
   }
+
+  function productsPage(shop: string, page: number): ProductsChangedEvent {
+    return { connectionId: shop, syncRunId, page, products: [], deletedIds: [] };
+  }
+
+  async function publishPages(publisher: MessagePublisher, shop: string, pages: number): Promise<void> {
+    for (let page = 1; page <= pages; page += 1) {
+      await publisher.publish(Subjects.productsChanged, productsPage(shop, page));
+    }
+  }
+
+  const shopOf = ({ event }: RecordedDelivery) => event.connectionId;
+  const pageOf = ({ event }: RecordedDelivery) => (event as ProductsChangedEvent).page;
 
   /** The durable has settled every message up to `sequence` (acked or terminated) and holds none pending. */
   async function expectSettled(subject: string, sequence: number): Promise<void> {
@@ -132,7 +155,114 @@ describe('JetStream messaging', () => {
     expect(event).toBeInstanceOf(ProductsChangedEvent);
     expect(event.products[0]).toBeInstanceOf(NormalizedProduct);
     expect(event).toEqual({ connectionId, syncRunId, page: 1, products: [product], deletedIds: ['prod_0'] });
+    expect(script.completed[0].subject).toBe(Subjects.productsChanged);
+    await expectSettled(partitionedSubject(Subjects.productsChanged, connectionId), 1);
+  });
+
+  it('keeps a queue per connection: a partition durable configured like the others, filtering its subject', async () => {
+    const { publisher } = await start({ ackWaitMs: 30_000, partitionDiscoveryMs: 100 });
+
+    await publisher.publish(Subjects.productsChanged, productsPage(bigShop, 1));
+
+    const partition = partitionedSubject(Subjects.productsChanged, bigShop);
+    expect((await jsm.streams.info(STREAM_NAME, { subjects_filter: '>' })).state.subjects).toEqual({
+      [partition]: 1,
+    });
+    await expectSettled(partition, 1);
+    expect((await consumerInfo(partition)).config).toMatchObject({
+      durable_name: `${serviceName}_storebridge_sync_products_changed_v1_${bigShop}`,
+      filter_subject: partition,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      max_deliver: -1,
+      ack_wait: nanos(30_000),
+    });
+  });
+
+  it('still delivers what was published on the subject itself, before it was partitioned', async () => {
+    const { script } = await start({ partitionDiscoveryMs: 100 });
+
+    await observer
+      .jetstream()
+      .publish(Subjects.productsChanged, new TextEncoder().encode(JSON.stringify(productsPage(bigShop, 7))));
+
+    await expectEventually(() => expect(script.completed.map(pageOf)).toEqual([7]));
     await expectSettled(Subjects.productsChanged, 1);
+  });
+
+  it('drops the durable of a connection whose messages left the stream, and makes a new one for its next message', async () => {
+    const { publisher, script } = await start({ partitionDiscoveryMs: 100 });
+    const partition = partitionedSubject(Subjects.productsChanged, bigShop);
+    await publisher.publish(Subjects.productsChanged, productsPage(bigShop, 1));
+    await expectSettled(partition, 1);
+
+    // What the stream's max age does after 7 days.
+    await jsm.streams.purge(STREAM_NAME, { filter: partition });
+
+    await expectEventually(async () =>
+      expect((await jsm.consumers.list(STREAM_NAME).next()).map(({ name }) => name)).not.toContain(
+        durableName(serviceName, partition),
+      ),
+    );
+    await publisher.publish(Subjects.productsChanged, productsPage(bigShop, 2));
+    await expectEventually(() => expect(script.completed.map(pageOf)).toEqual([1, 2]));
+  });
+
+  it('serves the connections in turn: a small shop is not starved by a big catalogue published before it', async () => {
+    const { publisher, script, startConsuming } = await start({ partitionDiscoveryMs: 100 }, false);
+    // A ShopiMind write's worth of work, so the backlog lasts while the small shop waits.
+    script.behaviour = () => new Promise((resolve) => setTimeout(resolve, 20));
+    await publishPages(publisher, bigShop, 60);
+    await publishPages(publisher, smallShop, 3);
+
+    await startConsuming();
+
+    await expectEventually(() => expect(script.completed).toHaveLength(63), { timeoutMs: 30_000 });
+    const order = script.completed.map(shopOf);
+    const smallShopDone = order.lastIndexOf(smallShop) + 1;
+    expect(order.slice(0, smallShopDone).filter((shop) => shop === bigShop).length).toBeLessThan(30);
+    expect(script.maxRunning).toBe(3);
+  });
+
+  it('pauses only the queue whose handler asks to retry later, probing it with few messages, then resumes it', async () => {
+    const { publisher, script } = await start({ partitionDiscoveryMs: 100 });
+    let installationActive = false;
+    script.behaviour = (delivery) => {
+      if (shopOf(delivery) === bigShop && !installationActive) {
+        throw new RetryLaterError(300, 'installation inactive');
+      }
+    };
+    await publishPages(publisher, bigShop, 20);
+    await publishPages(publisher, smallShop, 3);
+
+    await expectEventually(() =>
+      expect(script.completed.filter((delivery) => shopOf(delivery) === smallShop)).toHaveLength(3),
+    );
+    // Several pauses in a row: each probes the queue again with the messages that paused it.
+    const bigShopDeliveries = () => script.deliveries.filter((delivery) => shopOf(delivery) === bigShop);
+    await expectEventually(() => expect(bigShopDeliveries().length).toBeGreaterThanOrEqual(12), {
+      timeoutMs: 15_000,
+    });
+    // Handler concurrency 3, plus the message pulled ahead; every message nak'd on its own would have made 12.
+    expect(new Set(bigShopDeliveries().map(pageOf)).size).toBeLessThanOrEqual(4);
+
+    installationActive = true;
+
+    await expectEventually(
+      () =>
+        expect(
+          script.completed
+            .filter((delivery) => shopOf(delivery) === bigShop)
+            .map(pageOf)
+            .sort((a, b) => a - b),
+        ).toEqual(Array.from({ length: 20 }, (_, index) => index + 1)),
+      { timeoutMs: 15_000 },
+    );
+    // Its acks are all in: nothing of the queue is pending or awaiting an ack.
+    await expectEventually(async () => {
+      const info = await consumerInfo(partitionedSubject(Subjects.productsChanged, bigShop));
+      expect([info.num_pending, info.num_ack_pending]).toEqual([0, 0]);
+    });
   });
 
   it('delivers messages published before the consumer existed', async () => {
@@ -263,6 +393,32 @@ describe('JetStream messaging', () => {
     await expectEventually(() => expect(second.script.completed).toHaveLength(1));
     expect((second.script.completed[0].event as SyncRequestedEvent).trigger).toBe('manual');
     await expectSettled(Subjects.syncRequested, 2);
+  });
+
+  it('on shutdown, finishes the running messages of a connection and hands back the one waiting for a slot', async () => {
+    // The ack wait is 30 s: a message not handed back would not reach the second replica in time.
+    const first = await start({ partitionDiscoveryMs: 100 });
+    const releases: Array<() => void> = [];
+    first.script.behaviour = () => new Promise<void>((resolve) => releases.push(resolve));
+    await publishPages(first.publisher, bigShop, 5);
+    // Three handler slots taken; the fourth page is pulled ahead and waits for one.
+    await expectEventually(async () => {
+      expect(first.script.running).toBe(3);
+      const info = await consumerInfo(partitionedSubject(Subjects.productsChanged, bigShop));
+      expect(info.num_ack_pending).toBe(4);
+    });
+
+    openApps.splice(openApps.indexOf(first), 1);
+    const closing = first.app.close();
+    releases.forEach((release) => release());
+    await closing;
+
+    expect(first.script.completed.map(pageOf).sort()).toEqual([1, 2, 3]);
+    const second = await start({ partitionDiscoveryMs: 100 });
+    await expectEventually(() => expect(second.script.completed.map(pageOf).sort()).toEqual([4, 5]), {
+      timeoutMs: 5_000,
+    });
+    await expectSettled(partitionedSubject(Subjects.productsChanged, bigShop), 5);
   });
 
   it('hands a message published after a replica shut down to the next replica without waiting for the ack wait', async () => {

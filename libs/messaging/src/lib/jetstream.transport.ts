@@ -1,17 +1,26 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { MessageHandler } from '@nestjs/microservices';
-import { STREAM_NAME } from '@storebridge/contracts';
-import { ConsumerMessages, JsMsg } from 'nats';
+import { isPartitionedSubject, PartitionedSubject, STREAM_NAME } from '@storebridge/contracts';
+import { Consumer, ConsumerMessages, JsMsg } from 'nats';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import { durableName } from './consumer-naming';
+import { FairScheduler } from './fair-scheduler';
 import { durableConsumerConfig } from './jetstream.config';
 import { JetStreamConnection } from './jetstream.connection';
 import { DeliveryOutcome, MessageDispatcher } from './message.dispatcher';
 import { MESSAGING_OPTIONS, ResolvedMessagingOptions } from './messaging.options';
 import { MessagingTransport, MessagingTransportEvents } from './messaging.transport';
+import { PartitionDiscovery } from './partition-discovery';
 import { settleWithin } from './shutdown';
 
 const RESTART_DELAY_MS = 1_000;
+/** A partition's pull that finds nothing for this long ends its pump: an idle shop holds no open pull. */
+const PARTITION_IDLE_MS = 30_000;
+/**
+ * A paused partition pulls again this long after its nak'd messages are due: the server hands out due
+ * redeliveries first, so the messages that paused it, not new ones, probe whether it can go on.
+ */
+const RESUME_MARGIN_MS = 100;
 
 interface EventSubscription {
   subject: string;
@@ -19,9 +28,23 @@ interface EventSubscription {
   concurrency: number;
 }
 
+/** A partitioned subject: one durable per key, the partitions taking the handler's slots in turn. */
+interface PartitionedSubscription extends EventSubscription {
+  subject: PartitionedSubject;
+  scheduler: FairScheduler<string>;
+  /** The running pumps, by the filter subject of their partition. */
+  pumps: Map<string, Promise<void>>;
+  /** When (epoch ms) the messages that paused a partition are due again, by filter subject. */
+  pausedUntil: Map<string, number>;
+}
+
+type StopHeartbeat = () => void;
+
 /**
- * Consumes every `@EventPattern` subject from a durable pull consumer shared by all replicas of the service,
- * pulling only as many messages as it has free handler slots.
+ * Consumes every `@EventPattern` subject from durable pull consumers shared by all replicas of the service,
+ * pulling only as many messages as it has free handler slots. A plain subject has one durable. A partitioned
+ * subject (see PartitionKeyFields) has one per partition, found by discovery, each pumped on its own: the
+ * partitions share the handler's slots in turn, and a handler's RetryLaterError pauses its partition only.
  */
 @Injectable()
 export class JetStreamTransport extends MessagingTransport implements OnModuleDestroy {
@@ -31,9 +54,11 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
   private readonly consuming = new Set<ConsumerMessages>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly pumps: Array<Promise<void>> = [];
+  private readonly discovery: PartitionDiscovery;
+  private partitioned: PartitionedSubscription[] = [];
   private stopping = false;
   private closing?: Promise<void>;
-  private wakeUp: () => void = () => undefined;
+  private readonly wakeUps = new Set<() => void>();
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
@@ -43,6 +68,7 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
     this.dispatcher = new MessageDispatcher(JetStreamTransport.name, options.retryBackoff);
     // Three heartbeats per ack wait: one lost heartbeat never causes a redelivery.
     this.heartbeatMs = Math.max(100, Math.floor(options.ackWaitMs / 3));
+    this.discovery = new PartitionDiscovery(connection, options.serviceName, options.ackWaitMs);
   }
 
   listen(callback: (...optionalParams: unknown[]) => unknown): void {
@@ -82,12 +108,26 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
     await this.connection.ensureStream();
     const subscriptions = this.eventSubscriptions();
     for (const subscription of subscriptions) {
+      // A partitioned subject keeps its own durable too, for what was published before it was partitioned.
       await this.connection.ensureDurableConsumer(
         durableConsumerConfig(this.options.serviceName, subscription.subject, this.options.ackWaitMs),
       );
     }
     for (const subscription of subscriptions) {
-      this.pumps.push(this.pump(subscription));
+      if (isPartitionedSubject(subscription.subject)) {
+        this.partitioned.push({
+          ...subscription,
+          subject: subscription.subject,
+          scheduler: new FairScheduler(subscription.concurrency),
+          pumps: new Map(),
+          pausedUntil: new Map(),
+        });
+      } else {
+        this.pumps.push(this.pump(subscription));
+      }
+    }
+    if (this.partitioned.length > 0) {
+      this.pumps.push(this.discoverPartitions());
     }
     this._status$.next('connected');
   }
@@ -101,7 +141,9 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
       return;
     }
     this.stopping = true;
-    this.wakeUp();
+    for (const wakeUp of [...this.wakeUps]) {
+      wakeUp();
+    }
     for (const messages of this.consuming) {
       messages.stop();
     }
@@ -109,7 +151,11 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
 
   private async stop(): Promise<void> {
     this.stopPulling();
-    const settled = await settleWithin([...this.inFlight, ...this.pumps], this.options.shutdownTimeoutMs);
+    const partitionPumps = this.partitioned.flatMap((subscription) => [...subscription.pumps.values()]);
+    const settled = await settleWithin(
+      [...this.inFlight, ...this.pumps, ...partitionPumps],
+      this.options.shutdownTimeoutMs,
+    );
     if (!settled) {
       this.logger.warn(
         `${this.inFlight.size} handler(s) still running after ${this.options.shutdownTimeoutMs} ms; ` +
@@ -128,7 +174,7 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
         this.logger.warn(`Consuming ${subscription.subject} failed, restarting: ${String(error)}`);
       }
       if (!this.stopping) {
-        await this.pause(RESTART_DELAY_MS);
+        await this.sleep(RESTART_DELAY_MS);
       }
     }
   }
@@ -164,7 +210,9 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
           this.settle(next.value, { kind: 'retry', delayMs: 0 });
           return;
         }
-        this.track(this.process(next.value, handler).finally(() => limiter.release()));
+        this.track(
+          this.process(next.value, handler, this.keepAlive(next.value)).finally(() => limiter.release()),
+        );
       }
     } finally {
       this.consuming.delete(messages);
@@ -172,9 +220,134 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
     }
   }
 
-  private async process(msg: JsMsg, handler: MessageHandler): Promise<void> {
-    // A long handler (a full store crawl) keeps its message: each heartbeat restarts the ack wait.
+  /** Finds the partitions with work every `partitionDiscoveryMs`, and pumps each that has no pump running. */
+  private async discoverPartitions(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const withWork = await this.discovery.discover(this.partitioned.map(({ subject }) => subject));
+        for (const subscription of this.partitioned) {
+          for (const partition of withWork.get(subscription.subject) ?? []) {
+            this.startPartitionPump(subscription, partition);
+          }
+        }
+      } catch (error) {
+        this.logger.warn(`Discovering partitions failed, trying again: ${String(error)}`);
+      }
+      await this.sleep(this.options.partitionDiscoveryMs);
+    }
+  }
+
+  private startPartitionPump(subscription: PartitionedSubscription, partition: string): void {
+    if (this.stopping || subscription.pumps.has(partition)) {
+      return;
+    }
+    const pump = this.pumpPartition(subscription, partition)
+      .catch((error: unknown) =>
+        this.logger.warn(`Consuming ${partition} failed; discovery restarts it: ${String(error)}`),
+      )
+      .finally(() => subscription.pumps.delete(partition));
+    subscription.pumps.set(partition, pump);
+  }
+
+  /**
+   * Serves one partition until a pull finds nothing for PARTITION_IDLE_MS. The message first, then a slot: a
+   * partition waits for its turn holding one message (heartbeating it), never holding a slot it has no message
+   * for, which a busy partition could use.
+   */
+  private async pumpPartition(subscription: PartitionedSubscription, partition: string): Promise<void> {
+    const js = await this.connection.jetStream();
+    const consumer = await js.consumers.get(STREAM_NAME, durableName(this.options.serviceName, partition));
+    for (;;) {
+      await this.untilResumed(subscription, partition);
+      const msg = this.stopping ? null : await this.pullOne(consumer);
+      if (!msg) {
+        return;
+      }
+      const stopHeartbeat = this.keepAlive(msg);
+      const releaseSlot = await subscription.scheduler.acquire(partition);
+      const pausedMs = this.pausedMs(subscription, partition);
+      if (this.stopping || pausedMs > 0) {
+        // Pulled but not started: back to the stream, at once for another replica, or for after the pause.
+        releaseSlot();
+        stopHeartbeat();
+        this.settle(msg, { kind: 'retry', delayMs: this.stopping ? 0 : pausedMs });
+        continue;
+      }
+      this.track(
+        this.process(msg, subscription.handler, stopHeartbeat)
+          .then((outcome) => this.pauseIfAsked(subscription, partition, outcome))
+          .finally(releaseSlot),
+      );
+    }
+  }
+
+  /** The partition's next message, or null when a pull found none for PARTITION_IDLE_MS or pulling stopped. */
+  private async pullOne(consumer: Consumer): Promise<JsMsg | null> {
+    const messages = await consumer.fetch({ max_messages: 1, expires: PARTITION_IDLE_MS });
+    this.consuming.add(messages);
+    try {
+      // The pull is sent on the first iteration: none when stopping.
+      if (this.stopping) {
+        return null;
+      }
+      for await (const msg of messages) {
+        return msg;
+      }
+      return null;
+    } finally {
+      this.consuming.delete(messages);
+      messages.stop();
+    }
+  }
+
+  /**
+   * The handler cannot serve this queue yet (its installation is inactive): the partition pulls nothing for the
+   * delay, so its other messages wait in the stream, and only the message that came back probes it again.
+   */
+  private pauseIfAsked(
+    subscription: PartitionedSubscription,
+    partition: string,
+    outcome: DeliveryOutcome,
+  ): void {
+    if (outcome.kind === 'retry' && outcome.pausesQueue) {
+      const until = Date.now() + outcome.delayMs;
+      subscription.pausedUntil.set(partition, Math.max(until, subscription.pausedUntil.get(partition) ?? 0));
+    }
+  }
+
+  /** Waits out the partition's pause, longer if its running messages extend it meanwhile. */
+  private async untilResumed(subscription: PartitionedSubscription, partition: string): Promise<void> {
+    let pausedMs = this.pausedMs(subscription, partition);
+    while (pausedMs > 0 && !this.stopping) {
+      await this.sleep(pausedMs + RESUME_MARGIN_MS);
+      pausedMs = this.pausedMs(subscription, partition);
+    }
+  }
+
+  private pausedMs(subscription: PartitionedSubscription, partition: string): number {
+    const until = subscription.pausedUntil.get(partition);
+    if (until === undefined) {
+      return 0;
+    }
+    const left = until - Date.now();
+    if (left <= 0) {
+      subscription.pausedUntil.delete(partition);
+    }
+    return Math.max(0, left);
+  }
+
+  /** A long handler (a full store crawl) keeps its message: each heartbeat restarts the ack wait. */
+  private keepAlive(msg: JsMsg): StopHeartbeat {
     const heartbeat = setInterval(() => this.safely(() => msg.working()), this.heartbeatMs);
+    return () => clearInterval(heartbeat);
+  }
+
+  /** Runs the handler and settles the message; resolves with the outcome. */
+  private async process(
+    msg: JsMsg,
+    handler: MessageHandler,
+    stopHeartbeat: StopHeartbeat,
+  ): Promise<DeliveryOutcome> {
     try {
       const outcome = await this.dispatcher.dispatch(handler, {
         subject: msg.subject,
@@ -183,8 +356,9 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
         data: msg.string(),
       });
       this.settle(msg, outcome);
+      return outcome;
     } finally {
-      clearInterval(heartbeat);
+      stopHeartbeat();
     }
   }
 
@@ -211,20 +385,30 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
     }
   }
 
-  private track(work: Promise<void>): void {
+  private track(work: Promise<unknown>): void {
     const tracked: Promise<void> = work
-      .catch((error: unknown) => this.logger.error(`Message processing crashed: ${String(error)}`))
+      .then(
+        () => undefined,
+        (error: unknown) => this.logger.error(`Message processing crashed: ${String(error)}`),
+      )
       .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }
 
-  private pause(ms: number): Promise<void> {
+  /** Sleeps `ms`, or until pulling stops. */
+  private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeUp = () => {
+      if (this.stopping) {
+        resolve();
+        return;
+      }
+      const wakeUp = () => {
         clearTimeout(timer);
+        this.wakeUps.delete(wakeUp);
         resolve();
       };
+      const timer = setTimeout(wakeUp, ms);
+      this.wakeUps.add(wakeUp);
     });
   }
 }

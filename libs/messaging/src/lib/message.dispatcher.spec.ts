@@ -49,12 +49,12 @@ describe('MessageDispatcher', () => {
     [
       'throws RetryLaterError',
       handlerReturning(() => throwError(() => new RetryLaterError(5_000))),
-      { kind: 'retry', delayMs: 5_000 },
+      { kind: 'retry', delayMs: 5_000, pausesQueue: true },
     ],
     [
       "errors with Nest's object for a RetryLaterError",
       handlerReturning(() => throwError(() => new RetryLaterError(250).getError())),
-      { kind: 'retry', delayMs: 250 },
+      { kind: 'retry', delayMs: 250, pausesQueue: true },
     ],
     [
       'throws InvalidPayloadException',

@@ -15,7 +15,18 @@ export interface Delivery {
   data: string;
 }
 
-export type DeliveryOutcome = { kind: 'ack' } | { kind: 'term' } | { kind: 'retry'; delayMs: number };
+export type DeliveryOutcome =
+  | { kind: 'ack' }
+  | { kind: 'term' }
+  | {
+      kind: 'retry';
+      delayMs: number;
+      /**
+       * The handler asked for the delay (RetryLaterError): what holds this message back (an inactive installation)
+       * holds back the rest of its queue too. A plain failure concerns this message only.
+       */
+      pausesQueue?: true;
+    };
 
 /**
  * Runs one delivery through its Nest handler and decides its fate, the same way for every transport:
@@ -62,7 +73,7 @@ export class MessageDispatcher {
         return { kind: 'term' };
       case 'retry-later':
         this.logger.debug(`Handler asked to retry ${where} in ${failure.delayMs} ms`);
-        return { kind: 'retry', delayMs: failure.delayMs };
+        return { kind: 'retry', delayMs: failure.delayMs, pausesQueue: true };
       case 'failed': {
         const delayMs = retryDelayMs(delivery.attempt, this.backoff);
         this.logger.warn(`Handler failed for ${where}, redelivering in ${delayMs} ms: ${failure.reason}`);

@@ -15,6 +15,8 @@ export interface MessagingModuleOptions {
   ackWaitMs?: number;
   /** How long shutdown waits for in-flight handlers before closing anyway. */
   shutdownTimeoutMs?: number;
+  /** How often the JetStream transport looks for partitions (per-connection queues) with work. */
+  partitionDiscoveryMs?: number;
 }
 
 export interface ResolvedMessagingOptions {
@@ -23,6 +25,7 @@ export interface ResolvedMessagingOptions {
   retryBackoff: RetryBackoffOptions;
   ackWaitMs: number;
   shutdownTimeoutMs: number;
+  partitionDiscoveryMs: number;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -34,6 +37,7 @@ export const STREAM_MAX_AGE_MS = 7 * 24 * 60 * 60_000;
 const DEFAULT_RETRY_BACKOFF: RetryBackoffOptions = { initialMs: 1_000, maxMs: 60_000 };
 const DEFAULT_ACK_WAIT_MS = 30_000;
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
+const DEFAULT_PARTITION_DISCOVERY_MS = 1_000;
 // Durable names may not contain dots, wildcards or whitespace.
 const SERVICE_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 
@@ -59,6 +63,10 @@ export function resolveMessagingOptions(options: MessagingModuleOptions): Resolv
     shutdownTimeoutMs: requirePositive(
       'shutdownTimeoutMs',
       options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS,
+    ),
+    partitionDiscoveryMs: requirePositive(
+      'partitionDiscoveryMs',
+      options.partitionDiscoveryMs ?? DEFAULT_PARTITION_DISCOVERY_MS,
     ),
   };
 }

@@ -17,8 +17,12 @@ import { ShopimindTargets, type ShopimindTarget } from './shopimind-targets';
 export const RECORD_BATCH_SIZE = 50;
 /** ShopiMind's per-call item limit for reference data such as order statuses and categories (spec §9). */
 export const REFERENCE_BATCH_SIZE = 100;
-/** How long a message waits before it is tried again while its installation is not active. */
-export const INACTIVE_RETRY_MS = 30_000;
+/**
+ * How long a message waits before it is tried again while its installation is not active. The transport pauses
+ * the connection's whole queue meanwhile, so only the messages that found it inactive come back: a short delay is
+ * cheap, and an activation is noticed within seconds.
+ */
+export const INACTIVE_RETRY_MS = 5_000;
 /** Id-mapping entity type of store product ids: products and order lines must get the same numeric ids. */
 export const PRODUCT_ENTITY = 'product';
 /** Id-mapping entity type of store categories; their store id is the category key (`toShopimindCategoryKey`). */
