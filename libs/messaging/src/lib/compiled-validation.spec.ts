@@ -146,7 +146,10 @@ function mutationsOf(root: unknown, path: Path = []): Array<[string, unknown]> {
 const referencePipe = new ValidationPipe({ transform: true, whitelist: true, forbidUnknownValues: true });
 
 /** What RpcValidationPipe did before the compiled path existed: class-transformer, then class-validator. */
-async function reference(type: ClassType<object>, plain: unknown): Promise<{ valid: boolean; value?: unknown }> {
+async function reference(
+  type: ClassType<object>,
+  plain: unknown,
+): Promise<{ valid: boolean; value?: unknown }> {
   try {
     return {
       valid: true,
