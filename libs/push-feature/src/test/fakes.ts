@@ -20,6 +20,7 @@ import type {
 } from '@storebridge/shopimind';
 import { CredentialCipher } from '@storebridge/security';
 import { PushTargetService } from '../lib/push-target/push-target.service';
+import { AcceptedReferenceRows } from '../lib/push-target/accepted-reference-rows';
 import { ShopimindTargets, type ShopimindTarget } from '../lib/push-target/shopimind-targets';
 
 /** In-memory fakes of what a push service reads and writes, for the specs of every push. */
@@ -177,6 +178,8 @@ export class RecordingWriter implements Pick<ShopimindWriter, WriterMethod> {
 
 export class FakeTargets implements Pick<ShopimindTargets, 'for'> {
   readonly writer = new RecordingWriter();
+  /** One installation's memory of accepted reference data, as the real targets keep it. */
+  readonly referenceRows = new AcceptedReferenceRows();
   readonly calls: Array<{ installation: InstallationEntity; connection: StoreConnectionEntity }> = [];
 
   async for(
@@ -184,7 +187,11 @@ export class FakeTargets implements Pick<ShopimindTargets, 'for'> {
     connection: StoreConnectionEntity,
   ): Promise<ShopimindTarget> {
     this.calls.push({ installation, connection });
-    return { writer: this.writer as unknown as ShopimindWriter, dataSourceId: FAKE_DATA_SOURCE_ID };
+    return {
+      writer: this.writer as unknown as ShopimindWriter,
+      dataSourceId: FAKE_DATA_SOURCE_ID,
+      referenceRows: this.referenceRows,
+    };
   }
 }
 

@@ -181,6 +181,16 @@ describe('OrderPushService.pushOrders', () => {
         'unknown',
       ]);
     });
+
+    it('does not send again the statuses ShopiMind accepted for an earlier message', async () => {
+      await service.pushOrders(event([anOrder(1, { status: 'Completed' })]));
+      await service.pushOrders(
+        event([anOrder(2, { status: 'Completed' }), anOrder(3, { status: 'Refunded' })]),
+      );
+
+      expect(savedStatuses().map((status) => status.status_id)).toEqual(['completed', 'refunded']);
+      expect(savedOrders().map((order) => order.status_id)).toEqual(['completed', 'completed', 'refunded']);
+    });
   });
 
   describe('customers', () => {

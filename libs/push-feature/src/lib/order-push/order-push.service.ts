@@ -128,8 +128,13 @@ export class OrderPushService {
     const statuses = distinctStatuses(sent, context);
     const customers = latestCustomers(sent, context);
 
-    await writeBatches(chunks(statuses, ORDER_STATUS_BATCH_SIZE), async (batch) =>
-      this.pushTargets.settle(await target.writer.saveOrderStatuses(batch), 'order statuses', event),
+    await this.pushTargets.writeReferenceRows(
+      target,
+      'order statuses',
+      statuses,
+      (status) => status.status_id,
+      (batch) => target.writer.saveOrderStatuses(batch),
+      event,
     );
     await writeBatches(chunks(customers, CUSTOMER_BATCH_SIZE), async (batch) =>
       this.pushTargets.settle(await target.writer.saveCustomers(batch), 'customers', event),

@@ -287,6 +287,32 @@ describe('ProductPushService.pushProducts', () => {
       const [, [product]] = saved();
       expect(product.category_ids).toEqual([bags.category_id, shoes.category_id]);
     });
+
+    it('does not send again a category ShopiMind accepted for an earlier message', async () => {
+      await service.pushProducts(event([aProduct(1, { categories: ['Shoes'] })]));
+      await service.pushProducts(event([aProduct(2, { categories: ['Shoes', 'Bags'] })]));
+
+      expect(savedCategories().map((call) => call.map((category) => category.name))).toEqual([
+        ['Shoes'],
+        ['Bags'],
+      ]);
+      expect(saved()).toHaveLength(2);
+    });
+
+    it('sends again a category ShopiMind rejected', async () => {
+      targets.writer.outcomes.push({
+        kind: 'accepted',
+        sentCount: 2,
+        rejected: [{ index: 0, errors: ['name is invalid'] }],
+      });
+      await service.pushProducts(event([aProduct(1, { categories: ['Shoes', 'Bags'] })]));
+      await service.pushProducts(event([aProduct(2, { categories: ['Shoes', 'Bags'] })]));
+
+      expect(savedCategories().map((call) => call.map((category) => category.name))).toEqual([
+        ['Shoes', 'Bags'],
+        ['Shoes'],
+      ]);
+    });
   });
 
   describe('deleting', () => {

@@ -51,13 +51,13 @@ export class ProductPushService {
       return;
     }
     const { connection, installation, target } = opened;
-    const ids = await this.idMappings.numericIdsFor(installation.id, PRODUCT_ENTITY, [
-      ...event.products.map((product) => product.id),
-      ...event.deletedIds,
-    ]);
     const categoryNames = distinctCategoryNames(event.products);
-    const categoryIds = await this.idMappings.numericIdsFor(installation.id, CATEGORY_ENTITY, [
-      ...categoryNames.keys(),
+    const [ids, categoryIds] = await Promise.all([
+      this.idMappings.numericIdsFor(installation.id, PRODUCT_ENTITY, [
+        ...event.products.map((product) => product.id),
+        ...event.deletedIds,
+      ]),
+      this.idMappings.numericIdsFor(installation.id, CATEGORY_ENTITY, [...categoryNames.keys()]),
     ]);
     // One timestamp for the whole message, so undated records of one page agree.
     const now = new Date().toISOString();
@@ -82,8 +82,13 @@ export class ProductPushService {
       }),
     );
 
-    await writeBatches(chunks(categories, CATEGORY_BATCH_SIZE), async (batch) =>
-      this.pushTargets.settle(await target.writer.saveProductCategories(batch), 'product categories', event),
+    await this.pushTargets.writeReferenceRows(
+      target,
+      'product categories',
+      categories,
+      (category) => category.category_id,
+      (batch) => target.writer.saveProductCategories(batch),
+      event,
     );
     await writeBatches(chunks(items, PRODUCT_BATCH_SIZE), async (batch, index) => {
       const records = event.products.slice(index * PRODUCT_BATCH_SIZE, (index + 1) * PRODUCT_BATCH_SIZE);

@@ -11,6 +11,7 @@ import {
   type SyncEntity,
 } from '@storebridge/persistence';
 import type { WriteOutcome } from '@storebridge/shopimind';
+import type { ReferenceRow } from './accepted-reference-rows';
 import { ShopimindTargets, type ShopimindTarget } from './shopimind-targets';
 
 /** ShopiMind's per-call item limit for records: products, orders, customers (spec §9). */
@@ -122,6 +123,33 @@ export class PushTargetService {
         );
         return;
     }
+  }
+
+  /**
+   * Writes the reference rows (categories, order statuses) ShopiMind has not accepted lately in this form, in
+   * batches of REFERENCE_BATCH_SIZE side by side, and remembers those it accepted.
+   */
+  async writeReferenceRows<T extends ReferenceRow>(
+    target: ShopimindTarget,
+    what: string,
+    rows: readonly T[],
+    idOf: (row: T) => string | number,
+    write: (batch: T[]) => Promise<WriteOutcome>,
+    message: PushMessage,
+  ): Promise<void> {
+    const toSend = target.referenceRows.toSend(what, rows, idOf);
+    await writeBatches(chunks(toSend, REFERENCE_BATCH_SIZE), async (batch) => {
+      const outcome = await write(batch);
+      this.settle(outcome, what, message);
+      if (outcome.kind === 'accepted') {
+        const rejected = new Set(outcome.rejected.map((item) => item.index));
+        target.referenceRows.remember(
+          what,
+          batch.filter((_, index) => !rejected.has(index)),
+          idOf,
+        );
+      }
+    });
   }
 
   /**

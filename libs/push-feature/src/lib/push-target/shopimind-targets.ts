@@ -3,15 +3,19 @@ import type { InstallationEntity, StoreConnectionEntity } from '@storebridge/per
 import { CredentialCipher } from '@storebridge/security';
 import { ShopimindWriter } from '@storebridge/shopimind';
 import { PUSH_FEATURE_OPTIONS, type PushFeatureOptions } from '../push-feature.options';
+import { AcceptedReferenceRows } from './accepted-reference-rows';
 
 export interface ShopimindTarget {
   writer: ShopimindWriter;
   dataSourceId: number;
+  /** What this installation's ShopiMind accepted lately of the reference data. */
+  referenceRows: AcceptedReferenceRows;
 }
 
 /**
  * One SDK client and data source per installation, kept while its access token is unchanged: the token is
- * decrypted in memory only, and the data source lookup is not repeated for every batch.
+ * decrypted in memory only, and the data source lookup is not repeated for every batch. A new token (a new
+ * activation) starts afresh, reference data included.
  */
 @Injectable()
 export class ShopimindTargets {
@@ -47,6 +51,6 @@ export class ShopimindTargets {
     const dataSourceId = await writer.ensureDataSource(
       `storebridge ${new URL(connection.baseUrl).host} (${connection.id.slice(0, 8)})`,
     );
-    return { writer, dataSourceId };
+    return { writer, dataSourceId, referenceRows: new AcceptedReferenceRows() };
   }
 }
