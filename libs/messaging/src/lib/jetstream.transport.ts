@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { MessageHandler } from '@nestjs/microservices';
 import { isPartitionedSubject, PartitionedSubject, STREAM_NAME } from '@storebridge/contracts';
-import { Consumer, ConsumerMessages, JsMsg } from 'nats';
+import { JsMsg } from 'nats';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import { durableName } from './consumer-naming';
 import { FairScheduler } from './fair-scheduler';
@@ -40,6 +40,9 @@ interface PartitionedSubscription extends EventSubscription {
 
 type StopHeartbeat = () => void;
 
+/** What a pull gives: the messages as they come, and a way to stop waiting for more. */
+type PulledMessages = AsyncIterable<JsMsg> & { stop(): void };
+
 /**
  * Consumes every `@EventPattern` subject from durable pull consumers shared by all replicas of the service,
  * pulling only as many messages as it has free handler slots. A plain subject has one durable. A partitioned
@@ -51,7 +54,7 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
   protected override readonly logger = new Logger(JetStreamTransport.name);
   private readonly dispatcher: MessageDispatcher;
   private readonly heartbeatMs: number;
-  private readonly consuming = new Set<ConsumerMessages>();
+  private readonly consuming = new Set<PulledMessages>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly pumps: Array<Promise<void>> = [];
   private readonly discovery: PartitionDiscovery;
@@ -250,54 +253,79 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
   }
 
   /**
-   * Serves one partition until a pull finds nothing for PARTITION_IDLE_MS. The message first, then a slot: a
-   * partition waits for its turn holding one message (heartbeating it), never holding a slot it has no message
-   * for, which a busy partition could use.
+   * Serves one partition until a pull finds nothing for PARTITION_IDLE_MS. Messages first, then slots: a partition
+   * waits for its turn holding the messages it pulled (heartbeating them), never holding a slot it has no message
+   * for, which a busy partition could use. While messages keep coming it takes what the stream has, up to a slot's
+   * worth per pull; only an empty partition leaves a pull waiting on the server, for one message. A pull still
+   * open there would take in a message handed back at shutdown (or after a pause), which then waits out its ack
+   * wait.
    */
   private async pumpPartition(subscription: PartitionedSubscription, partition: string): Promise<void> {
     const js = await this.connection.jetStream();
-    const consumer = await js.consumers.get(STREAM_NAME, durableName(this.options.serviceName, partition));
+    const durable = durableName(this.options.serviceName, partition);
+    const consumer = await js.consumers.get(STREAM_NAME, durable);
     for (;;) {
       await this.untilResumed(subscription, partition);
-      const msg = this.stopping ? null : await this.pullOne(consumer);
-      if (!msg) {
+      if (this.stopping) {
         return;
       }
-      const stopHeartbeat = this.keepAlive(msg);
-      const releaseSlot = await subscription.scheduler.acquire(partition);
-      const pausedMs = this.pausedMs(subscription, partition);
-      if (this.stopping || pausedMs > 0) {
-        // Pulled but not started: back to the stream, at once for another replica, or for after the pause.
-        releaseSlot();
-        stopHeartbeat();
-        this.settle(msg, { kind: 'retry', delayMs: this.stopping ? 0 : pausedMs });
+      const available = js.fetch(STREAM_NAME, durable, { batch: subscription.concurrency, no_wait: true });
+      if ((await this.serve(subscription, partition, available)) > 0) {
         continue;
       }
-      this.track(
-        this.process(msg, subscription.handler, stopHeartbeat)
-          .then((outcome) => this.pauseIfAsked(subscription, partition, outcome))
-          .finally(releaseSlot),
-      );
+      const next = await consumer.fetch({ max_messages: 1, expires: PARTITION_IDLE_MS });
+      if ((await this.serve(subscription, partition, next)) === 0) {
+        return;
+      }
     }
   }
 
-  /** The partition's next message, or null when a pull found none for PARTITION_IDLE_MS or pulling stopped. */
-  private async pullOne(consumer: Consumer): Promise<JsMsg | null> {
-    const messages = await consumer.fetch({ max_messages: 1, expires: PARTITION_IDLE_MS });
+  /** Runs each message of one pull in its partition's turn; resolves with how many came, once all have started. */
+  private async serve(
+    subscription: PartitionedSubscription,
+    partition: string,
+    messages: PulledMessages,
+  ): Promise<number> {
     this.consuming.add(messages);
+    const started: Array<Promise<void>> = [];
     try {
       // The pull is sent on the first iteration: none when stopping.
       if (this.stopping) {
-        return null;
+        return 0;
       }
       for await (const msg of messages) {
-        return msg;
+        // From its arrival: a message may wait a while for its turn.
+        const stopHeartbeat = this.keepAlive(msg);
+        started.push(this.runInTurn(subscription, partition, msg, stopHeartbeat));
       }
-      return null;
     } finally {
       this.consuming.delete(messages);
       messages.stop();
     }
+    await Promise.all(started);
+    return started.length;
+  }
+
+  private async runInTurn(
+    subscription: PartitionedSubscription,
+    partition: string,
+    msg: JsMsg,
+    stopHeartbeat: StopHeartbeat,
+  ): Promise<void> {
+    const releaseSlot = await subscription.scheduler.acquire(partition);
+    const pausedMs = this.pausedMs(subscription, partition);
+    if (this.stopping || pausedMs > 0) {
+      // Pulled but not started: back to the stream, at once for another replica, or for after the pause.
+      releaseSlot();
+      stopHeartbeat();
+      this.settle(msg, { kind: 'retry', delayMs: this.stopping ? 0 : pausedMs });
+      return;
+    }
+    this.track(
+      this.process(msg, subscription.handler, stopHeartbeat)
+        .then((outcome) => this.pauseIfAsked(subscription, partition, outcome))
+        .finally(releaseSlot),
+    );
   }
 
   /**
