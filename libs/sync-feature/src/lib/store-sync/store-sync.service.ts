@@ -26,6 +26,14 @@ import { findReadableConnection } from '../readable-connection';
 import { SYNCED_ENTITIES, type SyncedEntity } from '../synced-entities';
 import { DEFAULT_PROGRESS_INTERVAL_MS, RunProgressBuffer } from './run-progress';
 
+/** A crawled page, normalized and compared with the mirror: what is left is to write it. */
+interface ComparedPage<T> {
+  page: CrawledPage;
+  normalized: NormalizedPage<T>;
+  changed: T[];
+  timings: SyncRunTimings;
+}
+
 interface NormalizedPage<T> {
   records: T[];
   /** The store's record of each normalized record by id (the last of a repeated id), mirrored for webhook merges. */
@@ -158,12 +166,16 @@ export class StoreSyncService {
     }
   }
 
-  /** Returns the page a resumed crawl would start at, i.e. one past the last crawled page. */
+  /**
+   * Returns the page a resumed crawl would start at, i.e. one past the last crawled page. Pages overlap: while one
+   * page's changes are written to the mirror and published, the next is normalized and compared with the mirror
+   * (and the one after is fetched); the writes stay in page order.
+   */
   private async crawl(view: StoreConnectionView, entity: SyncedEntity, run: SyncRunEntity): Promise<number> {
     const client = new StoreClient(view.settings);
-    const connectionId = view.connection.id;
-    let nextPage = run.nextPage;
     const progress = new RunProgressBuffer(this.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
+    const written = { nextPage: run.nextPage };
+    let writing: Promise<void> = Promise.resolve();
     let fetchStart = performance.now();
     try {
       // Reading ahead overlaps the store's latency with the mirror and bus work of the page before.
@@ -175,43 +187,73 @@ export class StoreSyncService {
         timings['normalizeMs'] = elapsedSince(stepStart);
 
         stepStart = performance.now();
-        const changed = await this.recordSeenAndFindChanged(connectionId, entity, run, page.page, normalized);
-        if (changed.length > 0) {
-          // Mirror first: once a page is published, the widgets can already be asked about its products.
-          await entity.mirror.upsertMany(connectionId, changed, normalized.raws);
-        }
-        timings['mirrorMs'] = elapsedSince(stepStart);
-
-        stepStart = performance.now();
-        if (changed.length > 0) {
-          await entity.publishChange(
-            { connectionId, syncRunId: run.id, page: page.page, records: changed, deletedIds: [] },
-            `${run.id}:${entity.name}:${page.page}`,
-          );
-        }
-        timings['publishMs'] = elapsedSince(stepStart);
-
-        nextPage = page.page + 1;
-        // Only after the page was published: a resumed crawl never skips a page push did not get.
-        progress.add({
-          nextPage,
-          recordsSeen: page.records.length,
-          recordsValid: normalized.records.length,
-          recordsSkipped: normalized.skipped,
-          recordsChanged: changed.length,
-          warnings: normalized.warnings,
-          timings,
+        const compared = this.recordSeenAndFindChanged(
+          view.connection.id,
+          entity,
+          run,
+          page.page,
+          normalized,
+        );
+        const previous = writing;
+        writing = compared.then(async (changed) => {
+          timings['mirrorMs'] = elapsedSince(stepStart);
+          await previous;
+          await this.writePage(view, entity, run, { page, normalized, changed, timings }, progress, written);
         });
-        await this.writeProgress(run, progress.take());
+        // Awaited with the next page (or below); a failure meanwhile is not an unhandled rejection.
+        writing.catch(() => undefined);
+        await previous;
         fetchStart = performance.now();
       }
+      await writing;
     } catch (error) {
       // The pages done before the failure count for the run (a failed run reports them), and are not read again.
+      await writing.catch(() => undefined);
       await this.writeProgress(run, progress.take(true)).catch(() => undefined);
       throw error;
     }
     await this.writeProgress(run, progress.take(true));
-    return nextPage;
+    return written.nextPage;
+  }
+
+  /** Writes one compared page's changes to the mirror, publishes them, then counts the page as done. */
+  private async writePage<T extends { id: string }>(
+    view: StoreConnectionView,
+    entity: SyncedEntity<T>,
+    run: SyncRunEntity,
+    { page, normalized, changed, timings }: ComparedPage<T>,
+    progress: RunProgressBuffer,
+    written: { nextPage: number },
+  ): Promise<void> {
+    const connectionId = view.connection.id;
+    let stepStart = performance.now();
+    if (changed.length > 0) {
+      // Mirror first: once a page is published, the widgets can already be asked about its products.
+      await entity.mirror.upsertMany(connectionId, changed, normalized.raws);
+    }
+    timings['mirrorMs'] = (timings['mirrorMs'] ?? 0) + elapsedSince(stepStart);
+
+    stepStart = performance.now();
+    if (changed.length > 0) {
+      await entity.publishChange(
+        { connectionId, syncRunId: run.id, page: page.page, records: changed, deletedIds: [] },
+        `${run.id}:${entity.name}:${page.page}`,
+      );
+    }
+    timings['publishMs'] = elapsedSince(stepStart);
+
+    written.nextPage = page.page + 1;
+    // Only after the page was published: a resumed crawl never skips a page push did not get.
+    progress.add({
+      nextPage: written.nextPage,
+      recordsSeen: page.records.length,
+      recordsValid: normalized.records.length,
+      recordsSkipped: normalized.skipped,
+      recordsChanged: changed.length,
+      warnings: normalized.warnings,
+      timings,
+    });
+    await this.writeProgress(run, progress.take());
   }
 
   private async writeProgress(run: SyncRunEntity, progress: SyncRunPageProgress | undefined): Promise<void> {
