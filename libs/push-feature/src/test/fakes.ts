@@ -180,6 +180,7 @@ export class FakeTargets implements Pick<ShopimindTargets, 'for'> {
   readonly writer = new RecordingWriter();
   /** One installation's memory of accepted reference data, as the real targets keep it. */
   readonly referenceRows = new AcceptedReferenceRows();
+  readonly categoryIds = new Map<string, number>();
   readonly calls: Array<{ installation: InstallationEntity; connection: StoreConnectionEntity }> = [];
 
   async for(
@@ -191,6 +192,7 @@ export class FakeTargets implements Pick<ShopimindTargets, 'for'> {
       writer: this.writer as unknown as ShopimindWriter,
       dataSourceId: FAKE_DATA_SOURCE_ID,
       referenceRows: this.referenceRows,
+      categoryIds: this.categoryIds,
     };
   }
 }

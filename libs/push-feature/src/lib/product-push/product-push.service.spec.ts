@@ -288,6 +288,25 @@ describe('ProductPushService.pushProducts', () => {
       expect(product.category_ids).toEqual([bags.category_id, shoes.category_id]);
     });
 
+    it('looks the id of a category up once, a mapping never changing', async () => {
+      await service.pushProducts(event([aProduct(1, { categories: ['Shoes'] })]));
+      await service.pushProducts(event([aProduct(2, { categories: ['shoes', 'Bags'] })]));
+      await service.pushProducts(event([aProduct(3, { categories: ['Bags'] })]));
+
+      expect(mappedStoreIds(CATEGORY_ENTITY)).toEqual([['shoes'], ['bags']]);
+      const idOf = new Map(
+        savedCategories()
+          .flat()
+          .map((category) => [category.name.toLowerCase(), category.category_id]),
+      );
+      expect(saved().map(([product]) => product.category_ids)).toEqual([
+        [idOf.get('shoes')],
+        [idOf.get('shoes'), idOf.get('bags')],
+        [idOf.get('bags')],
+      ]);
+      expect(idOf.get('shoes')).not.toBe(idOf.get('bags'));
+    });
+
     it('does not send again a category ShopiMind accepted for an earlier message', async () => {
       await service.pushProducts(event([aProduct(1, { categories: ['Shoes'] })]));
       await service.pushProducts(event([aProduct(2, { categories: ['Shoes', 'Bags'] })]));

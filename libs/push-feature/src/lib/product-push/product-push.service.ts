@@ -52,13 +52,19 @@ export class ProductPushService {
     }
     const { connection, installation, target } = opened;
     const categoryNames = distinctCategoryNames(event.products);
-    const [ids, categoryIds] = await Promise.all([
+    // A mapping never changes: the category ids this installation looked up before are not read again.
+    const categoryIds = target.categoryIds;
+    const unknownCategories = [...categoryNames.keys()].filter((key) => !categoryIds.has(key));
+    const [ids, lookedUp] = await Promise.all([
       this.idMappings.numericIdsFor(installation.id, PRODUCT_ENTITY, [
         ...event.products.map((product) => product.id),
         ...event.deletedIds,
       ]),
-      this.idMappings.numericIdsFor(installation.id, CATEGORY_ENTITY, [...categoryNames.keys()]),
+      unknownCategories.length === 0
+        ? new Map<string, number>()
+        : this.idMappings.numericIdsFor(installation.id, CATEGORY_ENTITY, unknownCategories),
     ]);
+    lookedUp.forEach((numericId, key) => categoryIds.set(key, numericId));
     // One timestamp for the whole message, so undated records of one page agree.
     const now = new Date().toISOString();
     const categories: ShopimindProductCategory[] = [...categoryNames].map(([key, name]) =>

@@ -10,6 +10,8 @@ export interface ShopimindTarget {
   dataSourceId: number;
   /** What this installation's ShopiMind accepted lately of the reference data. */
   referenceRows: AcceptedReferenceRows;
+  /** The numeric ids of the category keys looked up so far (an id mapping never changes). */
+  categoryIds: Map<string, number>;
 }
 
 /**
@@ -51,6 +53,6 @@ export class ShopimindTargets {
     const dataSourceId = await writer.ensureDataSource(
       `storebridge ${new URL(connection.baseUrl).host} (${connection.id.slice(0, 8)})`,
     );
-    return { writer, dataSourceId, referenceRows: new AcceptedReferenceRows() };
+    return { writer, dataSourceId, referenceRows: new AcceptedReferenceRows(), categoryIds: new Map() };
   }
 }
