@@ -4,6 +4,7 @@ export type { MessagingModuleOptions, RetryBackoffOptions } from './lib/messagin
 export { DUPLICATE_WINDOW_MS, STREAM_MAX_AGE_MS } from './lib/messaging.options';
 export { MESSAGING_TRANSPORT, MessagingTransport } from './lib/messaging.transport';
 export type { MessagingTransportEvents, MessagingTransportStatus } from './lib/messaging.transport';
+export type { CoalesceOptions } from './lib/coalescing';
 export { MessagingContext } from './lib/messaging.context';
 export { RpcValidationPipe } from './lib/rpc-validation.pipe';
 export { MessagingExceptionFilter } from './lib/messaging-exception.filter';

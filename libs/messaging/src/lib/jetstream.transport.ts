@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { MessageHandler } from '@nestjs/microservices';
 import { isPartitionedSubject, PartitionedSubject, STREAM_NAME } from '@storebridge/contracts';
 import { JsMsg } from 'nats';
+import { CoalesceOptions, coalescingGroups } from './coalescing';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import { durableName } from './consumer-naming';
 import { FairScheduler } from './fair-scheduler';
@@ -21,11 +22,24 @@ const PARTITION_IDLE_MS = 30_000;
  * redeliveries first, so the messages that paused it, not new ones, probe whether it can go on.
  */
 const RESUME_MARGIN_MS = 100;
+/**
+ * What one no_wait pull of a coalescing partition takes at most: enough one-record webhooks to fill a merged
+ * payload or two, few enough full crawl pages (each handled alone) to keep the others for other replicas.
+ */
+const COALESCING_PULL = 50;
+/**
+ * A no_wait pull also gives an expiry: without one, nats.js ends a pull at the first message the server counts
+ * nothing pending after, which is every redelivery (a retried or paused message, a dead replica's messages), and
+ * drops the rest of the batch until its ack wait. With one, the server ends the pull once it has sent what is
+ * available, or at the expiry when nothing is.
+ */
+const NO_WAIT_PULL_EXPIRES_MS = 1_000;
 
 interface EventSubscription {
   subject: string;
   handler: MessageHandler;
   concurrency: number;
+  coalesce?: CoalesceOptions<unknown>;
 }
 
 /** A partitioned subject: one durable per key, the partitions taking the handler's slots in turn. */
@@ -39,6 +53,15 @@ interface PartitionedSubscription extends EventSubscription {
 }
 
 type StopHeartbeat = () => void;
+
+/** A pulled message of a coalescing partition, heartbeated from its arrival until settled. */
+interface PendingMessage {
+  msg: JsMsg;
+  stopHeartbeat: StopHeartbeat;
+  /** The parsed payload and its record count; both undefined when unreadable (it is then handled alone). */
+  payload?: unknown;
+  recordCount?: number;
+}
 
 /** What a pull gives: the messages as they come, and a way to stop waiting for more. */
 type PulledMessages = AsyncIterable<JsMsg> & { stop(): void };
@@ -269,7 +292,13 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
       if (this.stopping) {
         return;
       }
-      const available = js.fetch(STREAM_NAME, durable, { batch: subscription.concurrency, no_wait: true });
+      const available = js.fetch(STREAM_NAME, durable, {
+        batch: subscription.coalesce
+          ? Math.max(subscription.concurrency, COALESCING_PULL)
+          : subscription.concurrency,
+        no_wait: true,
+        expires: NO_WAIT_PULL_EXPIRES_MS,
+      });
       if ((await this.serve(subscription, partition, available)) > 0) {
         continue;
       }
@@ -280,7 +309,10 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
     }
   }
 
-  /** Runs each message of one pull in its partition's turn; resolves with how many came, once all have started. */
+  /**
+   * Runs each message of one pull in its partition's turn, or for a coalescing handler each run of small messages
+   * (see coalesceInTurns); resolves with how many messages came, once all have started.
+   */
   private async serve(
     subscription: PartitionedSubscription,
     partition: string,
@@ -288,22 +320,162 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
   ): Promise<number> {
     this.consuming.add(messages);
     const started: Array<Promise<void>> = [];
+    const pending: PendingMessage[] = [];
+    let received = 0;
     try {
       // The pull is sent on the first iteration: none when stopping.
       if (this.stopping) {
         return 0;
       }
       for await (const msg of messages) {
+        received += 1;
         // From its arrival: a message may wait a while for its turn.
         const stopHeartbeat = this.keepAlive(msg);
-        started.push(this.runInTurn(subscription, partition, msg, stopHeartbeat));
+        if (subscription.coalesce) {
+          // Grouped once the pull is complete (a no_wait pull completes at once).
+          pending.push({ msg, stopHeartbeat, ...this.readForCoalescing(subscription.coalesce, msg) });
+        } else {
+          started.push(this.runInTurn(subscription, partition, msg, stopHeartbeat));
+        }
       }
     } finally {
       this.consuming.delete(messages);
       messages.stop();
     }
+    if (subscription.coalesce) {
+      started.push(...this.coalesceInTurns(subscription, subscription.coalesce, partition, pending));
+    }
     await Promise.all(started);
-    return started.length;
+    return received;
+  }
+
+  /** The payload and record count of a message to coalesce, or nothing when it cannot be read. */
+  private readForCoalescing(
+    coalesce: CoalesceOptions<unknown>,
+    msg: JsMsg,
+  ): Pick<PendingMessage, 'payload' | 'recordCount'> {
+    try {
+      const payload: unknown = JSON.parse(msg.string());
+      const recordCount = coalesce.recordCount(payload);
+      return Number.isInteger(recordCount) && recordCount >= 0 ? { payload, recordCount } : {};
+    } catch {
+      // Handled alone: the dispatcher reports what is wrong with it.
+      return {};
+    }
+  }
+
+  /**
+   * Runs consecutive small messages as one merged payload, each group in one turn of its partition; a message
+   * alone, or a group whose payloads will not merge, runs one message per turn as usual.
+   */
+  private coalesceInTurns(
+    subscription: PartitionedSubscription,
+    coalesce: CoalesceOptions<unknown>,
+    partition: string,
+    pending: PendingMessage[],
+  ): Array<Promise<void>> {
+    const started: Array<Promise<void>> = [];
+    const runAlone = ({ msg, stopHeartbeat }: PendingMessage) =>
+      started.push(this.runInTurn(subscription, partition, msg, stopHeartbeat));
+    for (const group of coalescingGroups(pending, ({ recordCount }) => recordCount, coalesce.maxRecords)) {
+      if (group.length === 1) {
+        runAlone(group[0]);
+        continue;
+      }
+      let merged: unknown;
+      try {
+        merged = coalesce.merge(group.map(({ payload }) => payload));
+      } catch (error) {
+        this.logger.warn(
+          `Could not merge ${group.length} messages of ${partition}, running them one by one: ${String(error)}`,
+        );
+        group.forEach(runAlone);
+        continue;
+      }
+      started.push(this.runGroupInTurn(subscription, partition, group, merged));
+    }
+    return started;
+  }
+
+  /** One turn, one handler call for the whole group: its outcome settles every message of it. */
+  private async runGroupInTurn(
+    subscription: PartitionedSubscription,
+    partition: string,
+    group: PendingMessage[],
+    merged: unknown,
+  ): Promise<void> {
+    const releaseSlot = await subscription.scheduler.acquire(partition);
+    const pausedMs = this.pausedMs(subscription, partition);
+    if (this.stopping || pausedMs > 0) {
+      // Pulled but not started: back to the stream, at once for another replica, or for after the pause.
+      releaseSlot();
+      this.handBack(group, this.stopping ? 0 : pausedMs);
+      return;
+    }
+    this.track(
+      this.processGroup(group, merged, subscription.handler)
+        .then((outcome) => this.pauseIfAsked(subscription, partition, outcome))
+        .finally(releaseSlot),
+    );
+  }
+
+  /** Runs the handler on the merged payload and settles the group; resolves with the outcome for the queue. */
+  private async processGroup(
+    group: PendingMessage[],
+    merged: unknown,
+    handler: MessageHandler,
+  ): Promise<DeliveryOutcome> {
+    try {
+      const [first] = group;
+      const outcome = await this.dispatcher.dispatchPayload(
+        handler,
+        {
+          subject: first.msg.subject,
+          sequence: first.msg.info.streamSequence,
+          // The backoff follows the most retried message of the group.
+          attempt: Math.max(...group.map(({ msg }) => msg.info.redeliveryCount)),
+          merged: group.length,
+        },
+        merged,
+      );
+      if (outcome.kind === 'term') {
+        // Never drop a valid message because a neighbour was invalid: each on its own says which one is.
+        return await this.processOneByOne(group, handler);
+      }
+      for (const { msg } of group) {
+        this.settle(msg, outcome);
+      }
+      return outcome;
+    } finally {
+      for (const { stopHeartbeat } of group) {
+        stopHeartbeat();
+      }
+    }
+  }
+
+  /** The messages of a group, each dispatched and settled on its own, in order, within the group's turn. */
+  private async processOneByOne(group: PendingMessage[], handler: MessageHandler): Promise<DeliveryOutcome> {
+    for (const [index, { msg, stopHeartbeat }] of group.entries()) {
+      if (this.stopping) {
+        // Not started yet: back to the stream at once, for another replica.
+        this.handBack(group.slice(index), 0);
+        return { kind: 'retry', delayMs: 0 };
+      }
+      const outcome = await this.process(msg, handler, stopHeartbeat);
+      if (outcome.kind === 'retry' && outcome.pausesQueue) {
+        // What pauses the queue would hold back the rest too: they wait with it.
+        this.handBack(group.slice(index + 1), outcome.delayMs);
+        return outcome;
+      }
+    }
+    return { kind: 'ack' };
+  }
+
+  private handBack(messages: PendingMessage[], delayMs: number): void {
+    for (const { msg, stopHeartbeat } of messages) {
+      stopHeartbeat();
+      this.settle(msg, { kind: 'retry', delayMs });
+    }
   }
 
   private async runInTurn(

@@ -101,4 +101,31 @@ describe('MessageDispatcher', () => {
     expect(line).toContain('storebridge.test.v1 (sequence 7, attempt 3): connectionId must be a UUID');
     expect(line).not.toContain('secret-value');
   });
+
+  it('hands a merged payload to the handler as it is', async () => {
+    const handler = jest.fn<Promise<void>, [unknown, MessagingContext]>(async () => undefined);
+    const merged = { connectionId: 'c', products: [{ id: 'a' }, { id: 'b' }] };
+
+    const outcome = await dispatcher.dispatchPayload(handler, { ...delivery, merged: 2 }, merged);
+
+    expect(outcome).toEqual({ kind: 'ack' });
+    expect(handler.mock.calls[0][0]).toBe(merged);
+  });
+
+  it('reports an invalid merged payload without claiming to drop it, the transport retries its messages alone', async () => {
+    const warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const handler = handlerReturning(() =>
+      throwError(() => new InvalidPayloadException(['name must be a string'])),
+    );
+
+    const outcome = await dispatcher.dispatchPayload(handler, { ...delivery, merged: 30 }, {});
+
+    expect(outcome).toEqual({ kind: 'term' });
+    expect(errors).not.toHaveBeenCalled();
+    expect(warnings).toHaveBeenCalledWith(
+      expect.stringContaining(
+        'storebridge.test.v1 (sequence 7 merging 30 messages, attempt 3): name must be a string',
+      ),
+    );
+  });
 });

@@ -13,6 +13,8 @@ export interface Delivery {
   attempt: number;
   /** The raw JSON text of the payload. */
   data: string;
+  /** How many messages this delivery merges (see CoalesceOptions); absent for one message. */
+  merged?: number;
 }
 
 export type DeliveryOutcome =
@@ -53,6 +55,15 @@ export class MessageDispatcher {
       );
       return { kind: 'term' };
     }
+    return this.dispatchPayload(handler, delivery, payload);
+  }
+
+  /** Like `dispatch`, for a payload already parsed (or merged from several messages). */
+  async dispatchPayload(
+    handler: MessageHandler,
+    delivery: Omit<Delivery, 'data'>,
+    payload: unknown,
+  ): Promise<DeliveryOutcome> {
     try {
       const context = new MessagingContext([delivery.subject, delivery.attempt, delivery.sequence]);
       const result: unknown = await handler(payload, context);
@@ -64,12 +75,18 @@ export class MessageDispatcher {
     }
   }
 
-  private outcomeOfFailure(error: unknown, delivery: Delivery): DeliveryOutcome {
+  private outcomeOfFailure(error: unknown, delivery: Omit<Delivery, 'data'>): DeliveryOutcome {
     const failure = classifyHandlerFailure(error);
-    const where = `${delivery.subject} (sequence ${delivery.sequence}, attempt ${delivery.attempt})`;
+    const merged = delivery.merged === undefined ? '' : ` merging ${delivery.merged} messages`;
+    const where = `${delivery.subject} (sequence ${delivery.sequence}${merged}, attempt ${delivery.attempt})`;
     switch (failure.kind) {
       case 'invalid-payload':
-        this.logger.error(`Dropped invalid message on ${where}: ${failure.messages.join('; ')}`);
+        if (delivery.merged !== undefined) {
+          // The transport then delivers those messages one by one: only the invalid ones are dropped.
+          this.logger.warn(`Invalid merged message on ${where}: ${failure.messages.join('; ')}`);
+        } else {
+          this.logger.error(`Dropped invalid message on ${where}: ${failure.messages.join('; ')}`);
+        }
         return { kind: 'term' };
       case 'retry-later':
         this.logger.debug(`Handler asked to retry ${where} in ${failure.delayMs} ms`);

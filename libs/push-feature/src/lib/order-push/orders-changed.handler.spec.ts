@@ -3,7 +3,12 @@ import {
   PATTERN_METADATA,
   TRANSPORT_METADATA,
 } from '@nestjs/microservices/constants';
-import { Subjects, type OrdersChangedEvent } from '@storebridge/contracts';
+import {
+  mergeOrdersChanged,
+  ordersChangedRecordCount,
+  Subjects,
+  type OrdersChangedEvent,
+} from '@storebridge/contracts';
 import { MESSAGING_TRANSPORT, RetryLaterError } from '@storebridge/messaging';
 import type { OrderPushService } from './order-push.service';
 import { OrdersChangedHandler } from './orders-changed.handler';
@@ -48,11 +53,14 @@ describe('OrdersChangedHandler', () => {
     await expect(handler.handle(event)).rejects.toBe(retry);
   });
 
-  it('listens to order changes on the messaging transport, a few pages at a time', () => {
+  it('listens to order changes on the messaging transport, a few pages at a time, webhooks merged up to a page', () => {
     const method = OrdersChangedHandler.prototype.handle;
 
     expect(Reflect.getMetadata(PATTERN_METADATA, method)).toEqual([Subjects.ordersChanged]);
     expect(Reflect.getMetadata(TRANSPORT_METADATA, method)).toBe(MESSAGING_TRANSPORT);
-    expect(Reflect.getMetadata(PATTERN_EXTRAS_METADATA, method)).toEqual({ concurrency: 4 });
+    expect(Reflect.getMetadata(PATTERN_EXTRAS_METADATA, method)).toEqual({
+      concurrency: 4,
+      coalesce: { merge: mergeOrdersChanged, recordCount: ordersChangedRecordCount, maxRecords: 100 },
+    });
   });
 });

@@ -1,18 +1,41 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { OrdersChangedEvent, Subjects } from '@storebridge/contracts';
-import { MESSAGING_TRANSPORT, MessagingExceptionFilter, RpcValidationPipe } from '@storebridge/messaging';
+import {
+  mergeOrdersChanged,
+  OrdersChangedEvent,
+  ordersChangedRecordCount,
+  Subjects,
+} from '@storebridge/contracts';
+import {
+  type CoalesceOptions,
+  MESSAGING_TRANSPORT,
+  MessagingExceptionFilter,
+  RpcValidationPipe,
+} from '@storebridge/messaging';
 import { OrderPushService } from './order-push.service';
 
 /** Pages of one crawl are independent writes; a few in flight hide ShopiMind's latency. */
 const CONCURRENT_PAGES = 4;
+
+/**
+ * A burst of webhooks (one record each) reaches push as one merged message of up to a crawl page's size, the
+ * latest change of each record winning: a few ShopiMind calls instead of one per webhook (issue #5).
+ */
+const COALESCE: CoalesceOptions<OrdersChangedEvent> = {
+  merge: mergeOrdersChanged,
+  recordCount: ordersChangedRecordCount,
+  maxRecords: 100,
+};
 
 @Controller()
 @UseFilters(MessagingExceptionFilter)
 export class OrdersChangedHandler {
   constructor(private readonly orderPush: OrderPushService) {}
 
-  @EventPattern(Subjects.ordersChanged, MESSAGING_TRANSPORT, { concurrency: CONCURRENT_PAGES })
+  @EventPattern(Subjects.ordersChanged, MESSAGING_TRANSPORT, {
+    concurrency: CONCURRENT_PAGES,
+    coalesce: COALESCE,
+  })
   handle(@Payload(RpcValidationPipe) event: OrdersChangedEvent): Promise<void> {
     return this.orderPush.pushOrders(event);
   }

@@ -3,7 +3,12 @@ import {
   PATTERN_METADATA,
   TRANSPORT_METADATA,
 } from '@nestjs/microservices/constants';
-import { Subjects, type ProductsChangedEvent } from '@storebridge/contracts';
+import {
+  mergeProductsChanged,
+  productsChangedRecordCount,
+  Subjects,
+  type ProductsChangedEvent,
+} from '@storebridge/contracts';
 import { MESSAGING_TRANSPORT, RetryLaterError } from '@storebridge/messaging';
 import type { ProductPushService } from './product-push.service';
 import { ProductsChangedHandler } from './products-changed.handler';
@@ -48,11 +53,14 @@ describe('ProductsChangedHandler', () => {
     await expect(handler.handle(event)).rejects.toBe(retry);
   });
 
-  it('listens to product changes on the messaging transport, a few pages at a time', () => {
+  it('listens to product changes on the messaging transport, a few pages at a time, webhooks merged up to a page', () => {
     const method = ProductsChangedHandler.prototype.handle;
 
     expect(Reflect.getMetadata(PATTERN_METADATA, method)).toEqual([Subjects.productsChanged]);
     expect(Reflect.getMetadata(TRANSPORT_METADATA, method)).toBe(MESSAGING_TRANSPORT);
-    expect(Reflect.getMetadata(PATTERN_EXTRAS_METADATA, method)).toEqual({ concurrency: 4 });
+    expect(Reflect.getMetadata(PATTERN_EXTRAS_METADATA, method)).toEqual({
+      concurrency: 4,
+      coalesce: { merge: mergeProductsChanged, recordCount: productsChangedRecordCount, maxRecords: 100 },
+    });
   });
 });

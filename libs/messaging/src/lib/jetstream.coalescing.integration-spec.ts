@@ -1,0 +1,240 @@
+import { Controller, INestApplication, UseFilters } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Test } from '@nestjs/testing';
+import {
+  mergeProductsChanged,
+  NormalizedProduct,
+  partitionedSubject,
+  ProductsChangedEvent,
+  productsChangedRecordCount,
+  STREAM_NAME,
+  Subjects,
+} from '@storebridge/contracts';
+import { expectEventually, RunningNatsServer, startNatsServer } from '@storebridge/testing';
+import { connect, JetStreamManager, NatsConnection } from 'nats';
+import { HandlerScript, RecordedDelivery } from '../test-fixtures/recording.controller';
+import { RecordingLogger } from '../test-fixtures/recording.logger';
+import { CoalesceOptions } from './coalescing';
+import { durableName } from './consumer-naming';
+import { MessagePublisher } from './message-publisher';
+import { MessagingExceptionFilter } from './messaging-exception.filter';
+import { RetryLaterError } from './messaging.errors';
+import { MessagingContext } from './messaging.context';
+import { MessagingModule } from './messaging.module';
+import { MESSAGING_TRANSPORT, MessagingTransport } from './messaging.transport';
+import { RpcValidationPipe } from './rpc-validation.pipe';
+
+const connectionId = '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f';
+const partition = partitionedSubject(Subjects.productsChanged, connectionId);
+
+/** Push's declaration, with one slot so merged calls run in stream order and the latest version is the last. */
+@Controller()
+@UseFilters(MessagingExceptionFilter)
+class CoalescingController {
+  constructor(private readonly script: HandlerScript) {}
+
+  @EventPattern(Subjects.productsChanged, MESSAGING_TRANSPORT, {
+    concurrency: 1,
+    coalesce: {
+      merge: mergeProductsChanged,
+      recordCount: productsChangedRecordCount,
+      maxRecords: 100,
+    } satisfies CoalesceOptions<ProductsChangedEvent>,
+  })
+  async onProductsChanged(
+    @Payload(RpcValidationPipe) event: ProductsChangedEvent,
+    @Ctx() context: MessagingContext,
+  ): Promise<void> {
+    await this.script.handle(Subjects.productsChanged, event, context);
+  }
+}
+
+function product(id: string, name = `Product ${id}`): NormalizedProduct {
+  return { id, name, categories: [], tags: [], images: [], url: `https://shop.test/p/${id}` };
+}
+
+function webhook(products: NormalizedProduct[], deletedIds: string[] = []): ProductsChangedEvent {
+  return { connectionId, syncRunId: null, page: 0, products, deletedIds };
+}
+
+/** The store's products once `events` are applied in order (upserts, then deletes, as push writes them). */
+function replay(events: readonly ProductsChangedEvent[]): Map<string, string> {
+  const state = new Map<string, string>();
+  for (const event of events) {
+    event.products.forEach(({ id, name }) => state.set(id, name));
+    event.deletedIds.forEach((id) => state.set(id, 'deleted'));
+  }
+  return state;
+}
+
+const eventOf = ({ event }: RecordedDelivery) => event as ProductsChangedEvent;
+const productIdsOf = (deliveries: RecordedDelivery[]) =>
+  deliveries.flatMap((delivery) => eventOf(delivery).products.map(({ id }) => id)).sort();
+
+describe('JetStream messaging, coalescing a connection’s small messages', () => {
+  let nats: RunningNatsServer;
+  let observer: NatsConnection;
+  let jsm: JetStreamManager;
+  const openApps: INestApplication[] = [];
+  let testNumber = 0;
+  let serviceName: string;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    observer = await connect({ servers: nats.url });
+    jsm = await observer.jetstreamManager();
+  });
+
+  afterAll(async () => {
+    await observer?.close();
+    await nats?.stop();
+  });
+
+  beforeEach(() => {
+    testNumber += 1;
+    serviceName = `co${testNumber}`;
+  });
+
+  afterEach(async () => {
+    await Promise.all(openApps.splice(0).map((app) => app.close()));
+    await jsm.streams.delete(STREAM_NAME).catch(() => undefined);
+  });
+
+  async function start() {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        MessagingModule.forRoot({
+          serviceName,
+          natsUrl: nats.url,
+          retryBackoff: { initialMs: 50, maxMs: 200 },
+          partitionDiscoveryMs: 100,
+        }),
+      ],
+      controllers: [CoalescingController],
+      providers: [HandlerScript],
+    }).compile();
+    const logs = new RecordingLogger();
+    const app = moduleRef.createNestApplication({ logger: logs });
+    app.connectMicroservice({ strategy: app.get(MessagingTransport) });
+    await app.init();
+    openApps.push(app);
+    return {
+      publisher: app.get(MessagePublisher),
+      script: app.get(HandlerScript),
+      logs,
+      startConsuming: () => app.startAllMicroservices(),
+    };
+  }
+
+  /** The partition's durable has settled every message up to `sequence` and holds none pending. */
+  async function expectSettled(sequence: number): Promise<void> {
+    await expectEventually(async () => {
+      const info = await jsm.consumers.info(STREAM_NAME, durableName(serviceName, partition));
+      expect(info.ack_floor.stream_seq).toBe(sequence);
+      expect(info.num_ack_pending).toBe(0);
+      expect(info.num_pending).toBe(0);
+    });
+  }
+
+  it('hands a burst of webhooks to the handler in a few merged calls, the latest change of each record winning', async () => {
+    const { publisher, script, startConsuming } = await start();
+    await startConsuming();
+    let release: () => void = () => undefined;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    script.behaviour = () => blocked;
+    const published = [webhook([product('p0')])];
+    await publisher.publish(Subjects.productsChanged, published[0]);
+    await expectEventually(() => expect(script.running).toBe(1));
+
+    for (let index = 1; index < 30; index += 1) {
+      published.push(webhook([product(`p${index}`)]));
+    }
+    published.push(
+      webhook([product('p3', 'Renamed')]),
+      webhook([], ['p7']),
+      webhook([product('p0', 'Back')]),
+    );
+    for (const event of published.slice(1)) {
+      await publisher.publish(Subjects.productsChanged, event);
+    }
+    release();
+
+    await expectSettled(published.length);
+    expect(script.deliveries.length).toBeLessThan(10);
+    expect(script.completed).toEqual(script.deliveries);
+    const handled = replay(script.completed.map(eventOf));
+    expect(handled).toEqual(replay(published));
+    expect([...handled.keys()].sort()).toEqual(Array.from({ length: 30 }, (_, index) => `p${index}`).sort());
+    expect([handled.get('p0'), handled.get('p3'), handled.get('p7')]).toEqual(['Back', 'Renamed', 'deleted']);
+  });
+
+  it('retries a merged call that failed as a whole, each record then handled once', async () => {
+    const { publisher, script, startConsuming } = await start();
+    script.behaviour = ({ attempt }) => {
+      if (attempt === 1) {
+        throw new Error('ShopiMind unavailable');
+      }
+    };
+    const ids = Array.from({ length: 10 }, (_, index) => `p${index}`).sort();
+    for (const id of ids) {
+      await publisher.publish(Subjects.productsChanged, webhook([product(id)]));
+    }
+
+    await startConsuming();
+
+    await expectSettled(ids.length);
+    const failed = script.deliveries.filter((delivery) => !script.completed.includes(delivery));
+    expect(failed.map((delivery) => productIdsOf([delivery]))).toEqual([ids]);
+    expect(productIdsOf(script.completed)).toEqual(ids);
+    expect(script.completed.every(({ attempt }) => attempt === 2)).toBe(true);
+  });
+
+  it('hands a merged call asked to retry later back as a whole, for after the pause', async () => {
+    const { publisher, script, startConsuming } = await start();
+    script.behaviour = ({ attempt }) => {
+      if (attempt === 1) {
+        throw new RetryLaterError(300, 'installation inactive');
+      }
+    };
+    const ids = ['p0', 'p1', 'p2', 'p3', 'p4'];
+    // Big enough to reach the client one by one: a pull must not end after the first redelivered one.
+    const description = 'x'.repeat(60_000);
+    for (const id of ids) {
+      await publisher.publish(Subjects.productsChanged, webhook([{ ...product(id), description }]));
+    }
+
+    await startConsuming();
+
+    await expectSettled(ids.length);
+    expect(script.deliveries[0].attempt).toBe(1);
+    expect(productIdsOf([script.deliveries[0]])).toEqual(ids);
+    expect(productIdsOf(script.completed)).toEqual(ids);
+    expect(script.completed.every(({ attempt }) => attempt === 2)).toBe(true);
+  });
+
+  it('drops only the invalid messages of a merged call, handling their neighbours', async () => {
+    const { publisher, script, logs, startConsuming } = await start();
+    const invalid = { id: 'bad', categories: [], tags: [], images: [] } as unknown as NormalizedProduct;
+    await publisher.publish(Subjects.productsChanged, webhook([product('p0')]));
+    await publisher.publish(Subjects.productsChanged, webhook([product('p1')]));
+    await publisher.publish(Subjects.productsChanged, webhook([invalid]));
+    await publisher.publish(Subjects.productsChanged, webhook([product('p2')]));
+    await observer.jetstream().publish(partition, new TextEncoder().encode('{not json'));
+    await publisher.publish(Subjects.productsChanged, webhook([product('p3')]));
+    await publisher.publish(Subjects.productsChanged, webhook([product('p4')]));
+
+    await startConsuming();
+
+    await expectSettled(7);
+    expect(productIdsOf(script.completed)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
+    expect(script.completed).toEqual(script.deliveries);
+    expect(logs.at('error')).toEqual([
+      expect.stringMatching(
+        /Dropped invalid message on .* \(sequence 3, attempt 1\): .*name must be a string/,
+      ),
+      expect.stringContaining('(sequence 5): payload is not JSON'),
+    ]);
+    const info = await jsm.consumers.info(STREAM_NAME, durableName(serviceName, partition));
+    expect(info.num_redelivered).toBe(0);
+  });
+});
