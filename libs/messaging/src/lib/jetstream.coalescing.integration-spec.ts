@@ -1,6 +1,5 @@
-import { Controller, INestApplication, UseFilters } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
 import {
   mergeProductsChanged,
   NormalizedProduct,
@@ -10,18 +9,16 @@ import {
   STREAM_NAME,
   Subjects,
 } from '@storebridge/contracts';
-import { expectEventually, RunningNatsServer, startNatsServer } from '@storebridge/testing';
-import { connect, JetStreamManager, NatsConnection } from 'nats';
+import { expectEventually } from '@storebridge/testing';
+import { useJetStreamTestBus } from '../test-fixtures/jetstream-test-bus';
+import { createMessagingTestApp, MessagingTestApp } from '../test-fixtures/messaging-test.app';
 import { HandlerScript, RecordedDelivery } from '../test-fixtures/recording.controller';
-import { RecordingLogger } from '../test-fixtures/recording.logger';
 import { CoalesceOptions } from './coalescing';
 import { durableName } from './consumer-naming';
-import { MessagePublisher } from './message-publisher';
 import { MessagingExceptionFilter } from './messaging-exception.filter';
 import { RetryLaterError } from './messaging.errors';
 import { MessagingContext } from './messaging.context';
-import { MessagingModule } from './messaging.module';
-import { MESSAGING_TRANSPORT, MessagingTransport } from './messaging.transport';
+import { MESSAGING_TRANSPORT } from './messaging.transport';
 import { RpcValidationPipe } from './rpc-validation.pipe';
 
 const connectionId = '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f';
@@ -72,64 +69,26 @@ const productIdsOf = (deliveries: RecordedDelivery[]) =>
   deliveries.flatMap((delivery) => eventOf(delivery).products.map(({ id }) => id)).sort();
 
 describe('JetStream messaging, coalescing a connection’s small messages', () => {
-  let nats: RunningNatsServer;
-  let observer: NatsConnection;
-  let jsm: JetStreamManager;
-  const openApps: INestApplication[] = [];
-  let testNumber = 0;
-  let serviceName: string;
+  const bus = useJetStreamTestBus('co');
 
-  beforeAll(async () => {
-    nats = await startNatsServer();
-    observer = await connect({ servers: nats.url });
-    jsm = await observer.jetstreamManager();
-  });
-
-  afterAll(async () => {
-    await observer?.close();
-    await nats?.stop();
-  });
-
-  beforeEach(() => {
-    testNumber += 1;
-    serviceName = `co${testNumber}`;
-  });
-
-  afterEach(async () => {
-    await Promise.all(openApps.splice(0).map((app) => app.close()));
-    await jsm.streams.delete(STREAM_NAME).catch(() => undefined);
-  });
-
-  async function start() {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        MessagingModule.forRoot({
-          serviceName,
-          natsUrl: nats.url,
-          retryBackoff: { initialMs: 50, maxMs: 200 },
-          partitionDiscoveryMs: 100,
-        }),
-      ],
-      controllers: [CoalescingController],
-      providers: [HandlerScript],
-    }).compile();
-    const logs = new RecordingLogger();
-    const app = moduleRef.createNestApplication({ logger: logs });
-    app.connectMicroservice({ strategy: app.get(MessagingTransport) });
-    await app.init();
-    openApps.push(app);
-    return {
-      publisher: app.get(MessagePublisher),
-      script: app.get(HandlerScript),
-      logs,
-      startConsuming: () => app.startAllMicroservices(),
-    };
+  async function start(): Promise<MessagingTestApp> {
+    const harness = await createMessagingTestApp(
+      {
+        serviceName: bus.serviceName,
+        natsUrl: bus.natsUrl,
+        retryBackoff: { initialMs: 50, maxMs: 200 },
+        partitionDiscoveryMs: 100,
+      },
+      { consume: false, controllers: [CoalescingController] },
+    );
+    bus.openApps.push(harness);
+    return harness;
   }
 
   /** The partition's durable has settled every message up to `sequence` and holds none pending. */
   async function expectSettled(sequence: number): Promise<void> {
     await expectEventually(async () => {
-      const info = await jsm.consumers.info(STREAM_NAME, durableName(serviceName, partition));
+      const info = await bus.jsm.consumers.info(STREAM_NAME, durableName(bus.serviceName, partition));
       expect(info.ack_floor.stream_seq).toBe(sequence);
       expect(info.num_ack_pending).toBe(0);
       expect(info.num_pending).toBe(0);
@@ -219,7 +178,7 @@ describe('JetStream messaging, coalescing a connection’s small messages', () =
     await publisher.publish(Subjects.productsChanged, webhook([product('p1')]));
     await publisher.publish(Subjects.productsChanged, webhook([invalid]));
     await publisher.publish(Subjects.productsChanged, webhook([product('p2')]));
-    await observer.jetstream().publish(partition, new TextEncoder().encode('{not json'));
+    await bus.observer.jetstream().publish(partition, new TextEncoder().encode('{not json'));
     await publisher.publish(Subjects.productsChanged, webhook([product('p3')]));
     await publisher.publish(Subjects.productsChanged, webhook([product('p4')]));
 
@@ -234,7 +193,7 @@ describe('JetStream messaging, coalescing a connection’s small messages', () =
       ),
       expect.stringContaining('(sequence 5): payload is not JSON'),
     ]);
-    const info = await jsm.consumers.info(STREAM_NAME, durableName(serviceName, partition));
+    const info = await bus.jsm.consumers.info(STREAM_NAME, durableName(bus.serviceName, partition));
     expect(info.num_redelivered).toBe(0);
   });
 });

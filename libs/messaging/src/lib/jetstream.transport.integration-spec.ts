@@ -6,17 +6,9 @@ import {
   Subjects,
   SyncRequestedEvent,
 } from '@storebridge/contracts';
-import { expectEventually, RunningNatsServer, startNatsServer } from '@storebridge/testing';
-import {
-  AckPolicy,
-  connect,
-  DeliverPolicy,
-  JetStreamManager,
-  NatsConnection,
-  nanos,
-  RetentionPolicy,
-  StorageType,
-} from 'nats';
+import { expectEventually } from '@storebridge/testing';
+import { AckPolicy, DeliverPolicy, nanos, RetentionPolicy, StorageType } from 'nats';
+import { useJetStreamTestBus } from '../test-fixtures/jetstream-test-bus';
 import { createMessagingTestApp, MessagingTestApp } from '../test-fixtures/messaging-test.app';
 import { RecordedDelivery } from '../test-fixtures/recording.controller';
 import { durableName } from './consumer-naming';
@@ -38,49 +30,27 @@ const product = {
 };
 
 describe('JetStream messaging', () => {
-  let nats: RunningNatsServer;
-  let observer: NatsConnection;
-  let jsm: JetStreamManager;
-  const openApps: MessagingTestApp[] = [];
-  let testNumber = 0;
-  let serviceName: string;
-
-  beforeAll(async () => {
-    nats = await startNatsServer();
-    observer = await connect({ servers: nats.url });
-    jsm = await observer.jetstreamManager();
-  });
-
-  afterAll(async () => {
-    await observer?.close();
-    await nats?.stop();
-  });
-
-  beforeEach(() => {
-    testNumber += 1;
-    serviceName = `it${testNumber}`;
-  });
-
-  afterEach(async () => {
-    await Promise.all(openApps.splice(0).map(({ app }) => app.close()));
-    // Limits retention keeps every message: a fresh stream per test keeps tests independent.
-    await jsm.streams.delete(STREAM_NAME).catch(() => undefined);
-  });
+  const bus = useJetStreamTestBus('it');
 
   async function start(
     options: Partial<MessagingModuleOptions> = {},
     consume = true,
   ): Promise<MessagingTestApp> {
     const harness = await createMessagingTestApp(
-      { serviceName, natsUrl: nats.url, retryBackoff: { initialMs: 50, maxMs: 200 }, ...options },
+      {
+        serviceName: bus.serviceName,
+        natsUrl: bus.natsUrl,
+        retryBackoff: { initialMs: 50, maxMs: 200 },
+        ...options,
+      },
       { consume },
     );
-    openApps.push(harness);
+    bus.openApps.push(harness);
     return harness;
   }
 
   function consumerInfo(subject: string) {
-    return jsm.consumers.info(STREAM_NAME, durableName(serviceName, subject));
+    return bus.jsm.consumers.info(STREAM_NAME, durableName(bus.serviceName, subject));
   }
 
   function productsPage(shop: string, page: number): ProductsChangedEvent {
@@ -109,7 +79,7 @@ describe('JetStream messaging', () => {
   it('creates the stream and a durable per handler with the documented configuration', async () => {
     await start({ ackWaitMs: 30_000 });
 
-    const stream = await jsm.streams.info(STREAM_NAME);
+    const stream = await bus.jsm.streams.info(STREAM_NAME);
     expect(stream.config).toMatchObject({
       subjects: ['storebridge.>'],
       retention: RetentionPolicy.Limits,
@@ -119,7 +89,7 @@ describe('JetStream messaging', () => {
     });
     const consumer = await consumerInfo(Subjects.productsChanged);
     expect(consumer.config).toMatchObject({
-      durable_name: `${serviceName}_storebridge_sync_products_changed_v1`,
+      durable_name: `${bus.serviceName}_storebridge_sync_products_changed_v1`,
       filter_subject: Subjects.productsChanged,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
@@ -133,9 +103,9 @@ describe('JetStream messaging', () => {
     await start();
     await start();
 
-    expect((await jsm.consumers.list(STREAM_NAME).next()).map((c) => c.name).sort()).toEqual([
-      durableName(serviceName, Subjects.productsChanged),
-      durableName(serviceName, Subjects.syncRequested),
+    expect((await bus.jsm.consumers.list(STREAM_NAME).next()).map((c) => c.name).sort()).toEqual([
+      durableName(bus.serviceName, Subjects.productsChanged),
+      durableName(bus.serviceName, Subjects.syncRequested),
     ]);
   });
 
@@ -165,12 +135,12 @@ describe('JetStream messaging', () => {
     await publisher.publish(Subjects.productsChanged, productsPage(bigShop, 1));
 
     const partition = partitionedSubject(Subjects.productsChanged, bigShop);
-    expect((await jsm.streams.info(STREAM_NAME, { subjects_filter: '>' })).state.subjects).toEqual({
+    expect((await bus.jsm.streams.info(STREAM_NAME, { subjects_filter: '>' })).state.subjects).toEqual({
       [partition]: 1,
     });
     await expectSettled(partition, 1);
     expect((await consumerInfo(partition)).config).toMatchObject({
-      durable_name: `${serviceName}_storebridge_sync_products_changed_v1_${bigShop}`,
+      durable_name: `${bus.serviceName}_storebridge_sync_products_changed_v1_${bigShop}`,
       filter_subject: partition,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
@@ -182,7 +152,7 @@ describe('JetStream messaging', () => {
   it('still delivers what was published on the subject itself, before it was partitioned', async () => {
     const { script } = await start({ partitionDiscoveryMs: 100 });
 
-    await observer
+    await bus.observer
       .jetstream()
       .publish(Subjects.productsChanged, new TextEncoder().encode(JSON.stringify(productsPage(bigShop, 7))));
 
@@ -197,11 +167,11 @@ describe('JetStream messaging', () => {
     await expectSettled(partition, 1);
 
     // What the stream's max age does after 7 days.
-    await jsm.streams.purge(STREAM_NAME, { filter: partition });
+    await bus.jsm.streams.purge(STREAM_NAME, { filter: partition });
 
     await expectEventually(async () =>
-      expect((await jsm.consumers.list(STREAM_NAME).next()).map(({ name }) => name)).not.toContain(
-        durableName(serviceName, partition),
+      expect((await bus.jsm.consumers.list(STREAM_NAME).next()).map(({ name }) => name)).not.toContain(
+        durableName(bus.serviceName, partition),
       ),
     );
     await publisher.publish(Subjects.productsChanged, productsPage(bigShop, 2));
@@ -288,7 +258,7 @@ describe('JetStream messaging', () => {
       { messageId: 'a:1' },
     );
 
-    expect((await jsm.streams.info(STREAM_NAME)).state.messages).toBe(1);
+    expect((await bus.jsm.streams.info(STREAM_NAME)).state.messages).toBe(1);
     await expectSettled(Subjects.syncRequested, 1);
     expect(script.completed.map((d) => (d.event as SyncRequestedEvent).trigger)).toEqual(['activate']);
   });
@@ -348,7 +318,7 @@ describe('JetStream messaging', () => {
   it('terminates a message that is not JSON', async () => {
     const { logs } = await start();
 
-    await observer.jetstream().publish(Subjects.syncRequested, new TextEncoder().encode('{not json'));
+    await bus.observer.jetstream().publish(Subjects.syncRequested, new TextEncoder().encode('{not json'));
 
     await expectSettled(Subjects.syncRequested, 1);
     expect(logs.at('error')).toEqual([expect.stringContaining('sequence 1): payload is not JSON')]);
@@ -383,7 +353,7 @@ describe('JetStream messaging', () => {
     await first.publisher.publish(Subjects.syncRequested, { connectionId, trigger: 'manual' });
     await expectEventually(() => expect(first.script.running).toBe(1));
 
-    openApps.splice(openApps.indexOf(first), 1);
+    bus.openApps.splice(bus.openApps.indexOf(first), 1);
     const closing = first.app.close();
     release();
     await closing;
@@ -408,7 +378,7 @@ describe('JetStream messaging', () => {
       expect(info.num_ack_pending).toBe(5);
     });
 
-    openApps.splice(openApps.indexOf(first), 1);
+    bus.openApps.splice(bus.openApps.indexOf(first), 1);
     const closing = first.app.close();
     releases.forEach((release) => release());
     await closing;
@@ -423,10 +393,10 @@ describe('JetStream messaging', () => {
 
   it('hands a message published after a replica shut down to the next replica without waiting for the ack wait', async () => {
     const first = await start();
-    openApps.splice(openApps.indexOf(first), 1);
+    bus.openApps.splice(bus.openApps.indexOf(first), 1);
     await first.app.close();
 
-    await observer
+    await bus.observer
       .jetstream()
       .publish(
         Subjects.syncRequested,

@@ -19,11 +19,19 @@ export interface MessagingTestApp {
 /** A real Nest app wired like a service's main.ts: MessagingModule, a controller, the transport connected. */
 export async function createMessagingTestApp(
   options: MessagingModuleOptions,
-  { consume = true, exceptionFilter = true }: { consume?: boolean; exceptionFilter?: boolean } = {},
+  {
+    consume = true,
+    exceptionFilter = true,
+    controllers = [exceptionFilter ? FilteredRecordingController : RecordingController],
+  }: {
+    consume?: boolean;
+    exceptionFilter?: boolean;
+    controllers?: Array<new (...args: never[]) => object>;
+  } = {},
 ): Promise<MessagingTestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [MessagingModule.forRoot(options)],
-    controllers: [exceptionFilter ? FilteredRecordingController : RecordingController],
+    controllers,
     providers: [HandlerScript],
   }).compile();
   const logs = new RecordingLogger();
