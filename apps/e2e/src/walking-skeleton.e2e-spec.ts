@@ -14,21 +14,27 @@ import { withServiceLogs } from './support/production-system';
 
 /** Several store pages and ShopiMind batches, the last of each partly filled. */
 const PRODUCT_COUNT = 230;
+/** More than push writes in one wave (it merges small pages into runs of 100 records, four runs at a time). */
+const PENDING_PRODUCT_COUNT = 2_000;
 
-async function expectEveryProductInShopimind(world: OutsideWorld, installationId: string): Promise<void> {
-  await expectEventually(() => expect(world.sandbox.products(installationId)).toHaveLength(PRODUCT_COUNT), {
+async function expectEveryProductInShopimind(
+  world: OutsideWorld,
+  installationId: string,
+  productCount = PRODUCT_COUNT,
+): Promise<void> {
+  await expectEventually(() => expect(world.sandbox.products(installationId)).toHaveLength(productCount), {
     timeoutMs: 60_000,
     intervalMs: 250,
   });
   const byReference = new Map(
     world.sandbox.products(installationId).map((item) => [item['reference'], item]),
   );
-  for (let index = 1; index <= PRODUCT_COUNT; index += 1) {
+  for (let index = 1; index <= productCount; index += 1) {
     const expected = expectedShopimindProduct(index);
     expect(byReference.get(expected['reference'])).toMatchObject(expected);
   }
   const numericIds = new Set(world.sandbox.products(installationId).map((item) => item['product_id']));
-  expect(numericIds.size).toBe(PRODUCT_COUNT);
+  expect(numericIds.size).toBe(productCount);
 }
 
 async function stopAll(services: ServiceProcess[]): Promise<void> {
@@ -69,7 +75,7 @@ describe('walking skeleton: install + activate → crawl → ShopiMind', () => {
   it('production mode: a push service killed with products pending delivers them all once restarted', async () => {
     await world.close();
     // Slow ShopiMind writes leave most pages pending in JetStream when push is killed.
-    world = await startOutsideWorld(PRODUCT_COUNT, { shopimindLatencyMs: 150 });
+    world = await startOutsideWorld(PENDING_PRODUCT_COUNT, { shopimindLatencyMs: 150 });
     const env = { ...serviceEnv(world), DATABASE_URL: testDatabaseUrl(), NATS_URL: testNatsUrl() };
     services = await Promise.all([startServiceProcess('gateway', env), startServiceProcess('sync', env)]);
     const firstPush = await startServiceProcess('push', env);
@@ -82,10 +88,10 @@ describe('walking skeleton: install + activate → crawl → ShopiMind', () => {
         description: 'the first products to reach ShopiMind',
       });
       await firstPush.kill();
-      expect(world.sandbox.products(installationId).length).toBeLessThan(PRODUCT_COUNT);
+      expect(world.sandbox.products(installationId).length).toBeLessThan(PENDING_PRODUCT_COUNT);
 
       services.push(await startServiceProcess('push', env));
-      await expectEveryProductInShopimind(world, installationId);
+      await expectEveryProductInShopimind(world, installationId, PENDING_PRODUCT_COUNT);
     });
   });
 
