@@ -82,8 +82,17 @@ function isPrimitive(value: unknown): boolean {
  */
 export class ValidationCompiler {
   private readonly plans = new Map<Type<object>, ClassPlan | null>();
+  private readonly compiled = new Map<Type<object>, CompiledValidation | null>();
 
+  /** The validation of `type`, compiled once; null when it always takes the full path. */
   compile(type: Type<object>): CompiledValidation | null {
+    if (!this.compiled.has(type)) {
+      this.compiled.set(type, this.compileOnce(type));
+    }
+    return this.compiled.get(type) ?? null;
+  }
+
+  private compileOnce(type: Type<object>): CompiledValidation | null {
     const plan = this.planFor(type);
     if (!plan) {
       return null;

@@ -54,7 +54,7 @@ interface PartitionedSubscription extends EventSubscription {
 
 type StopHeartbeat = () => void;
 
-/** A pulled message of a coalescing partition, heartbeated from its arrival until settled. */
+/** A pulled message, heartbeated from its arrival until settled. */
 interface PendingMessage {
   msg: JsMsg;
   stopHeartbeat: StopHeartbeat;
@@ -335,7 +335,7 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
           // Grouped once the pull is complete (a no_wait pull completes at once).
           pending.push({ msg, stopHeartbeat, ...this.readForCoalescing(subscription.coalesce, msg) });
         } else {
-          started.push(this.runInTurn(subscription, partition, msg, stopHeartbeat));
+          started.push(this.runAlone(subscription, partition, { msg, stopHeartbeat }));
         }
       }
     } finally {
@@ -375,8 +375,8 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
     pending: PendingMessage[],
   ): Array<Promise<void>> {
     const started: Array<Promise<void>> = [];
-    const runAlone = ({ msg, stopHeartbeat }: PendingMessage) =>
-      started.push(this.runInTurn(subscription, partition, msg, stopHeartbeat));
+    const runAlone = (pending: PendingMessage) =>
+      started.push(this.runAlone(subscription, partition, pending));
     for (const group of coalescingGroups(pending, ({ recordCount }) => recordCount, coalesce.maxRecords)) {
       if (group.length === 1) {
         runAlone(group[0]);
@@ -392,31 +392,13 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
         group.forEach(runAlone);
         continue;
       }
-      started.push(this.runGroupInTurn(subscription, partition, group, merged));
+      started.push(
+        this.runInTurn(subscription, partition, group, () =>
+          this.processGroup(group, merged, subscription.handler),
+        ),
+      );
     }
     return started;
-  }
-
-  /** One turn, one handler call for the whole group: its outcome settles every message of it. */
-  private async runGroupInTurn(
-    subscription: PartitionedSubscription,
-    partition: string,
-    group: PendingMessage[],
-    merged: unknown,
-  ): Promise<void> {
-    const releaseSlot = await subscription.scheduler.acquire(partition);
-    const pausedMs = this.pausedMs(subscription, partition);
-    if (this.stopping || pausedMs > 0) {
-      // Pulled but not started: back to the stream, at once for another replica, or for after the pause.
-      releaseSlot();
-      this.handBack(group, this.stopping ? 0 : pausedMs);
-      return;
-    }
-    this.track(
-      this.processGroup(group, merged, subscription.handler)
-        .then((outcome) => this.pauseIfAsked(subscription, partition, outcome))
-        .finally(releaseSlot),
-    );
   }
 
   /** Runs the handler on the merged payload and settles the group; resolves with the outcome for the queue. */
@@ -478,23 +460,36 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
     }
   }
 
+  private runAlone(
+    subscription: PartitionedSubscription,
+    partition: string,
+    pending: PendingMessage,
+  ): Promise<void> {
+    return this.runInTurn(subscription, partition, [pending], () =>
+      this.process(pending.msg, subscription.handler, pending.stopHeartbeat),
+    );
+  }
+
+  /**
+   * Waits for the partition's turn, then runs `run` (one handler call for `messages`, settling them) in that slot;
+   * pulled messages that cannot start (shutdown, pause) go back to the stream instead.
+   */
   private async runInTurn(
     subscription: PartitionedSubscription,
     partition: string,
-    msg: JsMsg,
-    stopHeartbeat: StopHeartbeat,
+    messages: PendingMessage[],
+    run: () => Promise<DeliveryOutcome>,
   ): Promise<void> {
     const releaseSlot = await subscription.scheduler.acquire(partition);
     const pausedMs = this.pausedMs(subscription, partition);
     if (this.stopping || pausedMs > 0) {
       // Pulled but not started: back to the stream, at once for another replica, or for after the pause.
       releaseSlot();
-      stopHeartbeat();
-      this.settle(msg, { kind: 'retry', delayMs: this.stopping ? 0 : pausedMs });
+      this.handBack(messages, this.stopping ? 0 : pausedMs);
       return;
     }
     this.track(
-      this.process(msg, subscription.handler, stopHeartbeat)
+      run()
         .then((outcome) => this.pauseIfAsked(subscription, partition, outcome))
         .finally(releaseSlot),
     );

@@ -1,5 +1,5 @@
-import { ArgumentMetadata, Injectable, Type, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ValidationCompiler, type CompiledValidation } from './compiled-validation';
+import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidationCompiler } from './compiled-validation';
 import { InvalidPayloadException } from './messaging.errors';
 
 // Keeps the error log of a pathological payload (thousands of bad items) readable.
@@ -16,7 +16,6 @@ const MAX_MESSAGES = 20;
 @Injectable()
 export class RpcValidationPipe extends ValidationPipe {
   private readonly compiler = new ValidationCompiler();
-  private readonly compiled = new Map<Type<object>, CompiledValidation | null>();
 
   constructor() {
     super({ transform: true, whitelist: true, forbidUnknownValues: true });
@@ -25,7 +24,7 @@ export class RpcValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const validated =
       metadata.metatype && this.toValidate(metadata)
-        ? this.compiledFor(metadata.metatype)?.(value)
+        ? this.compiler.compile(metadata.metatype)?.(value)
         : undefined;
     return validated ?? super.transform(value, metadata);
   }
@@ -39,12 +38,5 @@ export class RpcValidationPipe extends ValidationPipe {
       }
       return new InvalidPayloadException(shown);
     };
-  }
-
-  private compiledFor(type: Type<object>): CompiledValidation | null {
-    if (!this.compiled.has(type)) {
-      this.compiled.set(type, this.compiler.compile(type));
-    }
-    return this.compiled.get(type) ?? null;
   }
 }
