@@ -19,7 +19,7 @@ export interface BenchMessage {
 
 /**
  * `products` products in pages of `pageSize`, one `ProductsChangedEvent` per page, as one crawl of a full sync
- * publishes them. Built one page at a time: 100,000 products are never all in memory at once.
+ * publishes them, built one page at a time.
  */
 export function* productsChangedMessages(options: {
   connectionId: string;

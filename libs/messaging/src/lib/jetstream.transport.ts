@@ -237,7 +237,9 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
           return;
         }
         this.track(
-          this.process(next.value, handler, this.keepAlive(next.value)).finally(() => limiter.release()),
+          this.process({ msg: next.value, stopHeartbeat: this.keepAlive(next.value) }, handler).finally(() =>
+            limiter.release(),
+          ),
         );
       }
     } finally {
@@ -443,7 +445,8 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
         this.handBack(group.slice(index), 0);
         return { kind: 'retry', delayMs: 0 };
       }
-      const outcome = await this.process(msg, handler, stopHeartbeat);
+      // Read again from the message: the merged run may have altered the parsed payload.
+      const outcome = await this.process({ msg, stopHeartbeat }, handler);
       if (outcome.kind === 'retry' && outcome.pausesQueue) {
         // What pauses the queue would hold back the rest too: they wait with it.
         this.handBack(group.slice(index + 1), outcome.delayMs);
@@ -466,7 +469,7 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
     pending: PendingMessage,
   ): Promise<void> {
     return this.runInTurn(subscription, partition, [pending], () =>
-      this.process(pending.msg, subscription.handler, pending.stopHeartbeat),
+      this.process(pending, subscription.handler),
     );
   }
 
@@ -537,19 +540,24 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
     return () => clearInterval(heartbeat);
   }
 
-  /** Runs the handler and settles the message; resolves with the outcome. */
+  /**
+   * Runs the handler and settles the message; resolves with the outcome. A payload parsed already (to coalesce) is
+   * not parsed again.
+   */
   private async process(
-    msg: JsMsg,
+    { msg, stopHeartbeat, payload }: PendingMessage,
     handler: MessageHandler,
-    stopHeartbeat: StopHeartbeat,
   ): Promise<DeliveryOutcome> {
     try {
-      const outcome = await this.dispatcher.dispatch(handler, {
+      const delivery = {
         subject: msg.subject,
         sequence: msg.info.streamSequence,
         attempt: msg.info.redeliveryCount,
-        data: msg.string(),
-      });
+      };
+      const outcome =
+        payload === undefined
+          ? await this.dispatcher.dispatch(handler, { ...delivery, data: msg.string() })
+          : await this.dispatcher.dispatchPayload(handler, delivery, payload);
       this.settle(msg, outcome);
       return outcome;
     } finally {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ObjectLiteral, Repository } from 'typeorm';
 import { returnedRows } from './query-results';
 
@@ -21,7 +21,8 @@ export interface MirroredRecordState {
 
 /** sha256 of a normalized record as synced: equal hashes mean nothing changed for ShopiMind. */
 export function recordContentHash(record: object): string {
-  return createHash('sha256').update(JSON.stringify(record)).digest('hex');
+  // The one-shot form: a third cheaper than a Hash object for records of a few hundred bytes (Node >= 20.12).
+  return hash('sha256', JSON.stringify(record), 'hex');
 }
 
 /** How one mirror table names its columns; every mirror is keyed by (connection_id, its id column). */
