@@ -197,16 +197,20 @@ export class FakeTargets implements Pick<ShopimindTargets, 'for'> {
   }
 }
 
-/** One active installation with one connection, and a real PushTargetService over fakes. */
 /** The push ledger as the repository keeps it: the last answer per connection, entity and store id. */
 export class FakePushOutcomes implements Pick<PushOutcomeRepository, 'record' | 'forget'> {
   readonly rows = new Map<string, PushOutcomeInput & { attempts: number }>();
+  /** How many times `record` was called with answers: one statement each. */
+  recordStatements = 0;
 
   async record(
     connectionId: string,
     entity: SyncEntity,
     outcomes: readonly PushOutcomeInput[],
   ): Promise<void> {
+    if (outcomes.length > 0) {
+      this.recordStatements += 1;
+    }
     for (const outcome of outcomes) {
       const key = `${connectionId}/${entity}/${outcome.storeId}`;
       const previous = this.rows.get(key);
@@ -230,6 +234,7 @@ export class FakePushOutcomes implements Pick<PushOutcomeRepository, 'record' | 
   }
 }
 
+/** One active installation with one connection, and a real PushTargetService over fakes. */
 export class FakePushWorld {
   readonly connections = new FakeConnections();
   readonly installations = new FakeInstallations();

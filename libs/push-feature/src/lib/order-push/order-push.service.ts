@@ -139,10 +139,9 @@ export class OrderPushService {
     await writeBatches(chunks(customers, CUSTOMER_BATCH_SIZE), async (batch) =>
       this.pushTargets.settle(await target.writer.saveCustomers(batch), 'customers', event),
     );
-    await writeBatches(chunks(orders, ORDER_BATCH_SIZE), async (batch, index) => {
-      const records = sent.slice(index * ORDER_BATCH_SIZE, (index + 1) * ORDER_BATCH_SIZE);
-      await this.pushTargets.settleRecords(await target.writer.saveOrders(batch), 'orders', event, records);
-    });
+    await this.pushTargets.writeRecords('orders', event, sent, orders, (batch) =>
+      target.writer.saveOrders(batch),
+    );
     await writeBatches(chunks(event.deletedIds, ORDER_BATCH_SIZE), async (batch) =>
       this.pushTargets.settleDelete(await target.writer.deleteOrders(batch), 'orders', event, batch),
     );

@@ -10,10 +10,8 @@ import {
 } from '@storebridge/shopimind';
 import {
   CATEGORY_ENTITY,
-  chunks,
   PRODUCT_ENTITY,
   PushTargetService,
-  writeBatches,
   RECORD_BATCH_SIZE,
   REFERENCE_BATCH_SIZE,
 } from '../push-target/push-target.service';
@@ -96,15 +94,9 @@ export class ProductPushService {
       (batch) => target.writer.saveProductCategories(batch),
       event,
     );
-    await writeBatches(chunks(items, PRODUCT_BATCH_SIZE), async (batch, index) => {
-      const records = event.products.slice(index * PRODUCT_BATCH_SIZE, (index + 1) * PRODUCT_BATCH_SIZE);
-      await this.pushTargets.settleRecords(
-        await target.writer.saveProducts(batch),
-        'products',
-        event,
-        records,
-      );
-    });
+    await this.pushTargets.writeRecords('products', event, event.products, items, (batch) =>
+      target.writer.saveProducts(batch),
+    );
     if (event.deletedIds.length > 0) {
       await this.pushTargets.settleDelete(
         await target.writer.deleteProducts(event.deletedIds.map((id) => ids.get(id) as number)),

@@ -159,7 +159,7 @@ describe('PushTargetService', () => {
         rejected: [{ index: 1, errors: ['price: must be a number'] }],
       };
 
-      await world.pushTargets.settleRecords(outcome, 'products', message, records);
+      await world.pushTargets.writeRecords('products', message, records, records, async () => outcome);
 
       expect(world.outcomes.statuses('products')).toEqual({ p1: 'accepted', p2: 'rejected', p3: 'accepted' });
       expect(world.outcomes.rows.get(`${message.connectionId}/products/p2`)).toMatchObject({
@@ -172,7 +172,7 @@ describe('PushTargetService', () => {
     it('rejects every record of a refused write, with the HTTP answer as the reason', async () => {
       const outcome: WriteOutcome = { kind: 'permanent', statusCode: 422, message: 'bad payload' };
 
-      await world.pushTargets.settleRecords(outcome, 'orders', message, records);
+      await world.pushTargets.writeRecords('orders', message, records, records, async () => outcome);
 
       expect(world.outcomes.statuses('orders')).toEqual({ p1: 'rejected', p2: 'rejected', p3: 'rejected' });
       expect(world.outcomes.rows.get(`${message.connectionId}/orders/p3`)?.reasons).toEqual([
@@ -183,14 +183,79 @@ describe('PushTargetService', () => {
     it('records nothing for a write to retry: its records are still pending', async () => {
       const outcome: WriteOutcome = { kind: 'transient', statusCode: 503, message: 'unavailable' };
 
-      await expect(world.pushTargets.settleRecords(outcome, 'products', message, records)).rejects.toThrow(
-        /will retry/,
-      );
+      await expect(
+        world.pushTargets.writeRecords('products', message, records, records, async () => outcome),
+      ).rejects.toThrow(/will retry/);
       expect(world.outcomes.rows.size).toBe(0);
     });
 
+    describe('of a message of several batches', () => {
+      const many = Array.from({ length: 120 }, (_, index) => ({ id: `p${index}` }));
+
+      it('keeps the answers of every batch in one ledger statement', async () => {
+        const batches: number[] = [];
+
+        await world.pushTargets.writeRecords('products', message, many, many, async (batch) => {
+          batches.push(batch.length);
+          return accepted(batch.length);
+        });
+
+        expect(batches).toEqual([50, 50, 20]);
+        expect(Object.keys(world.outcomes.statuses('products'))).toHaveLength(120);
+        expect(world.outcomes.recordStatements).toBe(1);
+      });
+
+      it('matches the answers of each batch with its own records', async () => {
+        const answers: WriteOutcome[] = [
+          accepted(50),
+          { kind: 'accepted', sentCount: 49, rejected: [{ index: 2, errors: ['price: must be a number'] }] },
+          accepted(20),
+        ];
+
+        await world.pushTargets.writeRecords(
+          'products',
+          message,
+          many,
+          many,
+          async () => answers.shift() ?? accepted(0),
+        );
+
+        const statuses = world.outcomes.statuses('products');
+        expect(Object.entries(statuses).filter(([, status]) => status === 'rejected')).toEqual([
+          ['p52', 'rejected'],
+        ]);
+        expect(world.outcomes.rows.get(`${message.connectionId}/products/p52`)?.record).toEqual({
+          id: 'p52',
+        });
+      });
+
+      it('keeps the answers of the batches that went through when another is to be retried, then fails', async () => {
+        const answers: WriteOutcome[] = [
+          accepted(50),
+          { kind: 'transient', statusCode: 503, message: 'unavailable' },
+          accepted(20),
+        ];
+
+        await expect(
+          world.pushTargets.writeRecords(
+            'products',
+            message,
+            many,
+            many,
+            async () => answers.shift() ?? accepted(0),
+          ),
+        ).rejects.toThrow(/will retry/);
+
+        const recorded = Object.keys(world.outcomes.statuses('products'));
+        expect(recorded).toHaveLength(70);
+        expect(recorded).not.toContain('p50');
+        expect(recorded).not.toContain('p99');
+        expect(recorded).toContain('p100');
+      });
+    });
+
     it('forgets deleted records once ShopiMind accepted the delete', async () => {
-      await world.pushTargets.settleRecords(accepted(3), 'products', message, records);
+      await world.pushTargets.writeRecords('products', message, records, records, async () => accepted(3));
 
       await world.pushTargets.settleDelete(accepted(2), 'products', message, ['p1', 'p2']);
 

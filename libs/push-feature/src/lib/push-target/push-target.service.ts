@@ -153,27 +153,33 @@ export class PushTargetService {
   }
 
   /**
-   * Settles a write of records sync emitted (`records[i]` is the record of item i) and keeps ShopiMind's answer
-   * for each in the push ledger: accepted, or rejected with the API's reasons and the record itself (a dead
-   * letter, see DeadLetterService). A refused write rejects every record of it. Retryable outcomes throw, as
-   * `settle` does, and record nothing: the records are still pending.
+   * Writes records sync emitted (`items[i]` is what `records[i]` becomes for ShopiMind) in batches of
+   * RECORD_BATCH_SIZE side by side, and keeps ShopiMind's answer for each in the push ledger, in one statement for
+   * the whole message: accepted, or rejected with the API's reasons and the record itself (a dead letter, see
+   * DeadLetterService). A refused write rejects every record of it. A retryable outcome records nothing for its
+   * batch (its records are still pending) and fails the message once the answers of the others are kept.
    */
-  async settleRecords(
-    outcome: WriteOutcome,
+  async writeRecords<T>(
     entity: SyncEntity,
     message: PushMessage,
     records: readonly { id: string }[],
+    items: readonly T[],
+    write: (batch: T[]) => Promise<WriteOutcome>,
   ): Promise<void> {
-    this.settle(outcome, entity, message);
-    const reasonsAt =
-      outcome.kind === 'accepted'
-        ? new Map(outcome.rejected.map((item) => [item.index, item.errors]))
-        : new Map(records.map((_, index) => [index, [this.refusal(outcome)]]));
-    await this.outcomes.record(
-      message.connectionId,
-      entity,
-      records.map((record, index) => this.outcomeOf(record, reasonsAt.get(index))),
+    const answers: PushOutcomeInput[] = [];
+    const settled = await Promise.allSettled(
+      chunks(items, RECORD_BATCH_SIZE).map(async (batch, index) => {
+        const outcome = await write(batch);
+        this.settle(outcome, entity, message);
+        const batchRecords = records.slice(index * RECORD_BATCH_SIZE, (index + 1) * RECORD_BATCH_SIZE);
+        answers.push(...this.answersOf(outcome, batchRecords));
+      }),
     );
+    await this.outcomes.record(message.connectionId, entity, answers);
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) {
+      throw failed.reason;
+    }
   }
 
   /** Records that were never sent because they cannot be (e.g. an order without a customer email): dead letters. */
@@ -200,6 +206,15 @@ export class PushTargetService {
     if (outcome.kind === 'accepted') {
       await this.outcomes.forget(message.connectionId, entity, storeIds);
     }
+  }
+
+  /** The ledger rows of a settled write of `records`: rejected items with the API's reasons, the rest accepted. */
+  private answersOf(outcome: WriteOutcome, records: readonly { id: string }[]): PushOutcomeInput[] {
+    const reasonsAt =
+      outcome.kind === 'accepted'
+        ? new Map(outcome.rejected.map((item) => [item.index, item.errors]))
+        : new Map(records.map((_, index) => [index, [this.refusal(outcome)]]));
+    return records.map((record, index) => this.outcomeOf(record, reasonsAt.get(index)));
   }
 
   private outcomeOf(record: { id: string }, reasons: readonly string[] | undefined): PushOutcomeInput {
