@@ -11,6 +11,7 @@ import { StoreOrders1795421600000 } from './1795421600000-store-orders';
 import { SyncRunTimings1795421700000 } from './1795421700000-sync-run-timings';
 import { SyncRunSeenIds1795421900000 } from './1795421900000-sync-run-seen-ids';
 import { PushOutcomes1795422000000 } from './1795422000000-push-outcomes';
+import { IdMappingsNaturalKey1795422100000 } from './1795422100000-id-mappings-natural-key';
 import { StoreConnectionPerPage1795421800000 } from './1795421800000-store-connection-per-page';
 
 /** In order of application; every schema change is a new class appended here. */
@@ -28,4 +29,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   StoreConnectionPerPage1795421800000,
   SyncRunSeenIds1795421900000,
   PushOutcomes1795422000000,
+  IdMappingsNaturalKey1795422100000,
 ];
