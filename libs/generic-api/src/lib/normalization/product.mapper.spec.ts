@@ -476,6 +476,7 @@ describe('toNormalizedProduct', () => {
       ['unix milliseconds', 1_710_073_800_123, '2024-03-10T12:30:00.123Z'],
       ['unix milliseconds as a string', '1710073800123', '2024-03-10T12:30:00.123Z'],
       ['the epoch', 0, '1970-01-01T00:00:00.000Z'],
+      ['ISO UTC with milliseconds, as we write it', '2024-02-29T12:30:00.123Z', '2024-02-29T12:30:00.123Z'],
     ])('reads %s', (_label, value, expected) => {
       expect(mapped({ created_at: value, updated_at: value })).toMatchObject({
         createdAt: expected,
@@ -486,6 +487,8 @@ describe('toNormalizedProduct', () => {
     it.each<[unknown]>([
       ['yesterday'],
       ['2024-02-30'],
+      ['2023-02-29T12:30:00.000Z'],
+      ['0050-01-01T00:00:00.000Z'],
       ['2024-13-01'],
       ['2024-03-10T25:00:00Z'],
       ['10/03/2024'],

@@ -282,9 +282,11 @@ export class StoreSyncService {
     if (!seen.firstTime || REPUSH_TRIGGERS.has(run.trigger)) {
       return [...latest.values()];
     }
-    return [...latest.values()].filter(
-      (record) => seen.contentHashes.get(record.id) !== recordContentHash(record),
-    );
+    return [...latest.values()].filter((record) => {
+      const mirrored = seen.contentHashes.get(record.id);
+      // A record the mirror lacks is new: no hash to compare (the mirror write computes its own).
+      return mirrored === undefined || mirrored !== recordContentHash(record);
+    });
   }
 
   /**
