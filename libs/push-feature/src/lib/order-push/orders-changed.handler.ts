@@ -12,10 +12,8 @@ import {
   MessagingExceptionFilter,
   RpcValidationPipe,
 } from '@storebridge/messaging';
+import { COALESCED_RECORDS, CONCURRENT_PAGES } from '../push-target/push-target.service';
 import { OrderPushService } from './order-push.service';
-
-/** Pages of one crawl are independent writes; a few in flight hide ShopiMind's latency. */
-const CONCURRENT_PAGES = 4;
 
 /**
  * A burst of webhooks (one record each) reaches push as one merged message of up to a crawl page's size, the
@@ -24,7 +22,7 @@ const CONCURRENT_PAGES = 4;
 const COALESCE: CoalesceOptions<OrdersChangedEvent> = {
   merge: mergeOrdersChanged,
   recordCount: ordersChangedRecordCount,
-  maxRecords: 100,
+  maxRecords: COALESCED_RECORDS,
 };
 
 @Controller()

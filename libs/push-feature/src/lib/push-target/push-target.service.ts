@@ -24,6 +24,10 @@ export const REFERENCE_BATCH_SIZE = 100;
  * cheap, and an activation is noticed within seconds.
  */
 export const INACTIVE_RETRY_MS = 5_000;
+/** Pages of one crawl are independent writes: a few in flight per change handler hide ShopiMind's latency. */
+export const CONCURRENT_PAGES = 4;
+/** Small messages merged into one handler run hold at most a crawl page's worth of records. */
+export const COALESCED_RECORDS = 100;
 /** Id-mapping entity type of store product ids: products and order lines must get the same numeric ids. */
 export const PRODUCT_ENTITY = 'product';
 /** Id-mapping entity type of store categories; their store id is the category key (`toShopimindCategoryKey`). */
