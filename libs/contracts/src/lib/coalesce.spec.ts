@@ -11,6 +11,7 @@ import type { NormalizedProduct } from './normalized-product';
 const connectionId = '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f';
 const otherConnectionId = 'c2c2c2c2-0000-4000-8000-000000000002';
 const syncRunId = '0d6c1f0e-9a55-4d7b-8f43-2b7e3f1c2a90';
+const otherSyncRunId = '5b0e7c51-3f2d-4a8e-9c61-7d4e2a1b0f38';
 
 function product(id: string, name = `Product ${id}`): NormalizedProduct {
   return { id, name, categories: [], tags: [], images: [], url: `https://shop.test/p/${id}` };
@@ -82,13 +83,31 @@ describe('mergeProductsChanged', () => {
     expect(mergeProductsChanged([page])).toBe(page);
   });
 
-  it('merges crawl pages into a change of no run and page 0', () => {
+  it('merges pages of one crawl into a change of that run and its first page', () => {
     const merged = mergeProductsChanged([
-      productsChanged([product('a')], [], { syncRunId, page: 1 }),
-      productsChanged([product('b')], [], { syncRunId, page: 2 }),
+      productsChanged([product('a')], [], { syncRunId, page: 4 }),
+      productsChanged([product('b')], [], { syncRunId, page: 5 }),
     ]);
 
-    expect(merged).toMatchObject({ syncRunId: null, page: 0, products: [product('a'), product('b')] });
+    expect(merged).toMatchObject({ syncRunId, page: 4, products: [product('a'), product('b')] });
+  });
+
+  it.each<[string, Array<Partial<ProductsChangedEvent>>]>([
+    ['a webhook change and a crawl page', [{}, { syncRunId, page: 2 }]],
+    ['a crawl page and a webhook change', [{ syncRunId, page: 2 }, {}]],
+    [
+      'pages of two crawls',
+      [
+        { syncRunId, page: 2 },
+        { syncRunId: otherSyncRunId, page: 1 },
+      ],
+    ],
+  ])('merges %s into a change of no run and page 0', (_label, origins) => {
+    const merged = mergeProductsChanged(
+      origins.map((origin, index) => productsChanged([product(String(index))], [], origin)),
+    );
+
+    expect(merged).toMatchObject({ syncRunId: null, page: 0, products: [product('0'), product('1')] });
   });
 
   it.each<[string, unknown[]]>([
@@ -158,6 +177,15 @@ describe('mergeOrdersChanged', () => {
     const event = ordersChanged([order('1')]);
 
     expect(mergeOrdersChanged([event])).toBe(event);
+  });
+
+  it('merges pages of one crawl into a change of that run and its first page', () => {
+    const merged = mergeOrdersChanged([
+      { ...ordersChanged([order('1')]), syncRunId, page: 7 },
+      { ...ordersChanged([order('2')]), syncRunId, page: 8 },
+    ]);
+
+    expect(merged).toMatchObject({ syncRunId, page: 7, orders: [order('1'), order('2')] });
   });
 
   it('refuses orders that are not a list', () => {

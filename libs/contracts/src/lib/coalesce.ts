@@ -2,7 +2,7 @@ import type { OrdersChangedEvent, ProductsChangedEvent } from './events';
 
 /**
  * Merges of the change messages of ONE store connection, so a burst of webhooks reaches ShopiMind in a few
- * batched calls instead of one call each (issue #5). The payloads come straight from JSON, not validated yet:
+ * batched calls instead of one call each, and a crawl's pages are written together (issue #5). The payloads come straight from JSON, not validated yet:
  * what these functions cannot read makes them throw, and the caller then handles those messages one by one.
  */
 
@@ -24,7 +24,7 @@ export function mergeProductsChanged(events: readonly ProductsChangedEvent[]): P
     'products',
     (event) => event.products,
   );
-  return { connectionId, syncRunId: null, page: 0, products: records, deletedIds };
+  return { connectionId, ...mergedOrigin(events), products: records, deletedIds };
 }
 
 /** The orders changed by `events` (stream order), as one event; a single event is returned as it is. */
@@ -33,7 +33,21 @@ export function mergeOrdersChanged(events: readonly OrdersChangedEvent[]): Order
     return events[0];
   }
   const { connectionId, records, deletedIds } = mergeRecordChanges(events, 'orders', (event) => event.orders);
-  return { connectionId, syncRunId: null, page: 0, orders: records, deletedIds };
+  return { connectionId, ...mergedOrigin(events), orders: records, deletedIds };
+}
+
+/**
+ * Pages of one crawl keep their run, and the first page for a place in the logs; anything mixed (webhooks, pages
+ * of two runs) has no run and page 0, like a webhook's change.
+ */
+function mergedOrigin(events: ReadonlyArray<{ syncRunId: string | null; page: number }>): {
+  syncRunId: string | null;
+  page: number;
+} {
+  const [{ syncRunId, page }] = events;
+  return syncRunId !== null && events.every((event) => event.syncRunId === syncRunId)
+    ? { syncRunId, page }
+    : { syncRunId: null, page: 0 };
 }
 
 /** How many records an event makes push write: upserts and deletes alike count against ShopiMind's limits. */

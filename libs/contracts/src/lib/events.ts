@@ -29,7 +29,8 @@ export class SyncRequestedEvent {
 
 /**
  * What sync tells push about one entity of one connection: one crawled page of new or changed records, or one
- * store webhook's change, which has no sync run (`syncRunId` null) and page 0. Subclasses add the records.
+ * store webhook's change, which has no sync run (`syncRunId` null) and page 0. Push may merge waiting ones into
+ * one (see coalesce.ts). Subclasses add the records.
  */
 abstract class RecordsChangedEvent {
   @IsUUID()

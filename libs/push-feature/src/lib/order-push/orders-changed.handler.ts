@@ -12,12 +12,13 @@ import {
   MessagingExceptionFilter,
   RpcValidationPipe,
 } from '@storebridge/messaging';
-import { COALESCED_RECORDS, CONCURRENT_PAGES } from '../push-target/push-target.service';
+import { COALESCED_RECORDS, CONCURRENT_RUNS } from '../push-target/push-target.service';
 import { OrderPushService } from './order-push.service';
 
 /**
- * A burst of webhooks (one record each) reaches push as one merged message of up to a crawl page's size, the
- * latest change of each record winning: a few ShopiMind calls instead of one per webhook (issue #5).
+ * Waiting messages of one connection reach push as one merged message of up to COALESCED_RECORDS, the latest
+ * change of each record winning: a burst of webhooks (one record each) makes a few ShopiMind calls instead of one
+ * per webhook, and a crawl's pages share their database round trips (issue #5).
  */
 const COALESCE: CoalesceOptions<OrdersChangedEvent> = {
   merge: mergeOrdersChanged,
@@ -31,7 +32,7 @@ export class OrdersChangedHandler {
   constructor(private readonly orderPush: OrderPushService) {}
 
   @EventPattern(Subjects.ordersChanged, MESSAGING_TRANSPORT, {
-    concurrency: CONCURRENT_PAGES,
+    concurrency: CONCURRENT_RUNS,
     coalesce: COALESCE,
   })
   handle(@Payload(RpcValidationPipe) event: OrdersChangedEvent): Promise<void> {

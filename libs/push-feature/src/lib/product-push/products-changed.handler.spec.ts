@@ -53,14 +53,14 @@ describe('ProductsChangedHandler', () => {
     await expect(handler.handle(event)).rejects.toBe(retry);
   });
 
-  it('listens to product changes on the messaging transport, a few pages at a time, webhooks merged up to a page', () => {
+  it('listens to product changes on the messaging transport, a few runs at a time, waiting messages merged up to four pages', () => {
     const method = ProductsChangedHandler.prototype.handle;
 
     expect(Reflect.getMetadata(PATTERN_METADATA, method)).toEqual([Subjects.productsChanged]);
     expect(Reflect.getMetadata(TRANSPORT_METADATA, method)).toBe(MESSAGING_TRANSPORT);
     expect(Reflect.getMetadata(PATTERN_EXTRAS_METADATA, method)).toEqual({
       concurrency: 4,
-      coalesce: { merge: mergeProductsChanged, recordCount: productsChangedRecordCount, maxRecords: 100 },
+      coalesce: { merge: mergeProductsChanged, recordCount: productsChangedRecordCount, maxRecords: 400 },
     });
   });
 });
