@@ -135,7 +135,19 @@ function money(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
+// Product names are drawn from a few hundred combinations: each is slugified once.
+const slugs = new Map<string, string>();
+
 function slugify(text: string): string {
+  let slug = slugs.get(text);
+  if (slug === undefined) {
+    slug = slugifyOnce(text);
+    slugs.set(text, slug);
+  }
+  return slug;
+}
+
+function slugifyOnce(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -150,24 +162,38 @@ function assertIndex(index: number, kind: string): void {
   }
 }
 
-/** The product at 1-based position `index` of the demo catalogue; its id is `prod_<index>`. */
-export function demoProduct(index: number): DemoProduct {
-  assertIndex(index, 'product');
+/** What an order line shows of a product, without building the whole product (orders hold one to three). */
+function productBasics(index: number) {
   const material = pick(MATERIALS, index, 1);
   const noun = pick(NOUNS, index, 2);
   const name = `${pick(ADJECTIVES, index, 0)} ${material} ${noun}`;
-  const slug = `${slugify(name)}-${index}`;
   const regularPrice = money(5 + (draw(index, 3) % 20_000) / 100);
   const onSale = draw(index, 4) % 4 === 0;
   const salePrice = onSale ? money(regularPrice * 0.8) : undefined;
+  return {
+    id: `prod_${index}`,
+    material,
+    noun,
+    name,
+    regularPrice,
+    salePrice,
+    price: salePrice ?? regularPrice,
+  };
+}
+
+/** The product at 1-based position `index` of the demo catalogue; its id is `prod_<index>`. */
+export function demoProduct(index: number): DemoProduct {
+  assertIndex(index, 'product');
+  const { id, material, noun, name, regularPrice, salePrice, price } = productBasics(index);
+  const slug = `${slugify(name)}-${index}`;
   const outOfStock = draw(index, 5) % 10 === 0;
   const imageCount = 1 + (draw(index, 6) % 3);
   const createdMs = CATALOG_EPOCH_MS + index * MINUTE_MS;
 
   return {
-    id: `prod_${index}`,
+    id,
     name,
-    price: salePrice ?? regularPrice,
+    price,
     regular_price: regularPrice,
     ...(salePrice === undefined ? {} : { sale_price: salePrice }),
     sku: `DS-${String(index).padStart(6, '0')}`,
@@ -194,7 +220,7 @@ export function demoOrder(index: number, productCount: number = DEFAULT_PRODUCT_
   assertIndex(index, 'order');
   const itemCount = productCount > 0 ? 1 + (draw(index, 20) % 3) : 0;
   const items = Array.from({ length: itemCount }, (_, k): DemoOrderItem => {
-    const product = demoProduct(1 + (draw(index, 21 + k) % productCount));
+    const product = productBasics(1 + (draw(index, 21 + k) % productCount));
     return {
       product_id: product.id,
       name: product.name,
