@@ -36,13 +36,42 @@ function fromEpoch(value: number): string | undefined {
 /** The form `toIso` writes (years from 1000), which most stores send too. */
 const CANONICAL_ISO = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number written by the digits of `text` from `start` to `end` (exclusive). */
+function digitsAt(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let index = start; index < end; index += 1) {
+    value = value * 10 + text.charCodeAt(index) - 48;
+  }
+  return value;
+}
+
+/**
+ * Whether a string of CANONICAL_ISO's form names a time that exists (no 2023-02-29, no 24:00), told from its
+ * digits: no Date to build and format, as two or three dates of every record of every crawled page would.
+ */
+function isExistingCanonicalTime(text: string): boolean {
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 8, 10);
+  if (month < 1 || month > 12 || day < 1) {
+    return false;
+  }
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const monthDays = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  return (
+    day <= monthDays &&
+    digitsAt(text, 11, 13) <= 23 &&
+    digitsAt(text, 14, 16) <= 59 &&
+    digitsAt(text, 17, 19) <= 59
+  );
+}
+
 function fromIso(text: string): string | undefined {
-  // Already what we would write, if it is a real date (no 2024-02-30 rolling over): as is, a third of the cost.
-  if (CANONICAL_ISO.test(text)) {
-    const date = new Date(text);
-    if (!Number.isNaN(date.getTime()) && date.toISOString() === text) {
-      return text;
-    }
+  // Already what we would write: as is. Anything else, an impossible date included, goes the long way.
+  if (CANONICAL_ISO.test(text) && isExistingCanonicalTime(text)) {
+    return text;
   }
   const match = ISO_DATE.exec(text);
   if (!match) {
