@@ -2,8 +2,9 @@ import type { OrdersChangedEvent, ProductsChangedEvent } from './events';
 
 /**
  * Merges of the change messages of ONE store connection, so a burst of webhooks reaches ShopiMind in a few
- * batched calls instead of one call each, and a crawl's pages are written together (issue #5). The payloads come straight from JSON, not validated yet:
- * what these functions cannot read makes them throw, and the caller then handles those messages one by one.
+ * batched calls instead of one call each, and a crawl's pages are written together (issue #5). The payloads come
+ * straight from JSON, not validated yet: what these functions cannot read makes them throw, and the caller then
+ * handles those messages one by one.
  */
 
 interface RecordChanges<R> {

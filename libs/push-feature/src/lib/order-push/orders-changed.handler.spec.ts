@@ -53,7 +53,7 @@ describe('OrdersChangedHandler', () => {
     await expect(handler.handle(event)).rejects.toBe(retry);
   });
 
-  it('listens to order changes on the messaging transport, a few runs at a time, waiting messages merged up to four pages', () => {
+  it('listens to order changes on the bus, a few runs at a time, waiting messages merged up to four pages', () => {
     const method = OrdersChangedHandler.prototype.handle;
 
     expect(Reflect.getMetadata(PATTERN_METADATA, method)).toEqual([Subjects.ordersChanged]);

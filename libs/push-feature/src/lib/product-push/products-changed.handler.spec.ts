@@ -53,7 +53,7 @@ describe('ProductsChangedHandler', () => {
     await expect(handler.handle(event)).rejects.toBe(retry);
   });
 
-  it('listens to product changes on the messaging transport, a few runs at a time, waiting messages merged up to four pages', () => {
+  it('listens to product changes on the bus, a few runs at a time, waiting messages merged up to four pages', () => {
     const method = ProductsChangedHandler.prototype.handle;
 
     expect(Reflect.getMetadata(PATTERN_METADATA, method)).toEqual([Subjects.productsChanged]);
