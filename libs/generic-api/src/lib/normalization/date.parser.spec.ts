@@ -31,6 +31,9 @@ describe('parseDate', () => {
     '2024-01-10T24:00:00.000Z',
     '2024-01-10T12:60:00.000Z',
     '2024-01-10T12:30:60.000Z',
+    '2023-02-29 10:00:00',
+    '2024-04-31T10:00:00+02:00',
+    '0050-01-01',
   ])('refuses %p, a time that does not exist', (value) => {
     expect(parseDate(value)).toBeUndefined();
   });

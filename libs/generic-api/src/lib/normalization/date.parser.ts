@@ -47,30 +47,29 @@ function digitsAt(text: string, start: number, end: number): number {
   return value;
 }
 
-/**
- * Whether a string of CANONICAL_ISO's form names a time that exists (no 2023-02-29, no 24:00), told from its
- * digits: no Date to build and format, as two or three dates of every record of every crawled page would.
- */
-function isExistingCanonicalTime(text: string): boolean {
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 7);
-  const day = digitsAt(text, 8, 10);
-  if (month < 1 || month > 12 || day < 1) {
+/** Whether the calendar date and the time of day exist: no 2023-02-29, no 2024-04-31, no 24:00, no second 60. */
+function isExistingTime(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) {
     return false;
   }
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const monthDays = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
-  return (
-    day <= monthDays &&
-    digitsAt(text, 11, 13) <= 23 &&
-    digitsAt(text, 14, 16) <= 59 &&
-    digitsAt(text, 17, 19) <= 59
-  );
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]);
 }
 
 function fromIso(text: string): string | undefined {
-  // Already what we would write: as is. Anything else, an impossible date included, goes the long way.
-  if (CANONICAL_ISO.test(text) && isExistingCanonicalTime(text)) {
+  // Already what we would write, if it exists: as is, told from its digits (no Date to build and format, as two or
+  // three dates of every record of every crawled page would). Anything else goes the long way.
+  if (
+    CANONICAL_ISO.test(text) &&
+    isExistingTime(
+      digitsAt(text, 0, 4),
+      digitsAt(text, 5, 7),
+      digitsAt(text, 8, 10),
+      digitsAt(text, 11, 13),
+      digitsAt(text, 14, 16),
+      digitsAt(text, 17, 19),
+    )
+  ) {
     return text;
   }
   const match = ISO_DATE.exec(text);
@@ -80,15 +79,12 @@ function fromIso(text: string): string | undefined {
   const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', offset = 'Z'] = match;
   const parts = [year, month, day, hour, minute, second].map(Number);
   const [y, mo, d, h, mi, s] = parts;
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) {
+  // Date.UTC would roll 2024-02-30 over to March, and read years 0-99 as 1900-1999: both are refused instead.
+  if (!isExistingTime(y, mo, d, h, mi, s) || new Date(Date.UTC(y, mo - 1, 1)).getUTCFullYear() !== y) {
     return undefined;
   }
   const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
   const utc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  // Date.UTC rolls 2024-02-30 over to March; a date that does not exist is refused instead.
-  if (new Date(Date.UTC(y, mo - 1, 1)).getUTCFullYear() !== y || new Date(utc).getUTCDate() !== d) {
-    return undefined;
-  }
   return toIso(utc - offsetMinutes(offset) * 60_000);
 }
 
