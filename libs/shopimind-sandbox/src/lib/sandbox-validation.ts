@@ -89,6 +89,11 @@ export function objectOf(schema: ObjectSchema): FieldCheck {
 export const required = (check: FieldCheck): FieldSpec => ({ required: true, check });
 export const optional = (check: FieldCheck): FieldSpec => ({ required: false, check });
 
+/** An absent field, or null where a value is required: only the field's requiredness decides, not its check. */
+function isMissing(fieldValue: unknown, spec: FieldSpec): boolean {
+  return fieldValue === undefined || (fieldValue === null && spec.required);
+}
+
 function isValidObject(value: unknown, schema: ObjectSchema): boolean {
   if (!isRecord(value)) {
     return false;
@@ -96,11 +101,7 @@ function isValidObject(value: unknown, schema: ObjectSchema): boolean {
   for (const field in schema) {
     const spec = schema[field];
     const fieldValue = value[field];
-    if (fieldValue === undefined || (fieldValue === null && spec.required)) {
-      if (spec.required) {
-        return false;
-      }
-    } else if (!spec.check.test(fieldValue)) {
+    if (isMissing(fieldValue, spec) ? spec.required : !spec.check.test(fieldValue)) {
       return false;
     }
   }
@@ -118,7 +119,7 @@ export function validateObject(value: unknown, schema: ObjectSchema, path = ''):
   return Object.entries(schema).flatMap(([field, spec]) => {
     const fieldPath = path ? `${path}.${field}` : field;
     const fieldValue = value[field];
-    if (fieldValue === undefined || (fieldValue === null && spec.required)) {
+    if (isMissing(fieldValue, spec)) {
       return spec.required ? [`${fieldPath} is required`] : [];
     }
     return spec.check.reasons(fieldValue, fieldPath);
