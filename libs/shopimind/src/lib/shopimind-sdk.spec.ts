@@ -27,7 +27,7 @@ describe('the ShopiMind HTTP client', () => {
     await sandbox.close();
   });
 
-  it('refuses a redirected write instead of sending the items and the token on', async () => {
+  it('refuses a redirected write instead of sending the items on', async () => {
     const credentials = sandbox.createInstallation();
     sandbox.setActive(credentials.installationId, true);
     const writer = new ShopimindWriter(credentials.accessToken, redirectorUrl);
