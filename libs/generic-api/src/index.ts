@@ -16,6 +16,7 @@ export * from './lib/normalization/date.parser';
 export * from './lib/normalization/list.parser';
 export * from './lib/normalization/product.mapper';
 export * from './lib/normalization/order.mapper';
+export * from './lib/normalization/normalization-version';
 export * from './lib/diagnostics/store-failure';
 export * from './lib/diagnostics/store-diagnostics';
 export * from './lib/diagnostics/store-conformance';

@@ -14,4 +14,9 @@ export interface StorePage {
   records: unknown[];
   shape: StorePageShape;
   meta?: StorePageMeta;
+  /**
+   * sha256 (hex) of the response body as received: the same body parses and normalizes to the same records, so a
+   * crawl can tell a page unchanged since the last one without normalizing it again.
+   */
+  bodyHash?: string;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { resolveStoreSettings, StoreAuth, StoreConnectionInput } from '../store-settings';
 import { FakeStoreReply, FakeStoreServer } from '../testing/store-server.fake';
@@ -151,6 +152,7 @@ describe('StoreClient', () => {
       await expect(client().getPage('products', 1)).resolves.toEqual({
         records: [{ id: 1 }, { id: 2 }],
         shape: 'array',
+        bodyHash: expect.any(String),
       });
     });
 
@@ -160,7 +162,19 @@ describe('StoreClient', () => {
         records: [{ id: 1 }],
         shape: 'envelope',
         meta: { currentPage: 1, perPage: 1, total: 2, lastPage: 2 },
+        bodyHash: expect.any(String),
       });
+    });
+
+    it("tells a page by the sha256 of its body's text", async () => {
+      const text = '[{"id": 1}]';
+      script({ body: text, headers: { 'content-type': 'application/json' } }, { json: [{ id: 1 }] });
+      const first = await client().getPage('products', 1);
+      const second = await client().getPage('products', 1);
+      expect(first.bodyHash).toBe(createHash('sha256').update(text).digest('hex'));
+      // The same records written otherwise are another body: only the text is compared.
+      expect(second.records).toEqual(first.records);
+      expect(second.bodyHash).toBe(createHash('sha256').update('[{"id":1}]').digest('hex'));
     });
 
     it.each<[string, FakeStoreReply, StoreRequestErrorKind, string]>([
@@ -210,6 +224,7 @@ describe('StoreClient', () => {
       await expect(client().getPage('products', 1)).resolves.toEqual({
         records: [{ id: 1 }],
         shape: 'array',
+        bodyHash: expect.any(String),
       });
       expect(server.requests).toHaveLength(3);
       expect(sleeps).toEqual([5, 10]);
@@ -251,13 +266,14 @@ describe('StoreClient', () => {
       await expect(client({ timeoutMs: 50 }).getPage('products', 1)).resolves.toEqual({
         records: [],
         shape: 'array',
+        bodyHash: expect.any(String),
       });
       expect(server.requests).toHaveLength(2);
     });
 
     it('retries a reset connection', async () => {
       script({ reset: true }, { json: [] });
-      await expect(client().getPage('products', 1)).resolves.toEqual({ records: [], shape: 'array' });
+      await expect(client().getPage('products', 1)).resolves.toMatchObject({ records: [], shape: 'array' });
       expect(server.requests).toHaveLength(2);
     });
 

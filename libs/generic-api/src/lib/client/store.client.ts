@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { assertPerPage, StoreAuth, StoreConnectionSettings, StoreSettingsError } from '../store-settings';
 import { DEFAULT_USER_AGENT } from '../version';
@@ -37,6 +38,8 @@ export const DEFAULT_BACKOFF_MAX_MS = 30_000;
 interface JsonResponse {
   status: number;
   body: unknown;
+  /** sha256 (hex) of the body's text. */
+  bodyHash: string;
 }
 
 interface RequestResult extends JsonResponse {
@@ -167,7 +170,7 @@ export class StoreClient {
     if ('problem' in parsed) {
       throw fail(parsed.problem);
     }
-    return parsed.page;
+    return { ...parsed.page, bodyHash: response.bodyHash };
   }
 
   private async request(
@@ -340,11 +343,13 @@ function redirectTarget(response: Response): string {
 
 async function readJson(response: Response): Promise<AttemptOutcome> {
   const text = await response.text();
+  // A tenth of parsing the same text: cheap enough for every response, whether a page's caller uses it or not.
+  const bodyHash = hash('sha256', text, 'hex');
   if (text.trim() === '') {
-    return { ok: true, response: { status: response.status, body: undefined } };
+    return { ok: true, response: { status: response.status, body: undefined, bodyHash } };
   }
   try {
-    return { ok: true, response: { status: response.status, body: JSON.parse(text) as unknown } };
+    return { ok: true, response: { status: response.status, body: JSON.parse(text) as unknown, bodyHash } };
   } catch (error) {
     const contentType = response.headers.get('content-type') ?? 'no content type';
     return {

@@ -107,6 +107,22 @@ describe('crawlPages', () => {
     expect(server.requests.map((r) => r.query.get('per_page'))).toEqual(['3', '3']);
   });
 
+  it("passes each page's body hash on, equal for an equal body", async () => {
+    server.respondWith(pagedStore(catalogue(4), 'array'));
+    const first = [];
+    for await (const page of crawlPages(client, 'products', { perPage: 2 })) {
+      first.push(page.bodyHash);
+    }
+    const again = [];
+    for await (const page of crawlPages(client, 'products', { perPage: 2 })) {
+      again.push(page.bodyHash);
+    }
+    expect(first).toHaveLength(2);
+    expect(first[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(first[1]).not.toBe(first[0]);
+    expect(again).toEqual(first);
+  });
+
   it('sends the requested per_page', async () => {
     server.respondWith(pagedStore(catalogue(3), 'array'));
     await crawl({ perPage: 2 });

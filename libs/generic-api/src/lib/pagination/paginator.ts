@@ -30,6 +30,8 @@ export interface CrawledPage {
   records: unknown[];
   shape: StorePageShape;
   meta?: StorePageMeta;
+  /** See `StorePage.bodyHash`; absent when the source does not tell. */
+  bodyHash?: string;
 }
 
 /** Which stop rule of spec §3 ended the crawl. */
@@ -95,6 +97,7 @@ export async function* crawlPages(
       records: result.records,
       shape: result.shape,
       ...(result.meta ? { meta: result.meta } : {}),
+      ...(result.bodyHash === undefined ? {} : { bodyHash: result.bodyHash }),
     };
     if (result.meta && result.meta.currentPage >= result.meta.lastPage) {
       return { pages: fetched + 1, records, stopReason: 'last_page' };
