@@ -20,6 +20,7 @@ import { IdMappingRepository } from './repositories/id-mapping.repository';
 import { InstallationRepository } from './repositories/installation.repository';
 import { StoreConnectionRepository } from './repositories/store-connection.repository';
 import { StoreProductRepository } from './repositories/store-product.repository';
+import { recordContentHash } from './repositories/store-record-mirror';
 import { SyncRunRepository } from './repositories/sync-run.repository';
 
 // Embedded mode runs the very same migrations and SQL on PGlite (architecture.md, Embedded mode).
@@ -157,6 +158,27 @@ describe('schema and repositories on PGlite (in memory)', () => {
     expect((await products.recordSeen(connection.id, run.id, 1, ['p1'])).firstTime).toBe(false);
     expect(await products.findUnseen(connection.id, run.id)).toEqual(['p2']);
     expect(await products.deleteMany(connection.id, ['p2', 'unknown'])).toBe(1);
+
+    const counts = { recordsValid: 1, recordsSkipped: 0, warnings: {} };
+    await products.recordSeen(connection.id, run.id, 2, ['p1'], {
+      bodyHash: 'body',
+      normalizationKey: 'key',
+      contentHashes: new Map([['p1', recordContentHash(product('p1', 'Linen shirt'))]]),
+      counts,
+    });
+    await syncRuns.finish(run.id, 'succeeded');
+    const next = await syncRuns.start({
+      connectionId: connection.id,
+      entity: 'products',
+      trigger: 'schedule',
+    });
+    expect(await products.findPageBodyHashes(connection.id, 'key')).toEqual(new Map([[2, 'body']]));
+    expect(await products.recordUnchangedPage(connection.id, next.id, 2, 'body', 'key')).toEqual({
+      firstTime: true,
+      counts,
+    });
+    await products.forgetPagesFrom(connection.id, 1);
+    expect(await products.findPageBodyHashes(connection.id, 'key')).toEqual(new Map());
   });
 
   it('runs the advisory lock SQL, and excludes a second holder within the one embedded session', async () => {

@@ -1,6 +1,8 @@
+import { hash } from 'node:crypto';
 import type { Provider } from '@nestjs/common';
 import { Subjects, type NormalizedOrder, type NormalizedProduct } from '@storebridge/contracts';
 import {
+  NORMALIZATION_VERSION,
   ORDER_FIELD_ALIASES,
   PRODUCT_FIELD_ALIASES,
   resolveField,
@@ -8,6 +10,8 @@ import {
   toNormalizedProduct,
   type FieldAliasTable,
   type FieldMapping,
+  type OrderMappingContext,
+  type ProductMappingContext,
   type StoreConnectionSettings,
 } from '@storebridge/generic-api';
 import { MessagePublisher } from '@storebridge/messaging';
@@ -38,7 +42,14 @@ export interface RecordChange<T> {
 
 export type RecordMirror<T extends { id: string }> = Pick<
   StoreRecordMirror<T, object>,
-  'upsertMany' | 'recordSeen' | 'findUnseen' | 'findState' | 'deleteMany'
+  | 'upsertMany'
+  | 'recordSeen'
+  | 'findUnseen'
+  | 'findState'
+  | 'deleteMany'
+  | 'findPageBodyHashes'
+  | 'recordUnchangedPage'
+  | 'forgetPagesFrom'
 >;
 
 /**
@@ -49,6 +60,11 @@ export interface SyncedEntity<T extends { id: string } = { id: string }> {
   readonly name: SyncEntity;
   readonly mirror: RecordMirror<T>;
   normalize(raw: unknown, settings: StoreConnectionSettings): NormalizedRecordResult<T>;
+  /**
+   * Everything `normalize` depends on besides the record, as one key: the normalizer's version and the settings it
+   * reads. A page fingerprint taken under another key is not trusted.
+   */
+  normalizationKey(settings: StoreConnectionSettings): string;
   /** The store's id of the record a (possibly partial) webhook `data` is about, resolved like a crawled one's. */
   idOf(data: Record<string, unknown>, settings: StoreConnectionSettings): string | undefined;
   publishChange(change: RecordChange<T>, messageId: string): Promise<void>;
@@ -56,6 +72,22 @@ export interface SyncedEntity<T extends { id: string } = { id: string }> {
 
 /** In crawl order: products first, so the lines of the orders that follow name products ShopiMind knows. */
 export const SYNCED_ENTITIES = Symbol('SYNCED_ENTITIES');
+
+// What each normalizer reads of the connection's settings: given to it, and hashed into its normalization key.
+const productContext = (settings: StoreConnectionSettings): ProductMappingContext => ({
+  baseUrl: settings.baseUrl,
+  mappings: settings.fieldMappings.products,
+});
+const orderContext = (settings: StoreConnectionSettings): OrderMappingContext => ({
+  mappings: settings.fieldMappings.orders,
+});
+
+function normalizationKeyOf(
+  entity: SyncEntity,
+  context: ProductMappingContext | OrderMappingContext,
+): string {
+  return hash('sha256', JSON.stringify([NORMALIZATION_VERSION, entity, context]), 'hex');
+}
 
 function storeIdOf(
   data: Record<string, unknown>,
@@ -77,16 +109,14 @@ export function syncedProducts(
     name: 'products',
     mirror,
     normalize: (raw, settings) => {
-      const mapped = toNormalizedProduct(raw, {
-        baseUrl: settings.baseUrl,
-        mappings: settings.fieldMappings.products,
-      });
+      const mapped = toNormalizedProduct(raw, productContext(settings));
       return {
         record: mapped.product,
         skipReason: mapped.skipReason,
         warningCodes: mapped.warnings.map((warning) => warning.code),
       };
     },
+    normalizationKey: (settings) => normalizationKeyOf('products', productContext(settings)),
     idOf: (data, settings) => storeIdOf(data, PRODUCT_FIELD_ALIASES, settings.fieldMappings.products),
     publishChange: ({ records, ...change }, messageId) =>
       publisher.publish(Subjects.productsChanged, { ...change, products: records }, { messageId }),
@@ -101,13 +131,14 @@ export function syncedOrders(
     name: 'orders',
     mirror,
     normalize: (raw, settings) => {
-      const mapped = toNormalizedOrder(raw, { mappings: settings.fieldMappings.orders });
+      const mapped = toNormalizedOrder(raw, orderContext(settings));
       return {
         record: mapped.order,
         skipReason: mapped.skipReason,
         warningCodes: mapped.warnings.map((warning) => warning.code),
       };
     },
+    normalizationKey: (settings) => normalizationKeyOf('orders', orderContext(settings)),
     idOf: (data, settings) => storeIdOf(data, ORDER_FIELD_ALIASES, settings.fieldMappings.orders),
     publishChange: ({ records, ...change }, messageId) =>
       publisher.publish(Subjects.ordersChanged, { ...change, orders: records }, { messageId }),

@@ -2,19 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type { StoreConnectionService, StoreConnectionView } from '@storebridge/connections';
 import { resolveStoreSettings, type StoreConnectionInput } from '@storebridge/generic-api';
 import {
+  mirrorDigest,
   recordContentHash,
   type AdvisoryLockRepository,
   type FinishedSyncRunStatus,
   type LockOutcome,
   type MirroredRecordState,
+  type PageFingerprint,
   type RawStoreRecord,
   type SeenPage,
   type StartSyncRun,
   type StoreConnectionEntity,
+  type StorePageCounts,
   type SyncEntity,
   type SyncRunEntity,
   type SyncRunPageProgress,
   type SyncRunRepository,
+  type UnchangedPage,
 } from '@storebridge/persistence';
 import { StoreSyncService } from '../lib/store-sync/store-sync.service';
 import type { SyncFeatureOptions } from '../lib/sync-feature.options';
@@ -34,6 +38,13 @@ interface MirrorRow<T> {
  */
 export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T> {
   readonly rows = new Map<string, MirrorRow<T>>();
+  /** `connectionId/page` → the page's fingerprint, as `store_page_fingerprints` holds it. */
+  readonly fingerprints = new Map<
+    string,
+    { bodyHash: string; normalizationKey: string; ids: string[]; digest: string; counts: StorePageCounts }
+  >();
+  /** Pages `recordUnchangedPage` took for unchanged. */
+  readonly unchangedPages: number[] = [];
   /** When set, the next upsert fails, as a database that is down would. */
   failNext = false;
 
@@ -81,11 +92,25 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
     syncRunId: string,
     page: number,
     ids: readonly string[],
+    fingerprint?: PageFingerprint,
   ): Promise<SeenPage> {
     if (!this.runs) {
       throw new Error('InMemoryMirror needs the FakeSyncRuns whose runs see the records');
     }
-    const firstTime = this.runs.recordSeen(syncRunId, page, ids);
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) {
+      return { firstTime: true, contentHashes: new Map() };
+    }
+    if (fingerprint) {
+      this.fingerprints.set(`${connectionId}/${page}`, {
+        bodyHash: fingerprint.bodyHash,
+        normalizationKey: fingerprint.normalizationKey,
+        ids: wanted,
+        digest: mirrorDigest(wanted, fingerprint.contentHashes),
+        counts: fingerprint.counts,
+      });
+    }
+    const firstTime = this.runs.recordSeen(syncRunId, page, wanted);
     const contentHashes = new Map<string, string>();
     for (const id of ids) {
       const row = this.rows.get(`${connectionId}/${id}`);
@@ -94,6 +119,48 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
       }
     }
     return { firstTime, contentHashes };
+  }
+
+  async findPageBodyHashes(connectionId: string, normalizationKey: string): Promise<Map<number, string>> {
+    const prefix = `${connectionId}/`;
+    return new Map(
+      [...this.fingerprints]
+        .filter(([key, kept]) => key.startsWith(prefix) && kept.normalizationKey === normalizationKey)
+        .map(([key, kept]) => [Number(key.slice(prefix.length)), kept.bodyHash]),
+    );
+  }
+
+  async recordUnchangedPage(
+    connectionId: string,
+    syncRunId: string,
+    page: number,
+    bodyHash: string,
+    normalizationKey: string,
+  ): Promise<UnchangedPage | null> {
+    const kept = this.fingerprints.get(`${connectionId}/${page}`);
+    if (!kept || kept.bodyHash !== bodyHash || kept.normalizationKey !== normalizationKey || !this.runs) {
+      return null;
+    }
+    const held = new Map(
+      kept.ids.flatMap((id) => {
+        const row = this.rows.get(`${connectionId}/${id}`);
+        return row ? [[id, recordContentHash(row.record)] as const] : [];
+      }),
+    );
+    if (mirrorDigest(kept.ids, held) !== kept.digest) {
+      return null;
+    }
+    this.unchangedPages.push(page);
+    return { firstTime: this.runs.recordSeen(syncRunId, page, kept.ids), counts: kept.counts };
+  }
+
+  async forgetPagesFrom(connectionId: string, page: number): Promise<void> {
+    const prefix = `${connectionId}/`;
+    for (const key of [...this.fingerprints.keys()]) {
+      if (key.startsWith(prefix) && Number(key.slice(prefix.length)) >= page) {
+        this.fingerprints.delete(key);
+      }
+    }
   }
 
   async findUnseen(connectionId: string, syncRunId: string): Promise<string[]> {

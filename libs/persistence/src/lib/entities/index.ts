@@ -6,6 +6,7 @@ import { OAuthAuthorizationEntity } from './oauth-authorization.entity';
 import { PushOutcomeEntity } from './push-outcome.entity';
 import { StoreConnectionEntity } from './store-connection.entity';
 import { StoreOrderEntity } from './store-order.entity';
+import { StorePageFingerprintEntity } from './store-page-fingerprint.entity';
 import { StoreProductEntity } from './store-product.entity';
 import { SyncRunSeenIdsEntity } from './sync-run-seen-ids.entity';
 import { SyncRunEntity } from './sync-run.entity';
@@ -18,6 +19,7 @@ export * from './oauth-authorization.entity';
 export * from './push-outcome.entity';
 export * from './store-connection.entity';
 export * from './store-order.entity';
+export * from './store-page-fingerprint.entity';
 export * from './store-product.entity';
 export * from './sync-run-seen-ids.entity';
 export * from './sync-run.entity';
@@ -34,4 +36,5 @@ export const persistenceEntities = [
   ExternalAccountEntity,
   AcceptedSignatureEntity,
   PushOutcomeEntity,
+  StorePageFingerprintEntity,
 ];

@@ -12,6 +12,7 @@ import { SyncRunTimings1795421700000 } from './1795421700000-sync-run-timings';
 import { SyncRunSeenIds1795421900000 } from './1795421900000-sync-run-seen-ids';
 import { PushOutcomes1795422000000 } from './1795422000000-push-outcomes';
 import { IdMappingsNaturalKey1795422100000 } from './1795422100000-id-mappings-natural-key';
+import { StorePageFingerprints1795422200000 } from './1795422200000-store-page-fingerprints';
 import { StoreConnectionPerPage1795421800000 } from './1795421800000-store-connection-per-page';
 
 /** In order of application; every schema change is a new class appended here. */
@@ -30,4 +31,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   SyncRunSeenIds1795421900000,
   PushOutcomes1795422000000,
   IdMappingsNaturalKey1795422100000,
+  StorePageFingerprints1795422200000,
 ];

@@ -43,6 +43,7 @@ describe('schema migrations on PostgreSQL', () => {
     ['CHK_sync_runs_entity', SYNC_ENTITIES],
     ['CHK_push_outcomes_entity', SYNC_ENTITIES],
     ['CHK_push_outcomes_status', PUSH_OUTCOME_STATUSES],
+    ['CHK_store_page_fingerprints_entity', SYNC_ENTITIES],
   ])('allows exactly the values the code declares in %s', async (constraint, declared) => {
     const dataSource = await openDataSource();
     try {
@@ -90,6 +91,7 @@ describe('schema migrations on PostgreSQL', () => {
           'push_outcomes',
           'store_connections',
           'store_orders',
+          'store_page_fingerprints',
           'store_products',
           'sync_run_seen_ids',
           'sync_runs',

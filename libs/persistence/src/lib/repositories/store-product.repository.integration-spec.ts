@@ -3,7 +3,14 @@ import type { NormalizedProduct } from '@storebridge/contracts';
 import { DataSource } from 'typeorm';
 import { aPersistedConnection } from '../../test/factories';
 import { openDataSource, truncateTables } from '../../test/integration-database';
-import { StoreConnectionEntity, StoreProductEntity, SyncRunEntity } from '../entities';
+import {
+  StoreConnectionEntity,
+  StoreOrderEntity,
+  StorePageFingerprintEntity,
+  StoreProductEntity,
+  SyncRunEntity,
+} from '../entities';
+import { StoreOrderRepository } from './store-order.repository';
 import { StoreConnectionRepository } from './store-connection.repository';
 import { StoreProductRepository } from './store-product.repository';
 import { recordContentHash } from './store-record-mirror';
@@ -27,6 +34,7 @@ describe('StoreProductRepository', () => {
   let dataSource: DataSource;
   let connections: StoreConnectionRepository;
   let products: StoreProductRepository;
+  let orders: StoreOrderRepository;
   let syncRuns: SyncRunRepository;
   let connectionId: string;
 
@@ -36,6 +44,7 @@ describe('StoreProductRepository', () => {
     dataSource = await openDataSource();
     connections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
     products = new StoreProductRepository(dataSource.getRepository(StoreProductEntity));
+    orders = new StoreOrderRepository(dataSource.getRepository(StoreOrderEntity));
     syncRuns = new SyncRunRepository(dataSource.getRepository(SyncRunEntity));
   });
 
@@ -272,6 +281,132 @@ describe('StoreProductRepository', () => {
       expect(await products.findUnseen(otherConnectionId, run.id)).toEqual(['z']);
     });
 
+    describe('page fingerprints', () => {
+      const NORMALIZATION = 'normalization-v1';
+      const BODY = 'a'.repeat(64);
+      const counts = { recordsValid: 2, recordsSkipped: 1, warnings: { price_unparseable: 1 } };
+
+      /** Crawls page 1 of a run showing `page`, keeping its fingerprint, and writes the page to the mirror. */
+      async function crawlPageOne(page: NormalizedProduct[]): Promise<string> {
+        const run = await syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' });
+        const hashes = new Map(page.map((product) => [product.id, recordContentHash(product)]));
+        await products.recordSeen(
+          connectionId,
+          run.id,
+          1,
+          page.map((product) => product.id),
+          { bodyHash: BODY, normalizationKey: NORMALIZATION, contentHashes: hashes, counts },
+        );
+        await products.upsertMany(connectionId, page, undefined, hashes);
+        await syncRuns.finish(run.id, 'succeeded');
+        return run.id;
+      }
+
+      async function nextRun(): Promise<string> {
+        return (await syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' })).id;
+      }
+
+      async function seenIds(runId: string): Promise<Array<{ page: number; ids: string[] }>> {
+        return dataSource.query(`SELECT page, ids FROM sync_run_seen_ids WHERE run_id = $1`, [runId]);
+      }
+
+      it('records a page with the same body, normalization and mirror as seen, with its ids and counts', async () => {
+        await crawlPageOne([aProduct({ id: 'b' }), aProduct({ id: 'a' })]);
+        const runId = await nextRun();
+
+        expect(await products.findPageBodyHashes(connectionId, NORMALIZATION)).toEqual(new Map([[1, BODY]]));
+        expect(await products.findPageBodyHashes(connectionId, 'normalization-v2')).toEqual(new Map());
+        expect(await products.recordUnchangedPage(connectionId, runId, 1, BODY, NORMALIZATION)).toEqual({
+          firstTime: true,
+          counts,
+        });
+        expect(await seenIds(runId)).toEqual([{ page: 1, ids: ['b', 'a'] }]);
+        // A redelivered page is told apart, as by recordSeen.
+        expect(await products.recordUnchangedPage(connectionId, runId, 1, BODY, NORMALIZATION)).toEqual({
+          firstTime: false,
+          counts,
+        });
+        expect(await products.findUnseen(connectionId, runId)).toEqual([]);
+      });
+
+      it.each<
+        [
+          string,
+          (runId: string) => Promise<unknown>,
+          { body?: string; normalization?: string; page?: number },
+        ]
+      >([
+        ['another body', async () => undefined, { body: 'b'.repeat(64) }],
+        ['another normalization', async () => undefined, { normalization: 'normalization-v2' }],
+        ['a page never fingerprinted', async () => undefined, { page: 2 }],
+        [
+          'a record changed in the mirror since (a webhook)',
+          () => products.upsertMany(connectionId, [aProduct({ id: 'a', name: 'Renamed' })]),
+          {},
+        ],
+        ['a record deleted from the mirror since', () => products.deleteMany(connectionId, ['b']), {}],
+      ])('records nothing for %s', async (_label, meanwhile, asked) => {
+        await crawlPageOne([aProduct({ id: 'b' }), aProduct({ id: 'a' })]);
+        const runId = await nextRun();
+        await meanwhile(runId);
+
+        expect(
+          await products.recordUnchangedPage(
+            connectionId,
+            runId,
+            asked.page ?? 1,
+            asked.body ?? BODY,
+            asked.normalization ?? NORMALIZATION,
+          ),
+        ).toBeNull();
+        expect(await seenIds(runId)).toEqual([]);
+      });
+
+      it('holds only once the mirror has the records the fingerprint was taken from', async () => {
+        const run = await nextRun();
+        const product = aProduct();
+        await products.recordSeen(connectionId, run, 1, [product.id], {
+          bodyHash: BODY,
+          normalizationKey: NORMALIZATION,
+          contentHashes: new Map([[product.id, recordContentHash(product)]]),
+          counts,
+        });
+        await syncRuns.finish(run, 'failed', 'crashed before writing the mirror');
+
+        const next = await nextRun();
+        expect(await products.recordUnchangedPage(connectionId, next, 1, BODY, NORMALIZATION)).toBeNull();
+        await products.upsertMany(connectionId, [product]);
+        expect(await products.recordUnchangedPage(connectionId, next, 1, BODY, NORMALIZATION)).toEqual({
+          firstTime: true,
+          counts,
+        });
+      });
+
+      it('keeps one fingerprint per page, the latest, and forgets those past the end of a complete crawl', async () => {
+        await crawlPageOne([aProduct({ id: 'a' })]);
+        await crawlPageOne([aProduct({ id: 'c' })]);
+        const run = await nextRun();
+        await products.recordSeen(connectionId, run, 2, ['d'], {
+          bodyHash: 'd'.repeat(64),
+          normalizationKey: NORMALIZATION,
+          contentHashes: new Map([['d', 'hash-of-d']]),
+          counts,
+        });
+        const kept: Array<{ page: number; ids: string[] }> = await dataSource.query(
+          `SELECT page, ids FROM store_page_fingerprints WHERE connection_id = $1 ORDER BY page`,
+          [connectionId],
+        );
+        expect(kept).toEqual([
+          { page: 1, ids: ['c'] },
+          { page: 2, ids: ['d'] },
+        ]);
+
+        await products.forgetPagesFrom(connectionId, 2);
+
+        expect(await products.findPageBodyHashes(connectionId, NORMALIZATION)).toEqual(new Map([[1, BODY]]));
+      });
+    });
+
     it('sees and deletes more products than one statement could bind one by one', async () => {
       const many = Array.from({ length: 1_203 }, (_, index) => `prod_${index}`);
       await products.upsertMany(
@@ -294,6 +429,23 @@ describe('StoreProductRepository', () => {
     await connections.deleteByInstallation(connection?.installationId ?? '');
 
     expect(await dataSource.getRepository(StoreProductEntity).count()).toBe(0);
+  });
+
+  it('keeps page fingerprints of products and orders apart, and they go with their store connection', async () => {
+    const run = await syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' });
+    const fingerprint = {
+      bodyHash: 'f'.repeat(64),
+      normalizationKey: 'n',
+      contentHashes: new Map([['prod_1', 'h']]),
+      counts: { recordsValid: 1, recordsSkipped: 0, warnings: {} },
+    };
+    await products.recordSeen(connectionId, run.id, 1, ['prod_1'], fingerprint);
+    expect(await orders.findPageBodyHashes(connectionId, 'n')).toEqual(new Map());
+    const connection = await connections.findById(connectionId);
+
+    await connections.deleteByInstallation(connection?.installationId ?? '');
+
+    expect(await dataSource.getRepository(StorePageFingerprintEntity).count()).toBe(0);
   });
 });
 

@@ -3,12 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { NormalizedProduct } from '@storebridge/contracts';
 import { Repository } from 'typeorm';
 import { StoreProductEntity } from '../entities';
-import {
-  recordContentHash,
-  StoreRecordMirror,
-  type MirrorRow,
-  type RawStoreRecord,
-} from './store-record-mirror';
+import { StoreRecordMirror, type MirrorRow, type RawStoreRecord } from './store-record-mirror';
 
 export const STORE_PRODUCT_SEARCH_MAX_LIMIT = 100;
 
@@ -25,6 +20,7 @@ function escapeLike(text: string): string {
 export class StoreProductRepository extends StoreRecordMirror<NormalizedProduct, StoreProductEntity> {
   constructor(@InjectRepository(StoreProductEntity) repository: Repository<StoreProductEntity>) {
     super(repository, {
+      entity: 'products',
       idProperty: 'storeProductId',
       idColumn: 'store_product_id',
       writtenColumns: {
@@ -44,7 +40,7 @@ export class StoreProductRepository extends StoreRecordMirror<NormalizedProduct,
    * Field by field, so nothing the mirror does not need (descriptions, stock) is stored by accident in the
    * normalized columns; the store's own record goes whole into `raw`, for merging webhook updates.
    */
-  protected toRow(product: NormalizedProduct, raw: RawStoreRecord | null): MirrorRow {
+  protected toRow(product: NormalizedProduct, raw: RawStoreRecord | null, contentHash: string): MirrorRow {
     return {
       store_product_id: product.id,
       name: product.name,
@@ -53,7 +49,7 @@ export class StoreProductRepository extends StoreRecordMirror<NormalizedProduct,
       image_url: product.images[0] ?? null,
       url: product.url,
       categories: product.categories,
-      content_hash: recordContentHash(product),
+      content_hash: contentHash,
       raw,
     };
   }

@@ -640,6 +640,8 @@ describe('StoreSyncService.runFullSync on products', () => {
         await service.runFullSync(request(view, trigger));
 
         expect(publisher.productIds().sort()).toEqual(['a', 'b']);
+        // Not even a page known unchanged is left out.
+        expect(storeProducts.unchangedPages).toEqual([]);
       },
     );
 
@@ -762,6 +764,96 @@ describe('StoreSyncService.runFullSync on products', () => {
       expect(publisher.published[0].payload.deletedIds).toHaveLength(500);
       expect(storeProducts.ids(view.connection.id)).toEqual([]);
       expect(run).toMatchObject({ status: 'succeeded', recordsDeleted: 501 });
+    });
+
+    describe('pages unchanged since the last crawl', () => {
+      const catalog = (): Array<Record<string, unknown>> => [
+        catalogProduct('a'),
+        { name: 'no id, skipped' },
+        { ...catalogProduct('b'), price: 'call us' },
+        catalogProduct('c'),
+        catalogProduct('d'),
+      ];
+
+      function counts(run: SyncRunEntity): Partial<SyncRunEntity> {
+        const { pagesFetched, recordsSeen, recordsValid, recordsSkipped, warnings } = run;
+        return { pagesFetched, recordsSeen, recordsValid, recordsSkipped, warnings };
+      }
+
+      it('takes a page whose body is the same for unchanged, without normalizing it, and counts it as before', async () => {
+        const view = await catalogConnection(catalog());
+        await service.runFullSync(request(view));
+        const first = counts(lastRun());
+        publisher.published.length = 0;
+        const normalize = jest.spyOn(service as unknown as { normalize: () => unknown }, 'normalize');
+
+        await service.runFullSync(request(view));
+
+        expect(storeProducts.unchangedPages).toEqual([1, 2, 3]);
+        expect(normalize).not.toHaveBeenCalled();
+        expect(publisher.published).toEqual([]);
+        expect(counts(lastRun())).toEqual(first);
+        expect(first).toMatchObject({ recordsSeen: 5, recordsValid: 4, recordsSkipped: 1 });
+        expect(Object.keys(first.warnings ?? {})).not.toEqual([]);
+        expect(lastRun()).toMatchObject({ status: 'succeeded', recordsChanged: 0, recordsDeleted: 0 });
+        expect(storeProducts.ids(view.connection.id)).toEqual(['a', 'b', 'c', 'd']);
+      });
+
+      it('normalizes again the pages whose body changed, and deletes what no page shows any more', async () => {
+        const view = await catalogConnection(catalog());
+        await service.runFullSync(request(view));
+        publisher.published.length = 0;
+        storeProducts.unchangedPages.length = 0;
+        // Pages of [a, -], [b, c], [d]: the second and third change, the first does not.
+        catalogStore.catalog[3] = catalogProduct('c', 15);
+        catalogStore.catalog[4] = catalogProduct('e');
+
+        await service.runFullSync(request(view));
+
+        expect(storeProducts.unchangedPages).toEqual([1]);
+        expect(
+          publisher.published.map(({ payload }) => [payload.products.map((p) => p.id), payload.deletedIds]),
+        ).toEqual([
+          [['c'], []],
+          [['e'], []],
+          [[], ['d']],
+        ]);
+        expect(storeProducts.ids(view.connection.id)).toEqual(['a', 'b', 'c', 'e']);
+
+        // What this crawl saw is the baseline now: a third sync takes every page for unchanged.
+        storeProducts.unchangedPages.length = 0;
+        await service.runFullSync(request(view));
+        expect(storeProducts.unchangedPages).toEqual([1, 2, 3]);
+      });
+
+      it('normalizes a page again when the mirror no longer holds what its last crawl left there', async () => {
+        const view = await catalogConnection(catalog());
+        await service.runFullSync(request(view));
+        publisher.published.length = 0;
+        // A store webhook changed product c since; the store's listing still shows the crawled version.
+        const c = storeProducts.record(view.connection.id, 'c');
+        await storeProducts.upsertMany(view.connection.id, [{ ...c!, name: 'Renamed by a webhook' }]);
+
+        await service.runFullSync(request(view));
+
+        expect(storeProducts.unchangedPages).toEqual([1, 3]);
+        // As without fingerprints: the crawl publishes what the store lists.
+        expect(publisher.productIds()).toEqual(['c']);
+        expect(storeProducts.record(view.connection.id, 'c')?.name).toBe('Product c');
+      });
+
+      it("takes no page for unchanged once the connection's field mappings changed", async () => {
+        const view = await catalogConnection(catalog());
+        await service.runFullSync(request(view));
+        publisher.published.length = 0;
+        view.settings.fieldMappings.products = { sku: 'code' };
+
+        await service.runFullSync(request(view));
+
+        expect(storeProducts.unchangedPages).toEqual([]);
+        expect(publisher.published).toEqual([]);
+        expect(lastRun()).toMatchObject({ status: 'succeeded', recordsValid: 4 });
+      });
     });
 
     it('keeps the products seen before a crawl was resumed, and publishes the page that failed', async () => {

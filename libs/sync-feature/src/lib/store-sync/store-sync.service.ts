@@ -17,6 +17,7 @@ import {
   recordContentHash,
   SyncRunRepository,
   type SyncRunEntity,
+  type StorePageCounts,
   type SyncRunPageProgress,
   type SyncRunTimings,
   type SyncWarningCounts,
@@ -26,11 +27,14 @@ import { findReadableConnection } from '../readable-connection';
 import { SYNCED_ENTITIES, type SyncedEntity } from '../synced-entities';
 import { DEFAULT_PROGRESS_INTERVAL_MS, RunProgressBuffer } from './run-progress';
 
-/** A crawled page, normalized and compared with the mirror: what is left is to write it. */
+/** A crawled page compared with the mirror: what is left is to write its changes and count it. */
 interface ComparedPage<T> {
   page: CrawledPage;
-  normalized: NormalizedPage<T>;
+  counts: StorePageCounts;
   changed: T[];
+  /** By id, the store's record (mirrored with a changed record, for webhook merges) and the content hash. */
+  raws: ReadonlyMap<string, Record<string, unknown>>;
+  contentHashes: ReadonlyMap<string, string>;
   timings: SyncRunTimings;
 }
 
@@ -41,6 +45,15 @@ interface NormalizedPage<T> {
   skipped: number;
   warnings: SyncWarningCounts;
 }
+
+/** What a crawl compares each page with: its key of normalization and the page bodies its fingerprints hold. */
+interface CrawlBaseline {
+  normalizationKey: string;
+  /** Page → body hash of the last crawl under this key; empty when no page may be taken for unchanged. */
+  bodyHashes: ReadonlyMap<number, string>;
+}
+
+const NOTHING = new Map<string, never>();
 
 /** Deleted ids per message: keeps a message small whatever the store removed. */
 export const DELETED_IDS_PER_MESSAGE = 500;
@@ -149,6 +162,8 @@ export class StoreSyncService {
       const nextPage = await this.crawl(view, entity, run);
       // Only a complete crawl proves a record is gone; every run is a full crawl today.
       await this.deleteUnseen(view, entity, run, nextPage);
+      // Nor are the pages past its end there any more.
+      await entity.mirror.forgetPagesFrom(view.connection.id, nextPage);
       const finished = await this.syncRuns.finish(run.id, 'succeeded');
       this.logger.log(
         `Sync run ${run.id} succeeded: ${finished?.pagesFetched ?? 0} pages, ${finished?.recordsValid ?? 0} ${entity.name}, ${finished?.recordsSkipped ?? 0} skipped, ${finished?.recordsChanged ?? 0} changed, ${finished?.recordsDeleted ?? 0} deleted`,
@@ -175,6 +190,7 @@ export class StoreSyncService {
     const client = new StoreClient(view.settings);
     const progress = new RunProgressBuffer(this.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
     const written = { nextPage: run.nextPage };
+    const baseline = await this.baselineOf(view, entity, run);
     let writing: Promise<void> = Promise.resolve();
     let fetchStart = performance.now();
     try {
@@ -182,23 +198,11 @@ export class StoreSyncService {
       for await (const page of readAhead(crawlPages(client, entity.name, { startPage: run.nextPage }))) {
         // Waiting for the store, beyond what reading ahead hid.
         const timings: SyncRunTimings = { fetchMs: elapsedSince(fetchStart) };
-        let stepStart = performance.now();
-        const normalized = this.normalize(view, entity, page);
-        timings['normalizeMs'] = elapsedSince(stepStart);
-
-        stepStart = performance.now();
-        const compared = this.recordSeenAndFindChanged(
-          view.connection.id,
-          entity,
-          run,
-          page.page,
-          normalized,
-        );
+        const compared = this.compare(view, entity, run, page, baseline, timings);
         const previous = writing;
-        writing = compared.then(async (changed) => {
-          timings['mirrorMs'] = elapsedSince(stepStart);
+        writing = compared.then(async (comparedPage) => {
           await previous;
-          await this.writePage(view, entity, run, { page, normalized, changed, timings }, progress, written);
+          await this.writePage(view, entity, run, comparedPage, progress, written);
         });
         // Awaited with the next page (or below); a failure meanwhile is not an unhandled rejection.
         writing.catch(() => undefined);
@@ -216,12 +220,86 @@ export class StoreSyncService {
     return written.nextPage;
   }
 
+  /**
+   * After an activation or a configuration change every record is published (see recordSeenAndFindChanged), so
+   * no page is taken for unchanged then: there is nothing to look up.
+   */
+  private async baselineOf(
+    view: StoreConnectionView,
+    entity: SyncedEntity,
+    run: SyncRunEntity,
+  ): Promise<CrawlBaseline> {
+    const normalizationKey = entity.normalizationKey(view.settings);
+    const bodyHashes = REPUSH_TRIGGERS.has(run.trigger)
+      ? new Map<number, string>()
+      : await entity.mirror.findPageBodyHashes(view.connection.id, normalizationKey);
+    return { normalizationKey, bodyHashes };
+  }
+
+  /**
+   * Compares one page with the mirror and records it as seen. A page whose body and normalization are those of its
+   * fingerprint, and whose records the mirror still holds as that crawl left them, is known unchanged without
+   * normalizing it (StoreRecordMirror.recordUnchangedPage): an unchanged re-sync is then little more than its
+   * fetches. Any other page is normalized, compared record by record, and fingerprinted for the next crawl.
+   */
+  private async compare<T extends { id: string }>(
+    view: StoreConnectionView,
+    entity: SyncedEntity<T>,
+    run: SyncRunEntity,
+    page: CrawledPage,
+    baseline: CrawlBaseline,
+    timings: SyncRunTimings,
+  ): Promise<ComparedPage<T>> {
+    let stepStart = performance.now();
+    if (page.bodyHash !== undefined && baseline.bodyHashes.get(page.page) === page.bodyHash) {
+      const unchanged = await entity.mirror.recordUnchangedPage(
+        view.connection.id,
+        run.id,
+        page.page,
+        page.bodyHash,
+        baseline.normalizationKey,
+      );
+      timings['mirrorMs'] = elapsedSince(stepStart);
+      // A redelivered page goes the long way, which publishes all its records (see recordSeenAndFindChanged).
+      if (unchanged?.firstTime) {
+        return {
+          page,
+          counts: unchanged.counts,
+          changed: [],
+          raws: NOTHING,
+          contentHashes: NOTHING,
+          timings,
+        };
+      }
+    }
+    stepStart = performance.now();
+    const normalized = this.normalize(view, entity, page);
+    timings['normalizeMs'] = elapsedSince(stepStart);
+
+    stepStart = performance.now();
+    const counts: StorePageCounts = {
+      recordsValid: normalized.records.length,
+      recordsSkipped: normalized.skipped,
+      warnings: normalized.warnings,
+    };
+    const { changed, contentHashes } = await this.recordSeenAndFindChanged(
+      view.connection.id,
+      entity,
+      run,
+      page,
+      normalized,
+      { normalizationKey: baseline.normalizationKey, counts },
+    );
+    timings['mirrorMs'] = (timings['mirrorMs'] ?? 0) + elapsedSince(stepStart);
+    return { page, counts, changed, raws: normalized.raws, contentHashes, timings };
+  }
+
   /** Writes one compared page's changes to the mirror, publishes them, then counts the page as done. */
   private async writePage<T extends { id: string }>(
     view: StoreConnectionView,
     entity: SyncedEntity<T>,
     run: SyncRunEntity,
-    { page, normalized, changed, timings }: ComparedPage<T>,
+    { page, counts, changed, raws, contentHashes, timings }: ComparedPage<T>,
     progress: RunProgressBuffer,
     written: { nextPage: number },
   ): Promise<void> {
@@ -229,7 +307,7 @@ export class StoreSyncService {
     let stepStart = performance.now();
     if (changed.length > 0) {
       // Mirror first: once a page is published, the widgets can already be asked about its products.
-      await entity.mirror.upsertMany(connectionId, changed, normalized.raws);
+      await entity.mirror.upsertMany(connectionId, changed, raws, contentHashes);
     }
     timings['mirrorMs'] = (timings['mirrorMs'] ?? 0) + elapsedSince(stepStart);
 
@@ -247,10 +325,10 @@ export class StoreSyncService {
     progress.add({
       nextPage: written.nextPage,
       recordsSeen: page.records.length,
-      recordsValid: normalized.records.length,
-      recordsSkipped: normalized.skipped,
+      recordsValid: counts.recordsValid,
+      recordsSkipped: counts.recordsSkipped,
       recordsChanged: changed.length,
-      warnings: normalized.warnings,
+      warnings: counts.warnings,
       timings,
     });
     await this.writeProgress(run, progress.take());
@@ -263,30 +341,38 @@ export class StoreSyncService {
   }
 
   /**
-   * Records the ids the page showed (the deletion pass keeps exactly the records a run saw) and returns the
-   * records to publish: new ones and those whose content differs from the mirror's; the last of a repeated id
-   * wins. Every record of a page this run had recorded already is published: the page was redelivered, and the
-   * mirror (written before publishing) may hold records push never got; publishing twice is harmless. After an
-   * activation or a configuration change every record is published: what ShopiMind stores also depends on the
-   * connection (language, currency, data source), which the content hash does not cover.
+   * Records the ids the page showed (the deletion pass keeps exactly the records a run saw), with the page's
+   * fingerprint when the store told its body, and returns the records to publish: new ones and those whose content
+   * differs from the mirror's; the last of a repeated id wins. Every record of a page this run had recorded
+   * already is published: the page was redelivered, and the mirror (written before publishing) may hold records
+   * push never got; publishing twice is harmless. After an activation or a configuration change every record is
+   * published: what ShopiMind stores also depends on the connection (language, currency, data source), which the
+   * content hash does not cover.
    */
   private async recordSeenAndFindChanged<T extends { id: string }>(
     connectionId: string,
     entity: SyncedEntity<T>,
     run: SyncRunEntity,
-    page: number,
+    page: CrawledPage,
     normalized: NormalizedPage<T>,
-  ): Promise<T[]> {
+    fingerprint: { normalizationKey: string; counts: StorePageCounts },
+  ): Promise<{ changed: T[]; contentHashes: Map<string, string> }> {
     const latest = new Map(normalized.records.map((record) => [record.id, record]));
-    const seen = await entity.mirror.recordSeen(connectionId, run.id, page, [...latest.keys()]);
+    const contentHashes = new Map([...latest].map(([id, record]) => [id, recordContentHash(record)]));
+    const seen = await entity.mirror.recordSeen(
+      connectionId,
+      run.id,
+      page.page,
+      [...latest.keys()],
+      page.bodyHash === undefined ? undefined : { ...fingerprint, bodyHash: page.bodyHash, contentHashes },
+    );
     if (!seen.firstTime || REPUSH_TRIGGERS.has(run.trigger)) {
-      return [...latest.values()];
+      return { changed: [...latest.values()], contentHashes };
     }
-    return [...latest.values()].filter((record) => {
-      const mirrored = seen.contentHashes.get(record.id);
-      // A record the mirror lacks is new: no hash to compare (the mirror write computes its own).
-      return mirrored === undefined || mirrored !== recordContentHash(record);
-    });
+    const changed = [...latest.values()].filter(
+      (record) => seen.contentHashes.get(record.id) !== contentHashes.get(record.id),
+    );
+    return { changed, contentHashes };
   }
 
   /**
