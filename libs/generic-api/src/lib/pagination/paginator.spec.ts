@@ -1,7 +1,15 @@
 import { StoreClient } from '../client/store.client';
 import { resolveStoreSettings } from '../store-settings';
 import { FakeStoreServer, pagedStore } from '../testing/store-server.fake';
-import { crawlPages, CrawlOptions, CrawlSummary, readAhead } from './paginator';
+import type { StorePage } from '../client/store-page';
+import {
+  crawlPages,
+  CrawledPage,
+  CrawlOptions,
+  CrawlSummary,
+  readAhead,
+  type StorePageSource,
+} from './paginator';
 import { StoreCrawlError, StoreCrawlErrorKind } from './store-crawl.error';
 
 const catalogue = (count: number): { id: number }[] =>
@@ -217,6 +225,130 @@ describe('crawlPages', () => {
     const outcome = await crawl(options);
     expect(outcome.error).toBeInstanceOf(Error);
     expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('crawlPages with several pages in flight', () => {
+  interface Asked {
+    page: number;
+    signal?: AbortSignal;
+    answer(page: StorePage | Error): void;
+  }
+
+  /** A source whose pages the test answers by hand, in any order. */
+  function handAnsweredSource(): { source: StorePageSource; asked: Asked[] } {
+    const asked: Asked[] = [];
+    const source: StorePageSource = {
+      getPage: (_entity, page, _perPage, options) =>
+        new Promise<StorePage>((resolve, reject) => {
+          asked.push({
+            page,
+            signal: options?.signal,
+            answer: (reply) => (reply instanceof Error ? reject(reply) : resolve(reply)),
+          });
+        }),
+    };
+    return { source, asked };
+  }
+
+  const arrayPage = (...ids: number[]): StorePage => ({ records: ids.map((id) => ({ id })), shape: 'array' });
+  const askedFor = (asked: Asked[], page: number): Asked => {
+    const found = asked.find((entry) => entry.page === page);
+    if (!found) {
+      throw new Error(`page ${page} was not asked for`);
+    }
+    return found;
+  };
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('asks for the next pages while one is awaited, and yields every page in order', async () => {
+    const { source, asked } = handAnsweredSource();
+    const crawl = crawlPages(source, 'products', { perPage: 2, pagesInFlight: 3 });
+    const first = crawl.next();
+    await settle();
+    expect(asked.map((entry) => entry.page)).toEqual([1, 2, 3]);
+
+    // Answered out of order: still yielded in page order.
+    askedFor(asked, 3).answer(arrayPage(5));
+    askedFor(asked, 2).answer(arrayPage(3, 4));
+    askedFor(asked, 1).answer(arrayPage(1, 2));
+    const pages = [(await first).value];
+    for (let next = await crawl.next(); !next.done; next = await crawl.next()) {
+      pages.push(next.value);
+      await settle();
+    }
+
+    expect(pages.map((page) => (page as CrawledPage).records)).toEqual([
+      [{ id: 1 }, { id: 2 }],
+      [{ id: 3 }, { id: 4 }],
+      [{ id: 5 }],
+    ]);
+  });
+
+  it('drops and cancels the pages asked for past the end, a failing one included', async () => {
+    const { source, asked } = handAnsweredSource();
+    const crawl = crawlPages(source, 'products', { perPage: 2, pagesInFlight: 3 });
+    const first = crawl.next();
+    await settle();
+    askedFor(asked, 1).answer(arrayPage(1, 2));
+    askedFor(asked, 2).answer(arrayPage(3));
+    expect((await first).done).toBe(false);
+    const second = await crawl.next();
+    expect((second.value as CrawledPage).page).toBe(2);
+    await settle();
+    askedFor(asked, 3).answer(new Error('HTTP 500 past the end'));
+
+    // Page 2 was short: the crawl ends there.
+    await expect(crawl.next()).resolves.toEqual({
+      done: true,
+      value: { pages: 2, records: 3, stopReason: 'short_page' },
+    });
+    expect(asked.map((entry) => entry.page)).toEqual([1, 2, 3, 4]);
+    expect(askedFor(asked, 4).signal?.aborted).toBe(true);
+  });
+
+  it("asks for no page past an envelope's last page once one told it", async () => {
+    const { source, asked } = handAnsweredSource();
+    const envelopePage = (page: number): StorePage => ({
+      records: [{ id: page }],
+      shape: 'envelope',
+      meta: { currentPage: page, lastPage: 3 },
+    });
+    const crawl = crawlPages(source, 'products', { perPage: 1, pagesInFlight: 2 });
+    const first = crawl.next();
+    await settle();
+    askedFor(asked, 1).answer(envelopePage(1));
+    await first;
+    const second = crawl.next();
+    await settle();
+    askedFor(asked, 2).answer(envelopePage(2));
+    await second;
+    const third = crawl.next();
+    await settle();
+    askedFor(asked, 3).answer(envelopePage(3));
+    await third;
+
+    await expect(crawl.next()).resolves.toMatchObject({ done: true, value: { stopReason: 'last_page' } });
+    expect(asked.map((entry) => entry.page)).toEqual([1, 2, 3]);
+  });
+
+  it('asks for no page past the page limit', async () => {
+    const { source, asked } = handAnsweredSource();
+    const crawl = crawlPages(source, 'products', { perPage: 1, pagesInFlight: 3, maxPages: 2 });
+    const first = crawl.next();
+    await settle();
+
+    expect(asked.map((entry) => entry.page)).toEqual([1, 2]);
+    askedFor(asked, 1).answer(arrayPage(1));
+    await first;
+    askedFor(asked, 2).answer(arrayPage(2));
+    await crawl.next();
+    await expect(crawl.next()).rejects.toMatchObject({ kind: StoreCrawlErrorKind.PageLimit, page: 3 });
+  });
+
+  it('refuses pagesInFlight 0', async () => {
+    const { source } = handAnsweredSource();
+    await expect(crawlPages(source, 'products', { pagesInFlight: 0 }).next()).rejects.toThrow(RangeError);
   });
 });
 

@@ -26,7 +26,7 @@ import {
   InMemoryMirror,
 } from '../../test/fakes';
 import { syncedOrders, syncedProducts } from '../synced-entities';
-import { StoreSyncService } from './store-sync.service';
+import { STORE_PAGES_IN_FLIGHT, StoreSyncService } from './store-sync.service';
 
 const API_KEY = 'demo-key-123';
 
@@ -410,7 +410,8 @@ describe('StoreSyncService.runFullSync on products', () => {
     await service.runFullSync(request(view, 'manual'));
 
     expect(syncRuns.starts).toEqual([]);
-    expect(store.stats.byPath['/api/products']).toBe(1);
+    // Page 3, and page 4 asked for with it (STORE_PAGES_IN_FLIGHT), before page 3 said it was the last.
+    expect(store.stats.byPath['/api/products']).toBe(STORE_PAGES_IN_FLIGHT);
     expect(publisher.published).toHaveLength(1);
     expect(publisher.published[0].options).toEqual({ messageId: `${resumable.id}:products:3` });
     expect(publisher.published[0].payload.syncRunId).toBe(resumable.id);
@@ -449,7 +450,8 @@ describe('StoreSyncService.runFullSync on products', () => {
     expect(run.error).not.toContain('wrong-key');
     expect(run.pagesFetched).toBe(0);
     expect(publisher.published).toEqual([]);
-    expect(store.stats.byStatus[401]).toBe(1);
+    // Pages 1 and 2 were asked for together; neither is retried.
+    expect(store.stats.byStatus[401]).toBe(STORE_PAGES_IN_FLIGHT);
   });
 
   it(

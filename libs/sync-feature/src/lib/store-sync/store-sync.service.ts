@@ -58,6 +58,13 @@ const NOTHING = new Map<string, never>();
 /** Deleted ids per message: keeps a message small whatever the store removed. */
 export const DELETED_IDS_PER_MESSAGE = 500;
 
+/**
+ * Requests to a store at once during a crawl. Two, not more: an unchanged re-sync, bound by the store's latency
+ * once its pages need no normalizing, measured 5.8x -> 7.2x faster than the full sync with two (three did no better),
+ * and a store is not asked harder than that; its 429s still hold every request (Retry-After).
+ */
+export const STORE_PAGES_IN_FLIGHT = 2;
+
 /** When another replica crawls the connection, the request comes back after this long. */
 export const LOCKED_CONNECTION_RETRY_MS = 60_000;
 
@@ -195,7 +202,11 @@ export class StoreSyncService {
     let fetchStart = performance.now();
     try {
       // Reading ahead overlaps the store's latency with the mirror and bus work of the page before.
-      for await (const page of readAhead(crawlPages(client, entity.name, { startPage: run.nextPage }))) {
+      const pages = crawlPages(client, entity.name, {
+        startPage: run.nextPage,
+        pagesInFlight: STORE_PAGES_IN_FLIGHT,
+      });
+      for await (const page of readAhead(pages)) {
         // Waiting for the store, beyond what reading ahead hid.
         const timings: SyncRunTimings = { fetchMs: elapsedSince(fetchStart) };
         const compared = this.compare(view, entity, run, page, baseline, timings);
