@@ -12,7 +12,7 @@ export function embeddedModule(env: EmbeddedEnv): DynamicModule {
     imports: [
       ServiceRuntimeModule.forRoot({ serviceName: 'storebridge', env }),
       GatewayFeatureModule.forEnv(env),
-      SyncFeatureModule.forRoot({ allowPrivateStoreUrls: env.ALLOW_PRIVATE_STORE_URLS }),
+      SyncFeatureModule.forEnv(env),
       PushFeatureModule.forRoot({ shopimindApiUrl: env.SHOPIMIND_API_URL }),
     ],
   };

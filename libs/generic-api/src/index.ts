@@ -1,4 +1,5 @@
 export * from './lib/version';
+export * from './lib/is-record';
 export * from './lib/store-settings';
 export * from './lib/store-url-policy';
 export * from './lib/client/store-page';

@@ -10,7 +10,7 @@ export function syncAppModule(env: SyncEnv): DynamicModule {
     module: class SyncAppModule {},
     imports: [
       ServiceRuntimeModule.forRoot({ serviceName: SYNC_SERVICE_NAME, env }),
-      SyncFeatureModule.forRoot({ allowPrivateStoreUrls: env.ALLOW_PRIVATE_STORE_URLS }),
+      SyncFeatureModule.forEnv(env),
     ],
   };
 }

@@ -15,7 +15,7 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { ToInteger, ToList } from './env-transforms';
-import { FlagVariable, HttpUrlVariable, PortVariable } from './env-variables';
+import { FlagVariable, HttpUrlVariable, IntegerVariable, PortVariable } from './env-variables';
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -161,6 +161,14 @@ export class SyncEnv extends CredentialsEnv {
 
   @FlagVariable('ALLOW_PRIVATE_STORE_URLS')
   ALLOW_PRIVATE_STORE_URLS = false;
+
+  /** Records one crawl of one entity may read before it fails as a store inventing records (generic-api §3). */
+  @IntegerVariable('STORE_MAX_RECORDS_PER_ENTITY', 1)
+  STORE_MAX_RECORDS_PER_ENTITY = 5_000_000;
+
+  /** A complete crawl missing more than this percentage of a catalogue holds those deletions for one crawl. */
+  @IntegerVariable('DELETION_HOLD_PERCENT', 0, 100)
+  DELETION_HOLD_PERCENT = 20;
 }
 
 export class PushEnv extends CredentialsEnv {
@@ -176,4 +184,12 @@ export class PushEnv extends CredentialsEnv {
 export class EmbeddedEnv extends GatewayEnv {
   @HttpUrlVariable('SHOPIMIND_API_URL')
   SHOPIMIND_API_URL = 'https://core.shopimind.com';
+
+  /** Records one crawl of one entity may read before it fails as a store inventing records (generic-api §3). */
+  @IntegerVariable('STORE_MAX_RECORDS_PER_ENTITY', 1)
+  STORE_MAX_RECORDS_PER_ENTITY = 5_000_000;
+
+  /** A complete crawl missing more than this percentage of a catalogue holds those deletions for one crawl. */
+  @IntegerVariable('DELETION_HOLD_PERCENT', 0, 100)
+  DELETION_HOLD_PERCENT = 20;
 }

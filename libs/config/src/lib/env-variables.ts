@@ -27,3 +27,17 @@ export const HttpUrlVariable = (name: string): PropertyDecorator =>
       { message: `${name} must be an http(s) URL` },
     ),
   );
+
+/** An integer variable within `[min, max]`. */
+export const IntegerVariable = (
+  name: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): PropertyDecorator =>
+  compose(
+    Expose(),
+    ToInteger(),
+    IsInt({ message: `${name} must be an integer` }),
+    Min(min, { message: `${name} must be between ${min} and ${max}` }),
+    Max(max, { message: `${name} must be between ${min} and ${max}` }),
+  );

@@ -156,8 +156,26 @@ describe('schema and repositories on PGlite (in memory)', () => {
     expect(first.firstTime).toBe(true);
     expect([...first.contentHashes.keys()]).toEqual(['p1']);
     expect((await products.recordSeen(connection.id, run.id, 1, ['p1'])).firstTime).toBe(false);
-    expect(await products.findUnseen(connection.id, run.id)).toEqual(['p2']);
+    expect((await products.findUnseen(connection.id, run.id)).fresh).toEqual(['p2']);
+    await products.holdDeletions(connection.id, run.id, ['p2']);
+    await products.releaseHeldDeletions(connection.id, run.id);
+    expect(await products.findUnseen(connection.id, run.id)).toEqual({
+      fresh: ['p2'],
+      confirmed: [],
+      mirrored: 2,
+    });
     expect(await products.deleteMany(connection.id, ['p2', 'unknown'])).toBe(1);
+    await syncRuns.recordPage(run.id, {
+      nextPage: 2,
+      skippedRecords: [{ page: 1, index: 3, reason: 'missing_id' }],
+      stopReason: 'short_page',
+      endConfirmed: true,
+    });
+    expect(await syncRuns.findById(run.id)).toMatchObject({
+      skippedRecords: [{ page: 1, index: 3, reason: 'missing_id' }],
+      stopReason: 'short_page',
+      endConfirmed: true,
+    });
 
     const counts = { recordsValid: 1, recordsSkipped: 0, warnings: {} };
     await products.recordSeen(connection.id, run.id, 2, ['p1'], {

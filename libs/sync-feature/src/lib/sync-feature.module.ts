@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { SyncEnv } from '@storebridge/config';
 import { StoreConnectionService } from '@storebridge/connections';
 import { SyncScheduler } from './schedule/sync-scheduler';
 import { StoreEventHandlers } from './store-events/store-event.handlers';
@@ -14,6 +15,16 @@ import { syncedEntitiesProvider } from './synced-entities';
  */
 @Module({})
 export class SyncFeatureModule {
+  static forEnv(
+    env: Pick<SyncEnv, 'ALLOW_PRIVATE_STORE_URLS' | 'STORE_MAX_RECORDS_PER_ENTITY' | 'DELETION_HOLD_PERCENT'>,
+  ): DynamicModule {
+    return SyncFeatureModule.forRoot({
+      allowPrivateStoreUrls: env.ALLOW_PRIVATE_STORE_URLS,
+      maxRecordsPerEntity: env.STORE_MAX_RECORDS_PER_ENTITY,
+      deletionHoldShare: env.DELETION_HOLD_PERCENT / 100,
+    });
+  }
+
   static forRoot(options: SyncFeatureOptions): DynamicModule {
     return {
       module: SyncFeatureModule,

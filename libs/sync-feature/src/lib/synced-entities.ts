@@ -45,6 +45,8 @@ export type RecordMirror<T extends { id: string }> = Pick<
   | 'upsertMany'
   | 'recordSeen'
   | 'findUnseen'
+  | 'holdDeletions'
+  | 'releaseHeldDeletions'
   | 'findState'
   | 'deleteMany'
   | 'findPageBodyHashes'

@@ -19,6 +19,8 @@ import {
   type SyncRunPageProgress,
   type SyncRunRepository,
   type UnchangedPage,
+  type UnseenRecords,
+  MAX_SKIPPED_RECORDS_KEPT,
 } from '@storebridge/persistence';
 import { StoreSyncService } from '../lib/store-sync/store-sync.service';
 import type { SyncFeatureOptions } from '../lib/sync-feature.options';
@@ -29,6 +31,8 @@ interface MirrorRow<T> {
   raw: RawStoreRecord | null;
   /** When it was written, on the clock `FakeSyncRuns` stamps its runs with. */
   writtenAt: bigint;
+  /** The run that held its deletion, if one did. */
+  deletionHeldByRun?: string;
 }
 
 /**
@@ -163,16 +167,45 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
     }
   }
 
-  async findUnseen(connectionId: string, syncRunId: string): Promise<string[]> {
+  async findUnseen(connectionId: string, syncRunId: string): Promise<UnseenRecords> {
     if (!this.runs) {
       throw new Error('InMemoryMirror needs the FakeSyncRuns whose runs saw the records');
     }
     const seen = this.runs.seenIds(syncRunId);
     const startedAt = this.runs.startedAt(syncRunId);
-    return this.ids(connectionId).filter((id) => {
+    const ids = this.ids(connectionId);
+    const unseen = ids.flatMap((id) => {
       const row = this.rows.get(`${connectionId}/${id}`);
-      return row !== undefined && row.writtenAt < startedAt && !seen.has(id);
+      return row !== undefined && row.writtenAt < startedAt && !seen.has(id) ? [{ id, row }] : [];
     });
+    const confirmed = ({ row }: { row: MirrorRow<T> }): boolean =>
+      row.deletionHeldByRun !== undefined && row.deletionHeldByRun !== syncRunId;
+    return {
+      fresh: unseen.filter((entry) => !confirmed(entry)).map(({ id }) => id),
+      confirmed: unseen.filter(confirmed).map(({ id }) => id),
+      mirrored: unseen.length === 0 ? 0 : ids.length,
+    };
+  }
+
+  async holdDeletions(connectionId: string, syncRunId: string, ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      const row = this.rows.get(`${connectionId}/${id}`);
+      if (row && row.deletionHeldByRun === undefined) {
+        row.deletionHeldByRun = syncRunId;
+      }
+    }
+  }
+
+  async releaseHeldDeletions(connectionId: string, syncRunId: string): Promise<void> {
+    if (!this.runs) {
+      throw new Error('InMemoryMirror needs the FakeSyncRuns whose runs saw the records');
+    }
+    for (const id of this.runs.seenIds(syncRunId)) {
+      const row = this.rows.get(`${connectionId}/${id}`);
+      if (row) {
+        delete row.deletionHeldByRun;
+      }
+    }
   }
 
   async findState(connectionId: string, id: string): Promise<MirroredRecordState | null> {
@@ -247,7 +280,11 @@ export function aSyncRun(
     recordsSkipped: 0,
     recordsChanged: 0,
     recordsDeleted: 0,
+    deletionsHeld: 0,
     warnings: {},
+    skippedRecords: [],
+    stopReason: null,
+    endConfirmed: null,
     timings: {},
     error: null,
     startedAt: now,
@@ -340,6 +377,13 @@ export class FakeSyncRuns implements Pick<
     run.recordsSkipped += progress.recordsSkipped ?? 0;
     run.recordsChanged += progress.recordsChanged ?? 0;
     run.recordsDeleted += progress.recordsDeleted ?? 0;
+    run.deletionsHeld += progress.deletionsHeld ?? 0;
+    run.skippedRecords = [...run.skippedRecords, ...(progress.skippedRecords ?? [])].slice(
+      0,
+      MAX_SKIPPED_RECORDS_KEPT,
+    );
+    run.stopReason = progress.stopReason ?? run.stopReason;
+    run.endConfirmed = progress.endConfirmed ?? run.endConfirmed;
     for (const [kind, count] of Object.entries(progress.warnings ?? {})) {
       run.warnings[kind] = (run.warnings[kind] ?? 0) + count;
     }

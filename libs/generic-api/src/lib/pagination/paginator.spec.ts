@@ -10,7 +10,7 @@ import {
   readAhead,
   type StorePageSource,
 } from './paginator';
-import { StoreCrawlError, StoreCrawlErrorKind } from './store-crawl.error';
+import { StoreCrawlErrorKind } from './store-crawl.error';
 
 const catalogue = (count: number): { id: number }[] =>
   Array.from({ length: count }, (_, i) => ({ id: i + 1 }));
@@ -102,7 +102,7 @@ describe('crawlPages', () => {
     expect(outcome.error).toBeUndefined();
     expect(outcome.pages.map((p) => p.ids)).toEqual(pages);
     expect(outcome.requestedPages).toEqual(requested);
-    expect(outcome.summary).toEqual({ pages: pages.length, records: count, stopReason });
+    expect(outcome.summary).toEqual({ pages: pages.length, records: count, stopReason, complete: true });
   });
 
   it("uses the connection's per_page when the crawl gives none", async () => {
@@ -169,41 +169,113 @@ describe('crawlPages', () => {
     const generator = crawlPages(client, 'products', { perPage: 2 });
     await generator.next();
     expect(server.requests).toHaveLength(1);
-    await generator.return({ pages: 1, records: 2, stopReason: 'short_page' });
+    await generator.return({ pages: 1, records: 2, stopReason: 'short_page', complete: true });
     expect(server.requests).toHaveLength(1);
   });
 
   it.each(['array', 'envelope'] as const)(
-    'stops with an error when a %s store ignores page',
+    'stops, without claiming the end, when a %s store ignores page',
     async (shape) => {
       server.respondWith(pagedStore(catalogue(5), shape, { ignorePage: true }));
       const outcome = await crawl({ perPage: 2 });
+      expect(outcome.error).toBeUndefined();
       expect(outcome.pages.map((p) => p.page)).toEqual([1]);
       expect(outcome.requestedPages).toEqual(['1', '2']);
-      expect(outcome.error).toBeInstanceOf(StoreCrawlError);
-      expect(outcome.error).toMatchObject({
-        kind: StoreCrawlErrorKind.RepeatedPage,
-        entity: 'products',
-        page: 2,
-      });
-      expect((outcome.error as Error).message).toContain('ignore the "page" parameter');
+      expect(outcome.summary).toEqual({ pages: 1, records: 2, stopReason: 'repeated_page', complete: false });
     },
   );
 
-  it('throws past the page limit instead of crawling forever', async () => {
+  /** A bare-array store serving at most `cap` records a page whatever is asked, like many real ones. */
+  const cappedArrayStore =
+    (records: readonly unknown[], cap: number, pastTheEnd: 'empty' | 'clamp' = 'empty') =>
+    ({ query }: { query: URLSearchParams }) => {
+      const size = Math.min(cap, Number(query.get('per_page')));
+      const lastPage = Math.max(1, Math.ceil(records.length / size));
+      const asked = Number(query.get('page'));
+      const page = pastTheEnd === 'clamp' ? Math.min(asked, lastPage) : asked;
+      return { json: records.slice((page - 1) * size, page * size) };
+    };
+
+  it('crawls every page of a store that caps per_page below the request without saying so', async () => {
+    server.respondWith(cappedArrayStore(catalogue(61), 25));
+    const outcome = await crawl({ perPage: 50 });
+    expect(outcome.pages.map((p) => p.ids.length)).toEqual([25, 25, 11]);
+    expect(outcome.summary).toEqual({ pages: 3, records: 61, stopReason: 'short_page', complete: true });
+  });
+
+  it('ends a silently capped crawl on the empty page after a full last page', async () => {
+    server.respondWith(cappedArrayStore(catalogue(50), 25));
+    const outcome = await crawl({ perPage: 50 });
+    expect(outcome.pages.map((p) => p.ids.length)).toEqual([25, 25]);
+    expect(outcome.requestedPages).toEqual(['1', '2', '3']);
+    expect(outcome.summary).toEqual({ pages: 2, records: 50, stopReason: 'empty_page', complete: true });
+  });
+
+  it('ends on a clamped page past the end without claiming the end', async () => {
+    server.respondWith(cappedArrayStore(catalogue(50), 25, 'clamp'));
+    const outcome = await crawl({ perPage: 50 });
+    expect(outcome.pages.map((p) => p.page)).toEqual([1, 2]);
+    expect(outcome.summary).toEqual({ pages: 2, records: 50, stopReason: 'repeated_page', complete: false });
+  });
+
+  it("takes a clamped page for the end when the records read add up to the store's total", async () => {
+    const records = catalogue(4);
+    server.respondWith(({ query }) => {
+      const page = Math.min(Number(query.get('page')), 2);
+      // last_page overstated: only the repeat tells the end, and the total confirms it.
+      const meta = { current_page: page, per_page: 2, total: 4, last_page: 9 };
+      return { json: { data: records.slice((page - 1) * 2, page * 2), meta } };
+    });
+    const outcome = await crawl({ perPage: 2 });
+    expect(outcome.summary).toEqual({ pages: 2, records: 4, stopReason: 'repeated_page', complete: true });
+  });
+
+  it('stops a store cycling through its pages at the first page served again', async () => {
+    server.respondWith(({ query }) => {
+      const page = ((Number(query.get('page')) - 1) % 2) + 1;
+      return { json: [{ id: `${page}-a` }, { id: `${page}-b` }] };
+    });
+    const outcome = await crawl({ perPage: 2 });
+    expect(outcome.requestedPages).toEqual(['1', '2', '3']);
+    expect(outcome.summary).toEqual({ pages: 2, records: 4, stopReason: 'repeated_page', complete: false });
+  });
+
+  it('learns a larger page size from a later page than the first', async () => {
+    const sizes = [2, 3, 3, 1];
+    server.respondWith(({ query }) => {
+      const page = Number(query.get('page'));
+      return { json: Array.from({ length: sizes[page - 1] ?? 0 }, (_, i) => ({ id: `${page}-${i}` })) };
+    });
+    const outcome = await crawl({ perPage: 5 });
+    expect(outcome.pages.map((p) => p.ids.length)).toEqual([2, 3, 3, 1]);
+    expect(outcome.summary).toMatchObject({ stopReason: 'short_page', complete: true });
+  });
+
+  it('fails a store that invents records without end at the record ceiling', async () => {
     server.respondWith(({ query }) => ({
       json: [{ id: `${query.get('page')}-a` }, { id: `${query.get('page')}-b` }],
     }));
-    const outcome = await crawl({ perPage: 2, maxPages: 3 });
-    expect(outcome.pages.map((p) => p.page)).toEqual([1, 2, 3]);
-    expect(outcome.requestedPages).toEqual(['1', '2', '3']);
-    expect(outcome.error).toMatchObject({ kind: StoreCrawlErrorKind.PageLimit, page: 4 });
+    const outcome = await crawl({ perPage: 2, maxRecords: 5 });
+    expect(outcome.pages.map((p) => p.page)).toEqual([1, 2]);
+    expect(outcome.error).toMatchObject({ kind: StoreCrawlErrorKind.RecordLimit, page: 3 });
     expect((outcome.error as Error).message).toBe(
-      'Crawling products stopped at page 4: more than 3 pages of 2; the store may never report its end',
+      'Crawling products stopped at page 3: more than 5 products; the store seems to invent records without end, so nothing is deleted',
     );
   });
 
-  it('counts the page limit from the resume point', async () => {
+  it('has no page limit of its own', async () => {
+    const source: StorePageSource = {
+      getPage: async (_entity, page) => ({ records: page <= 12_000 ? [{ id: page }] : [], shape: 'array' }),
+    };
+    const generator = crawlPages(source, 'products', { perPage: 1 });
+    let next = await generator.next();
+    while (!next.done) {
+      next = await generator.next();
+    }
+    expect(next.value).toEqual({ pages: 12_000, records: 12_000, stopReason: 'empty_page', complete: true });
+  });
+
+  it('counts a page budget from the resume point', async () => {
     server.respondWith(({ query }) => ({ json: [{ id: `${query.get('page')}` }] }));
     const outcome = await crawl({ perPage: 1, maxPages: 2, startPage: 7 });
     expect(outcome.requestedPages).toEqual(['7', '8']);
@@ -220,6 +292,7 @@ describe('crawlPages', () => {
   it.each<[string, CrawlOptions]>([
     ['startPage 0', { startPage: 0 }],
     ['maxPages 0', { maxPages: 0 }],
+    ['maxRecords 0', { maxRecords: 0 }],
     ['perPage 101', { perPage: 101 }],
   ])('refuses %s', async (_label, options) => {
     const outcome = await crawl(options);
@@ -301,7 +374,7 @@ describe('crawlPages with several pages in flight', () => {
     // Page 2 was short: the crawl ends there.
     await expect(crawl.next()).resolves.toEqual({
       done: true,
-      value: { pages: 2, records: 3, stopReason: 'short_page' },
+      value: { pages: 2, records: 3, stopReason: 'short_page', complete: true },
     });
     expect(asked.map((entry) => entry.page)).toEqual([1, 2, 3, 4]);
     expect(askedFor(asked, 4).signal?.aborted).toBe(true);
@@ -364,6 +437,16 @@ describe('readAhead', () => {
       yield item;
     }
   }
+
+  it("returns the source's return value", async () => {
+    async function* counted(): AsyncGenerator<number, string, undefined> {
+      yield 1;
+      return 'done';
+    }
+    const iterator = readAhead(counted());
+    await iterator.next();
+    await expect(iterator.next()).resolves.toEqual({ done: true, value: 'done' });
+  });
 
   it('asks for the next item while the caller works on the current one, and yields all in order', async () => {
     const log: string[] = [];

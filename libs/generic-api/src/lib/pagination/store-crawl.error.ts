@@ -2,8 +2,10 @@ import { StoreEntity } from '../client/store-page';
 
 /** Broken-store guards of spec §3 [ours]: a crawl that would never end is stopped with a reason. */
 export enum StoreCrawlErrorKind {
+  /** More records than any real catalogue: a store inventing records. */
+  RecordLimit = 'record_limit',
+  /** A sampling caller's page budget spent. */
   PageLimit = 'page_limit',
-  RepeatedPage = 'repeated_page',
 }
 
 export class StoreCrawlError extends Error {

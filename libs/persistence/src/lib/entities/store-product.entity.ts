@@ -64,6 +64,10 @@ export class StoreProductEntity {
   @Column({ name: 'raw', type: 'jsonb', nullable: true })
   raw!: Record<string, unknown> | null;
 
+  /** The earlier complete crawl that held this record's deletion (an unusual share went missing); null if none. */
+  @Column({ name: 'deletion_held_by_run', type: 'uuid', nullable: true })
+  deletionHeldByRun!: string | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

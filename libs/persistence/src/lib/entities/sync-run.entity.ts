@@ -23,6 +23,19 @@ export type SyncWarningCounts = Record<string, number>;
 /** Milliseconds spent by step over the whole run, e.g. `{ "fetchMs": 820, "publishMs": 95 }`. */
 export type SyncRunTimings = Record<string, number>;
 
+/** A store record the crawl skipped, where it was (generic-api.md §4). */
+export interface SkippedStoreRecord {
+  page: number;
+  /** Position in the page, from 0. */
+  index: number;
+  reason: string;
+  /** The record's id when it had one (a product without a name). */
+  id?: string;
+}
+
+/** A run keeps the first skipped records with their place; `recordsSkipped` counts them all. */
+export const MAX_SKIPPED_RECORDS_KEPT = 100;
+
 /**
  * One crawl of one entity of one store (generic-api.md §3, §8). It records its progress page by page so a
  * restarted worker resumes at `nextPage`; at most one run per connection and entity is `running` at a time.
@@ -82,6 +95,21 @@ export class SyncRunEntity {
 
   @Column({ name: 'timings', type: 'jsonb', default: () => `'{}'` })
   timings!: SyncRunTimings;
+
+  /** The stop rule that ended the crawl (`short_page`, `last_page`, `empty_page`, `repeated_page`). */
+  @Column({ name: 'stop_reason', type: 'text', nullable: true })
+  stopReason!: string | null;
+
+  /** Whether that rule proved the store had nothing more; only then were deletions computed. */
+  @Column({ name: 'end_confirmed', type: 'boolean', nullable: true })
+  endConfirmed!: boolean | null;
+
+  /** Deletions this run held instead of executing: an unusual share of the catalogue went missing. */
+  @Column({ name: 'deletions_held', type: 'integer', default: 0 })
+  deletionsHeld!: number;
+
+  @Column({ name: 'skipped_records', type: 'jsonb', default: () => `'[]'` })
+  skippedRecords!: SkippedStoreRecord[];
 
   @Column({ name: 'error', type: 'text', nullable: true })
   error!: string | null;

@@ -14,6 +14,7 @@ import { PushOutcomes1795422000000 } from './1795422000000-push-outcomes';
 import { IdMappingsNaturalKey1795422100000 } from './1795422100000-id-mappings-natural-key';
 import { StorePageFingerprints1795422200000 } from './1795422200000-store-page-fingerprints';
 import { StoreConnectionPerPage1795421800000 } from './1795421800000-store-connection-per-page';
+import { CrawlSafety1795422300000 } from './1795422300000-crawl-safety';
 
 /** In order of application; every schema change is a new class appended here. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -32,4 +33,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   PushOutcomes1795422000000,
   IdMappingsNaturalKey1795422100000,
   StorePageFingerprints1795422200000,
+  CrawlSafety1795422300000,
 ];

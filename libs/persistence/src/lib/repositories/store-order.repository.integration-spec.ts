@@ -66,9 +66,9 @@ describe('StoreOrderRepository', () => {
 
     expect(seen.contentHashes.get('ord_1')).toBe(recordContentHash(anOrder()));
     expect([...seen.contentHashes.keys()].sort()).toEqual(['ord_1', 'ord_3']);
-    expect(await orders.findUnseen(connectionId, run.id)).toEqual(['ord_2']);
+    expect((await orders.findUnseen(connectionId, run.id)).fresh).toEqual(['ord_2']);
     expect(await orders.deleteMany(connectionId, ['ord_2', 'ord_9', 'missing'])).toBe(1);
-    expect(await orders.findUnseen(otherConnectionId, run.id)).toEqual([]);
+    expect((await orders.findUnseen(otherConnectionId, run.id)).fresh).toEqual([]);
   });
 
   it('goes with its store connection (uninstall keeps nothing)', async () => {

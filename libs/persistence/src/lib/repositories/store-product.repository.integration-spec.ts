@@ -72,6 +72,7 @@ describe('StoreProductRepository', () => {
       categories: ['Shirts', 'Summer'],
       contentHash: createHash('sha256').update(JSON.stringify(product)).digest('hex'),
       raw: null,
+      deletionHeldByRun: null,
       updatedAt: expect.any(Date),
     });
   });
@@ -277,8 +278,38 @@ describe('StoreProductRepository', () => {
       // A store webhook while the crawl runs: the crawl may have passed its page already.
       await products.upsertMany(connectionId, [aProduct({ id: 'e' })]);
 
-      expect(await products.findUnseen(connectionId, run.id)).toEqual(['a', 'd']);
-      expect(await products.findUnseen(otherConnectionId, run.id)).toEqual(['z']);
+      expect((await products.findUnseen(connectionId, run.id)).fresh).toEqual(['a', 'd']);
+      expect((await products.findUnseen(otherConnectionId, run.id)).fresh).toEqual(['z']);
+    });
+
+    it('holds deletions until a later complete crawl still misses them, and lifts them when a record returns', async () => {
+      await products.upsertMany(
+        connectionId,
+        ['a', 'b', 'c', 'd'].map((id) => aProduct({ id })),
+      );
+      const first = await syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' });
+      await products.recordSeen(connectionId, first.id, 1, ['a']);
+      expect(await products.findUnseen(connectionId, first.id)).toEqual({
+        fresh: ['b', 'c', 'd'],
+        confirmed: [],
+        mirrored: 4,
+      });
+      await products.holdDeletions(connectionId, first.id, ['b', 'c', 'd']);
+      // The same crawl asked again (a redelivery) holds them itself: nothing is confirmed yet.
+      expect((await products.findUnseen(connectionId, first.id)).confirmed).toEqual([]);
+      await syncRuns.finish(first.id, 'succeeded');
+
+      const second = await syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' });
+      await products.recordSeen(connectionId, second.id, 1, ['a', 'b']);
+      // A store webhook rewrote d: the store has it.
+      await products.upsertMany(connectionId, [aProduct({ id: 'd' })]);
+      await products.releaseHeldDeletions(connectionId, second.id);
+      await dataSource.query(`UPDATE store_products SET updated_at = now() - interval '1 hour'`);
+      expect(await products.findUnseen(connectionId, second.id)).toEqual({
+        fresh: ['d'],
+        confirmed: ['c'],
+        mirrored: 4,
+      });
     });
 
     describe('page fingerprints', () => {
@@ -326,7 +357,7 @@ describe('StoreProductRepository', () => {
           firstTime: false,
           counts,
         });
-        expect(await products.findUnseen(connectionId, runId)).toEqual([]);
+        expect((await products.findUnseen(connectionId, runId)).fresh).toEqual([]);
       });
 
       it.each<
@@ -417,7 +448,7 @@ describe('StoreProductRepository', () => {
 
       await products.recordSeen(connectionId, run.id, 1, many);
 
-      expect(await products.findUnseen(connectionId, run.id)).toEqual([]);
+      expect((await products.findUnseen(connectionId, run.id)).fresh).toEqual([]);
       expect(await products.deleteMany(connectionId, many)).toBe(1_203);
     });
   });

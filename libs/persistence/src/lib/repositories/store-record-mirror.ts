@@ -14,6 +14,16 @@ export interface SeenPage {
   contentHashes: Map<string, string>;
 }
 
+/** What a complete crawl did not see of a connection's records (see `findUnseen`). */
+export interface UnseenRecords {
+  /** Unseen ids no earlier crawl held the deletion of, in id order. */
+  fresh: string[];
+  /** Unseen ids an earlier complete crawl held the deletion of: this crawl confirms it. */
+  confirmed: string[];
+  /** Records the mirror holds for the connection, unseen ones included (0 when none is unseen). */
+  mirrored: number;
+}
+
 /** What a mirror holds of one record to merge a partial webhook update into it. */
 export interface MirroredRecordState {
   contentHash: string;
@@ -131,6 +141,8 @@ export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity 
     const set = [...Object.keys(writtenColumns), 'updated_at'].map(
       (column) => `${quoted(column)} = EXCLUDED.${quoted(column)}`,
     );
+    // A record written again exists in the store: a deletion held for it is off.
+    set.push(`"deletion_held_by_run" = NULL`);
     return `INSERT INTO "${this.tableName}" ("connection_id", ${columns.map(quoted).join(', ')}, "updated_at")
       SELECT $1::uuid, ${columns.map((column) => `r.${quoted(column)}`).join(', ')}, now()
       FROM jsonb_to_recordset($2::jsonb) AS r(${recordType.join(', ')})
@@ -279,23 +291,57 @@ export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity 
   }
 
   /**
-   * Ids of the connection's records that no page of `syncRunId` showed (see `recordSeen`), in
-   * id order; rows written since the run started (a store webhook during the crawl) are not among them. The start
-   * is read in SQL: a JS Date would cut it to the millisecond and take rows written just before for newer.
+   * The connection's records that no page of `syncRunId` showed (see `recordSeen`), in id order, split by whether
+   * an earlier crawl held their deletion; rows written since the run started (a store webhook during the crawl) are
+   * not among them. The start is read in SQL: a JS Date would cut it to the millisecond and take rows written just
+   * before for newer.
    */
-  async findUnseen(connectionId: string, syncRunId: string): Promise<string[]> {
+  async findUnseen(connectionId: string, syncRunId: string): Promise<UnseenRecords> {
     const id = `"${this.columns.idColumn}"`;
-    const rows: Array<{ id: string }> = await this.repository.query(
-      // An anti-join (hashed, spilling to disk if it must) whatever the catalogue size; NOT IN could not spill.
-      `WITH seen AS (SELECT unnest(ids) AS id FROM "sync_run_seen_ids" WHERE run_id = $2)
-       SELECT mirror.${id} AS id FROM "${this.tableName}" AS mirror
-       WHERE mirror.connection_id = $1
-         AND mirror.updated_at < (SELECT started_at FROM "sync_runs" WHERE id = $2)
-         AND NOT EXISTS (SELECT 1 FROM seen WHERE seen.id = mirror.${id})
-       ORDER BY mirror.${id}`,
+    const rows: Array<{ id: string; confirmed: boolean; mirrored: string | number }> =
+      await this.repository.query(
+        // An anti-join (hashed, spilling to disk if it must) whatever the catalogue size; NOT IN could not spill.
+        `WITH seen AS (SELECT unnest(ids) AS id FROM "sync_run_seen_ids" WHERE run_id = $2)
+         SELECT mirror.${id} AS id,
+           COALESCE(mirror.deletion_held_by_run <> $2::uuid, false) AS confirmed,
+           (SELECT count(*) FROM "${this.tableName}" WHERE connection_id = $1) AS mirrored
+         FROM "${this.tableName}" AS mirror
+         WHERE mirror.connection_id = $1
+           AND mirror.updated_at < (SELECT started_at FROM "sync_runs" WHERE id = $2)
+           AND NOT EXISTS (SELECT 1 FROM seen WHERE seen.id = mirror.${id})
+         ORDER BY mirror.${id}`,
+        [connectionId, syncRunId],
+      );
+    return {
+      fresh: rows.filter((row) => !row.confirmed).map((row) => row.id),
+      confirmed: rows.filter((row) => row.confirmed).map((row) => row.id),
+      mirrored: rows.length === 0 ? 0 : Number(rows[0].mirrored),
+    };
+  }
+
+  /** Marks `ids` as missing from complete crawl `syncRunId`, their deletion held until a later one confirms it. */
+  async holdDeletions(connectionId: string, syncRunId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) {
+      return;
+    }
+    await this.repository.query(
+      `UPDATE "${this.tableName}" SET "deletion_held_by_run" = $2
+       WHERE connection_id = $1 AND "${this.columns.idColumn}" = ANY($3::text[]) AND "deletion_held_by_run" IS NULL`,
+      [connectionId, syncRunId, [...ids]],
+    );
+  }
+
+  /** Lifts the held deletion of every record crawl `syncRunId` saw: the store has it after all. */
+  async releaseHeldDeletions(connectionId: string, syncRunId: string): Promise<void> {
+    await this.repository.query(
+      `UPDATE "${this.tableName}" AS mirror SET "deletion_held_by_run" = NULL
+       WHERE mirror.connection_id = $1 AND mirror."deletion_held_by_run" IS NOT NULL
+         AND EXISTS (
+           SELECT 1 FROM "sync_run_seen_ids" AS seen
+           WHERE seen.run_id = $2 AND mirror."${this.columns.idColumn}" = ANY(seen.ids)
+         )`,
       [connectionId, syncRunId],
     );
-    return rows.map((row) => row.id);
   }
 
   /** What the mirror holds of one record, null when it holds none. */

@@ -99,6 +99,34 @@ describe('SyncRunRepository', () => {
     );
   });
 
+  it('keeps the first skipped records with their page and index, and how the crawl ended', async () => {
+    const run = await syncRuns.start({ connectionId, entity: 'products', trigger: 'activate' });
+    const skipped = (page: number, count: number) =>
+      Array.from({ length: count }, (_, index) => ({
+        page,
+        index,
+        reason: 'missing_name',
+        id: `p${page}-${index}`,
+      }));
+
+    await syncRuns.recordPage(run.id, { nextPage: 2, recordsSkipped: 60, skippedRecords: skipped(1, 60) });
+    await syncRuns.recordPage(run.id, { nextPage: 3, recordsSkipped: 60, skippedRecords: skipped(2, 60) });
+    await syncRuns.recordPage(run.id, {
+      nextPage: 3,
+      pagesFetched: 0,
+      stopReason: 'repeated_page',
+      endConfirmed: false,
+      deletionsHeld: 7,
+    });
+
+    const recorded = await syncRuns.findById(run.id);
+    expect(recorded?.recordsSkipped).toBe(120);
+    expect(recorded?.skippedRecords).toHaveLength(100);
+    expect(recorded?.skippedRecords[0]).toEqual({ page: 1, index: 0, reason: 'missing_name', id: 'p1-0' });
+    expect(recorded?.skippedRecords[99]).toEqual({ page: 2, index: 39, reason: 'missing_name', id: 'p2-39' });
+    expect(recorded).toMatchObject({ stopReason: 'repeated_page', endConfirmed: false, deletionsHeld: 7 });
+  });
+
   it('finishes a run once and ignores later pages', async () => {
     const run = await syncRuns.start({ connectionId, entity: 'orders', trigger: 'manual' });
 

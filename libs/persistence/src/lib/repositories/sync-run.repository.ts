@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { SyncEntity, SyncRunEntity, SyncRunTimings, SyncWarningCounts } from '../entities';
+import {
+  MAX_SKIPPED_RECORDS_KEPT,
+  SkippedStoreRecord,
+  SyncEntity,
+  SyncRunEntity,
+  SyncRunTimings,
+  SyncWarningCounts,
+} from '../entities';
 import { isUniqueViolation, returnedRows } from './query-results';
 import { SyncRunAlreadyRunningException } from './sync-run.exception';
 
@@ -23,7 +30,13 @@ export interface SyncRunPageProgress {
   recordsSkipped?: number;
   recordsChanged?: number;
   recordsDeleted?: number;
+  deletionsHeld?: number;
   warnings?: SyncWarningCounts;
+  /** Added to the run's, the first MAX_SKIPPED_RECORDS_KEPT of the run kept. */
+  skippedRecords?: SkippedStoreRecord[];
+  /** How the crawl ended, once it has (see `SyncRunEntity.stopReason`). */
+  stopReason?: string;
+  endConfirmed?: boolean;
   /** Milliseconds spent by step on this page, added to the run's. */
   timings?: SyncRunTimings;
 }
@@ -37,7 +50,19 @@ const COUNTER_COLUMNS = {
   recordsSkipped: 'records_skipped',
   recordsChanged: 'records_changed',
   recordsDeleted: 'records_deleted',
+  deletionsHeld: 'deletions_held',
 } as const;
+
+/** Appends the page's skipped records to the run's, keeping the first ones. */
+const APPEND_SKIPPED_RECORDS = `(
+  SELECT COALESCE(jsonb_agg(kept.entry ORDER BY kept.position), '[]'::jsonb)
+  FROM (
+    SELECT entry, position
+    FROM jsonb_array_elements("skipped_records" || CAST(:skippedRecords AS jsonb)) WITH ORDINALITY AS t(entry, position)
+    ORDER BY position
+    LIMIT ${MAX_SKIPPED_RECORDS_KEPT}
+  ) AS kept
+)`;
 
 /**
  * Adds the page's counts to a jsonb object column of counts key by key, inside the UPDATE so concurrent writers
@@ -104,6 +129,20 @@ export class SyncRunRepository {
         set[property] = () => `"${column}" + :${property}`;
         parameters[property] = delta;
       }
+    }
+    if (progress.skippedRecords && progress.skippedRecords.length > 0) {
+      set['skippedRecords'] = () => APPEND_SKIPPED_RECORDS;
+      parameters['skippedRecords'] = JSON.stringify(
+        progress.skippedRecords.slice(0, MAX_SKIPPED_RECORDS_KEPT),
+      );
+    }
+    if (progress.stopReason !== undefined) {
+      set['stopReason'] = () => ':stopReason';
+      parameters['stopReason'] = progress.stopReason;
+    }
+    if (progress.endConfirmed !== undefined) {
+      set['endConfirmed'] = () => ':endConfirmed';
+      parameters['endConfirmed'] = progress.endConfirmed;
     }
     for (const column of ['warnings', 'timings'] as const) {
       const counts = progress[column];

@@ -1,4 +1,8 @@
-import type { SyncRunPageProgress, SyncWarningCounts } from '@storebridge/persistence';
+import {
+  MAX_SKIPPED_RECORDS_KEPT,
+  type SyncRunPageProgress,
+  type SyncWarningCounts,
+} from '@storebridge/persistence';
 
 /** Progress is written at most this often by default: one round trip per page would cost an unchanged re-sync a third of its time. */
 export const DEFAULT_PROGRESS_INTERVAL_MS = 500;
@@ -9,13 +13,16 @@ function addCounts(into: SyncWarningCounts, counts: SyncWarningCounts | undefine
   }
 }
 
+/** What pages add up to; how the crawl ended and what it held are recorded apart, once. */
+type PageTotals = Required<Omit<SyncRunPageProgress, 'stopReason' | 'endConfirmed' | 'deletionsHeld'>>;
+
 /**
  * The crawled pages of a run not yet written to it, summed. A crash loses them and the resumed crawl reads
  * those pages again: nothing is lost, the counts stay right (they were never written), and the records of those
  * pages are published again (their pages are known to the run, see recordSeen), which push takes in its stride.
  */
 export class RunProgressBuffer {
-  private pending: Required<SyncRunPageProgress> | undefined;
+  private pending: PageTotals | undefined;
   private lastFlushAt: number;
 
   constructor(
@@ -35,6 +42,7 @@ export class RunProgressBuffer {
       recordsChanged: 0,
       recordsDeleted: 0,
       warnings: {},
+      skippedRecords: [],
       timings: {},
     };
     pending.nextPage = page.nextPage;
@@ -45,6 +53,11 @@ export class RunProgressBuffer {
     pending.recordsChanged += page.recordsChanged ?? 0;
     pending.recordsDeleted += page.recordsDeleted ?? 0;
     addCounts(pending.warnings, page.warnings);
+    // The run keeps only its first ones; a buffer of many pages need not hold more.
+    const room = MAX_SKIPPED_RECORDS_KEPT - pending.skippedRecords.length;
+    if (room > 0 && page.skippedRecords) {
+      pending.skippedRecords.push(...page.skippedRecords.slice(0, room));
+    }
     addCounts(pending.timings, page.timings);
     this.pending = pending;
   }

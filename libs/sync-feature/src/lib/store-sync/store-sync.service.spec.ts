@@ -324,6 +324,8 @@ describe('StoreSyncService.runFullSync on products', () => {
       'mirror:5',
       'publish:3',
       'record:4',
+      // How the crawl ended.
+      'record:4',
       'finish:succeeded',
     ]);
   });
@@ -517,7 +519,7 @@ describe('StoreSyncService.runFullSync on products', () => {
 
     expect(journal).toEqual([
       ...['start', 'mirror:10', 'publish:1', 'mirror:10', 'publish:2', 'mirror:5', 'publish:3'],
-      ...['record:4', 'finish:succeeded'],
+      ...['record:4', 'record:4', 'finish:succeeded'],
       ...['start', 'mirror:10', 'publish:1', 'mirror:10', 'record:2'],
     ]);
     const [finished, interrupted] = [...syncRuns.runs.values()];
@@ -603,6 +605,65 @@ describe('StoreSyncService.runFullSync on products', () => {
       expect(publisher.productIds()).toEqual(['a', 'b']);
       expect(syncRuns.only().recordsSkipped).toBe(0);
       expect(syncRuns.only().warnings).toEqual({ unparseable_price: 1, missing_product_url: 2 });
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('crawls a bare-array store capping per_page below the request whole, and deletes nothing it has', async () => {
+    const state = { catalog: Array.from({ length: 61 }, (_, index) => catalogProduct(`p${index + 10}`)) };
+    const stub = await startStubStore((page) => ({
+      body: JSON.stringify(state.catalog.slice((page - 1) * 25, page * 25)),
+    }));
+    try {
+      const view = connections.add({
+        baseUrl: stub.url,
+        auth: { method: 'api_key', token: API_KEY },
+        perPage: 50,
+      });
+      await service.runFullSync(request(view));
+      expect(publisher.productIds()).toHaveLength(61);
+
+      state.catalog.push(catalogProduct('p99'));
+      await service.runFullSync(request(view));
+
+      expect(publisher.published.flatMap(({ payload }) => payload.deletedIds)).toEqual([]);
+      expect(storeProducts.ids(view.connection.id)).toHaveLength(62);
+      expect([...syncRuns.runs.values()].at(-1)).toMatchObject({
+        stopReason: 'short_page',
+        endConfirmed: true,
+        recordsValid: 62,
+      });
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('deletes nothing after a crawl whose end is not proven (a page served again)', async () => {
+    const catalog = ['a', 'b', 'c', 'd', 'e'].map((id) => catalogProduct(id));
+    const state = { ignorePage: false };
+    const stub = await startStubStore((page) => {
+      const served = state.ignorePage ? 1 : page;
+      return { body: JSON.stringify(catalog.slice((served - 1) * 2, served * 2)) };
+    });
+    try {
+      const view = connections.add({
+        baseUrl: stub.url,
+        auth: { method: 'api_key', token: API_KEY },
+        perPage: 2,
+      });
+      await service.runFullSync(request(view));
+      state.ignorePage = true;
+
+      await service.runFullSync(request(view));
+
+      expect(publisher.published.flatMap(({ payload }) => payload.deletedIds)).toEqual([]);
+      expect(storeProducts.ids(view.connection.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect([...syncRuns.runs.values()].at(-1)).toMatchObject({
+        status: 'succeeded',
+        stopReason: 'repeated_page',
+        endConfirmed: false,
+      });
     } finally {
       await stub.close();
     }
@@ -726,6 +787,25 @@ describe('StoreSyncService.runFullSync on products', () => {
       ]);
     });
 
+    it('records each skipped product with its page and index on the run', async () => {
+      const view = await catalogConnection([
+        catalogProduct('a'),
+        { name: 'no id' },
+        { id: 'x', price: 3 },
+        catalogProduct('b'),
+      ]);
+
+      await service.runFullSync(request(view));
+
+      expect(lastRun()).toMatchObject({
+        recordsSkipped: 2,
+        skippedRecords: [
+          { page: 1, index: 1, reason: 'missing_id' },
+          { page: 2, index: 0, reason: 'missing_name', id: 'x' },
+        ],
+      });
+    });
+
     it('deletes nothing after a crawl that failed', async () => {
       const view = await catalogConnection([
         catalogProduct('a'),
@@ -745,6 +825,54 @@ describe('StoreSyncService.runFullSync on products', () => {
       expect(storeProducts.ids(view.connection.id)).toEqual(['a', 'b', 'c', 'd']);
     });
 
+    it('holds the deletion of an unusual share of the catalogue until the next complete crawl confirms it', async () => {
+      const view = await catalogConnection(['a', 'b', 'c', 'd', 'e'].map((id) => catalogProduct(id)));
+      await service.runFullSync(request(view));
+      publisher.published.length = 0;
+      // A flapping store: three of five gone at once, one of them back on the next crawl.
+      catalogStore.catalog.splice(1, 3);
+
+      await service.runFullSync(request(view));
+
+      expect(publisher.published).toEqual([]);
+      expect(storeProducts.ids(view.connection.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(lastRun()).toMatchObject({ status: 'succeeded', recordsDeleted: 0, deletionsHeld: 3 });
+
+      catalogStore.catalog.push(catalogProduct('c'));
+      await service.runFullSync(request(view));
+
+      expect(publisher.published.flatMap(({ payload }) => payload.deletedIds)).toEqual(['b', 'd']);
+      expect(storeProducts.ids(view.connection.id)).toEqual(['a', 'c', 'e']);
+      expect(lastRun()).toMatchObject({ status: 'succeeded', recordsDeleted: 2, deletionsHeld: 0 });
+    });
+
+    it('deletes at once what a complete crawl misses when it is a usual share', async () => {
+      const view = await catalogConnection(['a', 'b', 'c', 'd', 'e', 'f'].map((id) => catalogProduct(id)));
+      await service.runFullSync(request(view));
+      publisher.published.length = 0;
+      catalogStore.catalog.splice(1, 1);
+
+      await service.runFullSync(request(view));
+
+      expect(publisher.published.flatMap(({ payload }) => payload.deletedIds)).toEqual(['b']);
+      expect(lastRun()).toMatchObject({ recordsDeleted: 1, deletionsHeld: 0 });
+    });
+
+    it('deletes nothing when a store answers an empty catalogue once', async () => {
+      const view = await catalogConnection(['a', 'b', 'c'].map((id) => catalogProduct(id)));
+      await service.runFullSync(request(view));
+      publisher.published.length = 0;
+      const catalog = [...catalogStore.catalog];
+      catalogStore.catalog.length = 0;
+
+      await service.runFullSync(request(view));
+      catalogStore.catalog.push(...catalog);
+      await service.runFullSync(request(view));
+
+      expect(publisher.published.flatMap(({ payload }) => payload.deletedIds)).toEqual([]);
+      expect(storeProducts.ids(view.connection.id)).toEqual(['a', 'b', 'c']);
+    });
+
     it('emits deleted ids 500 per message', async () => {
       const ids = Array.from({ length: 501 }, (_, index) => `p${String(index).padStart(3, '0')}`);
       const view = await catalogConnection(
@@ -752,8 +880,10 @@ describe('StoreSyncService.runFullSync on products', () => {
         100,
       );
       await service.runFullSync(request(view));
-      publisher.published.length = 0;
       catalogStore.catalog.length = 0;
+      // Held by the first crawl without them, deleted by the second.
+      await service.runFullSync(request(view));
+      publisher.published.length = 0;
 
       await service.runFullSync(request(view));
 

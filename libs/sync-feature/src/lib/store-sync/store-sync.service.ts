@@ -5,17 +5,20 @@ import type { SyncRequestedEvent, SyncTrigger } from '@storebridge/contracts';
 import {
   checkStoreUrl,
   crawlPages,
+  isRecord,
   readAhead,
   StoreClient,
   StoreCrawlError,
   StoreRequestError,
   type CrawledPage,
+  type CrawlSummary,
 } from '@storebridge/generic-api';
 import { RetryLaterError } from '@storebridge/messaging';
 import {
   AdvisoryLockRepository,
   recordContentHash,
   SyncRunRepository,
+  type SkippedStoreRecord,
   type SyncRunEntity,
   type StorePageCounts,
   type SyncRunPageProgress,
@@ -31,6 +34,8 @@ import { DEFAULT_PROGRESS_INTERVAL_MS, RunProgressBuffer } from './run-progress'
 interface ComparedPage<T> {
   page: CrawledPage;
   counts: StorePageCounts;
+  /** Empty for a page known unchanged: its skipped records were reported when it was normalized. */
+  skipped: SkippedStoreRecord[];
   changed: T[];
   /** By id, the store's record (mirrored with a changed record, for webhook merges) and the content hash. */
   raws: ReadonlyMap<string, Record<string, unknown>>;
@@ -42,7 +47,7 @@ interface NormalizedPage<T> {
   records: T[];
   /** The store's record of each normalized record by id (the last of a repeated id), mirrored for webhook merges. */
   raws: Map<string, Record<string, unknown>>;
-  skipped: number;
+  skipped: SkippedStoreRecord[];
   warnings: SyncWarningCounts;
 }
 
@@ -64,6 +69,14 @@ export const DELETED_IDS_PER_MESSAGE = 500;
  * and a store is not asked harder than that; its 429s still hold every request (Retry-After).
  */
 export const STORE_PAGES_IN_FLIGHT = 2;
+
+/**
+ * A complete crawl that misses more than this share of the mirrored records (and at least
+ * DELETION_HOLD_MIN_RECORDS) holds their deletion until a later complete crawl still misses them (spec §3): one
+ * flapping page or an empty answer must not empty a merchant's catalogue.
+ */
+export const DEFAULT_DELETION_HOLD_SHARE = 0.2;
+export const DELETION_HOLD_MIN_RECORDS = 2;
 
 /** When another replica crawls the connection, the request comes back after this long. */
 export const LOCKED_CONNECTION_RETRY_MS = 60_000;
@@ -166,14 +179,27 @@ export class StoreSyncService {
       return;
     }
     try {
-      const nextPage = await this.crawl(view, entity, run);
-      // Only a complete crawl proves a record is gone; every run is a full crawl today.
-      await this.deleteUnseen(view, entity, run, nextPage);
-      // Nor are the pages past its end there any more.
-      await entity.mirror.forgetPagesFrom(view.connection.id, nextPage);
+      const { nextPage, summary } = await this.crawl(view, entity, run);
+      const end = {
+        nextPage,
+        pagesFetched: 0,
+        stopReason: summary.stopReason,
+        endConfirmed: summary.complete,
+      };
+      if (summary.complete) {
+        // Only a crawl proven complete shows a record is gone (spec §3).
+        await this.deleteUnseen(view, entity, run, end);
+        // Nor are the pages past its end there any more.
+        await entity.mirror.forgetPagesFrom(view.connection.id, nextPage);
+      } else {
+        await this.syncRuns.recordPage(run.id, end);
+        this.logger.warn(
+          `Sync run ${run.id} ended on a page that repeats an earlier one: the store may ignore "page", so its end is not proven and nothing is deleted`,
+        );
+      }
       const finished = await this.syncRuns.finish(run.id, 'succeeded');
       this.logger.log(
-        `Sync run ${run.id} succeeded: ${finished?.pagesFetched ?? 0} pages, ${finished?.recordsValid ?? 0} ${entity.name}, ${finished?.recordsSkipped ?? 0} skipped, ${finished?.recordsChanged ?? 0} changed, ${finished?.recordsDeleted ?? 0} deleted`,
+        `Sync run ${run.id} succeeded: ${finished?.pagesFetched ?? 0} pages, ${finished?.recordsValid ?? 0} ${entity.name}, ${finished?.recordsSkipped ?? 0} skipped, ${finished?.recordsChanged ?? 0} changed, ${finished?.recordsDeleted ?? 0} deleted, ${finished?.deletionsHeld ?? 0} deletions held`,
       );
     } catch (error) {
       if (!(error instanceof StoreRequestError || error instanceof StoreCrawlError)) {
@@ -189,24 +215,40 @@ export class StoreSyncService {
   }
 
   /**
-   * Returns the page a resumed crawl would start at, i.e. one past the last crawled page. Pages overlap: while one
+   * Returns the page a resumed crawl would start at, i.e. one past the last crawled page, and how the crawl ended.
+   * Pages overlap: while one
    * page's changes are written to the mirror and published, the next is normalized and compared with the mirror
    * (and the one after is fetched); the writes stay in page order.
    */
-  private async crawl(view: StoreConnectionView, entity: SyncedEntity, run: SyncRunEntity): Promise<number> {
+  private async crawl(
+    view: StoreConnectionView,
+    entity: SyncedEntity,
+    run: SyncRunEntity,
+  ): Promise<{ nextPage: number; summary: CrawlSummary }> {
     const client = new StoreClient(view.settings);
     const progress = new RunProgressBuffer(this.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
     const written = { nextPage: run.nextPage };
     const baseline = await this.baselineOf(view, entity, run);
     let writing: Promise<void> = Promise.resolve();
     let fetchStart = performance.now();
+    let summary: CrawlSummary;
     try {
       // Reading ahead overlaps the store's latency with the mirror and bus work of the page before.
-      const pages = crawlPages(client, entity.name, {
-        startPage: run.nextPage,
-        pagesInFlight: STORE_PAGES_IN_FLIGHT,
-      });
-      for await (const page of readAhead(pages)) {
+      const pages = readAhead(
+        crawlPages(client, entity.name, {
+          startPage: run.nextPage,
+          pagesInFlight: STORE_PAGES_IN_FLIGHT,
+          ...(this.options.maxRecordsPerEntity === undefined
+            ? {}
+            : { maxRecords: this.options.maxRecordsPerEntity }),
+        }),
+      );
+      for (let next = await pages.next(); ; next = await pages.next()) {
+        if (next.done) {
+          summary = next.value;
+          break;
+        }
+        const page = next.value;
         // Waiting for the store, beyond what reading ahead hid.
         const timings: SyncRunTimings = { fetchMs: elapsedSince(fetchStart) };
         const compared = this.compare(view, entity, run, page, baseline, timings);
@@ -228,7 +270,7 @@ export class StoreSyncService {
       throw error;
     }
     await this.writeProgress(run, progress.take(true));
-    return written.nextPage;
+    return { nextPage: written.nextPage, summary };
   }
 
   /**
@@ -276,6 +318,7 @@ export class StoreSyncService {
         return {
           page,
           counts: unchanged.counts,
+          skipped: [],
           changed: [],
           raws: NOTHING,
           contentHashes: NOTHING,
@@ -290,7 +333,7 @@ export class StoreSyncService {
     stepStart = performance.now();
     const counts: StorePageCounts = {
       recordsValid: normalized.records.length,
-      recordsSkipped: normalized.skipped,
+      recordsSkipped: normalized.skipped.length,
       warnings: normalized.warnings,
     };
     const { changed, contentHashes } = await this.recordSeenAndFindChanged(
@@ -302,7 +345,15 @@ export class StoreSyncService {
       { normalizationKey: baseline.normalizationKey, counts },
     );
     timings['mirrorMs'] = (timings['mirrorMs'] ?? 0) + elapsedSince(stepStart);
-    return { page, counts, changed, raws: normalized.raws, contentHashes, timings };
+    return {
+      page,
+      counts,
+      skipped: normalized.skipped,
+      changed,
+      raws: normalized.raws,
+      contentHashes,
+      timings,
+    };
   }
 
   /** Writes one compared page's changes to the mirror, publishes them, then counts the page as done. */
@@ -310,7 +361,7 @@ export class StoreSyncService {
     view: StoreConnectionView,
     entity: SyncedEntity<T>,
     run: SyncRunEntity,
-    { page, counts, changed, raws, contentHashes, timings }: ComparedPage<T>,
+    { page, counts, skipped, changed, raws, contentHashes, timings }: ComparedPage<T>,
     progress: RunProgressBuffer,
     written: { nextPage: number },
   ): Promise<void> {
@@ -340,6 +391,7 @@ export class StoreSyncService {
       recordsSkipped: counts.recordsSkipped,
       recordsChanged: changed.length,
       warnings: counts.warnings,
+      skippedRecords: skipped,
       timings,
     });
     await this.writeProgress(run, progress.take());
@@ -387,28 +439,38 @@ export class StoreSyncService {
   }
 
   /**
-   * Publishes, then removes from the mirror, the connection's records this complete crawl did not see. All
-   * chunks are published before any row is deleted: a redelivered request after a failure finds the same ids,
-   * in the same chunks under the same message ids, so the bus drops what it already has.
+   * Publishes, then removes from the mirror, the connection's records this complete crawl did not see, unless they
+   * are an unusual share of the catalogue: those are held (marked, reported on the run) and deleted by a later
+   * complete crawl that still misses them. All chunks are published before any row is deleted: a redelivered
+   * request after a failure finds the same ids, in the same chunks under the same message ids, so the bus drops
+   * what it already has.
    */
   private async deleteUnseen(
     view: StoreConnectionView,
     entity: SyncedEntity,
     run: SyncRunEntity,
-    nextPage: number,
+    end: SyncRunPageProgress & { nextPage: number },
   ): Promise<void> {
     const connectionId = view.connection.id;
+    await entity.mirror.releaseHeldDeletions(connectionId, run.id);
     const unseen = await entity.mirror.findUnseen(connectionId, run.id);
-    if (unseen.length === 0) {
-      return;
+    const share = this.options.deletionHoldShare ?? DEFAULT_DELETION_HOLD_SHARE;
+    const hold =
+      unseen.fresh.length >= DELETION_HOLD_MIN_RECORDS && unseen.fresh.length > share * unseen.mirrored;
+    const deleting = hold ? unseen.confirmed : [...unseen.confirmed, ...unseen.fresh].sort();
+    if (hold) {
+      await entity.mirror.holdDeletions(connectionId, run.id, unseen.fresh);
+      this.logger.warn(
+        `Sync run ${run.id} held the deletion of ${unseen.fresh.length} of ${unseen.mirrored} ${entity.name} the store no longer lists: more than ${Math.round(share * 100)} % at once, so the next complete crawl must confirm it`,
+      );
     }
     const chunks: string[][] = [];
-    for (let start = 0; start < unseen.length; start += DELETED_IDS_PER_MESSAGE) {
-      chunks.push(unseen.slice(start, start + DELETED_IDS_PER_MESSAGE));
+    for (let start = 0; start < deleting.length; start += DELETED_IDS_PER_MESSAGE) {
+      chunks.push(deleting.slice(start, start + DELETED_IDS_PER_MESSAGE));
     }
     for (const [index, deletedIds] of chunks.entries()) {
       await entity.publishChange(
-        { connectionId, syncRunId: run.id, page: nextPage, records: [], deletedIds },
+        { connectionId, syncRunId: run.id, page: end.nextPage, records: [], deletedIds },
         `${run.id}:${entity.name}:deleted:${index}`,
       );
     }
@@ -416,7 +478,11 @@ export class StoreSyncService {
     for (const deletedIds of chunks) {
       deleted += await entity.mirror.deleteMany(connectionId, deletedIds);
     }
-    await this.syncRuns.recordPage(run.id, { nextPage, pagesFetched: 0, recordsDeleted: deleted });
+    await this.syncRuns.recordPage(run.id, {
+      ...end,
+      recordsDeleted: deleted,
+      deletionsHeld: hold ? unseen.fresh.length : 0,
+    });
   }
 
   private normalize<T extends { id: string }>(
@@ -424,7 +490,7 @@ export class StoreSyncService {
     entity: SyncedEntity<T>,
     page: CrawledPage,
   ): NormalizedPage<T> {
-    const result: NormalizedPage<T> = { records: [], raws: new Map(), skipped: 0, warnings: {} };
+    const result: NormalizedPage<T> = { records: [], raws: new Map(), skipped: [], warnings: {} };
     page.records.forEach((raw, index) => {
       const normalized = entity.normalize(raw, view.settings);
       normalized.warningCodes.forEach((code) => countBy(result.warnings, code));
@@ -433,11 +499,11 @@ export class StoreSyncService {
         // A normalized record came from an object record.
         result.raws.set(normalized.record.id, raw as Record<string, unknown>);
       } else {
-        result.skipped += 1;
-        countBy(result.warnings, `skipped_${normalized.skipReason}`);
-        this.logger.debug(
-          `Skipped ${entity.name} record at page ${page.page}, index ${index}: ${normalized.skipReason}`,
-        );
+        const reason = normalized.skipReason ?? 'invalid';
+        const id = isRecord(raw) ? entity.idOf(raw, view.settings) : undefined;
+        result.skipped.push({ page: page.page, index, reason, ...(id === undefined ? {} : { id }) });
+        countBy(result.warnings, `skipped_${reason}`);
+        this.logger.debug(`Skipped ${entity.name} record at page ${page.page}, index ${index}: ${reason}`);
       }
     });
     return result;
