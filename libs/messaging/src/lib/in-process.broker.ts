@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { backoffDelayMs } from '@storebridge/retry';
 import { Delivery, DeliveryOutcome } from './message.dispatcher';
 import { DUPLICATE_WINDOW_MS, MESSAGING_OPTIONS, ResolvedMessagingOptions } from './messaging.options';
-import { retryDelayMs } from './retry-backoff';
 
 export type InProcessDeliveryHandler = (delivery: Delivery) => Promise<DeliveryOutcome>;
 
@@ -184,7 +184,8 @@ export class InProcessBroker implements OnApplicationShutdown {
       this.logger.warn(
         `Delivery of ${message.subject} (sequence ${message.sequence}) crashed: ${String(error)}`,
       );
-      outcome = { kind: 'retry', delayMs: retryDelayMs(attempt, this.options.retryBackoff) };
+      const { initialMs, maxMs } = this.options.retryBackoff;
+      outcome = { kind: 'retry', delayMs: backoffDelayMs(attempt, { baseMs: initialMs, maxMs }) };
     }
     switch (outcome.kind) {
       case 'ack':

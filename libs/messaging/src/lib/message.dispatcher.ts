@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { MessageHandler } from '@nestjs/microservices';
+import { backoffDelayMs } from '@storebridge/retry';
 import { isObservable, lastValueFrom, of } from 'rxjs';
 import { MessagingContext } from './messaging.context';
 import { classifyHandlerFailure } from './messaging.errors';
 import { RetryBackoffOptions } from './messaging.options';
-import { retryDelayMs } from './retry-backoff';
 
 export interface Delivery {
   subject: string;
@@ -92,7 +92,10 @@ export class MessageDispatcher {
         this.logger.debug(`Handler asked to retry ${where} in ${failure.delayMs} ms`);
         return { kind: 'retry', delayMs: failure.delayMs, pausesQueue: true };
       case 'failed': {
-        const delayMs = retryDelayMs(delivery.attempt, this.backoff);
+        const delayMs = backoffDelayMs(delivery.attempt, {
+          baseMs: this.backoff.initialMs,
+          maxMs: this.backoff.maxMs,
+        });
         this.logger.warn(`Handler failed for ${where}, redelivering in ${delayMs} ms: ${failure.reason}`);
         return { kind: 'retry', delayMs };
       }

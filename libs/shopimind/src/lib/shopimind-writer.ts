@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '@storebridge/retry';
 import {
   createShopimindHttpClient,
   sdk,
@@ -12,13 +13,7 @@ import {
 } from './shopimind-sdk';
 import { AdaptiveConcurrency, type ConcurrencyWindow } from './adaptive-concurrency';
 import { classifyWrite, type WriteOutcome } from './write-outcome';
-import {
-  retryWrite,
-  writeBackoffMs,
-  writeRetryPolicy,
-  type WriteRetryOptions,
-  type WriteRetryPolicy,
-} from './write-retry';
+import { retryWrite, writeRetryPolicy, type WriteRetryOptions, type WriteRetryPolicy } from './write-retry';
 
 export class ShopimindWriteError extends Error {
   constructor(
@@ -133,7 +128,7 @@ export class ShopimindWriter {
           },
           (answer) => answer.outcome,
           // Without a Retry-After, the window is held as long as this call's own backoff.
-          (outcome) => outcome.retryAfterMs ?? writeBackoffMs(attempt, this.retry),
+          (outcome) => outcome.retryAfterMs ?? backoffDelayMs(attempt, this.retry),
         );
       },
       (answer) => answer.outcome,

@@ -1,4 +1,5 @@
-import { classifyWrite, MAX_RETRY_AFTER_MS, parseRetryAfterMs } from './write-outcome';
+import { MAX_RETRY_AFTER_MS } from '@storebridge/retry';
+import { classifyWrite } from './write-outcome';
 
 const failure = (statusCode: number, retryAfter?: string) => ({
   ok: false,
@@ -69,26 +70,5 @@ describe('classifyWrite', () => {
       error: { ...failure(0).error, message: 'socket hang up', code: 'ECONNRESET' },
     };
     expect(classifyWrite(reset)).toEqual({ kind: 'transient', statusCode: 0, message: 'socket hang up' });
-  });
-});
-
-describe('parseRetryAfterMs', () => {
-  it.each<[string | undefined, number | undefined]>([
-    ['0', 0],
-    ['1', 1_000],
-    [' 30 ', 30_000],
-    ['60', 60_000],
-    ['61', MAX_RETRY_AFTER_MS],
-    ['Sun, 01 Mar 2026 12:00:30 GMT', 30_000],
-    ['Sun, 01 Mar 2026 13:00:00 GMT', MAX_RETRY_AFTER_MS],
-    // A date already past: retry now.
-    ['Sun, 01 Mar 2026 11:59:00 GMT', 0],
-    ['-1', undefined],
-    ['1.5', undefined],
-    ['', undefined],
-    ['later', undefined],
-    [undefined, undefined],
-  ])('reads %p as %p ms', (header, expected) => {
-    expect(parseRetryAfterMs(header, NOW)).toBe(expected);
   });
 });

@@ -1,3 +1,4 @@
+import { parseRetryAfterMs } from '@storebridge/retry';
 import type { ShopimindEnvelope } from './shopimind-sdk';
 
 export interface RejectedItem {
@@ -9,34 +10,11 @@ export interface RejectedItem {
 export type WriteOutcome =
   | { kind: 'accepted'; sentCount: number; rejected: RejectedItem[] }
   | { kind: 'not_active' }
-  /** `retryAfterMs`: what ShopiMind's `Retry-After` asked for, at most MAX_RETRY_AFTER_MS; absent when it sent none. */
+  /** `retryAfterMs`: what ShopiMind's `Retry-After` asked for, capped by MAX_RETRY_AFTER_MS; absent when it sent none. */
   | { kind: 'rate_limited'; retryAfterMs?: number }
   /** 5xx, 408 or no answer at all (statusCode 0); a 503 may carry a `Retry-After` too. */
   | { kind: 'transient'; statusCode: number; message: string; retryAfterMs?: number }
   | { kind: 'permanent'; statusCode: number; message: string };
-
-/** However long ShopiMind asks us to wait, one retry never waits more than this. */
-export const MAX_RETRY_AFTER_MS = 60_000;
-
-/**
- * `Retry-After` in milliseconds, either form of RFC 9110 §10.2.3: delta-seconds or an HTTP date (a date
- * already past means "now"). Capped at MAX_RETRY_AFTER_MS; undefined when absent or unreadable.
- */
-export function parseRetryAfterMs(header: string | undefined, now: number = Date.now()): number | undefined {
-  if (header === undefined) {
-    return undefined;
-  }
-  const value = header.trim();
-  if (/^\d+$/.test(value)) {
-    return Math.min(Number(value) * 1000, MAX_RETRY_AFTER_MS);
-  }
-  // Every HTTP date form starts with the day name; Date.parse alone would take "-1" or "1.5" for dates.
-  const date = /^[A-Za-z]{3}/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(date)) {
-    return undefined;
-  }
-  return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

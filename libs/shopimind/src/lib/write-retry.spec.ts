@@ -3,7 +3,6 @@ import {
   isRetryable,
   retryDelayMs,
   retryWrite,
-  writeBackoffMs,
   writeRetryPolicy,
   type WriteRetryOptions,
 } from './write-retry';
@@ -11,22 +10,6 @@ import {
 const accepted: WriteOutcome = { kind: 'accepted', sentCount: 1, rejected: [] };
 const unavailable: WriteOutcome = { kind: 'transient', statusCode: 503, message: 'HTTP 503' };
 const throttled: WriteOutcome = { kind: 'rate_limited' };
-
-describe('writeBackoffMs', () => {
-  it.each([
-    // retry, random, expected: half of the ceiling fixed, half random; the ceiling doubles up to maxMs.
-    [1, 0, 100],
-    [1, 0.5, 150],
-    [1, 0.999, 200],
-    [2, 0, 200],
-    [3, 0.5, 600],
-    [4, 0, 800],
-    [7, 0, 5_000],
-    [20, 0.999, 9_995],
-  ])('waits before retry %i (random %d) %i ms', (retry, random, expected) => {
-    expect(writeBackoffMs(retry, { baseMs: 200, maxMs: 10_000, random: () => random })).toBe(expected);
-  });
-});
 
 describe('retryDelayMs', () => {
   const policy = writeRetryPolicy({ random: () => 0 });

@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '@storebridge/retry';
 import type { WriteOutcome } from './write-outcome';
 
 /** How the adapter retries a ShopiMind write itself before handing the outcome back (spec §9 "Errors"). */
@@ -60,22 +61,10 @@ export function isRetryable(outcome: WriteOutcome): boolean {
   }
 }
 
-/**
- * Wait before retry number `retry` (1-based): exponential up to `maxMs`, with "equal jitter" (half fixed,
- * half random) so the writers of many installations do not retry in lockstep. Written here rather than
- * shared with generic-api's store client backoff: no util lib holds such helpers yet.
- */
-export function writeBackoffMs(
-  retry: number,
-  policy: Pick<WriteRetryPolicy, 'baseMs' | 'maxMs' | 'random'>,
-): number {
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, retry - 1));
-  return Math.round(ceiling / 2 + (policy.random() * ceiling) / 2);
-}
-
 /** The backoff, but never shorter than what the answer's `Retry-After` asked for (already capped). */
 export function retryDelayMs(retry: number, outcome: WriteOutcome, policy: WriteRetryPolicy): number {
-  const backoff = writeBackoffMs(retry, policy);
+  // Equal jitter, so the writers of many installations do not retry in lockstep.
+  const backoff = backoffDelayMs(retry, policy);
   const asked = 'retryAfterMs' in outcome ? outcome.retryAfterMs : undefined;
   return asked === undefined ? backoff : Math.max(asked, backoff);
 }

@@ -7,6 +7,8 @@ import { StoreClient, StoreClientOptions } from './store.client';
 import { StoreRequestError, StoreRequestErrorKind } from './store-request.error';
 
 const API_KEY: StoreAuth = { method: 'api_key', token: 'sk_live_secret' };
+/** The client's clock in these tests: a hold's wait is then exactly what was asked. */
+const NOW = Date.parse('2026-03-01T12:00:00Z');
 
 describe('StoreClient', () => {
   let server: FakeStoreServer;
@@ -28,6 +30,7 @@ describe('StoreClient', () => {
         sleeps.push(ms);
       },
       random: () => 0,
+      now: () => NOW,
       backoffBaseMs: 10,
       ...options,
     });
@@ -238,14 +241,22 @@ describe('StoreClient', () => {
       expect(sleeps).toEqual([5, 10]);
     });
 
-    it.each<[string, Record<string, string>, number]>([
-      ['Retry-After seconds', { 'retry-after': '2' }, 2_000],
-      ['a Retry-After above one minute, capped', { 'retry-after': '3600' }, 60_000],
-      ['no Retry-After, backing off', {}, 5],
-    ])('waits on 429 with %s', async (_label, headers, wait) => {
+    it.each<[string, Record<string, string>, number[]]>([
+      ['Retry-After seconds', { 'retry-after': '2' }, [2_000]],
+      ['Retry-After as an HTTP date', { 'retry-after': 'Sun, 01 Mar 2026 12:00:07 GMT' }, [7_000]],
+      ['a Retry-After date already past, not at all', { 'retry-after': 'Sun, 01 Mar 2026 11:00:00 GMT' }, []],
+      ['a Retry-After above one minute, capped', { 'retry-after': '3600' }, [60_000]],
+      ['no Retry-After, backing off', {}, [5]],
+    ])('waits on 429 with %s', async (_label, headers, waits) => {
       script({ status: 429, headers, json: {} }, { json: [] });
       await client().getPage('products', 1);
-      expect(sleeps).toEqual([wait]);
+      expect(sleeps).toEqual(waits);
+    });
+
+    it('waits the Retry-After of a 503', async () => {
+      script({ status: 503, headers: { 'retry-after': '4' }, body: 'maintenance' }, { json: [] });
+      await client().getPage('products', 1);
+      expect(sleeps).toEqual([4_000]);
     });
 
     it('reports rate_limited when 429 persists', async () => {

@@ -1,8 +1,10 @@
-import { hash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import { backoffDelayMs, parseRetryAfterMs } from '@storebridge/retry';
+import { isJsonTooDeep, MAX_JSON_DEPTH } from '../json-depth';
 import { assertPerPage, StoreAuth, StoreConnectionSettings, StoreSettingsError } from '../store-settings';
 import { DEFAULT_USER_AGENT } from '../version';
-import { backoffDelayMs, parseRetryAfterMs, Sleep } from './retry-policy';
+import { describeBytes, readBoundedBody } from './response-body.reader';
+import { Sleep, StoreHoldGate } from './store-hold.gate';
 import { StoreEntity, StorePage } from './store-page';
 import { parseStorePage } from './store-page.parser';
 import { isTlsErrorCode, StoreRequestError, StoreRequestErrorKind } from './store-request.error';
@@ -15,10 +17,16 @@ export interface StoreClientOptions {
   userAgent?: string;
   fetchImpl?: typeof fetch;
   sleep?: Sleep;
+  /** Milliseconds since the epoch (`Date.now`): reads `Retry-After` dates and times holds. */
+  now?: () => number;
   random?: () => number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** A larger body is refused, its download cancelled (DEFAULT_MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
 }
+
+export type { Sleep } from './store-hold.gate';
 
 /** Lets a caller (a stopping sync worker) cancel a request, including its retry waits. */
 export interface StoreRequestOptions {
@@ -33,6 +41,11 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_BACKOFF_BASE_MS = 500;
 export const DEFAULT_BACKOFF_MAX_MS = 30_000;
+/** Far above a page of 100 real records, far below what would strain sync's memory. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** A page may hold this many times the records asked (at least MIN_RECORD_LIMIT) before it is refused. */
+const RECORDS_PER_ASKED = 10;
+const MIN_RECORD_LIMIT = 1_000;
 
 /** The store's answer to one successful attempt: status and parsed JSON (`undefined` for an empty body). */
 interface JsonResponse {
@@ -86,8 +99,11 @@ export class StoreClient {
   readonly #headers: Headers;
   readonly #fetch: typeof fetch;
   readonly #sleep: Sleep;
+  readonly #now: () => number;
+  readonly #hold: StoreHoldGate;
   readonly #timeoutMs: number;
   readonly #retries: number;
+  readonly #maxBodyBytes: number;
   readonly #backoff: { baseMs: number; maxMs: number; random: () => number };
 
   constructor(settings: StoreConnectionSettings, options: StoreClientOptions = {}) {
@@ -97,8 +113,11 @@ export class StoreClient {
     this.#headers = buildHeaders(settings.auth, options.userAgent ?? DEFAULT_USER_AGENT);
     this.#fetch = options.fetchImpl ?? fetch;
     this.#sleep = options.sleep ?? defaultSleep;
+    this.#now = options.now ?? Date.now;
+    this.#hold = new StoreHoldGate(this.#now, this.#sleep);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#retries = options.retries ?? DEFAULT_RETRIES;
+    this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#backoff = {
       baseMs: options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS,
       maxMs: options.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS,
@@ -114,7 +133,7 @@ export class StoreClient {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
     try {
-      const response = await this.request(this.paths.health, {}, options.signal);
+      const response = await this.request(this.paths.health, {}, '', options.signal);
       if (response.status !== 200) {
         const error = new StoreRequestError({
           kind: StoreRequestErrorKind.BadResponse,
@@ -153,7 +172,7 @@ export class StoreClient {
     assertPerPage(perPage);
     const path = this.paths[entity];
     const query = { page: String(page), per_page: String(perPage) };
-    const response = await this.request(path, query, options.signal);
+    const response = await this.request(path, query, `page ${page}: `, options.signal);
     const fail = (reason: string): StoreRequestError =>
       new StoreRequestError({
         kind: StoreRequestErrorKind.BadResponse,
@@ -166,16 +185,26 @@ export class StoreClient {
     if (response.body === undefined) {
       throw fail(`empty body (HTTP ${response.status})`);
     }
+    // Before any recursive code (normalization) walks it.
+    if (isJsonTooDeep(response.body, MAX_JSON_DEPTH)) {
+      throw fail(`the JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
     const parsed = parseStorePage(response.body);
     if ('problem' in parsed) {
       throw fail(parsed.problem);
     }
+    const { records } = parsed.page;
+    if (records.length > Math.max(MIN_RECORD_LIMIT, RECORDS_PER_ASKED * perPage)) {
+      throw fail(`the store sent ${records.length} records when ${perPage} were asked`);
+    }
     return { ...parsed.page, bodyHash: response.bodyHash };
   }
 
+  /** `context` prefixes the reasons that depend on what was asked (`page 3: `). */
   private async request(
     path: string,
     query: Record<string, string>,
+    context: string,
     signal?: AbortSignal,
   ): Promise<RequestResult> {
     const url = new URL(this.baseUrl + path);
@@ -184,11 +213,18 @@ export class StoreClient {
     }
     for (let attempt = 1; ; attempt += 1) {
       signal?.throwIfAborted();
-      const outcome = await this.attempt(url, signal);
+      await this.#hold.pass(signal);
+      const outcome = await this.attempt(url, context, signal);
       if (outcome.ok) {
         return { ...outcome.response, attempts: attempt };
       }
       const { failure } = outcome;
+      const delayMs = failure.retryAfterMs ?? backoffDelayMs(attempt, this.#backoff);
+      const holdsStore =
+        failure.retryAfterMs !== undefined || failure.kind === StoreRequestErrorKind.RateLimited;
+      if (holdsStore) {
+        this.#hold.hold(delayMs);
+      }
       if (!failure.retryable || attempt > this.#retries) {
         throw new StoreRequestError({
           kind: failure.kind,
@@ -201,11 +237,14 @@ export class StoreClient {
           cause: failure.cause,
         });
       }
-      await this.#sleep(failure.retryAfterMs ?? backoffDelayMs(attempt, this.#backoff), signal);
+      // A held store is waited for by the next pass(); other failures only delay their own request.
+      if (!holdsStore) {
+        await this.#sleep(delayMs, signal);
+      }
     }
   }
 
-  private async attempt(url: URL, signal?: AbortSignal): Promise<AttemptOutcome> {
+  private async attempt(url: URL, context: string, signal?: AbortSignal): Promise<AttemptOutcome> {
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
@@ -215,12 +254,24 @@ export class StoreClient {
         redirect: 'manual',
         signal: combined,
       });
-      const failure = statusFailure(response);
+      const failure = statusFailure(response, this.#now());
       if (failure) {
         await discardBody(response);
         return { ok: false, failure };
       }
-      return await readJson(response);
+      const body = await readBoundedBody(response, this.#maxBodyBytes, combined);
+      if ('tooLarge' in body) {
+        return {
+          ok: false,
+          failure: {
+            kind: StoreRequestErrorKind.BadResponse,
+            reason: `${context}the response body is larger than ${describeBytes(this.#maxBodyBytes)}`,
+            retryable: false,
+            status: response.status,
+          },
+        };
+      }
+      return parseJson(response, body.text, body.bodyHash);
     } catch (error) {
       if (signal?.aborted) {
         // The caller cancelled: not the store's fault, so no StoreRequestError and no retry.
@@ -274,7 +325,8 @@ function buildHeaders(auth: StoreAuth, userAgent: string): Headers {
   return headers;
 }
 
-function statusFailure(response: Response): AttemptFailure | undefined {
+/** `now` reads a `Retry-After` given as a date. */
+function statusFailure(response: Response, now: number): AttemptFailure | undefined {
   const { status } = response;
   if (status >= 200 && status < 300) {
     return undefined;
@@ -300,15 +352,18 @@ function statusFailure(response: Response): AttemptFailure | undefined {
       reason: 'HTTP 429: rate limited by the store',
       retryable: true,
       status,
-      retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after')),
+      retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after'), now),
     };
   }
   if (status >= 500) {
+    // A 503 for maintenance often says when to come back (RFC 9110 §10.2.3).
+    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), now);
     return {
       kind: StoreRequestErrorKind.ServerError,
       reason: `HTTP ${status}: store server error`,
       retryable: true,
       status,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     };
   }
   if (status >= 300 && status < 400) {
@@ -341,10 +396,7 @@ function redirectTarget(response: Response): string {
   }
 }
 
-async function readJson(response: Response): Promise<AttemptOutcome> {
-  const text = await response.text();
-  // A tenth of parsing the same text: cheap enough for every response, whether a page's caller uses it or not.
-  const bodyHash = hash('sha256', text, 'hex');
+function parseJson(response: Response, text: string, bodyHash: string): AttemptOutcome {
   if (text.trim() === '') {
     return { ok: true, response: { status: response.status, body: undefined, bodyHash } };
   }

@@ -1,0 +1,2 @@
+export * from './lib/backoff-delay';
+export * from './lib/retry-after.parser';
