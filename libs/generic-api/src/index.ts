@@ -1,5 +1,6 @@
 export * from './lib/version';
 export * from './lib/is-record';
+export * from './lib/storable-text';
 export * from './lib/json-depth';
 export * from './lib/store-settings';
 export * from './lib/store-url-policy';

@@ -106,6 +106,17 @@ describe('StoreRecordEventService', () => {
     expect(mirrored('prod_1')).toMatchObject({ name: 'Desk lamp', price: 49.9, raw: LAMP });
   });
 
+  it('mirrors and publishes a product whose id and text hold NUL characters and lone surrogates without them', async () => {
+    await service.apply(
+      event('product.created', { ...LAMP, id: 'prod\u0000_1', title: 'Desk\u0000 lamp \uD800' }),
+    );
+
+    expect(publisher.published[0].payload.products).toEqual([
+      expect.objectContaining({ id: 'prod_1', name: 'Desk lamp \uFFFD' }),
+    ]);
+    expect(mirrored('prod_1')).toMatchObject({ raw: { ...LAMP, title: 'Desk lamp \uFFFD' } });
+  });
+
   it('merges a partial update into the record it holds, keeping the fields the store did not send', async () => {
     await service.apply(event('product.created', LAMP));
     publisher.published.length = 0;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StoreConnectionService, type StoreConnectionView } from '@storebridge/connections';
+import { toStorable } from '@storebridge/generic-api';
 import type { SyncEntity } from '@storebridge/persistence';
 import { recordContentHash } from '@storebridge/persistence';
 import { findReadableConnection } from '../readable-connection';
@@ -46,7 +47,9 @@ export class StoreRecordEventService {
     if (!view) {
       return;
     }
-    const id = entity.idOf(event.data, view.settings);
+    // Stored as the crawl stores a page: without NUL or lone surrogates, which the database refuses.
+    const data = toStorable(event.data) as Record<string, unknown>;
+    const id = entity.idOf(data, view.settings);
     if (id === undefined) {
       this.logger.warn(
         `Store ${event.entity} ${event.action} event of connection ${event.connectionId} names no id; skipped`,
@@ -54,7 +57,7 @@ export class StoreRecordEventService {
       return;
     }
     return event.action === 'upsert'
-      ? this.merge(view, entity, id, event.data)
+      ? this.merge(view, entity, id, data)
       : this.delete(view.connection.id, entity, id);
   }
 

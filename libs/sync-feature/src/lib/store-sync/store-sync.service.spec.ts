@@ -138,6 +138,8 @@ interface CatalogStore extends StubStore {
   catalog: Array<Record<string, unknown>>;
   /** When set, this page answers with a non-JSON body, as a store in maintenance would. */
   brokenPage?: number;
+  /** When set, the `last_page` every page claims, true or not. */
+  claimedLastPage?: number;
 }
 
 /** A store whose catalogue a test can change between two syncs. */
@@ -145,12 +147,14 @@ async function startCatalogStore(
   catalog: Array<Record<string, unknown>>,
   perPage: number,
 ): Promise<CatalogStore> {
-  const state: { catalog: Array<Record<string, unknown>>; brokenPage?: number } = { catalog };
+  const state: { catalog: Array<Record<string, unknown>>; brokenPage?: number; claimedLastPage?: number } = {
+    catalog,
+  };
   const stub = await startStubStore((page) => {
     if (page === state.brokenPage) {
       return { contentType: 'text/html', body: '<html>maintenance</html>' };
     }
-    const lastPage = Math.max(1, Math.ceil(state.catalog.length / perPage));
+    const lastPage = state.claimedLastPage ?? Math.max(1, Math.ceil(state.catalog.length / perPage));
     return envelope(page, lastPage, state.catalog.slice((page - 1) * perPage, page * perPage));
   });
   return Object.assign(state, {
@@ -871,6 +875,23 @@ describe('StoreSyncService.runFullSync on products', () => {
 
       expect(publisher.published.flatMap(({ payload }) => payload.deletedIds)).toEqual([]);
       expect(storeProducts.ids(view.connection.id)).toEqual(['a', 'b', 'c']);
+    });
+
+    it('holds the deletions of a store whose last_page says less than it has', async () => {
+      const ids = Array.from({ length: 30 }, (_, index) => `p${String(index).padStart(2, '0')}`);
+      const view = await catalogConnection(
+        ids.map((id) => catalogProduct(id)),
+        10,
+      );
+      await service.runFullSync(request(view));
+      publisher.published.length = 0;
+      catalogStore.claimedLastPage = 1;
+
+      await service.runFullSync(request(view));
+
+      expect(publisher.published.flatMap(({ payload }) => payload.deletedIds)).toEqual([]);
+      expect(storeProducts.ids(view.connection.id)).toHaveLength(30);
+      expect(lastRun()).toMatchObject({ stopReason: 'last_page', endConfirmed: true, deletionsHeld: 20 });
     });
 
     it('emits deleted ids 500 per message', async () => {
