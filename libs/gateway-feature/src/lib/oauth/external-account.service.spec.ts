@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type {
+  ExternalAccountClaim,
   ExternalAccountEntity,
   ExternalAccountInput,
   ExternalAccountRepository,
@@ -8,12 +9,35 @@ import { StoredCredentialsMismatchError } from '@storebridge/connections';
 import { CredentialCipher } from '@storebridge/security';
 import { ExternalAccountService } from './external-account.service';
 
-class InMemoryAccounts implements Pick<ExternalAccountRepository, 'create' | 'findById'> {
+class InMemoryAccounts implements Pick<
+  ExternalAccountRepository,
+  'create' | 'findById' | 'claim' | 'deleteClaimedBy'
+> {
   readonly rows = new Map<string, ExternalAccountEntity>();
   readonly lookups: string[] = [];
 
+  async claim(id: string, installationKey: string): Promise<ExternalAccountClaim> {
+    const row = this.rows.get(id);
+    if (!row) {
+      return 'unknown';
+    }
+    if (row.installationKey !== null && row.installationKey !== installationKey) {
+      return 'taken';
+    }
+    row.installationKey = installationKey;
+    return 'claimed';
+  }
+
+  async deleteClaimedBy(installationKey: string): Promise<void> {
+    for (const [id, row] of this.rows) {
+      if (row.installationKey === installationKey) {
+        this.rows.delete(id);
+      }
+    }
+  }
+
   async create(input: ExternalAccountInput): Promise<ExternalAccountEntity> {
-    const row = { id: randomUUID(), ...input, createdAt: new Date() };
+    const row = { id: randomUUID(), ...input, installationKey: null, createdAt: new Date() };
     this.rows.set(row.id, row);
     return { ...row };
   }
@@ -70,8 +94,9 @@ describe('ExternalAccountService', () => {
     ],
   ])('gives the store config entries of a %j account', async (auth, expected) => {
     const account = await service.create({ name: 'n', baseUrl: 'https://shop.example.com', auth });
+    await service.claim(account.id, 'inst_1');
 
-    await expect(service.storeConfigFor(account.id)).resolves.toEqual({
+    await expect(service.storeConfigFor(account.id, 'inst_1')).resolves.toEqual({
       store_base_url: 'https://shop.example.com',
       ...expected,
     });
@@ -80,13 +105,45 @@ describe('ExternalAccountService', () => {
   it.each([undefined, null, '', 'ext_1', "1' OR '1'='1"])(
     'answers null without a lookup for the malformed id %p',
     async (id) => {
-      await expect(service.storeConfigFor(id)).resolves.toBeNull();
+      await expect(service.storeConfigFor(id, 'inst_1')).resolves.toBeNull();
       expect(accounts.lookups).toEqual([]);
     },
   );
 
   it('answers null for an unknown account', async () => {
-    await expect(service.storeConfigFor(randomUUID())).resolves.toBeNull();
+    await expect(service.storeConfigFor(randomUUID(), 'inst_1')).resolves.toBeNull();
+  });
+
+  it('gives no store config to an installation that did not claim the account', async () => {
+    const account = await service.create({
+      name: 'n',
+      baseUrl: 'https://shop.example.com',
+      auth: { method: 'api_key', token: 'k' },
+    });
+    await expect(service.storeConfigFor(account.id, 'inst_1')).resolves.toBeNull();
+
+    await service.claim(account.id, 'inst_1');
+
+    await expect(service.claim(account.id, 'inst_2')).resolves.toBe('taken');
+    await expect(service.storeConfigFor(account.id, 'inst_2')).resolves.toBeNull();
+  });
+
+  it('destroys the account an installation claimed', async () => {
+    const account = await service.create({
+      name: 'n',
+      baseUrl: 'https://shop.example.com',
+      auth: { method: 'api_key', token: 'k' },
+    });
+    await service.claim(account.id, 'inst_1');
+
+    await service.destroyClaimedBy('inst_1');
+
+    expect(accounts.rows.size).toBe(0);
+  });
+
+  it('claims no malformed id', async () => {
+    await expect(service.claim('ext_1', 'inst_1')).resolves.toBe('unknown');
+    expect(accounts.lookups).toEqual([]);
   });
 
   it('fails loudly when the stored credentials do not fit the auth method', async () => {
@@ -99,7 +156,10 @@ describe('ExternalAccountService', () => {
     if (row) {
       row.authMethod = 'basic';
     }
+    await service.claim(account.id, 'inst_1');
 
-    await expect(service.storeConfigFor(account.id)).rejects.toThrow(StoredCredentialsMismatchError);
+    await expect(service.storeConfigFor(account.id, 'inst_1')).rejects.toThrow(
+      StoredCredentialsMismatchError,
+    );
   });
 });

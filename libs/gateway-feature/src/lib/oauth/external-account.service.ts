@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { StoreAuth } from '@storebridge/generic-api';
 import { decryptStoreAuth, encryptStoreCredentials } from '@storebridge/connections';
-import { ExternalAccountRepository, type ExternalAccountEntity } from '@storebridge/persistence';
+import {
+  ExternalAccountRepository,
+  type ExternalAccountClaim,
+  type ExternalAccountEntity,
+} from '@storebridge/persistence';
 import { CredentialCipher } from '@storebridge/security';
 
 /**
@@ -39,18 +43,35 @@ export class ExternalAccountService {
   }
 
   /**
+   * Binds account `externalAccountId` to the installation installing with it: an account belongs to the one
+   * installation it was created for, so one another installation holds is `taken`. A malformed id is `unknown`.
+   */
+  claim(externalAccountId: string, installationKey: string): Promise<ExternalAccountClaim> {
+    return UUID.test(externalAccountId)
+      ? this.accounts.claim(externalAccountId, installationKey)
+      : Promise.resolve('unknown');
+  }
+
+  /** Uninstall: the store credential entered on the consent page goes with the installation. */
+  destroyClaimedBy(installationKey: string): Promise<void> {
+    return this.accounts.deleteClaimedBy(installationKey);
+  }
+
+  /**
    * The store settings of a Type B installation, as config map entries (to merge under ShopiMind's configs
-   * when they carry no `store_base_url`). Null for an absent, malformed or unknown id: the id arrives from
-   * ShopiMind's `install`, not from us. Throws when the stored credentials cannot be decrypted or do not fit.
+   * when they carry no `store_base_url`). Null for an absent, malformed or unknown id, or an account the
+   * installation did not claim: the id arrives from ShopiMind's `install`, not from us. Throws when the stored
+   * credentials cannot be decrypted or do not fit.
    */
   async storeConfigFor(
     externalAccountId: string | null | undefined,
+    installationKey: string,
   ): Promise<ExternalAccountStoreConfig | null> {
     if (!externalAccountId || !UUID.test(externalAccountId)) {
       return null;
     }
     const account = await this.accounts.findById(externalAccountId);
-    if (!account) {
+    if (account?.installationKey !== installationKey) {
       return null;
     }
     const auth = decryptStoreAuth(this.cipher, account.authMethod, account.credentialsCiphertext);

@@ -105,7 +105,7 @@ class InMemoryAccounts implements Pick<ExternalAccountRepository, 'create' | 'fi
   readonly rows = new Map<string, ExternalAccountEntity>();
 
   async create(input: ExternalAccountInput): Promise<ExternalAccountEntity> {
-    const row = { id: randomUUID(), ...input, createdAt: new Date() };
+    const row = { id: randomUUID(), ...input, installationKey: null, createdAt: new Date() };
     this.rows.set(row.id, row);
     return { ...row };
   }
@@ -209,7 +209,12 @@ describe('OAuth consent flow over HTTP', () => {
       );
       // Encrypted at rest, and readable back as the config the installation will use.
       expect(account?.credentialsCiphertext).not.toContain(STORE_KEY);
-      await expect(externalAccounts.storeConfigFor(result.externalAccountId)).resolves.toEqual({
+      // Once claimed by the install that names it.
+      accounts.rows.set(result.externalAccountId, {
+        ...(account as ExternalAccountEntity),
+        installationKey: 'inst_1',
+      });
+      await expect(externalAccounts.storeConfigFor(result.externalAccountId, 'inst_1')).resolves.toEqual({
         store_base_url: store.url,
         store_auth_method: 'api_key',
         store_api_token: STORE_KEY,

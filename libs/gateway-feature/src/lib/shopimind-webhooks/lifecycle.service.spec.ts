@@ -7,6 +7,7 @@ import type { SavedStoreConnection, StoreConnectionService } from '@storebridge/
 import { Subjects } from '@storebridge/contracts';
 import { RecordingPublisher } from '@storebridge/messaging';
 import type {
+  ExternalAccountClaim,
   InstallationEntity,
   InstallationRepository,
   InstallationStatus,
@@ -18,7 +19,7 @@ import type {
 import { CredentialCipher } from '@storebridge/security';
 import type { IntegrationConfig } from '@storebridge/shopimind';
 import { LifecycleEventDto, type LifecycleEventName } from './dto/lifecycle-event.dto';
-import type { ExternalAccountService } from '../oauth/external-account.service';
+import type { ExternalAccountService, ExternalAccountStoreConfig } from '../oauth/external-account.service';
 import { LifecycleService } from './lifecycle.service';
 
 const CIPHER_KEY = '0123456789abcdef'.repeat(4);
@@ -219,6 +220,39 @@ function event(body: Record<string, unknown>): LifecycleEventDto {
   return plainToInstance(LifecycleEventDto, body);
 }
 
+class FakeExternalAccounts implements Pick<
+  ExternalAccountService,
+  'storeConfigFor' | 'claim' | 'destroyClaimedBy'
+> {
+  readonly accounts = new Map<string, ExternalAccountStoreConfig>();
+  readonly owners = new Map<string, string>();
+
+  async claim(id: string, installationKey: string): Promise<ExternalAccountClaim> {
+    if (!this.accounts.has(id)) {
+      return 'unknown';
+    }
+    const owner = this.owners.get(id) ?? installationKey;
+    this.owners.set(id, owner);
+    return owner === installationKey ? 'claimed' : 'taken';
+  }
+
+  async destroyClaimedBy(installationKey: string): Promise<void> {
+    for (const [id, owner] of this.owners) {
+      if (owner === installationKey) {
+        this.accounts.delete(id);
+        this.owners.delete(id);
+      }
+    }
+  }
+
+  async storeConfigFor(
+    id: string | null | undefined,
+    installationKey: string,
+  ): Promise<ExternalAccountStoreConfig | null> {
+    return id && this.owners.get(id) === installationKey ? (this.accounts.get(id) ?? null) : null;
+  }
+}
+
 describe('LifecycleService', () => {
   let store: FakeStore;
   let installations: InMemoryInstallations;
@@ -226,10 +260,8 @@ describe('LifecycleService', () => {
   let storeConnections: FakeStoreConnectionService;
   let publisher: RecordingPublisher;
   let cipher: CredentialCipher;
-  /** Type B accounts made on the consent page: id → the store settings they hold. */
-  let externalAccounts: Pick<ExternalAccountService, 'storeConfigFor'> & {
-    accounts: Map<string, Record<string, string>>;
-  };
+  /** Type B accounts made on the consent page: id → the store settings they hold, and who claimed them. */
+  let externalAccounts: FakeExternalAccounts;
   let service: LifecycleService;
   let logged: jest.SpyInstance;
 
@@ -255,16 +287,7 @@ describe('LifecycleService', () => {
     storeConnections = new FakeStoreConnectionService(connectionTable);
     publisher = new RecordingPublisher();
     cipher = new CredentialCipher(CIPHER_KEY);
-    const accounts = new Map<string, Record<string, string>>();
-    externalAccounts = {
-      accounts,
-      storeConfigFor: async (id) => {
-        const account = id ? accounts.get(id) : undefined;
-        return account
-          ? (account as unknown as Awaited<ReturnType<ExternalAccountService['storeConfigFor']>>)
-          : null;
-      },
-    };
+    externalAccounts = new FakeExternalAccounts();
     logged = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
     // The fake store listens on http://127.0.0.1, as in development.
     service = lifecycleService({ allowPrivateStoreUrls: true });
@@ -691,6 +714,49 @@ describe('LifecycleService', () => {
       });
       expect(storeConnections.saved[0].config.lang).toBe('fr');
       expect(store.requests[0].headers['x-api-key']).toBe(STORE_API_TOKEN);
+    });
+
+    it('refuses, storing nothing, an install naming an external account another installation holds', async () => {
+      externalAccounts.accounts.set('acc-1', {
+        store_base_url: store.baseUrl,
+        store_auth_method: 'api_key',
+        store_api_token: STORE_API_TOKEN,
+      });
+      const typeB = (installationId: string) =>
+        event({
+          event: 'install',
+          installation_id: installationId,
+          access_token: ACCESS_TOKEN,
+          external_account_id: 'acc-1',
+        });
+      await expect(service.handle('install', typeB('inst_b'))).resolves.toEqual({ success: true });
+
+      await expect(service.handle('install', typeB('inst_other'))).resolves.toEqual({
+        success: false,
+        error: 'external_account_taken',
+      });
+      await expect(installations.findByInstallationId('inst_other')).resolves.toBeNull();
+    });
+
+    it('destroys the external account and its credential at uninstall', async () => {
+      externalAccounts.accounts.set('acc-1', {
+        store_base_url: store.baseUrl,
+        store_auth_method: 'api_key',
+        store_api_token: STORE_API_TOKEN,
+      });
+      await service.handle(
+        'install',
+        event({
+          event: 'install',
+          installation_id: 'inst_b',
+          access_token: ACCESS_TOKEN,
+          external_account_id: 'acc-1',
+        }),
+      );
+
+      await service.handle('uninstall', event({ event: 'uninstall', installation_id: 'inst_b' }));
+
+      expect(externalAccounts.accounts.has('acc-1')).toBe(false);
     });
 
     it('explains the missing store when neither the form nor an account has one', async () => {

@@ -87,6 +87,14 @@ export class LifecycleService {
     if (!event.access_token) {
       return failed('missing_access_token');
     }
+    // Claimed before anything is stored, so an install refused here leaves nothing behind.
+    if (
+      event.external_account_id &&
+      (await this.externalAccounts.claim(event.external_account_id, key)) === 'taken'
+    ) {
+      this.logger.warn(`Install ${key} refused: its external account belongs to another installation`);
+      return failed('external_account_taken');
+    }
     await this.installations.upsert({
       installationId: key,
       legacyShopIntegrationId: event.id_shop_integration,
@@ -192,7 +200,10 @@ export class LifecycleService {
     if (configs['store_base_url']) {
       return configs;
     }
-    const fromAccount = await this.externalAccounts.storeConfigFor(installation.externalAccountId);
+    const fromAccount = await this.externalAccounts.storeConfigFor(
+      installation.externalAccountId,
+      installation.installationId,
+    );
     return fromAccount ? { ...fromAccount, ...configs } : configs;
   }
 
@@ -223,6 +234,7 @@ export class LifecycleService {
   /** Spec §2: keep nothing secret once uninstalled. */
   private async uninstall(installation: InstallationEntity): Promise<ShopimindResponse> {
     await this.connections.deleteByInstallation(installation.id);
+    await this.externalAccounts.destroyClaimedBy(installation.installationId);
     await this.installations.setAccessTokenCiphertext(installation.id, null);
     await this.installations.updateStatus(installation.id, 'uninstalled', { uninstalledAt: new Date() });
     this.logger.log(`Uninstalled ${installation.installationId}`);

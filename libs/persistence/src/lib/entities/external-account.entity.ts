@@ -25,6 +25,10 @@ export class ExternalAccountEntity {
   @Column({ name: 'credentials_ciphertext', type: 'text' })
   credentialsCiphertext!: string;
 
+  /** ShopiMind's key of the installation that claimed it at install; null until one did. */
+  @Column({ name: 'installation_key', type: 'text', nullable: true })
+  installationKey!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -15,6 +15,7 @@ import { IdMappingsNaturalKey1795422100000 } from './1795422100000-id-mappings-n
 import { StorePageFingerprints1795422200000 } from './1795422200000-store-page-fingerprints';
 import { StoreConnectionPerPage1795421800000 } from './1795421800000-store-connection-per-page';
 import { CrawlSafety1795422300000 } from './1795422300000-crawl-safety';
+import { ExternalAccountOwner1795422700000 } from './1795422700000-external-account-owner';
 
 /** In order of application; every schema change is a new class appended here. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -34,4 +35,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   IdMappingsNaturalKey1795422100000,
   StorePageFingerprints1795422200000,
   CrawlSafety1795422300000,
+  ExternalAccountOwner1795422700000,
 ];
