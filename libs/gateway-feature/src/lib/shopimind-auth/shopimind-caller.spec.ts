@@ -34,6 +34,18 @@ describe('routeKeyOf', () => {
     ).toBe('POST /webhook/remote-data/:resource?resource=categories');
   });
 
+  it('names every resource outside the known ones alike, so a signature is not accepted once per invented name', () => {
+    const template = '/webhook/remote-data/:resource';
+    const known = new Set(['products']);
+    const keyOf = (resource: string) =>
+      routeKeyOf(routed('POST', `/webhook/remote-data/${resource}`, template, { resource }), known);
+
+    expect(keyOf('products')).toBe('POST /webhook/remote-data/:resource?resource=products');
+    expect(new Set([keyOf('nope'), keyOf('other'), keyOf('x1')])).toEqual(
+      new Set(['POST /webhook/remote-data/:resource?resource=*']),
+    );
+  });
+
   it('orders the parameters, so their order in the template does not matter', () => {
     expect(routeKeyOf(routed('POST', '/x/1/2', '/x/:b/:a', { b: '1', a: '2' }))).toBe(
       'POST /x/:b/:a?a=2&b=1',

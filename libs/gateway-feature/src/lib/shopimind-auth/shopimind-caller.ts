@@ -35,13 +35,17 @@ export function shopimindCallerOf(request: ShopimindRequest): ShopimindCaller | 
   return isShopimindCaller(caller) ? caller : undefined;
 }
 
+/** The parameter value every resource we do not serve shares in a route key. */
+export const UNKNOWN_RESOURCE = '*';
+
 /**
  * The route a signature is claimed on: the method, the handler's path template and its decoded parameters.
  * Spellings of one URL (letter case, trailing slash, percent-encoding) that Express routes alike thus share a
- * key, so none of them slips a replay through, while remote-data of each resource stays apart. The query
- * string is not signed and not part of it either.
+ * key, so none of them slips a replay through, while remote-data of each resource stays apart. A `resource`
+ * outside `knownResources` counts as one: a signature is not accepted once more for every invented name. The
+ * query string is not signed and not part of it either.
  */
-export function routeKeyOf(request: ShopimindRequest): string {
+export function routeKeyOf(request: ShopimindRequest, knownResources?: ReadonlySet<string>): string {
   const template: unknown = (request.route as { path?: unknown } | undefined)?.path;
   if (typeof template !== 'string') {
     return `${request.method} ${request.path.toLowerCase().replace(/\/+$/, '')}`;
@@ -50,6 +54,11 @@ export function routeKeyOf(request: ShopimindRequest): string {
     Object.entries(request.params ?? {})
       // Express 5 gives a wildcard parameter as its segments.
       .map(([name, value]): [string, string] => [name, Array.isArray(value) ? value.join('/') : value])
+      .map(([name, value]): [string, string] =>
+        name === 'resource' && knownResources && !knownResources.has(value)
+          ? [name, UNKNOWN_RESOURCE]
+          : [name, value],
+      )
       .sort(([a], [b]) => a.localeCompare(b)),
   ).toString();
   return params ? `${request.method} ${template}?${params}` : `${request.method} ${template}`;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { AcceptedSignatureRepository } from '@storebridge/persistence';
+import { declaredRemoteResources, LIFECYCLE_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind';
 import { verifyShopimindSignature, type SignatureVerdict } from '@storebridge/security';
 import {
   GATEWAY_FEATURE_OPTIONS,
@@ -15,7 +16,23 @@ export const SHOPIMIND_SIGNATURE_STRATEGY = 'shopimind-signature';
 /** Each replica deletes the expired signatures at most this often, on the request path (one indexed DELETE). */
 export const SIGNATURE_PURGE_INTERVAL_MS = 60_000;
 
-type Refusal = Exclude<SignatureVerdict, 'valid'> | 'replayed';
+type Refusal = Exclude<SignatureVerdict, 'valid'> | 'replayed' | 'signed_for_another_route';
+
+const LIFECYCLE_PATH = `/${WEBHOOK_ROUTE_PREFIX}/${LIFECYCLE_ROUTE}`;
+
+/**
+ * The URL is not signed, so a signature is bound to its route by what the body is: a lifecycle event (it names
+ * an `event`) only on the lifecycle route. The form's calls (connection test, remote data) all carry the config
+ * map, which has no `event`, and one map may rightly go to several of them in the same second.
+ */
+function bodyFitsRoute(request: ShopimindRequest): boolean {
+  const template: unknown = (request.route as { path?: unknown } | undefined)?.path;
+  if (template === LIFECYCLE_PATH) {
+    return true;
+  }
+  const body: unknown = request.body;
+  return !(typeof body === 'object' && body !== null && 'event' in body);
+}
 
 /**
  * Spec §3. The signature covers the exact bytes received, so this reads `rawBody` (kept by the app's body
@@ -36,6 +53,7 @@ export class ShopimindSignatureStrategy extends PassportStrategy(
   SHOPIMIND_SIGNATURE_STRATEGY,
 ) {
   private readonly logger = new Logger(ShopimindSignatureStrategy.name);
+  private readonly knownResources: ReadonlySet<string> = new Set(declaredRemoteResources());
   private nextPurgeAt = 0;
 
   constructor(
@@ -62,10 +80,13 @@ export class ShopimindSignatureStrategy extends PassportStrategy(
     if (verdict !== 'valid' || !signature || !timestamp) {
       return this.refuse(request, verdict === 'valid' ? 'missing' : verdict);
     }
+    if (!bodyFitsRoute(request)) {
+      return this.refuse(request, 'signed_for_another_route');
+    }
     // Normalized: the check accepts upper-case hex, and the replay of one must find the same row.
     const caller: ShopimindCaller = {
       signature: signature.trim().toLowerCase(),
-      route: routeKeyOf(request),
+      route: routeKeyOf(request, this.knownResources),
       timestamp: Number(timestamp),
     };
     if (!(await this.acceptedSignatures.claim(caller.signature, caller.route, this.expiryOf(caller)))) {

@@ -44,7 +44,7 @@ export interface IntegrationDeclarationOptions {
 }
 
 /** Every resource a form or a widget picker asks `remote-data` for. */
-function remoteResources(): string[] {
+export function declaredRemoteResources(): string[] {
   const schemas: ConfigSchema[] = [
     INTEGRATION_CONFIG_SCHEMA,
     ...WIDGETS.map((widget) => widget.config_schema),
@@ -70,7 +70,7 @@ export function buildIntegrationDeclaration(options: IntegrationDeclarationOptio
       remote_data: declaredPath(WEBHOOK_ROUTE_PREFIX, REMOTE_DATA_ROUTE),
     },
     lifecycle_events: LIFECYCLE_EVENTS,
-    remote_resources: remoteResources(),
+    remote_resources: declaredRemoteResources(),
     requires_external_auth: options.requiresExternalAuth,
     ...(options.requiresExternalAuth
       ? {
