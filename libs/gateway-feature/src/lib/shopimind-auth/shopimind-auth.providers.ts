@@ -2,7 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { ShopimindSignatureGuard } from '../shopimind-webhooks/shopimind-signature.guard';
 import { RequestBodyErrorFilter } from './request-body-error.filter';
-import { ShopimindRateLimitGuard } from './shopimind-rate-limit.guard';
+import { ShopimindRateLimits } from './shopimind-rate-limits';
 import { ShopimindSignatureStrategy } from './shopimind-signature.strategy';
 import { SignatureReleaseInterceptor } from './signature-release.interceptor';
 
@@ -12,7 +12,7 @@ import { SignatureReleaseInterceptor } from './signature-release.interceptor';
  * GATEWAY_FEATURE_OPTIONS and AcceptedSignatureRepository.
  */
 export const shopimindAuthProviders: Provider[] = [
-  ShopimindRateLimitGuard,
+  ShopimindRateLimits,
   ShopimindSignatureStrategy,
   ShopimindSignatureGuard,
   { provide: APP_INTERCEPTOR, useClass: SignatureReleaseInterceptor },

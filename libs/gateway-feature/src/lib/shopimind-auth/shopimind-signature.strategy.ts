@@ -9,6 +9,7 @@ import {
   type GatewayFeatureOptions,
 } from '../gateway-feature.options';
 import { RequestStrategy } from './request.strategy';
+import { ShopimindRateLimits } from './shopimind-rate-limits';
 import { routeKeyOf, type ShopimindCaller, type ShopimindRequest } from './shopimind-caller';
 
 export const SHOPIMIND_SIGNATURE_STRATEGY = 'shopimind-signature';
@@ -59,6 +60,7 @@ export class ShopimindSignatureStrategy extends PassportStrategy(
   constructor(
     @Inject(GATEWAY_FEATURE_OPTIONS) private readonly options: GatewayFeatureOptions,
     private readonly acceptedSignatures: AcceptedSignatureRepository,
+    private readonly rateLimits: ShopimindRateLimits,
   ) {
     super();
   }
@@ -78,8 +80,10 @@ export class ShopimindSignatureStrategy extends PassportStrategy(
       maxFutureSeconds: SIGNATURE_MAX_FUTURE_SECONDS,
     });
     if (verdict !== 'valid' || !signature || !timestamp) {
+      this.rateLimits.admit(request, 'unverified');
       return this.refuse(request, verdict === 'valid' ? 'missing' : verdict);
     }
+    this.rateLimits.admit(request, 'signed');
     if (!bodyFitsRoute(request)) {
       return this.refuse(request, 'signed_for_another_route');
     }

@@ -3,7 +3,7 @@ import { signShopimindPayload } from '@storebridge/security';
 import type { GatewayFeatureOptions } from '../gateway-feature.options';
 import { InMemoryAcceptedSignatures } from '../shopimind-auth/accepted-signatures.fake';
 import { SHOPIMIND_CALLER_PROPERTY } from '../shopimind-auth/shopimind-caller';
-import { ShopimindRateLimitGuard } from '../shopimind-auth/shopimind-rate-limit.guard';
+import { ShopimindRateLimits } from '../shopimind-auth/shopimind-rate-limits';
 import {
   SIGNATURE_PURGE_INTERVAL_MS,
   ShopimindSignatureStrategy,
@@ -26,6 +26,7 @@ interface FakeRequest {
   path: string;
   ip: string;
   rawBody?: Buffer;
+  res?: FakeResponse;
   header(name: string): string | undefined;
   [SHOPIMIND_CALLER_PROPERTY]?: unknown;
 }
@@ -54,6 +55,7 @@ function request(
 }
 
 function contextFor(req: FakeRequest, res: FakeResponse = response()): ExecutionContext {
+  req.res = res;
   return {
     getType: () => 'http',
     switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
@@ -84,8 +86,8 @@ describe('ShopimindSignatureGuard', () => {
 
   /** Builds the guard and (re)registers its passport strategy, as Nest does at boot. */
   function boot(options: GatewayFeatureOptions = baseOptions): void {
-    new ShopimindSignatureStrategy(options, signatures.asRepository());
-    guard = new ShopimindSignatureGuard(new ShopimindRateLimitGuard(options));
+    new ShopimindSignatureStrategy(options, signatures.asRepository(), new ShopimindRateLimits(options));
+    guard = new ShopimindSignatureGuard();
   }
 
   /** Runs the guard and returns the refusal's status and body, or fails when the request was let through. */
@@ -291,9 +293,9 @@ describe('ShopimindSignatureGuard', () => {
       boot({ ...baseOptions, shopimindRateLimit: { limit: 2, windowMs: 60_000 } });
     });
 
-    it('answers 429 with Retry-After over the limit, before any signature work', async () => {
+    it('answers 429 with Retry-After over the limit of signed requests, before any database work', async () => {
       await guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET, NOW_SECONDS - 1))));
-      await refusal(request({}));
+      await guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET, NOW_SECONDS - 2))));
       const res = response();
 
       expect(await refusal(request(signedHeaders(NEW_SECRET)), res)).toEqual({
@@ -301,7 +303,17 @@ describe('ShopimindSignatureGuard', () => {
         body: { success: false, error: 'rate_limited' },
       });
       expect(res.headers['Retry-After']).toBe('60');
-      expect(signatures.claims).toHaveLength(1);
+      expect(signatures.claims).toHaveLength(2);
+    });
+
+    it('lets requests failing the signature spend their own budget, never that of signed ones', async () => {
+      const statuses = [];
+      for (let attempt = 0; attempt < 4; attempt += 1) {
+        statuses.push((await refusal(request({}))).status);
+      }
+
+      expect(statuses).toEqual([401, 401, 429, 429]);
+      await expect(guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET))))).resolves.toBe(true);
     });
 
     it('counts each client address on its own', async () => {

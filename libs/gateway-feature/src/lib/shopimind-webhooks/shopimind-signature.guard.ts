@@ -1,24 +1,18 @@
 import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { AuthGuard, type IAuthModuleOptions } from '@nestjs/passport';
 import { isShopimindCaller, SHOPIMIND_CALLER_PROPERTY } from '../shopimind-auth/shopimind-caller';
-import { ShopimindRateLimitGuard } from '../shopimind-auth/shopimind-rate-limit.guard';
 import { SHOPIMIND_SIGNATURE_STRATEGY } from '../shopimind-auth/shopimind-signature.strategy';
 import { failed } from './shopimind-response';
 
 /**
- * Guards every ShopiMind route (spec §3): the per-IP rate limit first (429), then the passport strategy that
- * checks the HMAC and refuses replays. Any refusal is a bare 401 `{success:false, error:'unauthorized'}`:
+ * Guards every ShopiMind route (spec §3) with the passport strategy that checks the HMAC, spends the caller's
+ * rate limit (429) and refuses replays. Any refusal is a bare 401 `{success:false, error:'unauthorized'}`:
  * ShopiMind does not retry a 4xx, and the reason is only logged. The accepted caller is left on the request
  * under SHOPIMIND_CALLER_PROPERTY.
  */
 @Injectable()
 export class ShopimindSignatureGuard extends AuthGuard(SHOPIMIND_SIGNATURE_STRATEGY) {
-  constructor(private readonly rateLimit: ShopimindRateLimitGuard) {
-    super();
-  }
-
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    this.rateLimit.canActivate(context);
     return (await super.canActivate(context)) === true;
   }
 

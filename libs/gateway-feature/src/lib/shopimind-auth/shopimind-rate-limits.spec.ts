@@ -1,6 +1,7 @@
-import { ExecutionContext, HttpException, Logger } from '@nestjs/common';
+import { HttpException, Logger } from '@nestjs/common';
+import type { Request } from 'express';
 import { DEFAULT_SHOPIMIND_RATE_LIMIT, type GatewayFeatureOptions } from '../gateway-feature.options';
-import { ShopimindRateLimitGuard } from './shopimind-rate-limit.guard';
+import { ShopimindRateLimits, type ShopimindBudget } from './shopimind-rate-limits';
 
 const options: GatewayFeatureOptions = {
   webhookSecrets: ['whsec_0123456789abcdef'],
@@ -8,24 +9,21 @@ const options: GatewayFeatureOptions = {
   allowPrivateStoreUrls: false,
 };
 
-function contextFrom(ip: string | undefined, headers: Record<string, string> = {}): ExecutionContext {
-  const req = { ip, socket: { remoteAddress: '192.0.2.99' } };
+function requestFrom(ip: string | undefined, headers: Record<string, string> = {}): Request {
   const res = { setHeader: (name: string, value: string) => (headers[name] = value) };
-  return {
-    switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }),
-  } as unknown as ExecutionContext;
+  return { ip, socket: { remoteAddress: '192.0.2.99' }, res } as unknown as Request;
 }
 
-function statusOf(guard: ShopimindRateLimitGuard, context: ExecutionContext): number {
+function statusOf(limits: ShopimindRateLimits, request: Request, budget: ShopimindBudget = 'signed'): number {
   try {
-    guard.canActivate(context);
+    limits.admit(request, budget);
     return 200;
   } catch (error) {
     return (error as HttpException).getStatus();
   }
 }
 
-describe('ShopimindRateLimitGuard', () => {
+describe('ShopimindRateLimits', () => {
   let warn: jest.SpyInstance;
 
   beforeEach(() => {
@@ -38,9 +36,9 @@ describe('ShopimindRateLimitGuard', () => {
   });
 
   it('uses the generous default when no limit is configured', () => {
-    const guard = new ShopimindRateLimitGuard(options);
+    const limits = new ShopimindRateLimits(options);
     const statuses = Array.from({ length: DEFAULT_SHOPIMIND_RATE_LIMIT.limit + 1 }, () =>
-      statusOf(guard, contextFrom('203.0.113.1')),
+      statusOf(limits, requestFrom('203.0.113.1')),
     );
 
     expect(statuses.filter((status) => status === 200)).toHaveLength(DEFAULT_SHOPIMIND_RATE_LIMIT.limit);
@@ -48,20 +46,20 @@ describe('ShopimindRateLimitGuard', () => {
   });
 
   it('answers {success:false, error:"rate_limited"} with Retry-After, and logs once per window', () => {
-    const guard = new ShopimindRateLimitGuard({
+    const limits = new ShopimindRateLimits({
       ...options,
       shopimindRateLimit: { limit: 1, windowMs: 30_000 },
     });
-    guard.canActivate(contextFrom('203.0.113.1'));
+    limits.admit(requestFrom('203.0.113.1'), 'signed');
     const headers: Record<string, string> = {};
 
     let refusal: unknown;
     try {
-      guard.canActivate(contextFrom('203.0.113.1', headers));
+      limits.admit(requestFrom('203.0.113.1', headers), 'signed');
     } catch (error) {
       refusal = error;
     }
-    statusOf(guard, contextFrom('203.0.113.1'));
+    statusOf(limits, requestFrom('203.0.113.1'));
 
     expect(refusal).toBeInstanceOf(HttpException);
     expect((refusal as HttpException).getResponse()).toEqual({ success: false, error: 'rate_limited' });
@@ -70,13 +68,24 @@ describe('ShopimindRateLimitGuard', () => {
     expect(String(warn.mock.calls[0][0])).toContain('203.0.113.1');
   });
 
+  it('keeps the budgets of signed and unverified requests of one address apart', () => {
+    const limits = new ShopimindRateLimits({
+      ...options,
+      shopimindRateLimit: { limit: 2, windowMs: 30_000 },
+    });
+    const stranger = requestFrom('203.0.113.1');
+
+    expect([1, 2, 3].map(() => statusOf(limits, stranger, 'unverified'))).toEqual([200, 200, 429]);
+    expect(statusOf(limits, requestFrom('203.0.113.1'), 'signed')).toBe(200);
+  });
+
   it("falls back to the socket's address when Express gives no ip", () => {
-    const guard = new ShopimindRateLimitGuard({
+    const limits = new ShopimindRateLimits({
       ...options,
       shopimindRateLimit: { limit: 1, windowMs: 30_000 },
     });
-    guard.canActivate(contextFrom(undefined));
+    limits.admit(requestFrom(undefined), 'signed');
 
-    expect(statusOf(guard, contextFrom('192.0.2.99'))).toBe(429);
+    expect(statusOf(limits, requestFrom('192.0.2.99'))).toBe(429);
   });
 });
