@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { RequestBodyException, requestBodyErrors } from './request-body-errors';
+import { RequestBodyException, refuseDeepJson, requestBodyErrors } from './request-body-errors';
 
 /** body-parser's errors are http-errors objects: an Error with `status` and `type`. */
 function bodyParserError(type: string, status: number, base: Error = new Error('refused')): Error {
@@ -48,5 +48,42 @@ describe('requestBodyErrors', () => {
     ['a thrown string', 'boom'],
   ])('passes %s on unchanged', (_label, error) => {
     expect(passedOn(error)).toBe(error);
+  });
+});
+
+describe('refuseDeepJson', () => {
+  /** `levels` arrays inside each other, parsed as body-parser does. */
+  function nestedArrays(levels: number): unknown {
+    return JSON.parse('['.repeat(levels) + ']'.repeat(levels));
+  }
+
+  function verdictOn(body: unknown): unknown {
+    const next = jest.fn();
+    refuseDeepJson({ body } as Request, {} as Response, next);
+    expect(next).toHaveBeenCalledTimes(1);
+    return next.mock.calls[0][0];
+  }
+
+  it.each([
+    ['no body', undefined],
+    ['a scalar', 'x'],
+    ['a flat form', { state: 'st_1', store_base_url: 'https://shop.example.com' }],
+    ['a body 64 levels deep', nestedArrays(64)],
+  ])('lets %s through', (_label, body) => {
+    expect(verdictOn(body)).toBeUndefined();
+  });
+
+  it.each([65, 5_000, 100_000])('refuses a body %i levels deep with a 400 and the reason', (levels) => {
+    const refused = verdictOn(nestedArrays(levels));
+
+    expect(refused).toBeInstanceOf(RequestBodyException);
+    const exception = refused as RequestBodyException;
+    expect(exception.problem).toBe('json_too_deep');
+    expect(exception.getStatus()).toBe(HttpStatus.BAD_REQUEST);
+    expect(exception.getResponse()).toEqual({
+      statusCode: HttpStatus.BAD_REQUEST,
+      error: 'json_too_deep',
+      message: 'the JSON body is nested deeper than 64 levels',
+    });
   });
 });

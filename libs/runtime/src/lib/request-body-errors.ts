@@ -1,8 +1,9 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { isJsonTooDeep, MAX_JSON_DEPTH } from '@storebridge/generic-api';
 import type { NextFunction, Request, Response } from 'express';
 
-/** The body-parser refusals an HTTP edge may want to answer in its own words (shopimind.md §3: 413, 400). */
-export type RequestBodyProblem = 'payload_too_large' | 'invalid_json';
+/** The body refusals an HTTP edge may want to answer in its own words (shopimind.md §3: 413, 400). */
+export type RequestBodyProblem = 'payload_too_large' | 'invalid_json' | 'json_too_deep';
 
 // body-parser marks its errors with a `type` (http-errors); only these two are the client's fault and common.
 const PROBLEMS = new Map<string, { problem: RequestBodyProblem; status: HttpStatus }>([
@@ -16,9 +17,32 @@ export class RequestBodyException extends HttpException {
     readonly problem: RequestBodyProblem,
     status: HttpStatus,
     cause?: unknown,
+    /** A sentence for the sender, when the problem's code alone would not tell them what to change. */
+    readonly reason?: string,
   ) {
-    super({ statusCode: status, error: problem }, status, { cause });
+    super({ statusCode: status, error: problem, ...(reason ? { message: reason } : {}) }, status, { cause });
   }
+}
+
+/**
+ * Express middleware, placed right after the body parsers: a body nested deeper than MAX_JSON_DEPTH is refused
+ * with a 400 before any guard, pipe or handler touches it, since recursive code (class-transformer, validation)
+ * overflows the stack on thousands of levels and answers a 500, which senders retry. JSON.parse itself is
+ * iterative in V8, and so is the depth walk.
+ */
+export function refuseDeepJson(request: Request, _response: Response, next: NextFunction): void {
+  if (isJsonTooDeep(request.body, MAX_JSON_DEPTH)) {
+    next(
+      new RequestBodyException(
+        'json_too_deep',
+        HttpStatus.BAD_REQUEST,
+        undefined,
+        `the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`,
+      ),
+    );
+    return;
+  }
+  next();
 }
 
 /**

@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { CommonEnv } from '@storebridge/config';
 import { MessagingTransport } from '@storebridge/messaging';
 import { RedactingLogger } from './redacting-logger';
-import { requestBodyErrors } from './request-body-errors';
+import { refuseDeepJson, requestBodyErrors } from './request-body-errors';
 
 export interface StartServiceOptions {
   serviceName: string;
@@ -36,6 +36,7 @@ export async function startService(
   app.useBodyParser('json', { limit: MAX_JSON_BODY });
   // The OAuth consent page posts an HTML form (shopimind.md §8).
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
+  app.use(refuseDeepJson);
   app.use(requestBodyErrors);
   app.enableShutdownHooks();
   app.connectMicroservice({ strategy: app.get(MessagingTransport) });

@@ -29,4 +29,19 @@ describe('RequestBodyErrorFilter', () => {
 
     expect(sent).toEqual({ status, body: { success: false, error: problem } });
   });
+
+  it('adds the reason when the exception carries one', () => {
+    const { host, sent } = hostRecording();
+    const reason = 'the JSON body is nested deeper than 64 levels';
+
+    new RequestBodyErrorFilter().catch(
+      new RequestBodyException('json_too_deep', HttpStatus.BAD_REQUEST, undefined, reason),
+      host,
+    );
+
+    expect(sent).toEqual({
+      status: HttpStatus.BAD_REQUEST,
+      body: { success: false, error: 'json_too_deep', message: reason },
+    });
+  });
 });
