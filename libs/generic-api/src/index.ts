@@ -8,6 +8,7 @@ export * from './lib/client/store-page';
 export * from './lib/client/store-page.parser';
 export * from './lib/client/store-request.error';
 export * from './lib/client/store.client';
+export * from './lib/client/pinned-address.agent';
 export * from './lib/pagination/store-crawl.error';
 export * from './lib/pagination/paginator';
 export * from './lib/normalization/field-aliases';

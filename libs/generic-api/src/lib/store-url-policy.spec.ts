@@ -129,6 +129,8 @@ describe('checkStoreUrl', () => {
       ['multicast high', 'https://239.255.255.250'],
       ['reserved', 'https://240.0.0.1'],
       ['broadcast', 'https://255.255.255.255'],
+      ['benchmarking', 'https://198.18.0.1'],
+      ['documentation', 'https://203.0.113.7'],
       ['hex shorthand', 'https://0x7f.1'],
       ['decimal integer', 'https://2130706433'],
       ['octal', 'https://0177.0.0.1'],
@@ -153,6 +155,10 @@ describe('checkStoreUrl', () => {
       ['mapped metadata', 'https://[::ffff:169.254.169.254]'],
       ['mapped private', 'https://[::ffff:10.0.0.1]'],
       ['mapped CGNAT', 'https://[::ffff:100.64.0.1]'],
+      ['IPv4-compatible loopback', 'https://[::127.0.0.1]'],
+      ['NAT64 loopback', 'https://[64:ff9b::127.0.0.1]'],
+      ['6to4 loopback', 'https://[2002:7f00:1::]'],
+      ['Teredo', 'https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]'],
     ])('refuses IPv6 literal (%s) %s as private_address', async (_label, url) => {
       const lookup = forbiddenLookup();
       await expectRefused(url, 'private_address', { allowPrivate, lookup });
@@ -185,6 +191,8 @@ describe('checkStoreUrl', () => {
       ['IPv6 loopback', ['::1']],
       ['IPv4-mapped loopback', ['::ffff:127.0.0.1']],
       ['link-local with zone id', ['fe80::1%eth0']],
+      ['benchmarking', ['198.18.0.1']],
+      ['NAT64 of loopback', ['64:ff9b::7f00:1']],
     ])('refuses a public hostname resolving to %s', async (_label, addresses) => {
       const lookup = resolvingTo(...addresses);
       const message = await expectRefused('https://shop.example.com', 'private_address', {
@@ -268,15 +276,83 @@ describe('checkStoreUrl', () => {
 });
 
 describe('isForbiddenStoreAddress', () => {
+  // One or more addresses per IANA special-purpose range that is not globally reachable, at both ends.
   it.each([
-    ['127.0.0.1', true],
-    ['::ffff:a00:1', true],
-    ['fe80::1%eth0', true],
-    ['not-an-ip', true],
-    ['', true],
-    ['8.8.8.8', false],
-    ['2606:4700:4700::1111', false],
-  ])('%j → %s', (address, forbidden) => {
-    expect(isForbiddenStoreAddress(address)).toBe(forbidden);
+    ['this network', ['0.0.0.0', '0.255.255.255']],
+    ['private 10/8', ['10.0.0.0', '10.255.255.255']],
+    ['carrier-grade NAT', ['100.64.0.0', '100.127.255.255']],
+    ['loopback', ['127.0.0.1', '127.255.255.255']],
+    ['link-local and metadata', ['169.254.0.1', '169.254.169.254']],
+    ['private 172.16/12', ['172.16.0.0', '172.31.255.255']],
+    ['IETF protocol assignments', ['192.0.0.0', '192.0.0.9', '192.0.0.255']],
+    ['documentation TEST-NET-1', ['192.0.2.0', '192.0.2.255']],
+    ['6to4 relay anycast', ['192.88.99.1', '192.88.99.255']],
+    ['private 192.168/16', ['192.168.0.0', '192.168.255.255']],
+    ['benchmarking', ['198.18.0.0', '198.18.0.1', '198.19.255.255']],
+    ['documentation TEST-NET-2', ['198.51.100.0', '198.51.100.255']],
+    ['documentation TEST-NET-3', ['203.0.113.0', '203.0.113.255']],
+    ['multicast', ['224.0.0.0', '239.255.255.255']],
+    ['reserved', ['240.0.0.0', '254.255.255.255']],
+    ['broadcast', ['255.255.255.255']],
+  ])('refuses IPv4 %s', (_label, addresses) => {
+    for (const address of addresses) {
+      expect([address, isForbiddenStoreAddress(address)]).toEqual([address, true]);
+    }
   });
+
+  it.each([
+    ['unspecified', ['::', '0:0:0:0:0:0:0:0']],
+    ['loopback', ['::1', '0:0:0:0:0:0:0:1']],
+    ['IPv4-compatible (deprecated), even of a public address', ['::127.0.0.1', '::7f00:1', '::8.8.8.8']],
+    [
+      'IPv4-mapped private',
+      ['::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '::ffff:a00:1', '::ffff:198.18.0.1'],
+    ],
+    ['NAT64 of a forbidden IPv4', ['64:ff9b::127.0.0.1', '64:ff9b::a00:5', '64:ff9b::169.254.169.254']],
+    ['local-use NAT64', ['64:ff9b:1::', '64:ff9b:1::808:808', '64:ff9b:1:ffff:ffff:ffff:ffff:ffff']],
+    ['discard-only', ['100::', '100::ffff:ffff:ffff:ffff']],
+    ['IETF protocol assignments', ['2001::', '2001:1::1', '2001:1ff:ffff::1']],
+    ['Teredo', ['2001:0:4136:e378:8000:63bf:3fff:fdd2', '2001:0:ffff::1']],
+    ['documentation 2001:db8::/32', ['2001:db8::', '2001:db8:ffff:ffff::1']],
+    ['6to4 of a forbidden IPv4', ['2002:7f00:1::', '2002:a00:1::1', '2002:c612:1::', '2002:a9fe:a9fe::']],
+    ['documentation 3fff::/20', ['3fff::', '3fff:fff:ffff::1']],
+    ['SRv6 SIDs', ['5f00::1']],
+    ['unique-local', ['fc00::1', 'fdff:ffff::1']],
+    ['link-local, with or without zone id', ['fe80::1', 'febf::1', 'fe80::1%eth0']],
+    ['site-local (deprecated)', ['fec0::1', 'feff::1']],
+    ['multicast', ['ff02::1', 'ff0e::1']],
+    ['outside global unicast 2000::/3', ['4000::1', '::2:0:0:1', 'e000::1']],
+  ])('refuses IPv6 %s', (_label, addresses) => {
+    for (const address of addresses) {
+      expect([address, isForbiddenStoreAddress(address)]).toEqual([address, true]);
+    }
+  });
+
+  it.each([
+    ['public IPv4', ['8.8.8.8', '1.1.1.1', '93.184.216.34', '223.255.255.255']],
+    [
+      'next to private ranges',
+      ['9.255.255.255', '11.0.0.0', '172.15.255.255', '172.32.0.0', '192.167.255.255'],
+    ],
+    [
+      'next to special ranges',
+      ['100.63.255.255', '100.128.0.0', '192.0.1.0', '198.17.255.255', '198.20.0.0'],
+    ],
+    ['public IPv6', ['2606:4700:4700::1111', '2a00:1450:4007:80e::200e', '2001:4860:4860::8888']],
+    ['next to IPv6 special ranges', ['2001:200::1', '2001:db9::1', '3ffe:ffff::1', '3fff:1000::1']],
+    ['IPv4-mapped public', ['::ffff:8.8.8.8', '::ffff:808:808']],
+    ['NAT64 of a public IPv4', ['64:ff9b::8.8.8.8', '64:ff9b::101:101']],
+    ['6to4 of a public IPv4', ['2002:808:808::1', '2002:101:101::']],
+  ])('accepts %s', (_label, addresses) => {
+    for (const address of addresses) {
+      expect([address, isForbiddenStoreAddress(address)]).toEqual([address, false]);
+    }
+  });
+
+  it.each(['not-an-ip', '', '8.8.8.8%eth0', '2606:4700:4700::1111%1', 'shop.example.com'])(
+    'refuses %j as not a plain IP address',
+    (address) => {
+      expect(isForbiddenStoreAddress(address)).toBe(true);
+    },
+  );
 });

@@ -177,7 +177,10 @@ export class OAuthService {
     if (!verdict.ok) {
       return { ok: false, error: `Store URL refused: ${verdict.message}` };
     }
-    const health = await new StoreClient(settings, STORE_TEST_OPTIONS).checkHealth();
+    const health = await new StoreClient(settings, {
+      ...STORE_TEST_OPTIONS,
+      allowPrivateAddresses: this.options.allowPrivateStoreUrls,
+    }).checkHealth();
     if (!health.ok) {
       return { ok: false, error: `Connection test failed: ${health.error.message}` };
     }

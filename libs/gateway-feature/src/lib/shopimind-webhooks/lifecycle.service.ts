@@ -179,7 +179,10 @@ export class LifecycleService {
     if (!verdict.ok) {
       return { ok: false, error: verdict.message };
     }
-    const health = await new StoreClient(config.store, { retries: 1 }).checkHealth();
+    const health = await new StoreClient(config.store, {
+      retries: 1,
+      allowPrivateAddresses: this.options.allowPrivateStoreUrls,
+    }).checkHealth();
     if (!health.ok) {
       if (requireHealthyStore) {
         return { ok: false, error: `connection_failed: ${health.error.message}` };

@@ -26,6 +26,8 @@ describe('StoreClient', () => {
   function client(options: StoreClientOptions = {}, input: Partial<StoreConnectionInput> = {}): StoreClient {
     const settings = resolveStoreSettings({ baseUrl: server.baseUrl, auth: API_KEY, ...input });
     return new StoreClient(settings, {
+      // The fake store listens on 127.0.0.1.
+      allowPrivateAddresses: true,
       sleep: async (ms) => {
         sleeps.push(ms);
       },
@@ -298,7 +300,10 @@ describe('StoreClient', () => {
       const gone = await FakeStoreServer.start(() => ({ json: {} }));
       const settings = resolveStoreSettings({ baseUrl: gone.baseUrl, auth: API_KEY });
       await gone.close();
-      const result = await new StoreClient(settings, { retries: 0 }).checkHealth();
+      const result = await new StoreClient(settings, {
+        retries: 0,
+        allowPrivateAddresses: true,
+      }).checkHealth();
       expect(!result.ok && result.error).toMatchObject({
         kind: StoreRequestErrorKind.Network,
         code: 'ECONNREFUSED',

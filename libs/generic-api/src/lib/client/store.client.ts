@@ -2,7 +2,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { backoffDelayMs, parseRetryAfterMs } from '@storebridge/retry';
 import { isJsonTooDeep, MAX_JSON_DEPTH } from '../json-depth';
 import { assertPerPage, StoreAuth, StoreConnectionSettings, StoreSettingsError } from '../store-settings';
+import { HostnameLookup } from '../store-url-policy';
 import { DEFAULT_USER_AGENT } from '../version';
+import { sharedPinnedFetch, STORE_ADDRESS_FORBIDDEN_CODE } from './pinned-address.agent';
 import { describeBytes, readBoundedBody } from './response-body.reader';
 import { Sleep, StoreHoldGate } from './store-hold.gate';
 import { StoreEntity, StorePage } from './store-page';
@@ -15,7 +17,15 @@ export interface StoreClientOptions {
   /** Retries after the first attempt, for 429, 5xx, timeouts and transient network errors. */
   retries?: number;
   userAgent?: string;
+  /** Replaces the pinned HTTP client (tests); the caller then answers for the address checks. */
   fetchImpl?: typeof fetch;
+  /**
+   * `ALLOW_PRIVATE_STORE_URLS` (development and tests only): connect to loopback and private addresses.
+   * Otherwise every connection is checked against the store URL policy on the address actually used.
+   */
+  allowPrivateAddresses?: boolean;
+  /** Resolves the store's host name at connect time (tests); defaults to `dns.lookup`, all addresses. */
+  resolve?: HostnameLookup;
   sleep?: Sleep;
   /** Milliseconds since the epoch (`Date.now`): reads `Retry-After` dates and times holds. */
   now?: () => number;
@@ -71,9 +81,10 @@ interface AttemptFailure {
   cause?: unknown;
 }
 
-/** Network-stack codes that say nothing will change by retrying: the merchant must fix DNS or TLS. */
-const PERMANENT_NETWORK_CODES = new Set(['ENOTFOUND', 'ERR_INVALID_URL']);
+/** Codes that say nothing will change by retrying: the merchant must fix DNS, TLS or the store's address. */
+const PERMANENT_NETWORK_CODES = new Set(['ENOTFOUND', 'ERR_INVALID_URL', STORE_ADDRESS_FORBIDDEN_CODE]);
 const NETWORK_CODE_REASONS: Readonly<Record<string, string>> = {
+  [STORE_ADDRESS_FORBIDDEN_CODE]: "the store's address is private or reserved",
   ENOTFOUND: 'DNS lookup failed (unknown host)',
   EAI_AGAIN: 'DNS lookup timed out',
   ECONNREFUSED: 'connection refused',
@@ -111,7 +122,12 @@ export class StoreClient {
     this.paths = { ...settings.paths };
     this.perPage = settings.perPage;
     this.#headers = buildHeaders(settings.auth, options.userAgent ?? DEFAULT_USER_AGENT);
-    this.#fetch = options.fetchImpl ?? fetch;
+    this.#fetch =
+      options.fetchImpl ??
+      sharedPinnedFetch({
+        allowPrivateAddresses: options.allowPrivateAddresses ?? false,
+        resolve: options.resolve,
+      });
     this.#sleep = options.sleep ?? defaultSleep;
     this.#now = options.now ?? Date.now;
     this.#hold = new StoreHoldGate(this.#now, this.#sleep);

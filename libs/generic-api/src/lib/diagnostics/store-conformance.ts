@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { StorePage } from '../client/store-page';
 import { StoreRequestError } from '../client/store-request.error';
+import { sharedPinnedFetch } from '../client/pinned-address.agent';
 import { StoreClient } from '../client/store.client';
 import { isRecord } from '../is-record';
 import { PRODUCT_FIELD_ALIASES, ProductField } from '../normalization/field-aliases';
@@ -101,7 +102,7 @@ export async function checkStoreConformance(
   add('address', 'pass', `${settings.baseUrl} passes the address policy.`);
 
   const observed: ObservedResponse[] = [];
-  const baseFetch = options.fetchImpl ?? fetch;
+  const baseFetch = options.fetchImpl ?? sharedPinnedFetch({ allowPrivateAddresses: options.allowPrivate });
   const recordingFetch: typeof fetch = async (input, init) => {
     const response = await baseFetch(input, init);
     observed.push({ status: response.status, retryAfter: response.headers.has('retry-after') });

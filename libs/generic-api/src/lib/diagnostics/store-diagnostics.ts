@@ -126,6 +126,7 @@ export async function openDiagnosisClient(
     return new StoreClient(settings, {
       timeoutMs: options.timeoutMs ?? DEFAULT_DIAGNOSIS_TIMEOUT_MS,
       retries: 0,
+      allowPrivateAddresses: options.allowPrivate,
       ...(options.userAgent ? { userAgent: options.userAgent } : {}),
       ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
     });

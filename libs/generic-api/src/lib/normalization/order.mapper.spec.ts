@@ -432,7 +432,7 @@ describe('toNormalizedOrder', () => {
             auth: { method: 'api_key', token: 'unused' },
             perPage: 50,
           }),
-          { retries: 0 },
+          { retries: 0, allowPrivateAddresses: true },
         );
         const orders: NormalizedOrder[] = [];
         const warnings: string[] = [];

@@ -23,9 +23,7 @@ describe('crawlPages', () => {
     server = await FakeStoreServer.start(pagedStore([], 'array'));
     client = new StoreClient(
       resolveStoreSettings({ baseUrl: server.baseUrl, auth: { method: 'api_key', token: 'k' } }),
-      {
-        retries: 0,
-      },
+      { retries: 0, allowPrivateAddresses: true },
     );
   });
 
@@ -108,6 +106,7 @@ describe('crawlPages', () => {
   it("uses the connection's per_page when the crawl gives none", async () => {
     client = new StoreClient(
       resolveStoreSettings({ baseUrl: server.baseUrl, auth: { method: 'api_key', token: 'k' }, perPage: 3 }),
+      { allowPrivateAddresses: true },
     );
     server.respondWith(pagedStore(catalogue(4), 'array'));
     const outcome = await crawl({});

@@ -225,7 +225,9 @@ export class StoreSyncService {
     entity: SyncedEntity,
     run: SyncRunEntity,
   ): Promise<{ nextPage: number; summary: CrawlSummary }> {
-    const client = new StoreClient(view.settings);
+    const client = new StoreClient(view.settings, {
+      allowPrivateAddresses: this.options.allowPrivateStoreUrls,
+    });
     const progress = new RunProgressBuffer(this.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
     const written = { nextPage: run.nextPage };
     const baseline = await this.baselineOf(view, entity, run);
