@@ -161,6 +161,13 @@ describe('StoreClient', () => {
       });
     });
 
+    it('reads records holding NUL characters and lone surrogates as storable text', async () => {
+      script({ json: [{ id: 'p\u00001', name: 'Lamp\u0000 \uD800', 'k\u0000': 'v' }] });
+      await expect(client().getPage('products', 1)).resolves.toMatchObject({
+        records: [{ id: 'p1', name: 'Lamp \uFFFD', k: 'v' }],
+      });
+    });
+
     it('reads an envelope with its meta', async () => {
       script({ json: { data: [{ id: 1 }], meta: { current_page: 1, per_page: 1, total: 2, last_page: 2 } } });
       await expect(client().getPage('products', 1, 1)).resolves.toEqual({

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { backoffDelayMs, parseRetryAfterMs } from '@storebridge/retry';
 import { isJsonTooDeep, MAX_JSON_DEPTH } from '../json-depth';
+import { mayHoldUnstorableText, toStorable } from '../storable-text';
 import { assertPerPage, StoreAuth, StoreConnectionSettings, StoreSettingsError } from '../store-settings';
 import { HostnameLookup } from '../store-url-policy';
 import { DEFAULT_USER_AGENT } from '../version';
@@ -63,6 +64,8 @@ interface JsonResponse {
   body: unknown;
   /** sha256 (hex) of the body's text. */
   bodyHash: string;
+  /** The text holds escapes of characters the database cannot store (see `toStorable`). */
+  unstorableText?: true;
 }
 
 interface RequestResult extends JsonResponse {
@@ -205,7 +208,8 @@ export class StoreClient {
     if (isJsonTooDeep(response.body, MAX_JSON_DEPTH)) {
       throw fail(`the JSON nests deeper than ${MAX_JSON_DEPTH} levels`);
     }
-    const parsed = parseStorePage(response.body);
+    // Rare, so only a body whose text shows such an escape is walked; the depth check above bounds the walk.
+    const parsed = parseStorePage(response.unstorableText ? toStorable(response.body) : response.body);
     if ('problem' in parsed) {
       throw fail(parsed.problem);
     }
@@ -417,7 +421,16 @@ function parseJson(response: Response, text: string, bodyHash: string): AttemptO
     return { ok: true, response: { status: response.status, body: undefined, bodyHash } };
   }
   try {
-    return { ok: true, response: { status: response.status, body: JSON.parse(text) as unknown, bodyHash } };
+    const body = JSON.parse(text) as unknown;
+    return {
+      ok: true,
+      response: {
+        status: response.status,
+        body,
+        bodyHash,
+        ...(mayHoldUnstorableText(text) ? { unstorableText: true as const } : {}),
+      },
+    };
   } catch (error) {
     const contentType = response.headers.get('content-type') ?? 'no content type';
     return {
