@@ -1,4 +1,4 @@
-import { mayHoldUnstorableText, toStorable, toStorableText } from './storable-text';
+import { hasUnstorableText, mayHoldUnstorableText, toStorable, toStorableText } from './storable-text';
 
 describe('storable text', () => {
   it.each<[string, string, string]>([
@@ -39,5 +39,15 @@ describe('storable text', () => {
     ['{"name":"a\\uDC00"}', true],
   ])('tells from the text of %s whether it may need cleaning: %s', (json, expected) => {
     expect(mayHoldUnstorableText(json)).toBe(expected);
+  });
+
+  it.each<[string, unknown, boolean]>([
+    ['a plain body', { event: 'install', configs: { lang: 'fr' } }, false],
+    ['a NUL in a nested value', { configs: { token: 'a\u0000' } }, true],
+    ['a NUL in a key', { ['k\u0000']: 1 }, true],
+    ['a lone surrogate in a list', { tags: ['\uD800'] }, true],
+    ['numbers and nulls', [1, null, true], false],
+  ])('finds unstorable text in %s: %s', (_label, value, expected) => {
+    expect(hasUnstorableText(value)).toBe(expected);
   });
 });

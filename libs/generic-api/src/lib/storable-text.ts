@@ -47,3 +47,17 @@ export function toStorable(value: unknown): unknown {
   }
   return value;
 }
+
+/** True when a string or key of `value` holds what `toStorableText` would change. */
+export function hasUnstorableText(value: unknown): boolean {
+  if (typeof value === 'string') {
+    return toStorableText(value) !== value;
+  }
+  if (Array.isArray(value)) {
+    return value.some(hasUnstorableText);
+  }
+  if (isRecord(value)) {
+    return Object.entries(value).some(([key, entry]) => hasUnstorableText(key) || hasUnstorableText(entry));
+  }
+  return false;
+}

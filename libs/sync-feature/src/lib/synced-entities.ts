@@ -5,11 +5,9 @@ import {
   NORMALIZATION_VERSION,
   ORDER_FIELD_ALIASES,
   PRODUCT_FIELD_ALIASES,
-  resolveField,
+  resolveRecordId,
   toNormalizedOrder,
   toNormalizedProduct,
-  type FieldAliasTable,
-  type FieldMapping,
   type OrderMappingContext,
   type ProductMappingContext,
   type StoreConnectionSettings,
@@ -91,18 +89,6 @@ function normalizationKeyOf(
   return hash('sha256', JSON.stringify([NORMALIZATION_VERSION, entity, context]), 'hex');
 }
 
-function storeIdOf(
-  data: Record<string, unknown>,
-  aliases: FieldAliasTable,
-  mappings: FieldMapping,
-): string | undefined {
-  const value = resolveField(data, aliases, 'id', mappings)?.value;
-  if (typeof value === 'string') {
-    return value.trim() || undefined;
-  }
-  return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
-}
-
 export function syncedProducts(
   mirror: RecordMirror<NormalizedProduct>,
   publisher: MessagePublisher,
@@ -119,7 +105,7 @@ export function syncedProducts(
       };
     },
     normalizationKey: (settings) => normalizationKeyOf('products', productContext(settings)),
-    idOf: (data, settings) => storeIdOf(data, PRODUCT_FIELD_ALIASES, settings.fieldMappings.products),
+    idOf: (data, settings) => resolveRecordId(data, PRODUCT_FIELD_ALIASES, settings.fieldMappings.products),
     publishChange: ({ records, ...change }, messageId) =>
       publisher.publish(Subjects.productsChanged, { ...change, products: records }, { messageId }),
   };
@@ -141,7 +127,7 @@ export function syncedOrders(
       };
     },
     normalizationKey: (settings) => normalizationKeyOf('orders', orderContext(settings)),
-    idOf: (data, settings) => storeIdOf(data, ORDER_FIELD_ALIASES, settings.fieldMappings.orders),
+    idOf: (data, settings) => resolveRecordId(data, ORDER_FIELD_ALIASES, settings.fieldMappings.orders),
     publishChange: ({ records, ...change }, messageId) =>
       publisher.publish(Subjects.ordersChanged, { ...change, orders: records }, { messageId }),
   };

@@ -38,6 +38,26 @@ describe('LifecycleController', () => {
       { event: 'install', installation_id: '', id_shop_integration: 'abc' },
       ['installation_id', 'id_shop_integration'],
     ],
+    [
+      'an installation_id of 500 kB',
+      { event: 'install', installation_id: 'i'.repeat(500_000) },
+      ['installation_id'],
+    ],
+    [
+      'an installation_id with a control character',
+      { event: 'install', installation_id: 'inst\n1' },
+      ['installation_id'],
+    ],
+    [
+      'a legacy id of 30 digits',
+      { event: 'install', id_shop_integration: '1'.repeat(30) },
+      ['id_shop_integration'],
+    ],
+    [
+      'an access_token of 1 MB',
+      { event: 'install', installation_id: 'i', access_token: 't'.repeat(1_000_000) },
+      ['access_token'],
+    ],
   ])(
     'answers invalid_payload naming the fields for %s, without calling the service',
     async (_label, body, fields) => {
@@ -51,6 +71,33 @@ describe('LifecycleController', () => {
       expect(lifecycle.calls).toEqual([]);
     },
   );
+
+  it.each<[string, unknown]>([
+    ['a NUL in installation_id', { event: 'install', installation_id: 'inst\u00001' }],
+    [
+      'a NUL deep in the configs',
+      { event: 'activate', installation_id: 'inst_1', configs: { a: ['x\u0000'] } },
+    ],
+    [
+      'a lone surrogate in shop_name',
+      { event: 'install', installation_id: 'inst_1', shop_name: 'Shop \uD800' },
+    ],
+  ])('refuses %s with a reason, without calling the service', async (_label, body) => {
+    await expect(controller.receive(body)).resolves.toEqual({
+      success: false,
+      error: 'invalid_payload: text with a NUL character or a lone surrogate',
+    });
+    expect(lifecycle.calls).toEqual([]);
+  });
+
+  it('takes a "__proto__" key in the configs as plain data', async () => {
+    const body = JSON.parse(
+      '{"event":"activate","installation_id":"inst_1","configs":{"lang":"fr","__proto__":{"polluted":true}}}',
+    ) as unknown;
+
+    await expect(controller.receive(body)).resolves.toEqual(succeeded());
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
 
   it.each(['integration.deleted', 'installed', 'constructor', '__proto__', 'toString'])(
     'answers unknown_event for %p without calling the service',

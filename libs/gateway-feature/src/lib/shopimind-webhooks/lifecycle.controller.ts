@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { hasUnstorableText } from '@storebridge/generic-api';
 import { LIFECYCLE_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind';
 import { LifecycleEventDto, toLifecycleEventName } from './dto/lifecycle-event.dto';
 import { LifecycleService } from './lifecycle.service';
@@ -19,6 +20,10 @@ export class LifecycleController {
   @Post(LIFECYCLE_ROUTE)
   @HttpCode(200)
   async receive(@Body() body: unknown): Promise<ShopimindResponse> {
+    // The database refuses such text: refused here with a reason rather than failing a write later.
+    if (hasUnstorableText(body)) {
+      return failed('invalid_payload: text with a NUL character or a lone surrogate');
+    }
     const event = plainToInstance(LifecycleEventDto, body ?? {});
     const errors = validateSync(event);
     if (errors.length > 0) {

@@ -241,6 +241,17 @@ describe('store webhooks over HTTP (generic-api spec §7)', () => {
     });
   });
 
+  it('quotes no more than 64 characters of an unknown event in its answer', async () => {
+    const body = JSON.stringify({ event: 'e'.repeat(500_000), data: { ref: 'p1' } });
+
+    const answer = await post(`${unsigned.token}/products`, body);
+
+    expect(answer.status).toBe(400);
+    expect((answer.body as { message: string }).message).toBe(
+      `Unknown event "${'e'.repeat(64)}"; expected one of product.created, product.updated, product.deleted`,
+    );
+  });
+
   it('answers 400 with the reason for an unknown event', async () => {
     const body = JSON.stringify({ event: 'order.created', data: { ref: 'p1' } });
 
@@ -262,14 +273,37 @@ describe('store webhooks over HTTP (generic-api spec §7)', () => {
     [
       'a record without its id',
       { event: 'product.deleted', data: { name: 'x' } },
-      'data must carry the record id',
+      'data must carry the record id, a string or a number of at most 255 characters',
     ],
+    [
+      'an id given as an object',
+      { event: 'product.updated', data: { id: { value: 'p1' }, name: 'x' } },
+      'data must carry the record id, a string or a number of at most 255 characters',
+    ],
+    [
+      'an id longer than any store uses',
+      { event: 'product.updated', data: { id: 'p'.repeat(256), name: 'x' } },
+      'data must carry the record id, a string or a number of at most 255 characters',
+    ],
+
     ['an array body', [{ event: 'product.deleted' }], 'The body must be a JSON object'],
   ])('answers 400 with the reason for %s', async (_label, body, reason) => {
     expect(await post(`${unsigned.token}/products`, JSON.stringify(body))).toEqual({
       status: 400,
       body: { success: false, error: 'invalid_payload', message: reason },
     });
+  });
+
+  it('stores an event whose data holds a "__proto__" key as plain data', async () => {
+    const body = '{"event":"product.updated","data":{"ref":"p1","__proto__":{"polluted":true}}}';
+
+    expect(await post(`${unsigned.token}/products`, body)).toEqual({
+      status: 200,
+      body: { success: true, message: 'Webhook processed' },
+    });
+    const data = (publisher.published.at(-1)?.payload as { data: Record<string, unknown> }).data;
+    expect(Object.hasOwn(data, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
   it('answers 500 when the event cannot be stored, so the store retries', async () => {

@@ -9,13 +9,13 @@ import {
 } from '@storebridge/contracts';
 import {
   ORDER_FIELD_ALIASES,
+  MAX_RECORD_ID_LENGTH,
   PRODUCT_FIELD_ALIASES,
-  resolveField,
+  resolveRecordId,
   type FieldAliasTable,
   type FieldMapping,
 } from '@storebridge/generic-api';
 import { MessagePublisher } from '@storebridge/messaging';
-import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { StoreWebhookBodyDto } from './dto/store-webhook-body.dto';
 import type { StoreWebhookCaller } from './store-webhook-caller';
@@ -132,7 +132,8 @@ function parseEvent<E extends string>(
   if (!isPlainObject(body)) {
     throw new StoreWebhookException('invalid_payload', 'The body must be a JSON object');
   }
-  const dto = plainToInstance(StoreWebhookBodyDto, body);
+  // Assigned, not transformed: class-transformer walks `data` and throws on a "__proto__" key in it.
+  const dto = Object.assign(new StoreWebhookBodyDto(), { event: body['event'], data: body['data'] });
   const errors = validateSync(dto);
   if (errors.length > 0) {
     const reasons = errors.flatMap((error) => Object.values(error.constraints ?? {}));
@@ -142,11 +143,15 @@ function parseEvent<E extends string>(
   if (event === undefined) {
     throw new StoreWebhookException(
       'unknown_event',
-      `Unknown event "${dto.event}"; expected one of ${events.join(', ')}`,
+      // Quoted short: the answer must not echo a megabyte back.
+      `Unknown event "${dto.event.slice(0, 64)}"; expected one of ${events.join(', ')}`,
     );
   }
-  if (resolveField(dto.data, aliases, 'id', mapping) === undefined) {
-    throw new StoreWebhookException('invalid_payload', 'data must carry the record id');
+  if (resolveRecordId(dto.data, aliases, mapping) === undefined) {
+    throw new StoreWebhookException(
+      'invalid_payload',
+      `data must carry the record id, a string or a number of at most ${MAX_RECORD_ID_LENGTH} characters`,
+    );
   }
   return { event, data: dto.data };
 }

@@ -1,3 +1,4 @@
+import { toText } from './field-value';
 import { isRecord } from '../is-record';
 import { FieldMapping } from '../store-settings';
 import { FieldAliasTable } from './field-aliases';
@@ -57,4 +58,20 @@ export function readPath(record: Readonly<Record<string, unknown>>, path: string
 
 function isPresent(value: unknown): boolean {
   return value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
+}
+
+/** Longer ids are no store's: they would not fit a database index, nor help anyone find the record. */
+export const MAX_RECORD_ID_LENGTH = 255;
+
+/**
+ * The store's id of a record, resolved like every field, as text: a string (trimmed) or a finite number, at most
+ * MAX_RECORD_ID_LENGTH characters; anything else (an object, an empty string) is no id.
+ */
+export function resolveRecordId(
+  record: Readonly<Record<string, unknown>>,
+  table: FieldAliasTable,
+  mapping: FieldMapping,
+): string | undefined {
+  const id = toText(resolveField(record, table, 'id', mapping)?.value);
+  return id !== undefined && id.length <= MAX_RECORD_ID_LENGTH ? id : undefined;
 }

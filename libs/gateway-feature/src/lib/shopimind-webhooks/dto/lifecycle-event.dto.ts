@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsObject, IsOptional, IsString, Matches } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { LIFECYCLE_EVENTS, type LifecycleEventName } from '@storebridge/shopimind';
 
 export { LIFECYCLE_EVENTS, type LifecycleEventName };
@@ -24,26 +24,35 @@ export function toLifecycleEventName(event: string): LifecycleEventName | undefi
 const toOptionalString = ({ value }: { value: unknown }) =>
   typeof value === 'number' ? String(value) : value;
 
+/** Identifiers and tokens are stored and logged: no control characters, and a length no real one exceeds. */
+const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
+const MAX_IDENTIFIER_LENGTH = 255;
+
 /** The common shape of every lifecycle webhook; unknown extra fields are ignored, never rejected. */
 export class LifecycleEventDto {
   @IsString()
   @IsNotEmpty()
+  @MaxLength(64)
   event!: string;
 
   @IsOptional()
   @IsString()
   @IsNotEmpty()
+  @MaxLength(MAX_IDENTIFIER_LENGTH)
+  @Matches(NO_CONTROL_CHARACTERS)
   installation_id?: string;
 
   /** Legacy identity, used only when `installation_id` is absent. */
   @IsOptional()
   @Transform(toOptionalString)
-  @Matches(/^\d+$/, { message: 'id_shop_integration must be numeric' })
+  @Matches(/^\d{1,18}$/, { message: 'id_shop_integration must be numeric' })
   id_shop_integration?: string;
 
   @IsOptional()
   @IsString()
   @IsNotEmpty()
+  @MaxLength(4096)
+  @Matches(NO_CONTROL_CHARACTERS)
   access_token?: string;
 
   @IsOptional()
@@ -52,15 +61,19 @@ export class LifecycleEventDto {
 
   @IsOptional()
   @IsString()
+  @MaxLength(MAX_IDENTIFIER_LENGTH)
   shop_domain?: string;
 
   @IsOptional()
   @IsString()
+  @MaxLength(MAX_IDENTIFIER_LENGTH)
   shop_name?: string;
 
   @IsOptional()
   @Transform(toOptionalString)
   @IsString()
+  @MaxLength(MAX_IDENTIFIER_LENGTH)
+  @Matches(NO_CONTROL_CHARACTERS)
   external_account_id?: string;
 }
 
