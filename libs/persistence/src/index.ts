@@ -16,3 +16,4 @@ export * from './lib/repositories/advisory-lock.repository';
 export * from './lib/repositories/oauth-authorization.repository';
 export * from './lib/repositories/external-account.repository';
 export * from './lib/repositories/accepted-signature.repository';
+export * from './lib/repositories/parked-message.repository';

@@ -5,6 +5,7 @@ import { RecordedDelivery } from '../test-fixtures/recording.controller';
 import { InProcessBroker } from './in-process.broker';
 import { RetryLaterError } from './messaging.errors';
 import { MessagingTransport } from './messaging.transport';
+import { RecordingParkedMessageListener, RecordingParkedMessageStore } from './parked-messages.fake';
 
 const connectionId = '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f';
 const otherConnectionId = '0b8f6c2e-55a4-4c1e-8d7e-3f2a1b0c9d8e';
@@ -28,7 +29,7 @@ describe('in-process messaging', () => {
   });
 
   async function start(
-    options: { consume?: boolean; exceptionFilter?: boolean } = {},
+    options: Parameters<typeof createMessagingTestApp>[1] = {},
   ): Promise<MessagingTestApp> {
     const harness = await createMessagingTestApp({ serviceName: 'unit', retryBackoff: backoff }, options);
     openApp = harness.app;
@@ -214,5 +215,65 @@ describe('in-process messaging', () => {
     expect(logs.at('warn')).toEqual([
       expect.stringContaining('redelivering in 40 ms: Internal server error'),
     ]);
+  });
+
+  it('parks a message failing the same way 5 times: stored, its listener told, never delivered again', async () => {
+    const store = new RecordingParkedMessageStore();
+    const listener = new RecordingParkedMessageListener(Subjects.syncRequested);
+    const { app, publisher, script, logs } = await start({
+      parkedMessageStore: store,
+      parkedMessageListeners: [listener],
+    });
+    const broker = app.get(MessagingTransport).unwrap<InProcessBroker>();
+    script.behaviour = () => {
+      throw Object.assign(new Error('unsupported Unicode escape sequence'), {
+        name: 'QueryFailedError',
+        code: '22P05',
+      });
+    };
+
+    await publisher.publish(Subjects.syncRequested, { connectionId, trigger: 'manual' });
+
+    await expectEventually(() => expect(broker.pendingCount(Subjects.syncRequested)).toBe(0));
+    expect(script.deliveries.map((d) => d.attempt)).toEqual([1, 2, 3, 4, 5]);
+    expect(store.parked).toEqual([
+      expect.objectContaining({
+        subject: Subjects.syncRequested,
+        sequence: 1,
+        payload: JSON.stringify({ connectionId, trigger: 'manual' }),
+        failure: {
+          name: 'QueryFailedError',
+          code: '22P05',
+          message: 'unsupported Unicode escape sequence',
+          attempts: 5,
+        },
+      }),
+    ]);
+    expect(listener.calls).toEqual([
+      { payload: { connectionId, trigger: 'manual' }, failure: store.parked[0].failure },
+    ]);
+    expect(logs.at('error')).toEqual([
+      expect.stringContaining(
+        `Parked message on ${Subjects.syncRequested} (sequence 1) after 5 identical failures`,
+      ),
+    ]);
+  });
+
+  it('keeps redelivering a message whose handler fails for want of the database, store or no store', async () => {
+    const store = new RecordingParkedMessageStore();
+    const { publisher, script } = await start({ parkedMessageStore: store });
+    script.behaviour = ({ attempt }) => {
+      if (attempt <= 8) {
+        throw Object.assign(new Error('terminating connection due to administrator command'), {
+          code: '57P01',
+        });
+      }
+    };
+
+    await publisher.publish(Subjects.syncRequested, { connectionId, trigger: 'manual' });
+
+    await expectEventually(() => expect(script.completed).toHaveLength(1));
+    expect(script.deliveries).toHaveLength(9);
+    expect(store.parked).toEqual([]);
   });
 });

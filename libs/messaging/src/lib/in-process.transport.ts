@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { durableName } from './consumer-naming';
 import { InProcessBroker, InProcessSubscription } from './in-process.broker';
+import { MessageParking } from './message-parking';
 import { MessageDispatcher } from './message.dispatcher';
 import { MESSAGING_OPTIONS, ResolvedMessagingOptions } from './messaging.options';
 import { MessagingTransport, MessagingTransportEvents } from './messaging.transport';
@@ -18,9 +19,10 @@ export class InProcessTransport extends MessagingTransport implements OnModuleDe
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
     private readonly broker: InProcessBroker,
+    parking: MessageParking,
   ) {
     super();
-    this.dispatcher = new MessageDispatcher(InProcessTransport.name, options.retryBackoff);
+    this.dispatcher = new MessageDispatcher(InProcessTransport.name, options.retryBackoff, parking);
   }
 
   listen(callback: (...optionalParams: unknown[]) => unknown): void {

@@ -19,6 +19,7 @@ import { MessagingExceptionFilter } from './messaging-exception.filter';
 import { RetryLaterError } from './messaging.errors';
 import { MessagingContext } from './messaging.context';
 import { MESSAGING_TRANSPORT } from './messaging.transport';
+import { RecordingParkedMessageStore } from './parked-messages.fake';
 import { RpcValidationPipe } from './rpc-validation.pipe';
 
 const connectionId = '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f';
@@ -71,7 +72,7 @@ const productIdsOf = (deliveries: RecordedDelivery[]) =>
 describe('JetStream messaging, coalescing a connection’s small messages', () => {
   const bus = useJetStreamTestBus('co');
 
-  async function start(): Promise<MessagingTestApp> {
+  async function start(parkedMessageStore?: RecordingParkedMessageStore): Promise<MessagingTestApp> {
     const harness = await createMessagingTestApp(
       {
         serviceName: bus.serviceName,
@@ -79,7 +80,7 @@ describe('JetStream messaging, coalescing a connection’s small messages', () =
         retryBackoff: { initialMs: 50, maxMs: 200 },
         partitionDiscoveryMs: 100,
       },
-      { consume: false, controllers: [CoalescingController] },
+      { consume: false, controllers: [CoalescingController], parkedMessageStore },
     );
     bus.openApps.push(harness);
     return harness;
@@ -195,5 +196,38 @@ describe('JetStream messaging, coalescing a connection’s small messages', () =
     ]);
     const info = await bus.jsm.consumers.info(STREAM_NAME, durableName(bus.serviceName, partition));
     expect(info.num_redelivered).toBe(0);
+  });
+
+  it('finds a poison message among merged ones: runs them alone once merged runs keep failing, and parks it alone', async () => {
+    const store = new RecordingParkedMessageStore();
+    const { publisher, script, startConsuming } = await start(store);
+    script.behaviour = ({ event }) => {
+      if ((event as ProductsChangedEvent).products.some(({ id }) => id === 'poison')) {
+        throw Object.assign(new Error('unsupported Unicode escape sequence'), {
+          name: 'QueryFailedError',
+          code: '22P05',
+        });
+      }
+    };
+    for (const id of ['p0', 'p1', 'poison', 'p2', 'p3']) {
+      await publisher.publish(Subjects.productsChanged, webhook([product(id)]));
+    }
+
+    await startConsuming();
+
+    await expectSettled(5);
+    expect(productIdsOf(script.completed)).toEqual(['p0', 'p1', 'p2', 'p3']);
+    expect(store.parked.map(({ subject, sequence, failure }) => ({ subject, sequence, failure }))).toEqual([
+      {
+        subject: partition,
+        sequence: 3,
+        failure: {
+          name: 'QueryFailedError',
+          code: '22P05',
+          message: 'unsupported Unicode escape sequence',
+          attempts: 5,
+        },
+      },
+    ]);
   });
 });

@@ -51,7 +51,14 @@ describe('JetStream configuration', () => {
       ackWaitMs: 30_000,
       shutdownTimeoutMs: 25_000,
       partitionDiscoveryMs: 1_000,
+      parkAfterSameFailures: 5,
     });
+  });
+
+  it.each([0, 2.5, Number.NaN])('rejects parking after %p same failures', (parkAfterSameFailures) => {
+    expect(() => resolveMessagingOptions({ serviceName: 'push', parkAfterSameFailures })).toThrow(
+      /parkAfterSameFailures must be a positive integer/,
+    );
   });
 
   it('names the durable of a partition after its subject: the subject durable, then the key', () => {

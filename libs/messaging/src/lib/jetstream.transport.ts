@@ -8,6 +8,7 @@ import { durableName } from './consumer-naming';
 import { FairScheduler } from './fair-scheduler';
 import { durableConsumerConfig } from './jetstream.config';
 import { JetStreamConnection } from './jetstream.connection';
+import { MessageParking } from './message-parking';
 import { DeliveryOutcome, MessageDispatcher } from './message.dispatcher';
 import { MESSAGING_OPTIONS, ResolvedMessagingOptions } from './messaging.options';
 import { MessagingTransport, MessagingTransportEvents } from './messaging.transport';
@@ -89,9 +90,10 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
     private readonly connection: JetStreamConnection,
+    parking: MessageParking,
   ) {
     super();
-    this.dispatcher = new MessageDispatcher(JetStreamTransport.name, options.retryBackoff);
+    this.dispatcher = new MessageDispatcher(JetStreamTransport.name, options.retryBackoff, parking);
     // Three heartbeats per ack wait: one lost heartbeat never causes a redelivery.
     this.heartbeatMs = Math.max(100, Math.floor(options.ackWaitMs / 3));
     this.discovery = new PartitionDiscovery(connection, options.serviceName, options.ackWaitMs);
@@ -423,7 +425,8 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
         merged,
       );
       if (outcome.kind === 'term') {
-        // Never drop a valid message because a neighbour was invalid: each on its own says which one is.
+        // Never drop a valid message because a neighbour was invalid (or poison): each on its own says which one is,
+        // and only one message alone is ever parked.
         return await this.processOneByOne(group, handler);
       }
       for (const { msg } of group) {
@@ -553,10 +556,11 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
         subject: msg.subject,
         sequence: msg.info.streamSequence,
         attempt: msg.info.redeliveryCount,
+        data: msg.string(),
       };
       const outcome =
         payload === undefined
-          ? await this.dispatcher.dispatch(handler, { ...delivery, data: msg.string() })
+          ? await this.dispatcher.dispatch(handler, delivery)
           : await this.dispatcher.dispatchPayload(handler, delivery, payload);
       this.settle(msg, outcome);
       return outcome;

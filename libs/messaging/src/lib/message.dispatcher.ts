@@ -3,6 +3,8 @@ import { MessageHandler } from '@nestjs/microservices';
 import { backoffDelayMs } from '@storebridge/retry';
 import { isObservable, lastValueFrom, of } from 'rxjs';
 import { MessagingContext } from './messaging.context';
+import { isAvailabilityFailure } from './failure-classification';
+import { MessageParking } from './message-parking';
 import { classifyHandlerFailure } from './messaging.errors';
 import { RetryBackoffOptions } from './messaging.options';
 
@@ -17,6 +19,7 @@ export interface Delivery {
   merged?: number;
 }
 
+/** What comes of a delivery. For a merged delivery `term` drops nothing: its messages are run one by one. */
 export type DeliveryOutcome =
   | { kind: 'ack' }
   | { kind: 'term' }
@@ -32,7 +35,8 @@ export type DeliveryOutcome =
 
 /**
  * Runs one delivery through its Nest handler and decides its fate, the same way for every transport:
- * ack on success, term for a payload that can never succeed, redelivery later for everything else.
+ * ack on success, term for a payload that can never succeed or a message parked after failing the same way too
+ * often (see MessageParking), redelivery later for everything else.
  * Logs name the subject and sequence but never payload values.
  */
 export class MessageDispatcher {
@@ -41,6 +45,7 @@ export class MessageDispatcher {
   constructor(
     loggerContext: string,
     private readonly backoff: RetryBackoffOptions,
+    private readonly parking?: MessageParking,
   ) {
     this.logger = new Logger(loggerContext);
   }
@@ -58,24 +63,36 @@ export class MessageDispatcher {
     return this.dispatchPayload(handler, delivery, payload);
   }
 
-  /** Like `dispatch`, for a payload already parsed (or merged from several messages). */
+  /**
+   * Like `dispatch`, for a payload already parsed (or merged from several messages). The text of a single
+   * message's payload goes with it when parking is on: it is what a parked message keeps.
+   */
   async dispatchPayload(
     handler: MessageHandler,
-    delivery: Omit<Delivery, 'data'>,
+    delivery: Omit<Delivery, 'data'> & { data?: string },
     payload: unknown,
   ): Promise<DeliveryOutcome> {
+    let outcome: DeliveryOutcome;
     try {
       const context = new MessagingContext([delivery.subject, delivery.attempt, delivery.sequence]);
       const result: unknown = await handler(payload, context);
       // Nest's RPC proxy reports a handler's exception as an erroring Observable, not a rejection.
       await lastValueFrom(isObservable(result) ? result : of(result), { defaultValue: undefined });
-      return { kind: 'ack' };
+      outcome = { kind: 'ack' };
     } catch (error) {
-      return this.outcomeOfFailure(error, delivery);
+      outcome = await this.outcomeOfFailure(error, delivery, payload);
     }
+    if (outcome.kind !== 'retry' && delivery.merged === undefined) {
+      this.parking?.forget(delivery);
+    }
+    return outcome;
   }
 
-  private outcomeOfFailure(error: unknown, delivery: Omit<Delivery, 'data'>): DeliveryOutcome {
+  private async outcomeOfFailure(
+    error: unknown,
+    delivery: Omit<Delivery, 'data'> & { data?: string },
+    payload: unknown,
+  ): Promise<DeliveryOutcome> {
     const failure = classifyHandlerFailure(error);
     const merged = delivery.merged === undefined ? '' : ` merging ${delivery.merged} messages`;
     const where = `${delivery.subject} (sequence ${delivery.sequence}${merged}, attempt ${delivery.attempt})`;
@@ -92,6 +109,25 @@ export class MessageDispatcher {
         this.logger.debug(`Handler asked to retry ${where} in ${failure.delayMs} ms`);
         return { kind: 'retry', delayMs: failure.delayMs, pausesQueue: true };
       case 'failed': {
+        if (!isAvailabilityFailure(error)) {
+          if (delivery.merged !== undefined && delivery.attempt > 1) {
+            // A merged run failing again may hold a poison message: run alone, each is counted and can be parked.
+            this.logger.warn(
+              `Merged handler run failed again for ${where}, running its messages alone: ${failure.reason}`,
+            );
+            return { kind: 'term' };
+          }
+          if (
+            delivery.merged === undefined &&
+            (await this.parking?.onFailure(
+              { ...delivery, data: delivery.data ?? JSON.stringify(payload) },
+              payload,
+              error,
+            ))
+          ) {
+            return { kind: 'term' };
+          }
+        }
         const delayMs = backoffDelayMs(delivery.attempt, {
           baseMs: this.backoff.initialMs,
           maxMs: this.backoff.maxMs,

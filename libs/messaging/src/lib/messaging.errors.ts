@@ -1,4 +1,5 @@
 import { RpcException } from '@nestjs/microservices';
+import { DEPENDENCY_UNAVAILABLE } from './failure-classification';
 
 const RETRY_LATER = 'RETRY_LATER';
 const INVALID_PAYLOAD = 'INVALID_PAYLOAD';
@@ -59,4 +60,13 @@ export function classifyHandlerFailure(error: unknown): HandlerFailure {
     return { kind: 'failed', reason: error['message'] };
   }
   return { kind: 'failed', reason: String(error) };
+}
+
+/**
+ * Thrown by a handler when something outside the message failed (the store or ShopiMind is down, rate-limited):
+ * redelivered with backoff like any failure, but never counted toward parking the message, however long it lasts.
+ */
+export class DependencyUnavailableError extends Error {
+  override readonly name = 'DependencyUnavailableError';
+  readonly code = DEPENDENCY_UNAVAILABLE;
 }

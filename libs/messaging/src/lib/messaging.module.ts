@@ -1,10 +1,12 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { InProcessBroker } from './in-process.broker';
 import { InProcessPublisher } from './in-process.publisher';
 import { InProcessTransport } from './in-process.transport';
 import { JetStreamConnection } from './jetstream.connection';
 import { JetStreamPublisher } from './jetstream.publisher';
 import { JetStreamTransport } from './jetstream.transport';
+import { MessageParking } from './message-parking';
 import { MessagePublisher } from './message-publisher';
 import {
   MESSAGING_OPTIONS,
@@ -13,6 +15,7 @@ import {
   resolveMessagingOptions,
 } from './messaging.options';
 import { MessagingTransport } from './messaging.transport';
+import { ParkedMessageListener, ParkedMessageStore } from './parked-message.store';
 
 function transportProviders(options: ResolvedMessagingOptions): Provider[] {
   if (options.natsUrl) {
@@ -30,6 +33,26 @@ function transportProviders(options: ResolvedMessagingOptions): Provider[] {
   ];
 }
 
+/**
+ * Parking needs a ParkedMessageStore bound by a global module (the runtime binds the database's); the listeners
+ * are whichever providers of the app extend ParkedMessageListener, looked up when a message is parked.
+ */
+const parkingProvider: Provider = {
+  provide: MessageParking,
+  inject: [MESSAGING_OPTIONS, DiscoveryService, { token: ParkedMessageStore, optional: true }],
+  useFactory: (
+    options: ResolvedMessagingOptions,
+    discovery: DiscoveryService,
+    store: ParkedMessageStore | undefined,
+  ) =>
+    new MessageParking(options.parkAfterSameFailures, store ?? undefined, () =>
+      discovery
+        .getProviders()
+        .map((wrapper): unknown => wrapper.instance)
+        .filter((instance): instance is ParkedMessageListener => instance instanceof ParkedMessageListener),
+    ),
+};
+
 @Module({})
 export class MessagingModule {
   /** JetStream when `natsUrl` is set, the in-process bus otherwise; exports MessagePublisher and MessagingTransport. */
@@ -38,7 +61,12 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
-      providers: [{ provide: MESSAGING_OPTIONS, useValue: resolved }, ...transportProviders(resolved)],
+      imports: [DiscoveryModule],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: resolved },
+        parkingProvider,
+        ...transportProviders(resolved),
+      ],
       exports: [MessagePublisher, MessagingTransport],
     };
   }

@@ -17,6 +17,11 @@ export interface MessagingModuleOptions {
   shutdownTimeoutMs?: number;
   /** How often the JetStream transport looks for partitions (per-connection queues) with work. */
   partitionDiscoveryMs?: number;
+  /**
+   * A message whose handler failed this many times in a row the same way is parked (stored as a dead letter, then
+   * terminated) when a ParkedMessageStore is bound; availability failures never count (default 5).
+   */
+  parkAfterSameFailures?: number;
 }
 
 export interface ResolvedMessagingOptions {
@@ -26,6 +31,7 @@ export interface ResolvedMessagingOptions {
   ackWaitMs: number;
   shutdownTimeoutMs: number;
   partitionDiscoveryMs: number;
+  parkAfterSameFailures: number;
 }
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -38,6 +44,7 @@ const DEFAULT_RETRY_BACKOFF: RetryBackoffOptions = { initialMs: 1_000, maxMs: 60
 const DEFAULT_ACK_WAIT_MS = 30_000;
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
 const DEFAULT_PARTITION_DISCOVERY_MS = 1_000;
+const DEFAULT_PARK_AFTER_SAME_FAILURES = 5;
 // Durable names may not contain dots, wildcards or whitespace.
 const SERVICE_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 
@@ -55,6 +62,10 @@ export function resolveMessagingOptions(options: MessagingModuleOptions): Resolv
   const retryBackoff = options.retryBackoff ?? DEFAULT_RETRY_BACKOFF;
   requirePositive('retryBackoff.initialMs', retryBackoff.initialMs);
   requirePositive('retryBackoff.maxMs', retryBackoff.maxMs);
+  const parkAfterSameFailures = options.parkAfterSameFailures ?? DEFAULT_PARK_AFTER_SAME_FAILURES;
+  if (!Number.isInteger(parkAfterSameFailures) || parkAfterSameFailures < 1) {
+    throw new Error('MessagingModule: parkAfterSameFailures must be a positive integer');
+  }
   return {
     serviceName: options.serviceName,
     natsUrl: options.natsUrl || undefined,
@@ -68,5 +79,6 @@ export function resolveMessagingOptions(options: MessagingModuleOptions): Resolv
       'partitionDiscoveryMs',
       options.partitionDiscoveryMs ?? DEFAULT_PARTITION_DISCOVERY_MS,
     ),
+    parkAfterSameFailures,
   };
 }

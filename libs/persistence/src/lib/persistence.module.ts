@@ -17,6 +17,7 @@ import { AdvisoryLockRepository } from './repositories/advisory-lock.repository'
 import { ExternalAccountRepository } from './repositories/external-account.repository';
 import { IdMappingRepository } from './repositories/id-mapping.repository';
 import { OAuthAuthorizationRepository } from './repositories/oauth-authorization.repository';
+import { ParkedMessageRepository } from './repositories/parked-message.repository';
 import { PushOutcomeRepository } from './repositories/push-outcome.repository';
 import { StoreOrderRepository } from './repositories/store-order.repository';
 import { StoreProductRepository } from './repositories/store-product.repository';
@@ -48,6 +49,7 @@ const repositories: Provider[] = [
   ExternalAccountRepository,
   AcceptedSignatureRepository,
   AdvisoryLockRepository,
+  ParkedMessageRepository,
 ];
 
 const logger = new Logger('PersistenceModule');

@@ -7,6 +7,7 @@ import type {
   PushOutcomeRepository,
   StoreConnectionEntity,
   StoreConnectionRepository,
+  StoreProductRepository,
   SyncEntity,
 } from '@storebridge/persistence';
 import type {
@@ -114,6 +115,22 @@ export class FakeIdMappings implements Pick<IdMappingRepository, 'numericIdsFor'
       result.set(storeId, this.ids.get(key) as number);
     }
     return result;
+  }
+}
+
+/** The products mirror sync keeps, reduced to which store product ids it holds per connection. */
+export class FakeStoreProducts implements Pick<StoreProductRepository, 'findHeldIds'> {
+  private readonly held = new Map<string, Set<string>>();
+
+  hold(connectionId: string, storeProductIds: readonly string[]): void {
+    const held = this.held.get(connectionId) ?? new Set<string>();
+    storeProductIds.forEach((id) => held.add(id));
+    this.held.set(connectionId, held);
+  }
+
+  async findHeldIds(connectionId: string, storeProductIds: readonly string[]): Promise<Set<string>> {
+    const held = this.held.get(connectionId);
+    return new Set(storeProductIds.filter((id) => held?.has(id)));
   }
 }
 
@@ -239,6 +256,7 @@ export class FakePushWorld {
   readonly connections = new FakeConnections();
   readonly installations = new FakeInstallations();
   readonly idMappings = new FakeIdMappings();
+  readonly storeProducts = new FakeStoreProducts();
   readonly targets = new FakeTargets();
   readonly outcomes = new FakePushOutcomes();
   readonly installation = anInstallation();
@@ -286,9 +304,11 @@ export function aPushWorldWritingTo(shopimindApiUrl: string, accessToken: string
     outcomes as unknown as PushOutcomeRepository,
   );
   return {
+    installation,
     connection,
     outcomes,
     pushTargets,
     idMappings: new FakeIdMappings() as unknown as IdMappingRepository,
+    storeProducts: new FakeStoreProducts(),
   };
 }

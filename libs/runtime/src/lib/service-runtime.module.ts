@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { CredentialsEnv } from '@storebridge/config';
-import { MessagingModule } from '@storebridge/messaging';
-import { PersistenceModule } from '@storebridge/persistence';
+import { MessagingModule, MessagingModuleOptions, ParkedMessageStore } from '@storebridge/messaging';
+import { ParkedMessageRepository, PersistenceModule } from '@storebridge/persistence';
 import { CredentialCipher } from '@storebridge/security';
 import { HealthController } from './health.controller';
 
@@ -9,25 +9,35 @@ export interface ServiceRuntimeOptions {
   /** Names durable consumers: replicas of one service share them. */
   serviceName: string;
   env: CredentialsEnv;
+  /** Tuning of the message bus (backoff, parking); its defaults otherwise. */
+  messaging?: Omit<MessagingModuleOptions, 'serviceName' | 'natsUrl'>;
 }
 
 /**
  * What every service process needs once, whatever features it runs: the database (migrated at boot),
- * the message bus, the credentials cipher and a health endpoint.
+ * the message bus (parking poison messages in the database), the credentials cipher and a health endpoint.
  */
 @Module({})
 export class ServiceRuntimeModule {
-  static forRoot({ serviceName, env }: ServiceRuntimeOptions): DynamicModule {
+  static forRoot({ serviceName, env, messaging }: ServiceRuntimeOptions): DynamicModule {
     return {
       module: ServiceRuntimeModule,
       global: true,
       imports: [
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }),
-        MessagingModule.forRoot({ serviceName, natsUrl: env.NATS_URL }),
+        MessagingModule.forRoot({ ...messaging, serviceName, natsUrl: env.NATS_URL }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: CredentialCipher, useValue: new CredentialCipher(env.CREDENTIALS_KEY) }],
-      exports: [CredentialCipher],
+      providers: [
+        { provide: CredentialCipher, useValue: new CredentialCipher(env.CREDENTIALS_KEY) },
+        {
+          provide: ParkedMessageStore,
+          inject: [ParkedMessageRepository],
+          // Typed so the compiler checks the repository fits the port.
+          useFactory: (repository: ParkedMessageRepository): ParkedMessageStore => repository,
+        },
+      ],
+      exports: [CredentialCipher, ParkedMessageStore],
     };
   }
 }

@@ -63,6 +63,7 @@ describe('toShopimindOrder', () => {
     expect(mapping).toEqual({
       kind: 'order',
       leftOutLines: 0,
+      unknownProductIds: [],
       order: {
         order_id: 'ord_7',
         lang: 'fr',
@@ -151,14 +152,18 @@ describe('toShopimindOrder', () => {
     expect(result.amount).toBe(23);
   });
 
-  it.each<[string, NormalizedOrderItem]>([
-    ['without a product id', { name: 'Gift wrap', quantity: 1, price: 3 }],
-    ['whose product has no numeric id', { productId: 'prod_unknown', quantity: 1, price: 3 }],
-    ['without units', { productId: 'prod_2', quantity: 0, price: 3 }],
-  ])('leaves out a line %s and reports it', (_label, line) => {
+  it.each<[string, NormalizedOrderItem, string[]]>([
+    ['without a product id', { name: 'Gift wrap', quantity: 1, price: 3 }, []],
+    [
+      'whose product ShopiMind does not have',
+      { productId: 'prod_unknown', quantity: 1, price: 3 },
+      ['prod_unknown'],
+    ],
+    ['without units', { productId: 'prod_2', quantity: 0, price: 3 }, []],
+  ])('leaves out a line %s and reports it', (_label, line, unknownProductIds) => {
     const mapping = mapped({ items: [{ productId: 'prod_1', quantity: 2, price: 10 }, line] });
 
-    expect(mapping).toMatchObject({ kind: 'order', leftOutLines: 1 });
+    expect(mapping).toMatchObject({ kind: 'order', leftOutLines: 1, unknownProductIds });
     expect(orderOf(mapping).products).toEqual([
       { product_id: 101, price: 10, price_without_tax: 10, quantity: 2 },
     ]);

@@ -7,7 +7,10 @@ export interface ShopimindOrderContext {
   lang: string;
   /** The connection's currency, for orders that name none. */
   currency: string;
-  /** Numeric ShopiMind product id per store product id (the SDK types product ids as numbers). */
+  /**
+   * Numeric ShopiMind product id per store product id (the SDK types product ids as numbers), for the products
+   * ShopiMind has or is being sent: a line naming any other product is left out.
+   */
   productIds: ReadonlyMap<string, number>;
   dataSourceId?: number;
   /** Used when the order gives no dates: ShopiMind requires them. */
@@ -20,6 +23,8 @@ export type OrderMapping =
       order: ShopimindOrder;
       /** Lines not sent: no product id, no numeric id for it, or no units. */
       leftOutLines: number;
+      /** The store product ids of the lines left out for naming a product without a numeric id, in line order. */
+      unknownProductIds: string[];
     }
   | { kind: 'skipped'; reason: OrderSkipReason };
 
@@ -62,6 +67,9 @@ export function toShopimindOrder(order: NormalizedOrder, context: ShopimindOrder
     return { kind: 'skipped', reason: 'missing_customer_email' };
   }
   const products = order.items.flatMap((item) => toOrderProduct(item, context.productIds) ?? []);
+  const unknownProductIds = order.items.flatMap((item) =>
+    item.productId !== undefined && !context.productIds.has(item.productId) ? [item.productId] : [],
+  );
   const amount = amountOf(order);
   const shipping = order.shipping ?? 0;
   const createdAt = order.createdAt ?? context.now;
@@ -70,6 +78,7 @@ export function toShopimindOrder(order: NormalizedOrder, context: ShopimindOrder
   return {
     kind: 'order',
     leftOutLines: order.items.length - products.length,
+    unknownProductIds,
     order: {
       order_id: order.id,
       lang: context.lang,

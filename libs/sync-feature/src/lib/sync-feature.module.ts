@@ -6,6 +6,7 @@ import { StoreEventHandlers } from './store-events/store-event.handlers';
 import { StoreRecordEventService } from './store-events/store-record-event.service';
 import { StoreSyncService } from './store-sync/store-sync.service';
 import { SyncRequestedHandler } from './store-sync/sync-requested.handler';
+import { SyncRequestParkedListener } from './store-sync/sync-request-parked.listener';
 import { SYNC_FEATURE_OPTIONS, type SyncFeatureOptions } from './sync-feature.options';
 import { syncedEntitiesProvider } from './synced-entities';
 
@@ -36,6 +37,7 @@ export class SyncFeatureModule {
         StoreRecordEventService,
         StoreConnectionService,
         SyncScheduler,
+        SyncRequestParkedListener,
       ],
     };
   }

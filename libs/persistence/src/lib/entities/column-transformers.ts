@@ -2,7 +2,7 @@ import { ValueTransformer } from 'typeorm';
 
 /**
  * `bigint` columns arrive as strings from `pg` (and as bigint or number from PGlite); the ids we keep there
- * (sequence values) stay far below 2^53, so a JS number is exact.
+ * stay below 2^53, so a JS number is exact.
  */
 export const bigintToNumber: ValueTransformer = {
   to: (value: number | null | undefined) => value,

@@ -1,4 +1,4 @@
-import { Column, Entity, Generated, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, Unique } from 'typeorm';
 import { bigintToNumber } from './column-transformers';
 
 /**
@@ -7,6 +7,8 @@ import { bigintToNumber } from './column-transformers';
  * deleted, and uninstall deletes their mappings itself (see the IdMappingsNaturalKey migration).
  */
 @Entity({ name: 'id_mappings' })
+// Two store ids never share a ShopiMind record.
+@Unique('UQ_id_mappings_installation_entity_numeric_id', ['installationId', 'entityType', 'numericId'])
 export class IdMappingEntity {
   @PrimaryColumn({ name: 'installation_id', type: 'uuid', primaryKeyConstraintName: 'PK_id_mappings' })
   installationId!: string;
@@ -18,8 +20,10 @@ export class IdMappingEntity {
   @PrimaryColumn({ name: 'store_id', type: 'text', primaryKeyConstraintName: 'PK_id_mappings' })
   storeId!: string;
 
-  // A bigserial: the sequence `id_mappings_numeric_id_seq` hands out the numbers.
+  /**
+   * Derived from the installation, entity type and store id (IdMappingRepository), so that a mapping lost with
+   * its commit comes back under the same number; mappings older than that keep their sequence numbers.
+   */
   @Column({ name: 'numeric_id', type: 'bigint', transformer: bigintToNumber })
-  @Generated('increment')
   numericId!: number;
 }

@@ -3,6 +3,7 @@ import { ExternalAccountEntity } from './external-account.entity';
 import { IdMappingEntity } from './id-mapping.entity';
 import { InstallationEntity } from './installation.entity';
 import { OAuthAuthorizationEntity } from './oauth-authorization.entity';
+import { ParkedMessageEntity } from './parked-message.entity';
 import { PushOutcomeEntity } from './push-outcome.entity';
 import { StoreConnectionEntity } from './store-connection.entity';
 import { StoreOrderEntity } from './store-order.entity';
@@ -16,6 +17,7 @@ export * from './external-account.entity';
 export * from './id-mapping.entity';
 export * from './installation.entity';
 export * from './oauth-authorization.entity';
+export * from './parked-message.entity';
 export * from './push-outcome.entity';
 export * from './store-connection.entity';
 export * from './store-order.entity';
@@ -37,4 +39,5 @@ export const persistenceEntities = [
   AcceptedSignatureEntity,
   PushOutcomeEntity,
   StorePageFingerprintEntity,
+  ParkedMessageEntity,
 ];

@@ -15,6 +15,8 @@ import { IdMappingsNaturalKey1795422100000 } from './1795422100000-id-mappings-n
 import { StorePageFingerprints1795422200000 } from './1795422200000-store-page-fingerprints';
 import { StoreConnectionPerPage1795421800000 } from './1795421800000-store-connection-per-page';
 import { CrawlSafety1795422300000 } from './1795422300000-crawl-safety';
+import { IdMappingsDeterministic1795422500000 } from './1795422500000-id-mappings-deterministic';
+import { ParkedMessages1795422600000 } from './1795422600000-parked-messages';
 import { ExternalAccountOwner1795422700000 } from './1795422700000-external-account-owner';
 
 /** In order of application; every schema change is a new class appended here. */
@@ -35,5 +37,7 @@ export const migrations: Array<new () => MigrationInterface> = [
   IdMappingsNaturalKey1795422100000,
   StorePageFingerprints1795422200000,
   CrawlSafety1795422300000,
+  IdMappingsDeterministic1795422500000,
+  ParkedMessages1795422600000,
   ExternalAccountOwner1795422700000,
 ];

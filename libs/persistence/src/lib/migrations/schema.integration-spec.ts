@@ -88,6 +88,7 @@ describe('schema migrations on PostgreSQL', () => {
           'installations',
           'migrations',
           'oauth_authorizations',
+          'parked_messages',
           'push_outcomes',
           'store_connections',
           'store_orders',

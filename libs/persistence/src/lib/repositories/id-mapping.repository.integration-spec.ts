@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { anInstallation } from '../../test/factories';
 import { openDataSource, truncateTables } from '../../test/integration-database';
 import { IdMappingEntity, InstallationEntity } from '../entities';
-import { IdMappingRepository } from './id-mapping.repository';
+import { IdMappingRepository, type IdCandidateFunction } from './id-mapping.repository';
 import { InstallationRepository } from './installation.repository';
 
 describe('IdMappingRepository', () => {
@@ -84,6 +84,85 @@ describe('IdMappingRepository', () => {
       }
     });
     expect(await dataSource.getRepository(IdMappingEntity).count()).toBe(6);
+  });
+
+  it('recreates a mapping lost with its commit under the same number', async () => {
+    const first = await idMappings.numericIdsFor(installationId, 'product', ['prod_1', 'prod_2', 'prod_3']);
+    // What a crash with relaxed durability, a failover or a restore leaves: the rows are gone, while ShopiMind
+    // keeps the records written under their numbers.
+    await dataSource.query(`DELETE FROM "id_mappings" WHERE "store_id" IN ('prod_2', 'prod_3')`);
+
+    const again = await idMappings.numericIdsFor(installationId, 'product', ['prod_3', 'prod_2', 'prod_1']);
+
+    expect(again).toEqual(first);
+  });
+
+  it('refuses a second store id under a number the installation gives one already', async () => {
+    const [numericId] = (await idMappings.numericIdsFor(installationId, 'product', ['prod_1'])).values();
+
+    await expect(
+      dataSource.query(
+        `INSERT INTO "id_mappings" ("installation_id", "entity_type", "store_id", "numeric_id") VALUES ($1, 'product', 'prod_2', $2)`,
+        [installationId, numericId],
+      ),
+    ).rejects.toThrow(/duplicate key/);
+  });
+
+  describe('when candidates collide', () => {
+    // Every store id's first candidate is the same number, its next one the next number: each mapping after the
+    // first collides.
+    const colliding: IdCandidateFunction = (_installationId, _entityType, _storeId, attempt) =>
+      7_000 + attempt;
+    let probing: IdMappingRepository;
+
+    beforeEach(() => {
+      probing = new IdMappingRepository(dataSource.getRepository(IdMappingEntity), colliding);
+    });
+
+    const loseCommitOf = (storeIds: string[]) =>
+      dataSource.query(`DELETE FROM "id_mappings" WHERE "store_id" = ANY($1::text[])`, [storeIds]);
+
+    it('gives the second store id the next candidate, and the same one after its mapping is lost', async () => {
+      const first = await probing.numericIdsFor(installationId, 'product', ['prod_a']);
+      const second = await probing.numericIdsFor(installationId, 'product', ['prod_b']);
+      await loseCommitOf(['prod_b']);
+      const recreated = await probing.numericIdsFor(installationId, 'product', ['prod_b']);
+
+      expect(first).toEqual(new Map([['prod_a', 7_000]]));
+      expect(second).toEqual(new Map([['prod_b', 7_001]]));
+      expect(recreated).toEqual(second);
+    });
+
+    it('settles collisions within one call in store id order, stable across lost commits', async () => {
+      const mapped = await probing.numericIdsFor(installationId, 'product', ['prod_c', 'prod_a', 'prod_b']);
+      await loseCommitOf(['prod_b', 'prod_c']);
+      const recreated = await probing.numericIdsFor(installationId, 'product', ['prod_c', 'prod_b']);
+
+      expect(mapped).toEqual(
+        new Map([
+          ['prod_a', 7_000],
+          ['prod_b', 7_001],
+          ['prod_c', 7_002],
+        ]),
+      );
+      expect(recreated).toEqual(
+        new Map([
+          ['prod_b', 7_001],
+          ['prod_c', 7_002],
+        ]),
+      );
+    });
+
+    it('lets another entity type or installation use the same number', async () => {
+      const installations = new InstallationRepository(dataSource.getRepository(InstallationEntity));
+      const otherInstallationId = (await installations.upsert(anInstallation())).id;
+
+      const product = await probing.numericIdsFor(installationId, 'product', ['42']);
+      const category = await probing.numericIdsFor(installationId, 'category', ['42']);
+      const otherProduct = await probing.numericIdsFor(otherInstallationId, 'product', ['42']);
+
+      expect([product.get('42'), category.get('42'), otherProduct.get('42')]).toEqual([7_000, 7_000, 7_000]);
+    });
   });
 
   it('maps numeric ids back to store ids', async () => {

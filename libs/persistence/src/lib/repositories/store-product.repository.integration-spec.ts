@@ -168,6 +168,17 @@ describe('StoreProductRepository', () => {
     expect(await products.findOne(connectionId, 'prod_unknown')).toBeNull();
   });
 
+  it('tells which of the given ids the mirror holds for one connection', async () => {
+    const other = await aConnection();
+    await products.upsertMany(connectionId, [aProduct({ id: 'prod_1' }), aProduct({ id: 'prod_2' })]);
+    await products.upsertMany(other, [aProduct({ id: 'prod_3' })]);
+
+    const held = await products.findHeldIds(connectionId, ['prod_2', 'prod_3', 'prod_9', 'prod_2']);
+
+    expect(held).toEqual(new Set(['prod_2']));
+    expect(await products.findHeldIds(connectionId, [])).toEqual(new Set());
+  });
+
   describe('search', () => {
     beforeEach(async () => {
       await products.upsertMany(connectionId, [

@@ -54,6 +54,19 @@ export class StoreProductRepository extends StoreRecordMirror<NormalizedProduct,
     };
   }
 
+  /** Which of `storeProductIds` the connection's mirror holds: the products sync publishes to push. */
+  async findHeldIds(connectionId: string, storeProductIds: readonly string[]): Promise<Set<string>> {
+    if (storeProductIds.length === 0) {
+      return new Set();
+    }
+    const rows: Array<{ store_product_id: string }> = await this.repository.query(
+      `SELECT "store_product_id" FROM "store_products"
+       WHERE "connection_id" = $1::uuid AND "store_product_id" = ANY($2::text[])`,
+      [connectionId, [...new Set(storeProductIds)]],
+    );
+    return new Set(rows.map((row) => row.store_product_id));
+  }
+
   findOne(connectionId: string, storeProductId: string): Promise<StoreProductEntity | null> {
     return this.repository.findOneBy({ connectionId, storeProductId });
   }

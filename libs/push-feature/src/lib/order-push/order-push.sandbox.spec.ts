@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { NormalizedOrder } from '@storebridge/contracts';
 import { startShopimindSandbox, type ShopimindSandbox } from '@storebridge/shopimind-sandbox';
-import { aPushWorldWritingTo, type FakePushOutcomes } from '../../test/fakes';
+import type { IdMappingRepository } from '@storebridge/persistence';
+import { aPushWorldWritingTo, type FakePushOutcomes, type FakeStoreProducts } from '../../test/fakes';
 import { OrderPushService } from './order-push.service';
 
 // The unit specs fake the writer; this one checks that what the mappers build is what the official SDK sends
@@ -13,6 +14,9 @@ describe('OrderPushService against the ShopiMind sandbox', () => {
   let outcomes: FakePushOutcomes;
   let service: OrderPushService;
   let connectionId: string;
+  let storeProducts: FakeStoreProducts;
+  let idMappings: IdMappingRepository;
+  let pushInstallationId: string;
   let warnings: jest.SpyInstance;
 
   beforeAll(async () => {
@@ -32,7 +36,10 @@ describe('OrderPushService against the ShopiMind sandbox', () => {
     const world = aPushWorldWritingTo(sandbox.url, credentials.accessToken);
     outcomes = world.outcomes;
     connectionId = world.connection.id;
-    service = new OrderPushService(world.pushTargets, world.idMappings);
+    ({ storeProducts, idMappings } = world);
+    pushInstallationId = world.installation.id;
+    storeProducts.hold(connectionId, ['prod_1', 'prod_2']);
+    service = new OrderPushService(world.pushTargets, idMappings, storeProducts);
   });
 
   afterEach(() => {
@@ -104,5 +111,41 @@ describe('OrderPushService against the ShopiMind sandbox', () => {
     expect(sandbox.orders(installationId)).toEqual([
       expect.objectContaining({ order_id: 'ord_1', amount: 42.5, amount_without_tax: 35.42, lang: 'fr' }),
     ]);
+  });
+
+  it('sends an order without the line naming a product sync skipped, with its totals', async () => {
+    const order: NormalizedOrder = {
+      id: 'ord_4',
+      status: 'Completed',
+      total: 49.8,
+      customerEmail: 'ada@example.com',
+      items: [
+        { productId: 'prod_1', quantity: 1, price: 29.9 },
+        { productId: 'prod_nameless', quantity: 2, price: 9.95 },
+      ],
+    };
+
+    await service.pushOrders({
+      connectionId,
+      syncRunId: randomUUID(),
+      page: 0,
+      orders: [order],
+      deletedIds: [],
+    });
+
+    const productIds = await idMappings.numericIdsFor(pushInstallationId, 'product', ['prod_1']);
+    expect(outcomes.statuses('orders')).toEqual({ ord_4: 'accepted' });
+    expect(sandbox.orders(installationId)).toEqual([
+      expect.objectContaining({
+        order_id: 'ord_4',
+        amount: 49.8,
+        products: [expect.objectContaining({ product_id: productIds.get('prod_1'), quantity: 1 })],
+      }),
+    ]);
+    expect(warnings).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^Left out 1 order lines naming products ShopiMind does not have .*: ord_4 \(prod_nameless\)$/,
+      ),
+    );
   });
 });

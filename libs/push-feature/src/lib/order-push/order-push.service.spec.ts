@@ -48,7 +48,13 @@ describe('OrderPushService.pushOrders', () => {
     jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     world = new FakePushWorld();
     ({ idMappings, targets, installation, connection } = world);
-    service = new OrderPushService(world.pushTargets, world.idMappingRepository);
+    // Sync's mirror holds every product the orders below name, unless a test says otherwise.
+    world.storeProducts.hold(connection.id, [
+      ...Array.from({ length: 150 }, (_, index) => `prod_${index + 1}`),
+      'prod_a',
+      'prod_b',
+    ]);
+    service = new OrderPushService(world.pushTargets, world.idMappingRepository, world.storeProducts);
   });
 
   afterEach(() => {
@@ -339,6 +345,44 @@ describe('OrderPushService.pushOrders', () => {
       );
     });
 
+    it('sends an order without the lines naming a product ShopiMind does not have, and names them in a warning', async () => {
+      const changed = event([
+        anOrder(1, {
+          total: 42,
+          items: [
+            { productId: 'prod_1', quantity: 1, price: 10 },
+            { productId: 'prod_skipped', quantity: 2, price: 16 },
+          ],
+        }),
+        anOrder(2, { items: [{ productId: 'prod_gone', quantity: 1, price: 5 }] }),
+      ]);
+
+      await service.pushOrders(changed);
+
+      const [productId] = (await idMappings.numericIdsFor(installation.id, 'product', ['prod_1'])).values();
+      expect(savedOrders().map((order) => [order.order_id, order.amount, order.products])).toEqual([
+        ['ord_1', 42, [{ product_id: productId, price: 10, price_without_tax: 10, quantity: 1 }]],
+        ['ord_2', 30, []],
+      ]);
+      // No number is ever made up for a product push is not writing.
+      expect(idMappings.calls.flatMap((call) => call.storeIds)).not.toContain('prod_skipped');
+      expect(warnings.mock.calls.map(([line]) => String(line))).toEqual([
+        `Left out 2 order lines naming products ShopiMind does not have of run ${changed.syncRunId} page 2: ord_1 (prod_skipped), ord_2 (prod_gone)`,
+      ]);
+    });
+
+    it('names at most ten lines naming unknown products in the log', async () => {
+      await service.pushOrders(
+        event(orders(12, (index) => ({ items: [{ productId: `prod_unknown_${index}`, quantity: 1 }] }))),
+      );
+
+      expect(warnings).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /^Left out 12 order lines naming products .*: ord_1 \(prod_unknown_1\), .*, ord_10 \(prod_unknown_10\), and 2 more$/,
+        ),
+      );
+    });
+
     it('sends an order without the lines it cannot name, and logs how many lines were left out', async () => {
       const changed = event([
         anOrder(1, {
@@ -355,7 +399,7 @@ describe('OrderPushService.pushOrders', () => {
 
       expect(savedOrders().map((order) => order.products.length)).toEqual([1, 0]);
       expect(warnings).toHaveBeenCalledWith(
-        `Left out 3 order lines without a known product or units of run ${changed.syncRunId} page 2`,
+        `Left out 3 order lines without a product id or units of run ${changed.syncRunId} page 2`,
       );
     });
 

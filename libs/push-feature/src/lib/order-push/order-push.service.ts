@@ -1,6 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NormalizedOrder, OrdersChangedEvent } from '@storebridge/contracts';
-import { IdMappingRepository } from '@storebridge/persistence';
+import { IdMappingRepository, StoreProductRepository } from '@storebridge/persistence';
 import {
   toShopimindCustomer,
   toShopimindOrder,
@@ -25,8 +25,14 @@ import {
 export const ORDER_BATCH_SIZE = RECORD_BATCH_SIZE;
 export const CUSTOMER_BATCH_SIZE = RECORD_BATCH_SIZE;
 export const ORDER_STATUS_BATCH_SIZE = REFERENCE_BATCH_SIZE;
-/** How many ids of skipped orders a log line names. */
+/** How many ids of skipped orders (or of lines naming unknown products) a log line names. */
 const LOGGED_IDS = 10;
+
+/** The first few of `ids`, and how many more there are. */
+function named(ids: readonly string[]): string {
+  const more = ids.length > LOGGED_IDS ? `, and ${ids.length - LOGGED_IDS} more` : '';
+  return `${ids.slice(0, LOGGED_IDS).join(', ')}${more}`;
+}
 
 /** When the store last touched an order; undated orders count as oldest. */
 function recency(order: NormalizedOrder): number {
@@ -79,6 +85,8 @@ export class OrderPushService {
   constructor(
     private readonly pushTargets: PushTargetService,
     private readonly idMappings: IdMappingRepository,
+    @Inject(StoreProductRepository)
+    private readonly storeProducts: Pick<StoreProductRepository, 'findHeldIds'>,
   ) {}
 
   async pushOrders(event: OrdersChangedEvent): Promise<void> {
@@ -87,13 +95,19 @@ export class OrderPushService {
       return;
     }
     const { connection, installation, target } = opened;
-    const lineProductIds = new Set(
-      event.orders.flatMap((order) => order.items.flatMap((item) => item.productId ?? [])),
+    const lineProductIds = [
+      ...new Set(event.orders.flatMap((order) => order.items.flatMap((item) => item.productId ?? []))),
+    ];
+    // A line may only name a product push writes. Sync's mirror holds exactly the valid products it publishes
+    // (a crawl writes a page there before publishing it), so a product whose push is still in flight counts; the
+    // push ledger would only know it once ShopiMind accepted it, dropping the line of an order pushed meanwhile.
+    const held = await this.storeProducts.findHeldIds(connection.id, lineProductIds);
+    // The same entity type as products: a line points at the product's own record.
+    const productIds = await this.idMappings.numericIdsFor(
+      installation.id,
+      PRODUCT_ENTITY,
+      lineProductIds.filter((productId) => held.has(productId)),
     );
-    // The same entity type as products: a line points at the product record ShopiMind already has.
-    const productIds = await this.idMappings.numericIdsFor(installation.id, PRODUCT_ENTITY, [
-      ...lineProductIds,
-    ]);
     // One timestamp for the whole message, so undated records of one page agree.
     const context = {
       lang: connection.lang,
@@ -107,6 +121,7 @@ export class OrderPushService {
     const orders: ShopimindOrder[] = [];
     const skipped: Array<{ record: NormalizedOrder; reason: string }> = [];
     let leftOutLines = 0;
+    const unknownProducts: string[] = [];
     for (const order of event.orders) {
       const mapping = toShopimindOrder(order, context);
       if (mapping.kind === 'skipped') {
@@ -115,11 +130,13 @@ export class OrderPushService {
       }
       sent.push(order);
       orders.push(mapping.order);
-      leftOutLines += mapping.leftOutLines;
+      leftOutLines += mapping.leftOutLines - mapping.unknownProductIds.length;
+      unknownProducts.push(...mapping.unknownProductIds.map((productId) => `${order.id} (${productId})`));
     }
     this.logLeftOut(
       event,
       skipped.map(({ record }) => record.id),
+      unknownProducts,
       leftOutLines,
     );
     // Never sent, yet never silently dropped: dead letters until the store's data is fixed.
@@ -148,17 +165,25 @@ export class OrderPushService {
   }
 
   /** Not sent, so said once per message with counts (the skipped orders are dead letters too). */
-  private logLeftOut(message: PushMessage, skipped: readonly string[], leftOutLines: number): void {
+  private logLeftOut(
+    message: PushMessage,
+    skipped: readonly string[],
+    unknownProducts: readonly string[],
+    leftOutLines: number,
+  ): void {
     const origin = `run ${message.syncRunId} page ${message.page}`;
     if (skipped.length > 0) {
-      const named = skipped.slice(0, LOGGED_IDS).join(', ');
-      const more = skipped.length > LOGGED_IDS ? `, and ${skipped.length - LOGGED_IDS} more` : '';
       this.logger.warn(
-        `Skipped ${skipped.length} orders without a customer email of ${origin}: ${named}${more}`,
+        `Skipped ${skipped.length} orders without a customer email of ${origin}: ${named(skipped)}`,
+      );
+    }
+    if (unknownProducts.length > 0) {
+      this.logger.warn(
+        `Left out ${unknownProducts.length} order lines naming products ShopiMind does not have of ${origin}: ${named(unknownProducts)}`,
       );
     }
     if (leftOutLines > 0) {
-      this.logger.warn(`Left out ${leftOutLines} order lines without a known product or units of ${origin}`);
+      this.logger.warn(`Left out ${leftOutLines} order lines without a product id or units of ${origin}`);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RetryLaterError } from '@storebridge/messaging';
+import { DependencyUnavailableError, RetryLaterError } from '@storebridge/messaging';
 import {
   InstallationRepository,
   PushOutcomeRepository,
@@ -124,7 +124,9 @@ export class PushTargetService {
         throw new RetryLaterError(INACTIVE_RETRY_MS);
       case 'rate_limited':
       case 'transient':
-        throw new Error(`ShopiMind write of ${what} failed (${outcome.kind}); will retry`);
+        throw new DependencyUnavailableError(
+          `ShopiMind write of ${what} failed (${outcome.kind}); will retry`,
+        );
       case 'permanent':
         // Redelivering cannot help: the other batches still go.
         this.logger.error(
