@@ -685,21 +685,25 @@ describe('LifecycleService', () => {
   });
 
   describe('Type B installs (external account from the consent page)', () => {
-    it('activates with the store of the bound external account when the form has no store settings', async () => {
+    /** The install ShopiMind sends after the merchant connected their store as account `acc-1`. */
+    const typeBInstall = (installationId: string) =>
+      event({
+        event: 'install',
+        installation_id: installationId,
+        access_token: ACCESS_TOKEN,
+        external_account_id: 'acc-1',
+      });
+
+    beforeEach(() => {
       externalAccounts.accounts.set('acc-1', {
         store_base_url: store.baseUrl,
         store_auth_method: 'api_key',
         store_api_token: STORE_API_TOKEN,
       });
-      await service.handle(
-        'install',
-        event({
-          event: 'install',
-          installation_id: 'inst_b',
-          access_token: ACCESS_TOKEN,
-          external_account_id: 'acc-1',
-        }),
-      );
+    });
+
+    it('activates with the store of the bound external account when the form has no store settings', async () => {
+      await service.handle('install', typeBInstall('inst_b'));
 
       await expect(
         service.handle(
@@ -717,21 +721,9 @@ describe('LifecycleService', () => {
     });
 
     it('refuses, storing nothing, an install naming an external account another installation holds', async () => {
-      externalAccounts.accounts.set('acc-1', {
-        store_base_url: store.baseUrl,
-        store_auth_method: 'api_key',
-        store_api_token: STORE_API_TOKEN,
-      });
-      const typeB = (installationId: string) =>
-        event({
-          event: 'install',
-          installation_id: installationId,
-          access_token: ACCESS_TOKEN,
-          external_account_id: 'acc-1',
-        });
-      await expect(service.handle('install', typeB('inst_b'))).resolves.toEqual({ success: true });
+      await expect(service.handle('install', typeBInstall('inst_b'))).resolves.toEqual({ success: true });
 
-      await expect(service.handle('install', typeB('inst_other'))).resolves.toEqual({
+      await expect(service.handle('install', typeBInstall('inst_other'))).resolves.toEqual({
         success: false,
         error: 'external_account_taken',
       });
@@ -739,20 +731,7 @@ describe('LifecycleService', () => {
     });
 
     it('destroys the external account and its credential at uninstall', async () => {
-      externalAccounts.accounts.set('acc-1', {
-        store_base_url: store.baseUrl,
-        store_auth_method: 'api_key',
-        store_api_token: STORE_API_TOKEN,
-      });
-      await service.handle(
-        'install',
-        event({
-          event: 'install',
-          installation_id: 'inst_b',
-          access_token: ACCESS_TOKEN,
-          external_account_id: 'acc-1',
-        }),
-      );
+      await service.handle('install', typeBInstall('inst_b'));
 
       await service.handle('uninstall', event({ event: 'uninstall', installation_id: 'inst_b' }));
 
