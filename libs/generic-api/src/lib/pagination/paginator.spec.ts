@@ -239,6 +239,19 @@ describe('crawlPages', () => {
     expect(outcome.summary).toEqual({ pages: 2, records: 4, stopReason: 'repeated_page', complete: false });
   });
 
+  // Found by the crawl property suite: one-record pages listing a record twice looked like a clamped store.
+  it('reads on past a page repeated by a store that names the page it serves as the one asked', async () => {
+    const listing = [{ id: 'a' }, { id: 'a' }, { id: 'b' }];
+    server.respondWith(({ query }) => {
+      const page = Number(query.get('page'));
+      const meta = { current_page: page, per_page: 1, last_page: listing.length };
+      return { json: { data: listing.slice(page - 1, page), meta } };
+    });
+    const outcome = await crawl({ perPage: 1 });
+    expect(outcome.pages.map((p) => p.ids)).toEqual([['a'], ['a'], ['b']]);
+    expect(outcome.summary).toEqual({ pages: 3, records: 3, stopReason: 'last_page', complete: true });
+  });
+
   it('learns a larger page size from a later page than the first', async () => {
     const sizes = [2, 3, 3, 1];
     server.respondWith(({ query }) => {

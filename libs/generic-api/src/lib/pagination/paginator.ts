@@ -136,7 +136,10 @@ export async function* crawlPages(
         return { pages: fetched, records, stopReason: 'empty_page', complete: true };
       }
       const fingerprint = fingerprintOf(result.records);
-      if (pagesSeen.has(fingerprint)) {
+      // A store that names the page it serves as the one asked is not clamping: a repeat there is the same records
+      // listed again (one-record pages with a duplicate), and its last_page still bounds the crawl.
+      const servesPageAsked = result.meta?.currentPage === page;
+      if (pagesSeen.has(fingerprint) && !servesPageAsked) {
         return {
           pages: fetched,
           records,
