@@ -197,11 +197,13 @@ export async function checkStoreUrl(url: string, options: StoreUrlPolicyOptions)
     return refuse('not_https', `store_base_url must use https ${DEV_FLAG_HINT}`);
   }
   if (host === 'localhost' || INTERNAL_NAME_SUFFIXES.some((suffix) => host.endsWith(suffix))) {
-    return refuse('private_address', privateMessage(host));
+    return refuse('private_address', privateAddressMessage(host));
   }
   const literal = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   if (isIP(literal) !== 0) {
-    return isForbiddenStoreAddress(literal) ? refuse('private_address', privateMessage(host)) : { ok: true };
+    return isForbiddenStoreAddress(literal)
+      ? refuse('private_address', privateAddressMessage(host))
+      : { ok: true };
   }
 
   let addresses: string[];
@@ -216,7 +218,7 @@ export async function checkStoreUrl(url: string, options: StoreUrlPolicyOptions)
   }
   // ANY forbidden address refuses: the client may connect to whichever one it picks.
   if (addresses.some(isForbiddenStoreAddress)) {
-    return refuse('private_address', privateMessage(host));
+    return refuse('private_address', privateAddressMessage(host));
   }
   return { ok: true };
 }
@@ -228,7 +230,8 @@ export async function systemLookup(hostname: string): Promise<string[]> {
 }
 
 /** Names the host (merchant input) but never the address it resolved to (internal network detail). */
-function privateMessage(host: string): string {
+/** How the policy words a private address, also used when the pinned connection refuses the resolved one. */
+export function privateAddressMessage(host: string): string {
   return `store_base_url host ${host} is or resolves to a private, loopback or reserved address ${DEV_FLAG_HINT}`;
 }
 

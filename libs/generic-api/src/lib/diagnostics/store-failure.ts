@@ -1,8 +1,9 @@
+import { STORE_ADDRESS_FORBIDDEN_CODE } from '../client/pinned-address.agent';
 import { isTlsErrorCode, StoreRequestError, StoreRequestErrorKind } from '../client/store-request.error';
-import { StoreUrlRefusal } from '../store-url-policy';
+import { privateAddressMessage, StoreUrlRefusal } from '../store-url-policy';
 
-/** Which request of a diagnosis failed: the address check, the health call or the products sample. */
-export type StoreDiagnosisStep = 'address' | 'health' | 'products';
+/** Which request of a diagnosis failed: the address check, the health call, or a page of products or orders. */
+export type StoreDiagnosisStep = 'address' | 'health' | 'products' | 'orders';
 
 /** Stable codes for what went wrong; `message` says it in words a merchant can act on. */
 export type StoreDiagnosisProblem =
@@ -58,6 +59,7 @@ function addressProblem(reason: StoreUrlRefusal): StoreDiagnosisProblem {
 const ENDPOINT_NAMES: Record<Exclude<StoreDiagnosisStep, 'address'>, string> = {
   health: 'health endpoint',
   products: 'products endpoint',
+  orders: 'orders endpoint',
 };
 
 /** TLS codes a merchant can act on, in their words; others are reported as a generic TLS error. */
@@ -145,11 +147,11 @@ function badResponse(
   if (status !== undefined && status >= 300 && status < 400) {
     return failure('redirected', `${request} was redirected: ${error.reason}.`);
   }
-  // A 2xx that is not a page: only the products request reads a page (the health check wants a 200).
-  if (step === 'products' && status !== undefined && status >= 200 && status < 300) {
+  // A 2xx that is not a page: only the products and orders requests read a page (the health check wants a 200).
+  if (step !== 'health' && status !== undefined && status >= 200 && status < 300) {
     return failure(
       'unparseable_page',
-      `${request} did not return a page of products (${error.reason}); check the products endpoint path.`,
+      `${request} did not return a page of ${step} (${error.reason}); check the ${step} endpoint path.`,
     );
   }
   return failure(
@@ -162,6 +164,10 @@ function networkFailure(error: StoreRequestError, target: URL, failure: FailureF
   const code = error.code;
   const host = target.hostname;
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+  if (code === STORE_ADDRESS_FORBIDDEN_CODE) {
+    // The address the connection used (after DNS) is refused: the URL policy's refusal, in its words.
+    return failure('private_address', privateAddressMessage(host));
+  }
   if (code === 'ENOTFOUND') {
     return failure(
       'dns_not_found',
