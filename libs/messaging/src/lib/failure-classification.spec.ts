@@ -66,15 +66,23 @@ describe('isAvailabilityFailure', () => {
 });
 
 describe('summarizeFailure', () => {
-  it("keeps a QueryFailedError's name, SQLSTATE and message, never its query or parameters", () => {
+  it("keeps a QueryFailedError's name, SQLSTATE, statement and message, never its parameters", () => {
     const summary = summarizeFailure(queryFailed('22P05', 'unsupported Unicode escape sequence'));
 
     expect(summary).toEqual({
       name: 'QueryFailedError',
       code: '22P05',
-      message: 'unsupported Unicode escape sequence',
+      message: 'INSERT INTO "store_products": unsupported Unicode escape sequence',
     });
     expect(JSON.stringify(summary)).not.toContain('secret-value');
+  });
+
+  it('masks a value the database quotes in its message', () => {
+    const summary = summarizeFailure(
+      queryFailed('22P02', 'invalid input syntax for type uuid: "secret-value"'),
+    );
+
+    expect(summary.message).toBe('INSERT INTO "store_products": invalid input syntax for type uuid: "…"');
   });
 
   it('summarizes what is not an Error', () => {

@@ -1,4 +1,5 @@
 import { RpcException } from '@nestjs/microservices';
+import { summarizeDatabaseError } from '@storebridge/security';
 
 /** What a failure says about itself, without the values it was handling. */
 export interface FailureSummary {
@@ -123,13 +124,17 @@ export function isAvailabilityFailure(error: unknown): boolean {
 }
 
 /**
- * Name, code and message of a failure, read field by field: a TypeORM QueryFailedError also carries the query and
- * its parameters, which are left out.
+ * Name, code and message of a failure, read field by field. A database error's message may quote the values it
+ * refused and it carries the query and its parameters: it is reduced to its safe summary.
  */
 export function summarizeFailure(error: unknown): FailureSummary {
   const detail = error instanceof RpcException ? error.getError() : error;
   if (!isRecord(detail)) {
     return { name: 'Error', message: String(detail) };
+  }
+  const databaseError = summarizeDatabaseError(detail);
+  if (databaseError) {
+    return { ...databaseError, message: databaseError.message.slice(0, MAX_MESSAGE_LENGTH) };
   }
   const name = typeof detail['name'] === 'string' ? detail['name'] : 'Error';
   const message = (typeof detail['message'] === 'string' ? detail['message'] : String(detail)).slice(

@@ -192,7 +192,7 @@ describe('MessageDispatcher parking a poison message', () => {
         failure: {
           name: 'QueryFailedError',
           code: '22P05',
-          message: 'unsupported Unicode escape sequence',
+          message: 'INSERT INTO "store_products": unsupported Unicode escape sequence',
           attempts: 5,
         },
         firstFailedAt: failingAt[0],
@@ -207,8 +207,34 @@ describe('MessageDispatcher parking a poison message', () => {
     expect(errors).toHaveBeenCalledTimes(1);
     const [line] = errors.mock.calls[0] as [string];
     expect(line).toContain('Parked message on storebridge.test.v1 (sequence 7) after 5 identical failures');
-    expect(line).toContain('QueryFailedError 22P05: unsupported Unicode escape sequence');
+    expect(line).toContain(
+      'QueryFailedError 22P05: INSERT INTO "store_products": unsupported Unicode escape sequence',
+    );
     expect(line).not.toContain('secret-value');
+  });
+
+  it('parks and logs a database error by its statement and code, never the values its server quoted', async () => {
+    const refused = () =>
+      new QueryFailedError(
+        'UPDATE "id_mappings" SET "ciphertext" = $1 WHERE "id" = $2',
+        ['ciphertext-SECRET-123', 'ciphertext-SECRET-123'],
+        Object.assign(new Error('invalid input syntax for type uuid: "ciphertext-SECRET-123"'), {
+          code: '22P02',
+          detail: 'Key (id)=(ciphertext-SECRET-123)',
+        }),
+      );
+
+    await deliverTimes(5, refused);
+
+    expect(store.parked[0].failure).toEqual({
+      name: 'QueryFailedError',
+      code: '22P02',
+      message: 'UPDATE "id_mappings": invalid input syntax for type uuid: "…"',
+      attempts: 5,
+    });
+    const logged = [...warnings.mock.calls, ...errors.mock.calls].flat().join('\n');
+    expect(logged).toContain('QueryFailedError 22P02: UPDATE "id_mappings"');
+    expect(logged).not.toContain('SECRET');
   });
 
   it('keeps retrying a message whose failures say the system is unavailable, however many', async () => {
@@ -267,7 +293,7 @@ describe('MessageDispatcher parking a poison message', () => {
         failure: {
           name: 'QueryFailedError',
           code: '22P05',
-          message: 'unsupported Unicode escape sequence',
+          message: 'INSERT INTO "store_products": unsupported Unicode escape sequence',
           attempts: 5,
         },
       },

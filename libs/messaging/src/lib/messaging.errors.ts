@@ -1,4 +1,5 @@
 import { RpcException } from '@nestjs/microservices';
+import { describeDatabaseError } from '@storebridge/security';
 import { DEPENDENCY_UNAVAILABLE } from './failure-classification';
 
 const RETRY_LATER = 'RETRY_LATER';
@@ -52,6 +53,11 @@ export function classifyHandlerFailure(error: unknown): HandlerFailure {
     if (detail['code'] === RETRY_LATER && typeof delayMs === 'number' && Number.isFinite(delayMs)) {
       return { kind: 'retry-later', delayMs: Math.max(0, delayMs) };
     }
+  }
+  const databaseError = describeDatabaseError(error);
+  if (databaseError !== undefined) {
+    // Its own message may quote the values it refused.
+    return { kind: 'failed', reason: databaseError };
   }
   if (error instanceof Error) {
     return { kind: 'failed', reason: error.message };

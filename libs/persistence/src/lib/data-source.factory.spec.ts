@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
 import { createDataSourceOptions, pgliteDataDir } from './data-source.factory';
 import { persistenceEntities } from './entities';
 import { migrations } from './migrations';
@@ -47,6 +48,23 @@ describe('createDataSourceOptions', () => {
   it('keeps the embedded database in memory for memory://', () => {
     expect(pgliteDataDir('memory://')).toBe('memory://');
     expect(createDataSourceOptions({ dataDir: 'memory://' })).toHaveProperty('driver');
+  });
+
+  it('never lets TypeORM print a failed statement with its parameters', () => {
+    const printed: unknown[] = [];
+    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+      jest.spyOn(console, method).mockImplementation((...args: unknown[]) => printed.push(...args));
+    }
+    const { logger } = new DataSource(
+      createDataSourceOptions({ databaseUrl: 'postgres://u@db:5432/storebridge' }),
+    );
+
+    logger.logQueryError(new Error('duplicate key'), 'INSERT INTO "id_mappings" VALUES ($1)', [
+      'ciphertext-SECRET-123',
+    ]);
+    jest.restoreAllMocks();
+
+    expect(JSON.stringify(printed)).not.toContain('SECRET');
   });
 
   it('refuses to guess where the data lives when given neither', () => {

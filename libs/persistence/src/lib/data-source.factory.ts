@@ -34,6 +34,9 @@ export function createDataSourceOptions(options: PersistenceConnectionOptions): 
     // gen_random_uuid() is core since PostgreSQL 13 and present in PGlite: no extension to install.
     uuidExtension: 'pgcrypto',
     installExtensions: false,
+    // TypeORM's own logger prints a failed statement with its parameters (ids, ciphertexts): it stays off, and
+    // database errors reach the logs only through the services' logger, which reduces them to safe text.
+    logging: false,
   } as const;
   if (options.databaseUrl) {
     return { ...common, url: options.databaseUrl, applicationName: 'storebridge' };

@@ -105,7 +105,7 @@ describe('parking a poison message (JetStream and PostgreSQL)', () => {
       payload: JSON.stringify(event),
       errorName: 'QueryFailedError',
       errorCode: '22P05',
-      errorMessage: 'unsupported Unicode escape sequence',
+      errorMessage: 'INSERT INTO "store_products": unsupported Unicode escape sequence',
       attempts: 5,
     });
     expect(row.lastFailedAt.getTime()).toBeGreaterThan(row.firstFailedAt.getTime());
@@ -126,7 +126,7 @@ describe('parking a poison message (JetStream and PostgreSQL)', () => {
         failure: {
           name: 'QueryFailedError',
           code: '22P05',
-          message: 'unsupported Unicode escape sequence',
+          message: 'INSERT INTO "store_products": unsupported Unicode escape sequence',
           attempts: 5,
         },
       },

@@ -1,4 +1,5 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { describeDatabaseError } from '@storebridge/security';
 
 const LEVELS_FROM: Record<string, LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -30,6 +31,21 @@ export function redactSecrets(message: string): string {
 export class RedactingLogger extends ConsoleLogger {
   constructor(context: string, level: string) {
     super(context, { logLevels: LEVELS_FROM[level] ?? LEVELS_FROM['log'] });
+  }
+
+  /**
+   * A database error logged as an object (Nest's ExceptionsHandler logs unhandled errors so) would be printed
+   * with its statement, parameters and the server's detail: it is printed as its safe description instead.
+   */
+  protected override printMessages(
+    messages: unknown[],
+    context?: string,
+    logLevel?: LogLevel,
+    writeStreamType?: 'stdout' | 'stderr',
+    errorStack?: unknown,
+  ): void {
+    const safe = messages.map((message) => describeDatabaseError(message) ?? message);
+    super.printMessages(safe, context, logLevel, writeStreamType, errorStack);
   }
 
   protected override formatMessage(...args: Parameters<ConsoleLogger['formatMessage']>): string {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { describeDatabaseError, loggableErrorText } from '@storebridge/security';
 import type { Response } from 'express';
 import { sendHtml } from './html-response';
 import { OAuthErrorCode, OAuthException } from './oauth.exception';
@@ -66,9 +67,11 @@ export class OAuthErrorFilter implements ExceptionFilter {
       return;
     }
     const correlationId = randomUUID();
+    // A database error's stack repeats its message, values included: only its safe text is logged.
+    const databaseError = describeDatabaseError(exception);
     this.logger.error(
-      `OAuth step failed [${correlationId}]: ${exception instanceof Error ? exception.message : String(exception)}`,
-      exception instanceof Error ? exception.stack : undefined,
+      `OAuth step failed [${correlationId}]: ${databaseError ?? loggableErrorText(exception)}`,
+      databaseError === undefined && exception instanceof Error ? exception.stack : undefined,
     );
     sendHtml(
       response,

@@ -1,3 +1,4 @@
+import { loggableErrorText } from '@storebridge/security';
 import {
   Inject,
   Injectable,
@@ -77,7 +78,7 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       claimed = await this.connections.claimDueSyncs(this.clock(), SCHEDULE_BATCH_SIZE);
     } catch (error) {
-      this.logger.error(`Claiming due syncs failed: ${describe(error)}`);
+      this.logger.error(`Claiming due syncs failed: ${loggableErrorText(error)}`);
       return;
     }
     for (const claim of claimed) {
@@ -85,7 +86,7 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
         await this.request(claim);
       } catch (error) {
         this.logger.error(
-          `Requesting the scheduled sync of connection ${claim.id} failed: ${describe(error)}`,
+          `Requesting the scheduled sync of connection ${claim.id} failed: ${loggableErrorText(error)}`,
         );
         await this.release(claim);
       }
@@ -97,7 +98,9 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       await this.connections.releaseSyncClaim(claim);
     } catch (error) {
-      this.logger.error(`Giving back the sync slot of connection ${claim.id} failed: ${describe(error)}`);
+      this.logger.error(
+        `Giving back the sync slot of connection ${claim.id} failed: ${loggableErrorText(error)}`,
+      );
     }
   }
 
@@ -109,8 +112,4 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
       { messageId: `schedule:${claim.id}:${claim.dueAt.toISOString()}` },
     );
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
