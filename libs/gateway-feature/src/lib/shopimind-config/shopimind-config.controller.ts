@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { REMOTE_DATA_ROUTE, TEST_CONNECTION_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind';
+import { withoutConstructorKeys } from '../edge-input/without-constructor-keys';
 import type { ShopimindResponse } from '../shopimind-webhooks/shopimind-response';
 import { ShopimindSignatureGuard } from '../shopimind-webhooks/shopimind-signature.guard';
 import { ConnectionTestService } from './connection-test.service';
@@ -32,9 +33,12 @@ export class ShopimindConfigController {
   }
 }
 
-/** Spec §6: the body is the current config map; anything else is an empty map, which fails validation. */
+/**
+ * Spec §6: the body is the current config map; anything else is an empty map, which fails validation. Read with
+ * class-transformer further on, hence without `constructor` keys.
+ */
 export function configMapOf(body: unknown): Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body)
-    ? (body as Record<string, unknown>)
+    ? withoutConstructorKeys(body as Record<string, unknown>)
     : {};
 }

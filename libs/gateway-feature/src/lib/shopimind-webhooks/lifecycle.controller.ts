@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { hasUnstorableText } from '@storebridge/generic-api';
 import { LIFECYCLE_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind';
+import { withoutConstructorKeys } from '../edge-input/without-constructor-keys';
 import { LifecycleEventDto, toLifecycleEventName } from './dto/lifecycle-event.dto';
 import { LifecycleService } from './lifecycle.service';
 import { failed, type ShopimindResponse } from './shopimind-response';
@@ -24,7 +25,8 @@ export class LifecycleController {
     if (hasUnstorableText(body)) {
       return failed('invalid_payload: text with a NUL character or a lone surrogate');
     }
-    const event = plainToInstance(LifecycleEventDto, body ?? {});
+    // Its `configs` go through class-transformer again when the configuration is read.
+    const event = plainToInstance(LifecycleEventDto, withoutConstructorKeys(body ?? {}));
     const errors = validateSync(event);
     if (errors.length > 0) {
       return failed(`invalid_payload: ${errors.map((error) => error.property).join(', ')}`);

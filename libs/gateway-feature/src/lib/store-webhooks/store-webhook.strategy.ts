@@ -12,6 +12,12 @@ export const STORE_WEBHOOK_STRATEGY = 'store-webhook';
 export const STORE_WEBHOOK_SIGNATURE_HEADER = 'x-webhook-signature';
 
 /**
+ * What a store token can look like (base64url, see `newStoreToken`, with room to spare): anything else names no
+ * connection and is answered without a query, since the database fails on some text (a NUL) with a 500.
+ */
+const STORE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
+
+/**
  * Generic-api spec §7: the store token in the URL names the connection (unknown → 404). When the connection has
  * a webhook secret, `X-Webhook-Signature` must be the hex HMAC-SHA256 of the exact bytes received (`rawBody`,
  * never the re-serialized JSON) with it, compared in constant time; without a secret, unsigned calls are
@@ -33,7 +39,9 @@ export class StoreWebhookStrategy extends PassportStrategy(RequestStrategy, STOR
   async validate(request: StoreWebhookRequest): Promise<StoreWebhookCaller | false> {
     const token: unknown = request.params?.['storeToken'];
     const connection =
-      typeof token === 'string' && token !== '' ? await this.connections.findByStoreToken(token) : null;
+      typeof token === 'string' && STORE_TOKEN_PATTERN.test(token)
+        ? await this.connections.findByStoreToken(token)
+        : null;
     if (!connection) {
       throw new StoreWebhookException('unknown_store_token');
     }

@@ -51,7 +51,14 @@ class FakeConnections {
   }
 
   asRepository(): Pick<StoreConnectionRepository, 'findByStoreToken'> {
-    return { findByStoreToken: async (token) => this.byToken.get(token)?.connection ?? null };
+    return {
+      findByStoreToken: async (token) => {
+        if (token.includes('\u0000')) {
+          throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
+        }
+        return this.byToken.get(token)?.connection ?? null;
+      },
+    };
   }
 
   asService(): Pick<StoreConnectionService, 'view'> {
@@ -216,6 +223,17 @@ describe('store webhooks over HTTP (generic-api spec §7)', () => {
     expect(publisher.published).toEqual([]);
   });
 
+  // Found by the gateway's hostile-input fuzz (issue #20): the lookup of a token with a NUL failed with a 500.
+  it.each(['%00', 'st%00', 'a'.repeat(300), 'st_%3Cscript%3E'])(
+    'answers 404 for the token "%s", which no connection can have',
+    async (token) => {
+      expect(await post(`${token}/products`, productUpdate)).toEqual({
+        status: 404,
+        body: { success: false, error: 'unknown_store_token' },
+      });
+    },
+  );
+
   it('answers 401 for a wrong signature when the connection has a secret', async () => {
     const answer = await post(`${signed.token}/products`, productUpdate, signature(productUpdate, 'other'));
 
@@ -285,7 +303,18 @@ describe('store webhooks over HTTP (generic-api spec §7)', () => {
       { event: 'product.updated', data: { id: 'p'.repeat(256), name: 'x' } },
       'data must carry the record id, a string or a number of at most 255 characters',
     ],
-
+    // Found by the gateway's hostile-input fuzz (issue #20): answered 200, then skipped by the consumer, which
+    // reads the id once NUL characters and lone surrogates are made storable.
+    [
+      'an id of NUL characters only',
+      { event: 'product.updated', data: { id: '\u0000\u0000', name: 'x' } },
+      'data must carry the record id, a string or a number of at most 255 characters',
+    ],
+    [
+      'an id that is a NUL and spaces',
+      { event: 'product.deleted', data: { id: ' \u0000 ' } },
+      'data must carry the record id, a string or a number of at most 255 characters',
+    ],
     ['an array body', [{ event: 'product.deleted' }], 'The body must be a JSON object'],
   ])('answers 400 with the reason for %s', async (_label, body, reason) => {
     expect(await post(`${unsigned.token}/products`, JSON.stringify(body))).toEqual({

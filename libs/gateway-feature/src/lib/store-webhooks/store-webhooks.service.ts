@@ -12,6 +12,7 @@ import {
   MAX_RECORD_ID_LENGTH,
   PRODUCT_FIELD_ALIASES,
   resolveRecordId,
+  toStorable,
   type FieldAliasTable,
   type FieldMapping,
 } from '@storebridge/generic-api';
@@ -147,7 +148,9 @@ function parseEvent<E extends string>(
       `Unknown event "${dto.event.slice(0, 64)}"; expected one of ${events.join(', ')}`,
     );
   }
-  if (resolveRecordId(dto.data, aliases, mapping) === undefined) {
+  // Read as the consumer reads it, after NUL and lone surrogates are made storable: an id of only those is no id,
+  // and a 200 for it would be a record dropped downstream.
+  if (resolveRecordId(toStorable(dto.data) as Record<string, unknown>, aliases, mapping) === undefined) {
     throw new StoreWebhookException(
       'invalid_payload',
       `data must carry the record id, a string or a number of at most ${MAX_RECORD_ID_LENGTH} characters`,

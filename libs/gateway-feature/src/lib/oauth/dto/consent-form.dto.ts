@@ -12,6 +12,7 @@ import {
 } from 'class-validator';
 import { STORE_AUTH_METHODS, type StoreAuthMethod } from '@storebridge/persistence';
 import type { StoreAuth } from '@storebridge/generic-api';
+import { withoutConstructorKeys } from '../../edge-input/without-constructor-keys';
 import type { ConsentFormValues } from '../oauth-pages';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -110,12 +111,16 @@ export function redisplayedValues(body: Readonly<Record<string, unknown>>): Cons
 
 /** The hidden fields, or null when either is missing or malformed (a tampered form, not a typo). */
 export function parseConsentBinding(body: Readonly<Record<string, unknown>>): ConsentBindingDto | null {
-  const binding = plainToInstance(ConsentBindingDto, body, { excludeExtraneousValues: true });
+  const binding = plainToInstance(ConsentBindingDto, withoutConstructorKeys(body), {
+    excludeExtraneousValues: true,
+  });
   return validateSync(binding).length === 0 ? binding : null;
 }
 
 export function parseConsentForm(body: Readonly<Record<string, unknown>>): ParsedConsentForm {
-  const form = plainToInstance(ConsentFormDto, body, { excludeExtraneousValues: true });
+  const form = plainToInstance(ConsentFormDto, withoutConstructorKeys(body), {
+    excludeExtraneousValues: true,
+  });
   const errors = validateSync(form).flatMap((error) => {
     // One message per field: the first constraint that failed says what to fix.
     const [first] = Object.values(error.constraints ?? {});
