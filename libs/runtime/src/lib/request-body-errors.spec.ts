@@ -42,8 +42,21 @@ describe('requestBodyErrors', () => {
     expect(exception.getResponse()).toEqual({ statusCode: HttpStatus.BAD_REQUEST, error: 'invalid_json' });
   });
 
+  it.each(['charset.unsupported', 'encoding.unsupported'])(
+    'types %s as a 415 of the sender, not an error of ours',
+    (type) => {
+      const exception = passedOn(bodyParserError(type, 415)) as RequestBodyException;
+
+      expect(exception).toBeInstanceOf(RequestBodyException);
+      expect(exception.getResponse()).toEqual({
+        statusCode: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        error: 'unsupported_encoding',
+      });
+    },
+  );
+
   it.each([
-    ['another body-parser error', bodyParserError('encoding.unsupported', 415)],
+    ['another body-parser error', bodyParserError('stream.not.readable', 500)],
     ['an error without a type', new Error('boom')],
     ['a thrown string', 'boom'],
   ])('passes %s on unchanged', (_label, error) => {

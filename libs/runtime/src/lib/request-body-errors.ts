@@ -3,12 +3,16 @@ import { isJsonTooDeep, MAX_JSON_DEPTH } from '@storebridge/generic-api';
 import type { NextFunction, Request, Response } from 'express';
 
 /** The body refusals an HTTP edge may want to answer in its own words (shopimind.md §3: 413, 400). */
-export type RequestBodyProblem = 'payload_too_large' | 'invalid_json' | 'json_too_deep';
+export type RequestBodyProblem =
+  'payload_too_large' | 'invalid_json' | 'json_too_deep' | 'unsupported_encoding';
 
-// body-parser marks its errors with a `type` (http-errors); only these two are the client's fault and common.
+// body-parser marks its errors with a `type` (http-errors). These are the sender's fault: left untyped, Nest
+// would log each at ERROR with a stack, which anyone could fill the logs with.
 const PROBLEMS = new Map<string, { problem: RequestBodyProblem; status: HttpStatus }>([
   ['entity.too.large', { problem: 'payload_too_large', status: HttpStatus.PAYLOAD_TOO_LARGE }],
   ['entity.parse.failed', { problem: 'invalid_json', status: HttpStatus.BAD_REQUEST }],
+  ['charset.unsupported', { problem: 'unsupported_encoding', status: HttpStatus.UNSUPPORTED_MEDIA_TYPE }],
+  ['encoding.unsupported', { problem: 'unsupported_encoding', status: HttpStatus.UNSUPPORTED_MEDIA_TYPE }],
 ]);
 
 /** A request body refused by the body parser, before any route ran. Its message never echoes the body. */
