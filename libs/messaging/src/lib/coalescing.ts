@@ -1,7 +1,7 @@
 /**
  * A handler's request to get the small messages of one partition merged: `@EventPattern(subject,
  * MESSAGING_TRANSPORT, { coalesce })`. The JetStream transport then hands it, instead of a burst of one-record
- * messages, one payload per run of consecutive messages (see JetStreamTransport.serve). Partitioned subjects only;
+ * messages, one payload per run of consecutive messages (see PartitionPumps.serve in jetstream/). Partitioned subjects only;
  * the in-process transport (embedded mode) ignores it and delivers every message on its own.
  */
 export interface CoalesceOptions<Payload> {
