@@ -1,6 +1,6 @@
 import type { NormalizedProduct, ProductsChangedEvent } from '@storebridge/contracts';
 import { DEMO_STORE_ORIGIN, demoProduct } from '@storebridge/demo-store';
-import { toNormalizedProduct } from '@storebridge/generic-api';
+import { toNormalizedProduct } from '@storebridge/store-normalization';
 
 /** The demo store's product `index` (1-based) as sync would publish it: normalized by the generic API's mapper. */
 export function benchProduct(index: number): NormalizedProduct {

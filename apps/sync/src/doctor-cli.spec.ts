@@ -1,4 +1,4 @@
-import { ConformanceReport } from '@storebridge/generic-api';
+import { ConformanceReport } from '@storebridge/store-diagnostics';
 import { DOCTOR_EXIT, DoctorUsageError, exitCodeOf, parseDoctorArgs, renderReport } from './doctor-cli';
 
 describe('parseDoctorArgs', () => {

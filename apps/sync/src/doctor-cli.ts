@@ -1,11 +1,10 @@
 import {
-  ConformanceReport,
-  ConformanceStatus,
   resolveStoreSettings,
   StoreAuth,
   StoreConnectionSettings,
   StoreSettingsError,
-} from '@storebridge/generic-api';
+} from '@storebridge/store-client';
+import { ConformanceReport, ConformanceStatus } from '@storebridge/store-diagnostics';
 
 /** Exit codes of `nx run sync:doctor`. */
 export const DOCTOR_EXIT = {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { checkStoreConformance } from '@storebridge/generic-api';
+import { checkStoreConformance } from '@storebridge/store-diagnostics';
 import {
   DOCTOR_EXIT,
   DOCTOR_USAGE,

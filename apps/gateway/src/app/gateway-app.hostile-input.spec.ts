@@ -7,8 +7,8 @@ import {
   ORDER_FIELD_ALIASES,
   PRODUCT_FIELD_ALIASES,
   resolveRecordId,
-  toStorable,
-} from '@storebridge/generic-api';
+} from '@storebridge/store-normalization';
+import { toStorable } from '@storebridge/untrusted-input';
 import { MessagingTransport, RpcValidationPipe } from '@storebridge/messaging';
 import { InstallationRepository, StoreConnectionRepository } from '@storebridge/persistence';
 import { localUrl, startService } from '@storebridge/runtime';

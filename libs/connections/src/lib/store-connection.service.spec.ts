@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { resolveStoreSettings, type StoreAuth } from '@storebridge/generic-api';
+import { resolveStoreSettings, type StoreAuth } from '@storebridge/store-client';
 import type {
   StoreConnectionEntity,
   StoreConnectionInput,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { resolveStoreSettings, type StoreConnectionSettings } from '@storebridge/generic-api';
+import { resolveStoreSettings, type StoreConnectionSettings } from '@storebridge/store-client';
 import { StoreConnectionRepository, type StoreConnectionEntity } from '@storebridge/persistence';
 import { CredentialCipher } from '@storebridge/security';
 import type { IntegrationConfig } from '@storebridge/shopimind';

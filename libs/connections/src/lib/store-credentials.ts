@@ -1,4 +1,4 @@
-import type { StoreAuth, StoreAuthMethod } from '@storebridge/generic-api';
+import type { StoreAuth, StoreAuthMethod } from '@storebridge/store-client';
 import { CredentialCipherError, type CredentialCipher } from '@storebridge/security';
 
 /**

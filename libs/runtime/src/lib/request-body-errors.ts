@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { isJsonTooDeep, MAX_JSON_DEPTH } from '@storebridge/generic-api';
+import { isJsonTooDeep, MAX_JSON_DEPTH } from '@storebridge/untrusted-input';
 import type { NextFunction, Request, Response } from 'express';
 
 /** The body refusals an HTTP edge may want to answer in its own words (shopimind.md §3: 413, 400). */

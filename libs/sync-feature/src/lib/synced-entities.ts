@@ -1,17 +1,17 @@
 import { hash } from 'node:crypto';
 import type { Provider } from '@nestjs/common';
 import { Subjects, type NormalizedOrder, type NormalizedProduct } from '@storebridge/contracts';
+import type { StoreConnectionSettings } from '@storebridge/store-client';
 import {
   NORMALIZATION_VERSION,
   ORDER_FIELD_ALIASES,
+  type OrderMappingContext,
   PRODUCT_FIELD_ALIASES,
+  type ProductMappingContext,
   resolveRecordId,
   toNormalizedOrder,
   toNormalizedProduct,
-  type OrderMappingContext,
-  type ProductMappingContext,
-  type StoreConnectionSettings,
-} from '@storebridge/generic-api';
+} from '@storebridge/store-normalization';
 import { MessagePublisher } from '@storebridge/messaging';
 import {
   StoreOrderRepository,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StoreConnectionService, StoreConnectionView } from '@storebridge/connections';
-import { resolveStoreSettings, type StoreConnectionInput } from '@storebridge/generic-api';
+import { resolveStoreSettings, type StoreConnectionInput } from '@storebridge/store-client';
 import {
   mirrorDigest,
   recordContentHash,

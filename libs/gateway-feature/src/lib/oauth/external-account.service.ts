@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { StoreAuth } from '@storebridge/generic-api';
+import type { StoreAuth } from '@storebridge/store-client';
 import { decryptStoreAuth, encryptStoreCredentials } from '@storebridge/connections';
 import {
   ExternalAccountRepository,

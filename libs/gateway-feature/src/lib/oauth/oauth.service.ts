@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   checkStoreUrl,
   resolveStoreSettings,
-  StoreClient,
-  StoreSettingsError,
   type StoreAuth,
+  StoreClient,
   type StoreConnectionSettings,
-} from '@storebridge/generic-api';
+  StoreSettingsError,
+} from '@storebridge/store-client';
 import { OAuthAuthorizationRepository, type OAuthAuthorizationEntity } from '@storebridge/persistence';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
 import { csrfTokenFor, isValidCsrf, newCsrfSecret } from './csrf';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { sampleStoreCategories } from '@storebridge/generic-api';
+import { sampleStoreCategories } from '@storebridge/store-diagnostics';
 import {
   CATEGORIES_REMOTE_RESOURCE,
   InvalidIntegrationConfigError,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { diagnoseStore } from '@storebridge/generic-api';
+import { diagnoseStore } from '@storebridge/store-diagnostics';
 import {
   InvalidIntegrationConfigError,
   parseIntegrationConfig,

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { hasUnstorableText } from '@storebridge/generic-api';
+import { hasUnstorableText } from '@storebridge/untrusted-input';
 import { LIFECYCLE_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind';
 import { withoutConstructorKeys } from '../edge-input/without-constructor-keys';
 import { LifecycleEventDto, toLifecycleEventName } from './dto/lifecycle-event.dto';

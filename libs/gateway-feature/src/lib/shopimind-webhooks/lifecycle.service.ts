@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StoreConnectionService } from '@storebridge/connections';
 import { Subjects, type SyncTrigger } from '@storebridge/contracts';
-import { checkStoreUrl, StoreClient } from '@storebridge/generic-api';
+import { checkStoreUrl, StoreClient } from '@storebridge/store-client';
 import { MessagePublisher } from '@storebridge/messaging';
 import {
   InstallationRepository,

@@ -1,4 +1,4 @@
-import type { StoreFieldMappings } from '@storebridge/generic-api';
+import type { StoreFieldMappings } from '@storebridge/store-client';
 import type { Request } from 'express';
 
 /** The store connection a webhook's token named, once its signature (if required) checked out. */

@@ -3,7 +3,7 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import { StoreConnectionService, type StoreConnectionView } from '@storebridge/connections';
 import { Subjects } from '@storebridge/contracts';
 import { CommonEnv, loadEnv } from '@storebridge/config';
-import { resolveStoreSettings } from '@storebridge/generic-api';
+import { resolveStoreSettings } from '@storebridge/store-client';
 import { MessagePublisher, MessagingModule, RecordingPublisher } from '@storebridge/messaging';
 import {
   AcceptedSignatureRepository,

@@ -8,14 +8,14 @@ import {
   type StoreProductEventName,
 } from '@storebridge/contracts';
 import {
-  ORDER_FIELD_ALIASES,
-  MAX_RECORD_ID_LENGTH,
-  PRODUCT_FIELD_ALIASES,
-  resolveRecordId,
-  toStorable,
   type FieldAliasTable,
   type FieldMapping,
-} from '@storebridge/generic-api';
+  MAX_RECORD_ID_LENGTH,
+  ORDER_FIELD_ALIASES,
+  PRODUCT_FIELD_ALIASES,
+  resolveRecordId,
+} from '@storebridge/store-normalization';
+import { toStorable } from '@storebridge/untrusted-input';
 import { MessagePublisher } from '@storebridge/messaging';
 import { validateSync } from 'class-validator';
 import { StoreWebhookBodyDto } from './dto/store-webhook-body.dto';

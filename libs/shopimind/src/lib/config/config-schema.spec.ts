@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage } from 'class-validator';
-import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from '@storebridge/generic-api';
+import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from '@storebridge/store-client';
 import {
   CATEGORIES_REMOTE_RESOURCE,
   configSchemaFields,

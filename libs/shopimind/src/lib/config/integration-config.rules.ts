@@ -1,4 +1,4 @@
-import { DEFAULT_PER_PAGE, DEFAULT_STORE_PATHS, MAX_PER_PAGE } from '@storebridge/generic-api';
+import { DEFAULT_PER_PAGE, DEFAULT_STORE_PATHS, MAX_PER_PAGE } from '@storebridge/store-client';
 
 export const STORE_AUTH_METHODS = ['api_key', 'bearer', 'basic'] as const;
 

@@ -2,11 +2,11 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import {
   resolveStoreSettings,
-  StoreSettingsError,
-  type FieldMapping,
   type StoreAuth,
   type StoreConnectionSettings,
-} from '@storebridge/generic-api';
+  StoreSettingsError,
+} from '@storebridge/store-client';
+import type { FieldMapping } from '@storebridge/store-normalization';
 import { IntegrationConfigDto } from './integration-config.dto';
 
 export interface IntegrationConfig {

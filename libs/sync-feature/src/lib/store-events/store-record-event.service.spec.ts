@@ -8,7 +8,7 @@ import {
   type OrdersChangedEvent,
   type ProductsChangedEvent,
 } from '@storebridge/contracts';
-import type { FieldMapping } from '@storebridge/generic-api';
+import type { FieldMapping } from '@storebridge/store-normalization';
 import { RecordingPublisher } from '@storebridge/messaging';
 import { FakeStoreConnections, InMemoryMirror } from '../../test/fakes';
 import { syncedOrders, syncedProducts } from '../synced-entities';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StoreConnectionService, type StoreConnectionView } from '@storebridge/connections';
-import { toStorable } from '@storebridge/generic-api';
+import { toStorable } from '@storebridge/untrusted-input';
 import type { SyncEntity } from '@storebridge/persistence';
 import { recordContentHash } from '@storebridge/persistence';
 import { findReadableConnection } from '../readable-connection';

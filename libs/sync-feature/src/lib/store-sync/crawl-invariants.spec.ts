@@ -13,27 +13,27 @@ import {
   DEFAULT_RETRIES,
   type StoreClientOptions,
   type StoreConnectionSettings,
-} from '@storebridge/generic-api';
+} from '@storebridge/store-client';
 import {
   connectionInputOf,
+  expectedIdOf,
+  type ExpectedRecord,
   expectedRecords,
   GENERATED_ENTITIES,
+  type GeneratedEntity,
   GeneratedStoreServer,
   invalidCount,
   listedRecords,
-  reachableRecords,
-  expectedIdOf,
   pageBound,
   pastTheEnd,
+  reachableRecords,
   servedPageSize,
-  storeScenarioArbitrary,
-  tellsLastPage,
-  type ExpectedRecord,
-  type GeneratedEntity,
   type StoreMoment,
   type StoreQuirks,
   type StoreScenario,
-} from '@storebridge/generic-api/testing';
+  storeScenarioArbitrary,
+  tellsLastPage,
+} from '@storebridge/store-client/testing';
 import { MessagePublisher } from '@storebridge/messaging';
 import {
   AdvisoryLockRepository,
@@ -59,8 +59,8 @@ import { StoreSyncService } from './store-sync.service';
 
 // The real StoreClient, waiting out Retry-After and its backoff in order but not in wall time: hundreds of crawls
 // run in the unit suite. The store's waits are what the client would sleep, not what this test measures.
-jest.mock('@storebridge/generic-api', () => {
-  const actual = jest.requireActual<typeof import('@storebridge/generic-api')>('@storebridge/generic-api');
+jest.mock('@storebridge/store-client', () => {
+  const actual = jest.requireActual<typeof import('@storebridge/store-client')>('@storebridge/store-client');
   class FastSleepingStoreClient extends actual.StoreClient {
     constructor(settings: StoreConnectionSettings, options: StoreClientOptions = {}) {
       super(settings, {

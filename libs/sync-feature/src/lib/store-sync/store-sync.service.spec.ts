@@ -14,7 +14,7 @@ import {
   type SyncRequestedEvent,
 } from '@storebridge/contracts';
 import { demoProduct, startDemoStore, type DemoStore } from '@storebridge/demo-store';
-import type { StoreConnectionInput } from '@storebridge/generic-api';
+import type { StoreConnectionInput } from '@storebridge/store-client';
 import { MessagePublisher, RetryLaterError, type PublishOptions } from '@storebridge/messaging';
 import type { SyncEntity, SyncRunEntity } from '@storebridge/persistence';
 import {

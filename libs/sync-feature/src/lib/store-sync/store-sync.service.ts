@@ -4,15 +4,15 @@ import { StoreConnectionService, type StoreConnectionView } from '@storebridge/c
 import type { SyncRequestedEvent, SyncTrigger } from '@storebridge/contracts';
 import {
   checkStoreUrl,
+  type CrawledPage,
   crawlPages,
-  isRecord,
+  type CrawlSummary,
   readAhead,
   StoreClient,
   StoreCrawlError,
   StoreRequestError,
-  type CrawledPage,
-  type CrawlSummary,
-} from '@storebridge/generic-api';
+} from '@storebridge/store-client';
+import { isRecord } from '@storebridge/untrusted-input';
 import { RetryLaterError } from '@storebridge/messaging';
 import {
   AdvisoryLockRepository,

@@ -6,7 +6,7 @@ import type {
   ProductsChangedEvent,
 } from '@storebridge/contracts';
 import { startDemoStore, type DemoStoreAuth, type DemoStoreOptions } from '@storebridge/demo-store';
-import type { StoreAuth } from '@storebridge/generic-api';
+import type { StoreAuth } from '@storebridge/store-client';
 import { RecordingPublisher } from '@storebridge/messaging';
 import type { SyncRunEntity } from '@storebridge/persistence';
 import { aStoreSyncService, FakeStoreConnections, FakeSyncRuns, InMemoryMirror } from '../../test/fakes';

@@ -11,7 +11,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { STORE_AUTH_METHODS, type StoreAuthMethod } from '@storebridge/persistence';
-import type { StoreAuth } from '@storebridge/generic-api';
+import type { StoreAuth } from '@storebridge/store-client';
 import { withoutConstructorKeys } from '../../edge-input/without-constructor-keys';
 import type { ConsentFormValues } from '../oauth-pages';
 

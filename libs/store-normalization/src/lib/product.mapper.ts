@@ -1,0 +1,190 @@
+import { NormalizedProduct } from '@storebridge/contracts';
+import { isRecord } from '@storebridge/untrusted-input';
+import { FieldMapping } from './field-mapping';
+import { PRODUCT_FIELD_ALIASES, ProductField } from './field-aliases';
+import { ResolvedField, resolveField } from './field-resolver';
+import { describeResolved, readDate, readPrice, readText, setIfDefined, toText } from './field-value';
+import { absoluteHttpUrl, parseImageUrls, parseNameList } from './list.parser';
+import { parseStockQuantity, parseStockStatus, stockStatusFromQuantity } from './stock-status.parser';
+
+export interface ProductMappingContext {
+  /** The store's base URL, for the slug and home-page URL rules of spec §4. */
+  baseUrl: string;
+  /** The connection's product field mappings (canonical field → store field or dotted path). */
+  mappings: FieldMapping;
+}
+
+/** Spec §4: a product without `id` or `name` is skipped and counted; the caller adds page and index. */
+export type ProductSkipReason = 'not_an_object' | 'missing_id' | 'missing_name';
+
+export type ProductWarningCode =
+  'unparseable_price' | 'unparseable_date' | 'invalid_value' | 'dropped_image' | 'missing_product_url';
+
+/** A value that could not be used; the product is still synced without it. */
+export interface ProductWarning {
+  code: ProductWarningCode;
+  field: ProductField;
+  message: string;
+}
+
+export type ProductMappingResult =
+  | { product: NormalizedProduct; skipReason?: undefined; warnings: ProductWarning[] }
+  | { product?: undefined; skipReason: ProductSkipReason; warnings: ProductWarning[] };
+
+type PriceField = 'price' | 'regular_price' | 'sale_price';
+type DateField = 'created_at' | 'updated_at';
+
+/**
+ * One store product record → `NormalizedProduct` (spec §4, §6). Pure. The output is built field
+ * by field, so store keys we do not know never reach ShopiMind.
+ */
+export function toNormalizedProduct(raw: unknown, context: ProductMappingContext): ProductMappingResult {
+  if (!isRecord(raw)) {
+    return { skipReason: 'not_an_object', warnings: [] };
+  }
+  const warnings: ProductWarning[] = [];
+  const resolve = (field: ProductField): ResolvedField | undefined =>
+    resolveField(raw, PRODUCT_FIELD_ALIASES, field, context.mappings);
+  const warn = (code: ProductWarningCode, field: ProductField, message: string): void => {
+    warnings.push({ code, field, message });
+  };
+  /** Numbers are accepted as text and stringified (ids and SKUs are often numeric). */
+  const text = (field: ProductField): string | undefined => readText(resolve(field), field, warn);
+  const price = (field: PriceField): number | undefined => readPrice(resolve(field), field, warn);
+  const date = (field: DateField): string | undefined => readDate(resolve(field), field, warn);
+  const names = (field: 'categories' | 'tags'): string[] => {
+    const resolved = resolve(field);
+    const value = resolved && parseNameList(resolved.value);
+    if (resolved && value === undefined) {
+      warn(
+        'invalid_value',
+        field,
+        `${describeResolved(resolved)} is neither a list nor a comma-separated string`,
+      );
+    }
+    return value ?? [];
+  };
+
+  const idField = resolve('id');
+  const id = idField && toText(idField.value);
+  if (id === undefined) {
+    return { skipReason: 'missing_id', warnings };
+  }
+  const nameField = resolve('name');
+  const name = nameField && toText(nameField.value);
+  if (name === undefined) {
+    return { skipReason: 'missing_name', warnings };
+  }
+
+  const product = new NormalizedProduct();
+  product.id = id;
+  product.name = name;
+  setIfDefined(product, 'price', price('price'));
+  setIfDefined(product, 'regularPrice', price('regular_price'));
+  setIfDefined(product, 'salePrice', price('sale_price'));
+  setIfDefined(product, 'sku', text('sku'));
+  setIfDefined(product, 'description', text('description'));
+  setIfDefined(product, 'shortDescription', text('short_description'));
+
+  const quantityField = resolve('stock_quantity');
+  const quantity = quantityField && parseStockQuantity(quantityField.value);
+  if (quantityField && quantity === undefined) {
+    warn('invalid_value', 'stock_quantity', `${describeResolved(quantityField)} is not a whole number`);
+  }
+  setIfDefined(product, 'stockQuantity', quantity);
+  const statusField = resolve('stock_status');
+  const status = statusField && parseStockStatus(statusField.value);
+  if (statusField && status === undefined) {
+    warn('invalid_value', 'stock_status', `${describeResolved(statusField)} is not a stock status`);
+  }
+  setIfDefined(
+    product,
+    'stockStatus',
+    status ?? (quantity === undefined ? undefined : stockStatusFromQuantity(quantity)),
+  );
+
+  product.categories = names('categories');
+  product.tags = names('tags');
+  product.images = images(resolve('images'), context.baseUrl, warn);
+  product.url = productUrl(resolve('permalink'), resolve('slug'), context.baseUrl, warn);
+  setIfDefined(product, 'createdAt', date('created_at'));
+  setIfDefined(product, 'updatedAt', date('updated_at'));
+  return { product, warnings };
+}
+
+type Warn = (code: ProductWarningCode, field: ProductField, message: string) => void;
+
+function images(resolved: ResolvedField | undefined, baseUrl: string, warn: Warn): string[] {
+  if (resolved === undefined) {
+    return [];
+  }
+  const list = parseImageUrls(resolved.value, baseUrl);
+  if (list === undefined) {
+    warn('invalid_value', 'images', `${describeResolved(resolved)} is not a list of image URLs`);
+    return [];
+  }
+  if (list.dropped > 0) {
+    warn(
+      'dropped_image',
+      'images',
+      `${list.dropped} item(s) of "${resolved.source}" are not absolute image URLs`,
+    );
+  }
+  return list.urls;
+}
+
+/**
+ * Spec §4 "View product" URL: the permalink, else `{baseUrl}/product/{slug}`, else the store home page
+ * with a warning. A permalink given as a site-absolute path (`/p/shirt`) is resolved against the store.
+ */
+function productUrl(
+  permalink: ResolvedField | undefined,
+  slug: ResolvedField | undefined,
+  baseUrl: string,
+  warn: Warn,
+): string {
+  const base = baseUrl.replace(/\/+$/, '');
+  if (permalink !== undefined) {
+    const url = typeof permalink.value === 'string' ? toStoreUrl(permalink.value, base) : undefined;
+    if (url !== undefined) {
+      return url;
+    }
+    warn('invalid_value', 'permalink', `${describeResolved(permalink)} is not a URL`);
+  }
+  const slugText = slug && toText(slug.value);
+  const slugPath = slugText === undefined ? '' : encodeSlug(slugText);
+  if (slugPath !== '') {
+    return `${base}/product/${slugPath}`;
+  }
+  warn(
+    'missing_product_url',
+    'permalink',
+    'no permalink or slug: "View product" links to the store home page',
+  );
+  return `${base}/`;
+}
+
+function toStoreUrl(value: string, base: string): string | undefined {
+  const trimmed = value.trim();
+  if (trimmed.startsWith('/') && !trimmed.startsWith('//')) {
+    return absoluteHttpUrl(`${base}${trimmed}`, base);
+  }
+  return absoluteHttpUrl(trimmed, base);
+}
+
+/** Each path segment percent-encoded once, even when the store already encoded it. */
+function encodeSlug(slug: string): string {
+  return slug
+    .split('/')
+    .filter((segment) => segment.trim() !== '')
+    .map((segment) => encodeURIComponent(safeDecode(segment.trim())))
+    .join('/');
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
