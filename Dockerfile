@@ -1,4 +1,6 @@
 # One multi-stage file for the three services: `docker build --target gateway|sync|push .`
+# `npm run test:images` replays each service stage without Docker (tools/image-stage-check.mjs): keep to the
+# instructions it understands (FROM, WORKDIR, ENV, USER, COPY, RUN without absolute paths, EXPOSE, HEALTHCHECK, CMD).
 FROM node:20-bookworm-slim AS build
 WORKDIR /workspace
 ENV NX_DAEMON=false NX_NO_CLOUD=true
@@ -7,26 +9,42 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx nx run-many -t build -p gateway sync push --configuration=production
 
-# Each service gets only its own bundle and production dependencies (Nx generates the pruned package.json).
+# Each service gets only its own bundle and the production dependencies of the package.json Nx generates for it.
+# Root installs them and owns /app; the service runs as `node` and cannot rewrite its own code or dependencies.
 FROM node:20-bookworm-slim AS service-base
 WORKDIR /app
 ENV NODE_ENV=production
-USER node
 
 FROM service-base AS gateway
-COPY --from=build --chown=node /workspace/dist/apps/gateway ./
-RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /workspace/dist/apps/gateway/package.json /workspace/dist/apps/gateway/package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /workspace/dist/apps/gateway/main.js ./
+USER node
+ENV PORT=8082
 EXPOSE 8082
+# No curl in the slim image: Node's fetch asks /health (ready: database and bus reachable).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "main.js"]
 
 FROM service-base AS sync
-COPY --from=build --chown=node /workspace/dist/apps/sync ./
-RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /workspace/dist/apps/sync/package.json /workspace/dist/apps/sync/package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /workspace/dist/apps/sync/main.js ./
+USER node
+ENV PORT=8083
 EXPOSE 8083
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "main.js"]
 
 FROM service-base AS push
-COPY --from=build --chown=node /workspace/dist/apps/push ./
-RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /workspace/dist/apps/push/package.json /workspace/dist/apps/push/package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /workspace/dist/apps/push/main.js ./
+USER node
+ENV PORT=8084
 EXPOSE 8084
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "main.js"]

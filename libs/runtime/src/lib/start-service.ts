@@ -38,7 +38,8 @@ export async function startService(
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });
   app.use(refuseDeepJson);
   app.use(requestBodyErrors);
-  app.enableShutdownHooks();
+  // Exit 0 once shut down cleanly: Nest would otherwise re-raise the signal, which orchestrators read as a crash.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   app.connectMicroservice({ strategy: app.get(MessagingTransport) });
   await app.startAllMicroservices();
   await app.listen(options.port, options.host ?? '0.0.0.0');
