@@ -45,7 +45,11 @@ const depConstraints = [
       'type:test-server',
     ],
   },
-  { sourceTag: 'type:test-server', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
+  {
+    // The sandbox's hand-run tour serves a demo store beside the fake ShopiMind.
+    sourceTag: 'type:test-server',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:test-server'],
+  },
   { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:gateway', 'scope:shared'] },
   { sourceTag: 'scope:sync', onlyDependOnLibsWithTags: ['scope:sync', 'scope:shared'] },
   { sourceTag: 'scope:push', onlyDependOnLibsWithTags: ['scope:push', 'scope:shared'] },

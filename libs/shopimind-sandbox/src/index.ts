@@ -1,5 +1,6 @@
 export { startShopimindSandbox } from './lib/sandbox.server';
 export type { SandboxInstallationState, SandboxOptions, ShopimindSandbox } from './lib/sandbox.server';
+export type { SandboxControlOptions } from './lib/sandbox-control';
 export { SANDBOX_FAULT_STATUSES } from './lib/sandbox-faults';
 export type { SandboxFaults, SandboxFaultStatus } from './lib/sandbox-faults';
 export type {

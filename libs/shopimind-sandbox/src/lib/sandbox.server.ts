@@ -2,6 +2,7 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { createLifecycleDriver, LifecycleDriver, sendLifecycle } from './lifecycle-driver';
 import { handleApiRequest } from './sandbox-api';
+import { createSandboxControl, SandboxControl, SandboxControlOptions } from './sandbox-control';
 import { SANDBOX_ENTITIES, SandboxEntity, SandboxItem } from './sandbox-entities';
 import { FaultInjector, SandboxFaults, validateFaults } from './sandbox-faults';
 import { closeServer, listen, readBody, sendJson } from './sandbox-http';
@@ -25,6 +26,11 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Faults injected from the start; see `injectFaults`. */
   faults?: SandboxFaults;
+  /**
+   * Serves the control API under `/sandbox` (create installations, send their lifecycle webhooks) for a
+   * sandbox run by hand; absent (default), `/sandbox` answers 404 as any unknown path.
+   */
+  control?: SandboxControlOptions;
 }
 
 export interface SandboxInstallationState {
@@ -183,11 +189,16 @@ async function control(
 async function handle(
   state: SandboxState,
   runtime: SandboxRuntime,
+  controlApi: SandboxControl | undefined,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox.local');
   try {
+    if (controlApi !== undefined && (url.pathname === '/sandbox' || url.pathname.startsWith('/sandbox/'))) {
+      await controlApi(req, url, res);
+      return;
+    }
     if (url.pathname.startsWith('/__sandbox/')) {
       await inspect(state, runtime, req, url, res);
       return;
@@ -241,8 +252,19 @@ export async function startShopimindSandbox(options: SandboxOptions = {}): Promi
     faults: new FaultInjector(),
   };
   runtime.faults.set(options.faults);
+  const lifecycle = createLifecycleDriver(state);
+  const controlApi =
+    options.control &&
+    createSandboxControl(
+      {
+        state,
+        lifecycle,
+        describe: (installationId) => installationState(state, state.require(installationId)),
+      },
+      options.control,
+    );
   const server = createServer((req, res) => {
-    void handle(state, runtime, req, res);
+    void handle(state, runtime, controlApi, req, res);
   });
   await listen(server, port);
   const address = server.address() as AddressInfo;
@@ -278,6 +300,6 @@ export async function startShopimindSandbox(options: SandboxOptions = {}): Promi
       runtime.latencyMs = validateLatency(latencyMs);
     },
     sendLifecycle,
-    lifecycle: createLifecycleDriver(state),
+    lifecycle,
   };
 }
