@@ -261,6 +261,9 @@ export function renderRecord(
     }
     setPath(raw, at('price'), formatPrice(record.priceCents, quirks.priceFormat));
   } else {
+    // ShopiMind derives the customer from the order's email and needs one (unmapped: canonical or alias).
+    raw[['customer_email', 'email', 'billing_email'][quirks.aliasPick % 3]] =
+      `customer${record.key % 7}@example.com`;
     setPath(raw, at('total'), formatPrice(record.priceCents, quirks.priceFormat));
     setPath(raw, at('status'), pick(ORDER_STATUSES, record.label));
   }
@@ -738,6 +741,9 @@ export class GeneratedStoreServer {
     const { header, value } = expectedAuthorization(this.quirks.auth);
     if (req.headers[header] !== value) {
       return reply('unauthorized', 401, { error: 'unauthorized' });
+    }
+    if (url.pathname === '/health') {
+      return reply('health', 200, { status: 'ok' });
     }
     if (this.requests.length > this.requestLimit) {
       return reply('over_limit', 400, { error: 'too many requests for this test' });
