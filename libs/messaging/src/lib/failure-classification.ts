@@ -1,5 +1,6 @@
 import { RpcException } from '@nestjs/microservices';
 import { summarizeDatabaseError } from '@storebridge/security';
+import { isRecord } from '@storebridge/untrusted-input';
 
 /** What a failure says about itself, without the values it was handling. */
 export interface FailureSummary {
@@ -56,10 +57,6 @@ export const DEPENDENCY_UNAVAILABLE = 'DEPENDENCY_UNAVAILABLE';
 const MAX_CAUSE_DEPTH = 5;
 /** A summary's message is cut there: some errors quote a whole statement or document. */
 const MAX_MESSAGE_LENGTH = 1_000;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
 
 function codeOf(error: Record<string, unknown>): string | undefined {
   const code = error['code'];

@@ -1,6 +1,7 @@
 import { RpcException } from '@nestjs/microservices';
 import { describeDatabaseError } from '@storebridge/security';
 import { DEPENDENCY_UNAVAILABLE } from './failure-classification';
+import { isRecord } from '@storebridge/untrusted-input';
 
 const RETRY_LATER = 'RETRY_LATER';
 const INVALID_PAYLOAD = 'INVALID_PAYLOAD';
@@ -33,10 +34,6 @@ export type HandlerFailure =
   | { kind: 'invalid-payload'; messages: string[] }
   | { kind: 'retry-later'; delayMs: number }
   | { kind: 'failed'; reason: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
 
 function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');

@@ -24,6 +24,7 @@ import { StoreProductRepository } from './repositories/store-product.repository'
 import { InstallationRepository } from './repositories/installation.repository';
 import { StoreConnectionRepository } from './repositories/store-connection.repository';
 import { SyncRunRepository } from './repositories/sync-run.repository';
+import { loggableErrorText } from '@storebridge/security';
 
 export interface PersistenceModuleOptions extends PersistenceConnectionOptions {
   /** Retries of a failed connection or migration before boot fails (Nest's TypeORM defaults: 9, every 3 s). */
@@ -60,7 +61,7 @@ async function openMigratedDataSource(options: DataSourceOptions): Promise<DataS
   try {
     await runMigrations(dataSource);
   } catch (error) {
-    logger.error(`Migrations failed: ${error instanceof Error ? error.message : String(error)}`);
+    logger.error(`Migrations failed: ${loggableErrorText(error)}`);
     // Nest retries the factory: don't leave a pool open per attempt.
     await dataSource.destroy();
     throw error;

@@ -1,3 +1,4 @@
+import { isRecord } from '@storebridge/untrusted-input';
 /** What a database error says about itself without the values of the statement that failed. */
 export interface DatabaseErrorSummary {
   /** The error's class name, e.g. `QueryFailedError`. */
@@ -22,10 +23,6 @@ const STRING_LITERAL = /'(?:[^']|'')*'/g;
 // bytes of it in hex (`invalid byte sequence for encoding "UTF8": 0x00`).
 const QUOTED = /"(?:[^"]|"")*"|'(?:[^']|'')*'/g;
 const HEX_BYTES = /0x[0-9a-f]{2}(?:\s+0x[0-9a-f]{2})*/gi;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
 
 function text(record: Record<string, unknown>, field: string): string | undefined {
   const value = record[field];

@@ -8,7 +8,8 @@ import {
 import { FaultInjector } from './sandbox-faults';
 import { ApiResponse, apiError } from './sandbox-response';
 import { InstallationRecord, SandboxState } from './sandbox-state';
-import { isRecord, validateObject } from './sandbox-validation';
+import { isRecord } from '@storebridge/untrusted-input';
+import { validateObject } from './sandbox-validation';
 
 /** The `/v1/...` API: authentication by `spm-api-key`, then one handler per route. */
 

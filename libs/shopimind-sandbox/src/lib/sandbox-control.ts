@@ -4,7 +4,7 @@ import { SANDBOX_ENTITIES, SandboxEntity } from './sandbox-entities';
 import { readBody, sendJson } from './sandbox-http';
 import { apiError, ApiResponse } from './sandbox-response';
 import { SandboxState } from './sandbox-state';
-import { isRecord } from './sandbox-validation';
+import { isRecord } from '@storebridge/untrusted-input';
 import type { SandboxInstallationState } from './sandbox.server';
 
 /**

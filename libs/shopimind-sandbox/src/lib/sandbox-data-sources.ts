@@ -1,4 +1,4 @@
-import { isRecord } from './sandbox-validation';
+import { isRecord } from '@storebridge/untrusted-input';
 import { InstallationRecord, SandboxDataSource, SandboxState } from './sandbox-state';
 import { ApiResponse, apiData, apiError } from './sandbox-response';
 

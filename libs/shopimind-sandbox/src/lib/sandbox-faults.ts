@@ -1,5 +1,5 @@
 import { ApiResponse, apiError } from './sandbox-response';
-import { isRecord } from './sandbox-validation';
+import { isRecord } from '@storebridge/untrusted-input';
 
 /**
  * The answers ShopiMind gives when it cannot take a write now (spec shopimind.md §9 "Errors"), and 422,

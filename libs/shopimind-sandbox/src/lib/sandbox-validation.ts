@@ -1,3 +1,4 @@
+import { isRecord } from '@storebridge/untrusted-input';
 /**
  * Item validation mirroring the required fields and types of the SDK entity types
  * (SpmProductData, SpmOrderData, SpmCustomerData, SpmOrderStatusData, SpmProductCategoryData). Unknown fields are
@@ -20,10 +21,6 @@ export interface FieldSpec {
 }
 
 export type ObjectSchema = Readonly<Record<string, FieldSpec>>;
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function rule(test: (value: unknown) => boolean, expected: string): FieldCheck {
   return { test, reasons: (value, path) => (test(value) ? [] : [`${path} must be ${expected}`]) };

@@ -17,7 +17,7 @@ import {
   SandboxRequestLogEntry,
   SandboxState,
 } from './sandbox-state';
-import { isRecord } from './sandbox-validation';
+import { isRecord } from '@storebridge/untrusted-input';
 
 export interface SandboxOptions {
   /** Port to listen on, 0 (default) for a random free one. Always bound to 127.0.0.1. */

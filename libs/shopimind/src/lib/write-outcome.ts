@@ -1,5 +1,6 @@
 import { parseRetryAfterMs } from '@storebridge/retry';
 import type { ShopimindEnvelope } from './shopimind-sdk';
+import { isRecord } from '@storebridge/untrusted-input';
 
 export interface RejectedItem {
   index: number;
@@ -15,10 +16,6 @@ export type WriteOutcome =
   /** 5xx, 408 or no answer at all (statusCode 0); a 503 may carry a `Retry-After` too. */
   | { kind: 'transient'; statusCode: number; message: string; retryAfterMs?: number }
   | { kind: 'permanent'; statusCode: number; message: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function toRejectedItems(value: unknown): RejectedItem[] {
   if (!Array.isArray(value)) {

@@ -16,6 +16,7 @@ import {
   HOUSEKEEPING_OPTIONS,
   type HousekeepingOptions,
 } from './housekeeping.options';
+import { loggableErrorText } from '@storebridge/security';
 
 type SignaturePurge = Pick<AcceptedSignatureRepository, 'purgeExpired'>;
 type AuthorizationPurge = Pick<OAuthAuthorizationRepository, 'purgeExpired'>;
@@ -110,11 +111,9 @@ export class HousekeepingService implements OnApplicationBootstrap, OnModuleDest
         this.logger.log(`Purged ${deleted} expired ${rows}`);
       }
     } catch (error) {
-      this.logger.warn(`Could not purge expired ${rows}, will retry at the next run: ${describe(error)}`);
+      this.logger.warn(
+        `Could not purge expired ${rows}, will retry at the next run: ${loggableErrorText(error)}`,
+      );
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { AcceptedSignatureRepository } from '@storebridge/persistence';
 import { declaredRemoteResources, LIFECYCLE_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind';
-import { verifyShopimindSignature, type SignatureVerdict } from '@storebridge/security';
+import { verifyShopimindSignature, type SignatureVerdict, loggableErrorText } from '@storebridge/security';
 import {
   GATEWAY_FEATURE_OPTIONS,
   SIGNATURE_MAX_FUTURE_SECONDS,
@@ -123,9 +123,7 @@ export class ShopimindSignatureStrategy extends PassportStrategy(
     try {
       await this.acceptedSignatures.purgeExpired(new Date(nowMs));
     } catch (error) {
-      this.logger.warn(
-        `Could not purge expired signatures: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`Could not purge expired signatures: ${loggableErrorText(error)}`);
     }
   }
 }

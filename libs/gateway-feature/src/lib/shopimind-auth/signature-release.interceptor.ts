@@ -2,6 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } fr
 import { AcceptedSignatureRepository } from '@storebridge/persistence';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { shopimindCallerOf, type ShopimindCaller, type ShopimindRequest } from './shopimind-caller';
+import { loggableErrorText } from '@storebridge/security';
 
 /**
  * Gives a request's claimed signature back when its processing failed, so ShopiMind's retry (spec §4: one,
@@ -40,9 +41,7 @@ export class SignatureReleaseInterceptor implements NestInterceptor {
     try {
       await this.acceptedSignatures.release(caller.signature, caller.route);
     } catch (error) {
-      this.logger.error(
-        `Could not release the signature of a failed request: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.error(`Could not release the signature of a failed request: ${loggableErrorText(error)}`);
     }
   }
 }

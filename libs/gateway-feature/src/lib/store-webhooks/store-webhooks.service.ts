@@ -21,6 +21,7 @@ import { validateSync } from 'class-validator';
 import { StoreWebhookBodyDto } from './dto/store-webhook-body.dto';
 import type { StoreWebhookCaller } from './store-webhook-caller';
 import { StoreWebhookException } from './store-webhook.exception';
+import { loggableErrorText } from '@storebridge/security';
 
 /** Spec §7's success answer, sent only once the event is stored on the bus. */
 export interface StoreWebhookProcessed {
@@ -113,9 +114,7 @@ export class StoreWebhooksService {
     try {
       await publish();
     } catch (error) {
-      this.logger.error(
-        `Could not store a store webhook: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.error(`Could not store a store webhook: ${loggableErrorText(error)}`);
       throw new StoreWebhookException('not_stored', 'The event could not be stored; retry later', {
         cause: error,
       });

@@ -5,6 +5,7 @@ import {
   StoreProductRepository,
 } from '@storebridge/persistence';
 import type { RemoteOption } from '../shopimind-config/remote-data.provider';
+import { loggableErrorText } from '@storebridge/security';
 
 /**
  * What may reach a lookup from a public URL or a config map: ShopiMind's opaque installation ids and store
@@ -17,10 +18,6 @@ export function isWidgetId(value: unknown): value is string {
 }
 
 export const PRODUCT_OPTIONS_LIMIT = 100;
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** The synced catalogue of an installation, as the widgets see it. */
 @Injectable()
@@ -49,7 +46,7 @@ export class WidgetProductsService {
       return imageUrl !== null && /^https?:\/\/[^\s]+$/i.test(imageUrl) ? imageUrl : null;
     } catch (error) {
       // A public image in an email: a placeholder is a better answer than an error page.
-      this.logger.warn(`Product image lookup failed: ${errorMessage(error)}`);
+      this.logger.warn(`Product image lookup failed: ${loggableErrorText(error)}`);
       return null;
     }
   }
@@ -74,7 +71,7 @@ export class WidgetProductsService {
         label: `${product.name} (${product.storeProductId})`,
       }));
     } catch (error) {
-      this.logger.warn(`Product options lookup failed: ${errorMessage(error)}`);
+      this.logger.warn(`Product options lookup failed: ${loggableErrorText(error)}`);
       return [];
     }
   }
