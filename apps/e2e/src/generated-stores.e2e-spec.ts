@@ -17,7 +17,9 @@ import {
   type StoreQuirks,
   type StoreScenario,
   storeScenarioArbitrary,
-  tellsLastPage,
+  describeStoreQuirks,
+  propertyReplayFromEnv,
+  provesItsEnd,
 } from '@storebridge/store-client/testing';
 import { toShopimindOrderStatusId } from '@storebridge/shopimind';
 import type { SandboxItem } from '@storebridge/shopimind-sandbox';
@@ -29,12 +31,7 @@ import { startProductionSystem, type ProductionSystem } from './support/producti
 /** Each case crawls a store three times through the whole system: a few cases, not the unit suite's hundreds. */
 const RUNS = Number(process.env['E2E_STORE_RUNS'] ?? '4');
 /** A failure prints its seed and path: `E2E_STORE_SEED=… E2E_STORE_PATH=…` replays that case. */
-const REPLAY = process.env['E2E_STORE_SEED']
-  ? {
-      seed: Number(process.env['E2E_STORE_SEED']),
-      ...(process.env['E2E_STORE_PATH'] ? { path: process.env['E2E_STORE_PATH'] } : {}),
-    }
-  : {};
+const REPLAY = propertyReplayFromEnv('E2E_STORE');
 /**
  * Pages per crawl of one entity at most. Every page is a store request, mirror writes and a push, and a transient
  * failure on it costs a backoff of half a second or more (a 429 holds every request of the store): a store of one
@@ -64,19 +61,7 @@ const scenarios: fc.Arbitrary<StoreScenario> = storeScenarioArbitrary().filter((
 
 /** One line naming the store's quirks, so a failure says which combination broke. */
 function describeStore({ quirks }: StoreScenario): string {
-  const entity = (name: GeneratedEntity): string => {
-    const q = quirks[name];
-    const meta =
-      q.shape === 'array'
-        ? 'bare array'
-        : `envelope, meta ${q.meta}${q.meta === 'partial' ? ` -${q.metaDropped.join('/')}` : ''}`;
-    return `${name}: ${meta}, page size ${servedPageSize(quirks, name)} (asked ${quirks.perPage}${q.pageCap === null ? '' : `, cap ${q.pageCap}`}), past the end ${q.outOfRange}${q.emptyLastPage ? ', empty last page' : ''}${q.ignoresPage ? ', ignores page' : ''}, ${q.fields} fields, ${q.idStyle} ids, ${q.priceFormat} prices, ${q.dateFormat} dates`;
-  };
-  const transient =
-    quirks.transientRate === 0
-      ? 'no transient failures'
-      : `transient ${quirks.transientKinds.join('/')} at ${quirks.transientRate.toFixed(2)}`;
-  return `[${quirks.auth.method} auth, ${transient}; ${entity('products')}; ${entity('orders')}]`;
+  return describeStoreQuirks(quirks);
 }
 
 /** The config map ShopiMind's form sends for this store (the keys of our config_schema). */
@@ -104,14 +89,6 @@ function lifecycleConfigs(quirks: StoreQuirks, baseUrl: string): Record<string, 
 function requestLimitOf(moment: StoreMoment, quirks: StoreQuirks): number {
   const pages = GENERATED_ENTITIES.reduce((sum, entity) => sum + pageBound(moment, entity, quirks), 0);
   return 4 * pages * (DEFAULT_RETRIES + 1) + 20;
-}
-
-/** Whether a crawl can prove it read the store to its end, so that what it did not see is gone (unit suite's `checkEnd`). */
-function provesItsEnd(moment: StoreMoment, entity: GeneratedEntity, quirks: StoreQuirks): boolean {
-  const past = pastTheEnd(moment, entity, quirks);
-  return (
-    !quirks[entity].ignoresPage && (tellsLastPage(quirks[entity]) || past === 'not_asked' || past === 'empty')
-  );
 }
 
 /** The ids of the valid records a crawl of `moment` can reach. */

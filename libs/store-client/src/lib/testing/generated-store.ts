@@ -841,3 +841,35 @@ export class GeneratedStoreServer {
     return { data, meta: Object.fromEntries(keys.map((key) => [key, meta[key]])) };
   }
 }
+
+/** One line naming a store's quirks, so a failing case says which combination broke. */
+export function describeStoreQuirks(quirks: StoreQuirks): string {
+  const entity = (name: GeneratedEntity): string => {
+    const q = quirks[name];
+    const meta =
+      q.shape === 'array'
+        ? 'bare array'
+        : `envelope, meta ${q.meta}${q.meta === 'partial' ? ` -${q.metaDropped.join('/')}` : ''}`;
+    return `${name}: ${meta}, page size ${servedPageSize(quirks, name)} (asked ${quirks.perPage}${q.pageCap === null ? '' : `, cap ${q.pageCap}`}), past the end ${q.outOfRange}${q.emptyLastPage ? ', empty last page' : ''}${q.ignoresPage ? ', ignores page' : ''}, ${q.fields} fields, ${q.idStyle} ids, ${q.priceFormat} prices, ${q.dateFormat} dates`;
+  };
+  const transient =
+    quirks.transientRate === 0
+      ? 'no transient failures'
+      : `transient ${quirks.transientKinds.join('/')} at ${quirks.transientRate.toFixed(2)}`;
+  return `[${quirks.auth.method} auth, ${transient}; ${entity('products')}; ${entity('orders')}]`;
+}
+
+/** fast-check's replay parameters from `<PREFIX>_SEED` and `<PREFIX>_PATH`, as a failure prints them. */
+export function propertyReplayFromEnv(prefix: string): { seed?: number; path?: string } {
+  const seed = process.env[`${prefix}_SEED`];
+  const path = process.env[`${prefix}_PATH`];
+  return seed ? { seed: Number(seed), ...(path ? { path } : {}) } : {};
+}
+
+/** Whether a crawl can prove it read the store to its end, so that what it did not see may be deleted. */
+export function provesItsEnd(moment: StoreMoment, entity: GeneratedEntity, quirks: StoreQuirks): boolean {
+  const past = pastTheEnd(moment, entity, quirks);
+  return (
+    !quirks[entity].ignoresPage && (tellsLastPage(quirks[entity]) || past === 'not_asked' || past === 'empty')
+  );
+}

@@ -27,12 +27,13 @@ import {
   pageBound,
   pastTheEnd,
   reachableRecords,
-  servedPageSize,
   type StoreMoment,
   type StoreQuirks,
   type StoreScenario,
   storeScenarioArbitrary,
-  tellsLastPage,
+  describeStoreQuirks,
+  propertyReplayFromEnv,
+  provesItsEnd,
 } from '@storebridge/store-client/testing';
 import { MessagePublisher } from '@storebridge/messaging';
 import {
@@ -78,12 +79,7 @@ jest.mock('@storebridge/store-client', () => {
 /** `CRAWL_PROPERTY_RUNS=2000` (nx run sync-feature:crawl-properties) for the long run. */
 const RUNS = Number(process.env['CRAWL_PROPERTY_RUNS'] ?? '150');
 /** A failure prints its seed and path: `CRAWL_PROPERTY_SEED=… CRAWL_PROPERTY_PATH=…` replays it. */
-const REPLAY = process.env['CRAWL_PROPERTY_SEED']
-  ? {
-      seed: Number(process.env['CRAWL_PROPERTY_SEED']),
-      ...(process.env['CRAWL_PROPERTY_PATH'] ? { path: process.env['CRAWL_PROPERTY_PATH'] } : {}),
-    }
-  : {};
+const REPLAY = propertyReplayFromEnv('CRAWL_PROPERTY');
 /** A crawl of a store this small that takes longer does not end. */
 const CRAWL_TIMEOUT_MS = 20_000;
 
@@ -117,23 +113,6 @@ class ShopimindStandIn extends MessagePublisher {
       this.deleted[entity].push(id);
     }
   }
-}
-
-/** One line naming the store's quirks, so a failure says which combination broke. */
-function describeStore(quirks: StoreQuirks): string {
-  const entity = (name: GeneratedEntity): string => {
-    const q = quirks[name];
-    const meta =
-      q.shape === 'array'
-        ? 'bare array'
-        : `envelope, meta ${q.meta}${q.meta === 'partial' ? ` -${q.metaDropped.join('/')}` : ''}`;
-    return `${name}: ${meta}, page size ${servedPageSize(quirks, name)} (asked ${quirks.perPage}${q.pageCap === null ? '' : `, cap ${q.pageCap}`}), past the end ${q.outOfRange}${q.emptyLastPage ? ', empty last page' : ''}${q.ignoresPage ? ', ignores page' : ''}, ${q.fields} fields, ${q.idStyle} ids, ${q.priceFormat} prices, ${q.dateFormat} dates`;
-  };
-  const transient =
-    quirks.transientRate === 0
-      ? 'no transient failures'
-      : `transient ${quirks.transientKinds.join('/')} at ${quirks.transientRate.toFixed(2)}`;
-  return `[${quirks.auth.method} auth, ${transient}; ${entity('products')}; ${entity('orders')}]`;
 }
 
 class InvariantBroken extends Error {
@@ -255,7 +234,7 @@ describe('crawl invariants over generated stores (issue #18)', () => {
     const store = await GeneratedStoreServer.start({ quirks, moments }, DEFAULT_RETRIES);
     const standIn = new ShopimindStandIn();
     const everValid: Record<GeneratedEntity, Set<string>> = { products: new Set(), orders: new Set() };
-    const store_ = describeStore(quirks);
+    const store_ = describeStoreQuirks(quirks);
     try {
       const connections = await connect(quirks, store.baseUrl);
       const service = new StoreSyncService(
@@ -433,10 +412,7 @@ function checkEnd(moment: StoreMoment, quirks: StoreQuirks, standIn: ShopimindSt
   for (const entity of GENERATED_ENTITIES) {
     const expected = expectedRecords(moment, entity, quirks);
     const held = standIn.records[entity];
-    const past = pastTheEnd(moment, entity, quirks);
-    const provable =
-      !quirks[entity].ignoresPage &&
-      (tellsLastPage(quirks[entity]) || past === 'not_asked' || past === 'empty');
+    const provable = provesItsEnd(moment, entity, quirks);
     const reachable = new Set(
       reachableRecords(moment, entity, quirks).map((record) => expectedIdOf(record, quirks[entity].idStyle)),
     );
