@@ -1,7 +1,6 @@
 import { Logger, type INestApplication } from '@nestjs/common';
 import { GatewayEnv, loadEnv } from '@storebridge/config';
 import { startDemoStore, type DemoStore } from '@storebridge/demo-store';
-import { InstallationRepository, StoreConnectionRepository } from '@storebridge/persistence';
 import { localUrl, startService } from '@storebridge/runtime';
 import { hmacSha256Hex, signShopimindPayload } from '@storebridge/security';
 import {
@@ -11,6 +10,7 @@ import {
   submitConsentForm,
 } from '@storebridge/shopimind-sandbox';
 import { gatewayAppModule } from './gateway-app.module';
+import { connectStoreThroughLifecycle } from './testing/connect-store';
 
 const SECRET = 'gateway-deep-json-secret-0123456789';
 const STORE_KEY = 'deep-json-store-key-0123456789';
@@ -40,8 +40,12 @@ const deepBodies: Record<string, (levels: number) => string> = {
 const SUITE_STARTED_AT = Math.floor(Date.now() / 1000);
 let sequence = 0;
 
+function nextTimestamp(): number {
+  return SUITE_STARTED_AT - ++sequence;
+}
+
 function shopimindHeaders(body: string): Record<string, string> {
-  const timestamp = SUITE_STARTED_AT - ++sequence;
+  const timestamp = nextTimestamp();
   return {
     'x-shopimind-signature': signShopimindPayload(SECRET, timestamp, body),
     'x-shopimind-timestamp': String(timestamp),
@@ -103,31 +107,17 @@ describe('gateway app, JSON nested too deep', () => {
     jest.restoreAllMocks();
   });
 
-  /** Install, then a configuration: the store connection (with a webhook secret) the store webhooks reach. */
   async function connectStore(): Promise<string> {
-    const configs = {
-      store_base_url: store.url,
-      store_auth_method: 'api_key',
-      store_api_token: STORE_KEY,
-      store_webhook_secret: STORE_WEBHOOK_SECRET,
-    };
-    for (const event of [
-      { event: 'install', installation_id: INSTALLATION_ID, access_token: 'spm_deep' },
-      { event: 'config_updated', installation_id: INSTALLATION_ID, configs },
-    ]) {
-      const body = JSON.stringify(event);
-      expect(await postJson(`${url}/webhook/receive`, body, shopimindHeaders(body))).toEqual({
-        status: 200,
-        body: { success: true },
-      });
-    }
-    const installation = await app.get(InstallationRepository).findByInstallationId(INSTALLATION_ID);
-    const connection =
-      installation && (await app.get(StoreConnectionRepository).findByInstallation(installation.id));
-    if (!connection) {
-      throw new Error('the configuration stored no store connection');
-    }
-    return connection.storeToken;
+    return connectStoreThroughLifecycle(app, {
+      gatewayUrl: url,
+      webhookSecret: SECRET,
+      installationId: INSTALLATION_ID,
+      accessToken: 'spm_deep',
+      storeUrl: store.url,
+      storeApiKey: STORE_KEY,
+      storeWebhookSecret: STORE_WEBHOOK_SECRET,
+      nextTimestamp,
+    });
   }
 
   describe.each([5_000, 10_000])('at %i levels', (levels) => {

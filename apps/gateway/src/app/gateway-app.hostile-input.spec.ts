@@ -10,7 +10,6 @@ import {
 } from '@storebridge/store-normalization';
 import { toStorable } from '@storebridge/untrusted-input';
 import { MessagingTransport, RpcValidationPipe } from '@storebridge/messaging';
-import { InstallationRepository, StoreConnectionRepository } from '@storebridge/persistence';
 import { localUrl, startService } from '@storebridge/runtime';
 import { hmacSha256Hex, signShopimindPayload } from '@storebridge/security';
 import {
@@ -21,6 +20,7 @@ import {
 } from '@storebridge/shopimind-sandbox';
 import fc from 'fast-check';
 import { gatewayAppModule } from './gateway-app.module';
+import { connectStoreThroughLifecycle } from './testing/connect-store';
 
 /*
  * Issue #20, "done when": generated hostile requests to every route of the real gateway. Per request: never a 5xx
@@ -763,39 +763,16 @@ describe('gateway app, generated hostile requests on every route', () => {
 
   /** Install, then a configuration: the store connection (with a webhook secret) the store webhooks reach. */
   async function connectStore(): Promise<string> {
-    const configs = {
-      store_base_url: store.url,
-      store_auth_method: 'api_key',
-      store_api_token: STORE_KEY,
-      store_webhook_secret: STORE_WEBHOOK_SECRET,
-    };
-    for (const event of [
-      { event: 'install', installation_id: INSTALLATION_ID, access_token: 'spm_hostile' },
-      { event: 'config_updated', installation_id: INSTALLATION_ID, configs },
-    ]) {
-      const body = Buffer.from(JSON.stringify(event));
-      const timestamp = nextTimestamp();
-      const answer = await fetch(`${url}/webhook/receive`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-shopimind-signature': signShopimindPayload(SECRET, timestamp, body),
-          'x-shopimind-timestamp': String(timestamp),
-        },
-        body,
-      });
-      expect({ status: answer.status, body: await answer.json() }).toEqual({
-        status: 200,
-        body: { success: true },
-      });
-    }
-    const installation = await app.get(InstallationRepository).findByInstallationId(INSTALLATION_ID);
-    const connection =
-      installation && (await app.get(StoreConnectionRepository).findByInstallation(installation.id));
-    if (!connection) {
-      throw new Error('the configuration stored no store connection');
-    }
-    return connection.storeToken;
+    return connectStoreThroughLifecycle(app, {
+      gatewayUrl: url,
+      webhookSecret: SECRET,
+      installationId: INSTALLATION_ID,
+      accessToken: 'spm_hostile',
+      storeUrl: store.url,
+      storeApiKey: STORE_KEY,
+      storeWebhookSecret: STORE_WEBHOOK_SECRET,
+      nextTimestamp,
+    });
   }
 
   async function send(request: HostileRequest): Promise<Answer> {

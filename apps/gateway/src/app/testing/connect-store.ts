@@ -1,0 +1,59 @@
+import type { INestApplication } from '@nestjs/common';
+import { InstallationRepository, StoreConnectionRepository } from '@storebridge/persistence';
+import { signShopimindPayload } from '@storebridge/security';
+
+/** What the app specs need to get a store connection that store webhooks can reach. */
+export interface StoreConnectionFixture {
+  gatewayUrl: string;
+  webhookSecret: string;
+  installationId: string;
+  accessToken: string;
+  storeUrl: string;
+  storeApiKey: string;
+  storeWebhookSecret: string;
+  /** A distinct timestamp per signed request: the same signature twice is a replay. */
+  nextTimestamp: () => number;
+}
+
+/**
+ * Install, then a configuration through the signed lifecycle route, as ShopiMind would; returns the store token
+ * of the connection it stored (with a webhook secret). Test-only: the gateway app specs share it.
+ */
+export async function connectStoreThroughLifecycle(
+  app: INestApplication,
+  fixture: StoreConnectionFixture,
+): Promise<string> {
+  const configs = {
+    store_base_url: fixture.storeUrl,
+    store_auth_method: 'api_key',
+    store_api_token: fixture.storeApiKey,
+    store_webhook_secret: fixture.storeWebhookSecret,
+  };
+  for (const event of [
+    { event: 'install', installation_id: fixture.installationId, access_token: fixture.accessToken },
+    { event: 'config_updated', installation_id: fixture.installationId, configs },
+  ]) {
+    const body = JSON.stringify(event);
+    const timestamp = fixture.nextTimestamp();
+    const answer = await fetch(`${fixture.gatewayUrl}/webhook/receive`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopimind-signature': signShopimindPayload(fixture.webhookSecret, timestamp, body),
+        'x-shopimind-timestamp': String(timestamp),
+      },
+      body,
+    });
+    const answered = { status: answer.status, body: await answer.json() };
+    if (JSON.stringify(answered) !== JSON.stringify({ status: 200, body: { success: true } })) {
+      throw new Error(`${event.event} answered ${JSON.stringify(answered)}`);
+    }
+  }
+  const installation = await app.get(InstallationRepository).findByInstallationId(fixture.installationId);
+  const connection =
+    installation && (await app.get(StoreConnectionRepository).findByInstallation(installation.id));
+  if (!connection) {
+    throw new Error('the configuration stored no store connection');
+  }
+  return connection.storeToken;
+}
