@@ -4,3 +4,4 @@ export * from './lib/redacting-logger';
 export * from './lib/health.controller';
 export * from './lib/run-main';
 export * from './lib/request-body-errors';
+export * from './lib/periodic-job/periodic-job';

@@ -6,6 +6,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { AcceptedSignatureRepository, OAuthAuthorizationRepository } from '@storebridge/persistence';
+import { PeriodicJob } from '@storebridge/runtime';
 import {
   GATEWAY_FEATURE_OPTIONS,
   SIGNATURE_MAX_FUTURE_SECONDS,
@@ -32,45 +33,32 @@ type AuthorizationPurge = Pick<OAuthAuthorizationRepository, 'purgeExpired'>;
 @Injectable()
 export class HousekeepingService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(HousekeepingService.name);
-  private firstRun: NodeJS.Timeout | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly job: PeriodicJob;
 
   constructor(
     @Inject(AcceptedSignatureRepository) private readonly signatures: SignaturePurge,
     @Inject(OAuthAuthorizationRepository) private readonly authorizations: AuthorizationPurge,
     @Inject(GATEWAY_FEATURE_OPTIONS) private readonly options: GatewayFeatureOptions,
-    @Inject(HOUSEKEEPING_OPTIONS) private readonly housekeeping: HousekeepingOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const { intervalMs } = this.housekeeping;
-    if (intervalMs <= 0) {
-      this.logger.log('Housekeeping disabled (HOUSEKEEPING_INTERVAL_MS=0)');
-      return;
-    }
-    // run() never rejects; unref so a pending run never keeps the process alive on shutdown. The interval
-    // starts from the first run, so a short interval never runs twice at once with it.
-    this.firstRun = setTimeout(
-      () => {
-        this.timer = setInterval(() => void this.run(), intervalMs);
-        this.timer.unref();
-        void this.run();
-      },
-      Math.min(HOUSEKEEPING_FIRST_RUN_DELAY_MS, intervalMs),
-    );
-    this.firstRun.unref();
+    @Inject(HOUSEKEEPING_OPTIONS) housekeeping: HousekeepingOptions,
+  ) {
+    const { intervalMs } = housekeeping;
+    this.job = new PeriodicJob(() => this.purge(), {
+      name: 'Housekeeping',
+      intervalMs,
+      firstRunAfterMs: Math.min(HOUSEKEEPING_FIRST_RUN_DELAY_MS, intervalMs),
+      logger: this.logger,
+    });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.firstRun);
-    clearInterval(this.timer);
-    this.firstRun = undefined;
-    this.timer = undefined;
-    // Let an in-flight DELETE finish before the database connection closes.
-    await this.running;
+  onApplicationBootstrap(): void {
+    if (!this.job.start()) {
+      this.logger.log('Housekeeping disabled (HOUSEKEEPING_INTERVAL_MS=0)');
+    }
+  }
+
+  /** Lets an in-flight DELETE finish before the database connection closes. */
+  onModuleDestroy(): Promise<void> {
+    return this.job.stop();
   }
 
   /**
@@ -78,13 +66,7 @@ export class HousekeepingService implements OnApplicationBootstrap, OnModuleDest
    * still going is skipped (the running one is returned), so a slow database never piles runs up.
    */
   run(): Promise<void> {
-    if (this.stopped) {
-      return Promise.resolve();
-    }
-    this.running ??= this.purge().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.job.run();
   }
 
   private async purge(): Promise<void> {

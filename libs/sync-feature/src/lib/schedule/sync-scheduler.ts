@@ -10,6 +10,7 @@ import {
 import { Subjects } from '@storebridge/contracts';
 import { MessagePublisher } from '@storebridge/messaging';
 import { StoreConnectionRepository, type ClaimedSync } from '@storebridge/persistence';
+import { PeriodicJob } from '@storebridge/runtime';
 import { SYNC_FEATURE_OPTIONS, type SyncFeatureOptions } from '../sync-feature.options';
 
 /** The time source of the scheduler; replaced in tests. */
@@ -30,33 +31,28 @@ type ScheduleStore = Pick<StoreConnectionRepository, 'claimDueSyncs' | 'releaseS
 @Injectable()
 export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SyncScheduler.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly job: PeriodicJob;
 
   constructor(
     @Inject(StoreConnectionRepository) private readonly connections: ScheduleStore,
     private readonly publisher: MessagePublisher,
-    @Inject(SYNC_FEATURE_OPTIONS) private readonly options: SyncFeatureOptions,
+    @Inject(SYNC_FEATURE_OPTIONS) options: SyncFeatureOptions,
     @Optional() @Inject(SYNC_SCHEDULER_CLOCK) private readonly clock: Clock = () => new Date(),
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const tickMs = this.options.scheduleTickMs ?? DEFAULT_SCHEDULE_TICK_MS;
-    if (tickMs <= 0) {
-      return;
-    }
-    // tick() never rejects; unref so a pending tick never keeps the process alive on shutdown.
-    this.timer = setInterval(() => void this.tick(), tickMs);
-    this.timer.unref();
+  ) {
+    this.job = new PeriodicJob(() => this.claimAndRequest(), {
+      name: 'Sync schedule',
+      intervalMs: options.scheduleTickMs ?? DEFAULT_SCHEDULE_TICK_MS,
+      logger: this.logger,
+    });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    this.timer = undefined;
-    // Claimed slots are already moved forward: let the in-flight tick publish them before the bus closes.
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.job.start();
+  }
+
+  /** Claimed slots are already moved forward: lets the in-flight tick publish them before the bus closes. */
+  onModuleDestroy(): Promise<void> {
+    return this.job.stop();
   }
 
   /**
@@ -64,13 +60,7 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
    * running is skipped (the running one is returned), so a slow database never piles ticks up.
    */
   tick(): Promise<void> {
-    if (this.stopped) {
-      return Promise.resolve();
-    }
-    this.running ??= this.claimAndRequest().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.job.run();
   }
 
   private async claimAndRequest(): Promise<void> {
