@@ -9,13 +9,13 @@ import {
 } from '@storebridge/store-client/testing';
 import { resolveStoreSettings, StoreAuth, StoreConnectionSettings } from '@storebridge/store-client';
 import {
-  checkStoreConformance,
   ConformanceCheck,
   ConformanceCheckId,
   ConformanceReport,
   ConformanceStatus,
-  suggestProductField,
-} from './store-conformance';
+} from './conformance-report';
+import { suggestProductField } from './field-name-checks';
+import { checkStoreConformance } from './store-conformance';
 
 const KEY = 'conformance-secret-key';
 const apiKeyAuth: StoreAuth = { method: 'api_key', token: KEY };
