@@ -52,8 +52,8 @@ interface PreparedMessage {
 }
 
 /**
- * Builds and serializes every message up front: generating and normalizing 100,000 demo products costs seconds of
- * CPU, which would otherwise be taken from push on this 2-core machine while it is being measured.
+ * Builds and serializes every message up front: generating and normalizing the demo products costs seconds of CPU,
+ * which would otherwise be taken from push while it is being measured.
  */
 function prepareAll(messages: Iterable<BenchMessage>): PreparedMessage[] {
   return Array.from(messages, ({ messageId, event }) => ({

@@ -14,7 +14,7 @@ import { withServiceLogs } from './support/production-system';
 
 /** Several store pages and ShopiMind batches, the last of each partly filled. */
 const PRODUCT_COUNT = 230;
-/** More than push writes in one wave (it merges small pages into runs of 100 records, four runs at a time). */
+/** More than push writes in one wave: CONCURRENT_RUNS merged runs of up to COALESCED_RECORDS each. */
 const PENDING_PRODUCT_COUNT = 2_000;
 
 async function expectEveryProductInShopimind(

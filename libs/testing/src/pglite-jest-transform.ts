@@ -1,6 +1,6 @@
 /**
- * PGlite's CommonJS bundle loads node built-ins with dynamic `import()`, which jest's CommonJS runtime refuses
- * without --experimental-vm-modules; compiling that bundle with SWC turns those into `require()` calls.
+ * PGlite's CommonJS bundle loads node built-ins with dynamic `import()`. Jest's CommonJS runtime refuses that
+ * without --experimental-vm-modules, so the bundle is compiled with SWC, which turns those into `require()` calls.
  * Spread into the jest config of any project whose tests open a PGlite database:
  * `import { pgliteJestTransform } from '../../libs/testing/src/pglite-jest-transform';`
  */

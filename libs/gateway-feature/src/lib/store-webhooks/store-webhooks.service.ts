@@ -73,7 +73,7 @@ export class StoreWebhooksService {
     return PROCESSED;
   }
 
-  /** Kept on the stream for the orders pipeline; nothing consumes it yet. */
+  /** Like a product event: the sync's StoreEventHandlers merge it into the order mirror and hand it to push. */
   async receiveOrderEvent(caller: StoreWebhookCaller, body: unknown): Promise<StoreWebhookProcessed> {
     const { event, data } = parseEvent<StoreOrderEventName>(
       body,
