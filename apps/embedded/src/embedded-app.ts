@@ -19,5 +19,11 @@ export function embeddedModule(env: EmbeddedEnv): DynamicModule {
 }
 
 export function startEmbedded(env: EmbeddedEnv, host?: string): Promise<INestApplication> {
-  return startService(embeddedModule(env), { serviceName: 'storebridge', env, port: env.PORT, host });
+  return startService(embeddedModule(env), {
+    serviceName: 'storebridge',
+    env,
+    port: env.PORT,
+    host,
+    trustProxy: env.TRUST_PROXY,
+  });
 }

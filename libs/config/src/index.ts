@@ -1,2 +1,3 @@
 export * from './lib/load-env';
 export * from './lib/app-envs';
+export * from './lib/trust-proxy';

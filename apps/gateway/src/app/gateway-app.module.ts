@@ -1,7 +1,7 @@
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import type { GatewayEnv } from '@storebridge/config';
 import { GatewayFeatureModule } from '@storebridge/gateway-feature';
-import { ServiceRuntimeModule } from '@storebridge/runtime';
+import { ServiceRuntimeModule, startService } from '@storebridge/runtime';
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
 
@@ -13,4 +13,18 @@ export function gatewayAppModule(env: GatewayEnv): DynamicModule {
       GatewayFeatureModule.forEnv(env),
     ],
   };
+}
+
+/** Tests pass a loopback host and port 0. */
+export function startGateway(
+  env: GatewayEnv,
+  listen: { host?: string; port?: number } = {},
+): Promise<INestApplication> {
+  return startService(gatewayAppModule(env), {
+    serviceName: GATEWAY_SERVICE_NAME,
+    env,
+    port: listen.port ?? env.PORT,
+    host: listen.host,
+    trustProxy: env.TRUST_PROXY,
+  });
 }

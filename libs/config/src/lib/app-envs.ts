@@ -1,4 +1,4 @@
-import { Expose } from 'class-transformer';
+import { Expose, Transform } from 'class-transformer';
 import {
   ArrayNotEmpty,
   IsInt,
@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { ToInteger, ToList } from './env-transforms';
 import { FlagVariable, HttpUrlVariable, IntegerVariable, PortVariable } from './env-variables';
+import { readTrustProxy, type TrustProxySetting } from './trust-proxy';
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -103,6 +104,36 @@ const RedirectUriList = (name: string): PropertyDecorator =>
     },
   });
 
+/** Parsed to Express' `trust proxy` value; a text it refuses is kept as is so validation names the problem. */
+const TrustProxyVariable = (): PropertyDecorator => {
+  const decorators = [
+    Expose(),
+    Transform(({ value }: { value: unknown }) => {
+      if (typeof value !== 'string') {
+        return value;
+      }
+      const reading = readTrustProxy(value);
+      return 'setting' in reading ? reading.setting : value;
+    }),
+    IsOptional(),
+    ValidateBy({
+      name: 'isTrustProxySetting',
+      validator: {
+        validate: (value: unknown) =>
+          (typeof value === 'number' && value >= 1) ||
+          (Array.isArray(value) && value.every((entry) => typeof entry === 'string')),
+        defaultMessage: (args?: ValidationArguments) => {
+          const reading = readTrustProxy(String(args?.value));
+          return 'problem' in reading
+            ? reading.problem
+            : 'TRUST_PROXY must be a hop count or a list of IPs/CIDRs';
+        },
+      },
+    }),
+  ];
+  return (target, key) => decorators.forEach((decorator) => decorator(target, key));
+};
+
 export class GatewayEnv extends CredentialsEnv {
   @PortVariable()
   PORT = 8082;
@@ -127,6 +158,13 @@ export class GatewayEnv extends CredentialsEnv {
   @IsInt({ message: 'SHOPIMIND_RATE_LIMIT_PER_MINUTE must be an integer' })
   @Min(1, { message: 'SHOPIMIND_RATE_LIMIT_PER_MINUTE must be at least 1' })
   SHOPIMIND_RATE_LIMIT_PER_MINUTE = 600;
+
+  /**
+   * Behind a proxy (an ingress): which proxies' `X-Forwarded-For` to believe, so the rate limit counts per client
+   * rather than for the proxy. Absent or `false`: the socket's peer, and a client's `X-Forwarded-For` is ignored.
+   */
+  @TrustProxyVariable()
+  TRUST_PROXY?: TrustProxySetting;
 
   /**
    * How often each replica deletes expired accepted signatures and OAuth authorizations; 0 disables it. At most

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { CommonEnv } from '@storebridge/config';
+import type { CommonEnv, TrustProxySetting } from '@storebridge/config';
 import { MessagingTransport } from '@storebridge/messaging';
 import { RedactingLogger } from './redacting-logger';
 import { refuseDeepJson, requestBodyErrors } from './request-body-errors';
@@ -14,6 +14,8 @@ export interface StartServiceOptions {
   port: number;
   /** Defaults to all interfaces (containers); tests pass 127.0.0.1. */
   host?: string;
+  /** Express' `trust proxy` (TRUST_PROXY); absent: `req.ip` is the socket's peer, `X-Forwarded-For` ignored. */
+  trustProxy?: TrustProxySetting;
 }
 
 /** Spec §3: ShopiMind bodies over 1 MiB are refused (413). */
@@ -33,6 +35,9 @@ export async function startService(
     bufferLogs: true,
     logger,
   });
+  if (options.trustProxy !== undefined) {
+    app.set('trust proxy', options.trustProxy);
+  }
   app.useBodyParser('json', { limit: MAX_JSON_BODY });
   // The OAuth consent page posts an HTML form (shopimind.md §8).
   app.useBodyParser('urlencoded', { extended: false, limit: '64kb' });

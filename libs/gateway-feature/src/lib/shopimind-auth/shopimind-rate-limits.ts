@@ -48,8 +48,9 @@ export class ShopimindRateLimits {
 }
 
 /**
- * Express's `req.ip`: the socket's peer, or the forwarded client once the app trusts its proxy ('trust proxy').
- * Behind a proxy that is not trusted, every request shares the proxy's address, hence one budget.
+ * Express's `req.ip`: the socket's peer, or, once TRUST_PROXY sets 'trust proxy', the client address the trusted
+ * proxies vouch for. Never `X-Forwarded-For` read here: a client would pick its own budget. Behind a proxy that
+ * is not trusted, every request shares the proxy's address, hence one budget.
  */
 function clientAddressOf(request: Request): string {
   return request.ip ?? request.socket?.remoteAddress ?? 'unknown';
