@@ -96,8 +96,12 @@ export class PartitionPumps {
 
   /**
    * What the partition's durable has now, up to a slot's worth, in a pull the server ends once it has sent that.
-   * The consumer API of nats.js 2.x cannot ask for that (its pulls take no no_wait, so each stays open on the
-   * server until full or expired): this is the one pull still made with the older `js.fetch`.
+   * This is the one pull still made with the deprecated `js.fetch`: the consumer API of nats.js 2.x sends no
+   * no_wait, so its pulls stay on the server until full or expired (1 s at least), and stopping one only
+   * unsubscribes. A message handed back while such a pull is still on the server, its inbox gone, is dropped
+   * from the redelivery queue until its ack wait, and the durable's last message is delivered a second time.
+   * Sizing the pull from `consumer.info()` does not avoid it: `num_pending` leaves out the redeliveries (then
+   * pulled one by one, unmerged), and another replica may take what was counted, leaving the pull open.
    */
   private pullAvailable(js: JetStreamClient, durable: string): PulledMessages {
     const { concurrency, coalesce } = this.subscription;
