@@ -22,9 +22,10 @@ COPY --from=build /workspace/dist/apps/gateway/main.js ./
 USER node
 ENV PORT=8082
 EXPOSE 8082
-# No curl in the slim image: Node's fetch asks /health (ready: database and bus reachable).
+# No curl in the slim image: Node's fetch asks /health/ready (database and bus reachable). Docker has one check;
+# an orchestrator with a liveness probe points it at /health/live, which a lost database or bus does not fail.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "main.js"]
 
 FROM service-base AS sync
@@ -35,7 +36,7 @@ USER node
 ENV PORT=8083
 EXPOSE 8083
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "main.js"]
 
 FROM service-base AS push
@@ -46,5 +47,5 @@ USER node
 ENV PORT=8084
 EXPOSE 8084
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "main.js"]

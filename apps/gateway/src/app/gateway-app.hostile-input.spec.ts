@@ -73,6 +73,8 @@ interface GatewayRoute {
 
 const ROUTES: readonly GatewayRoute[] = [
   { method: 'GET', path: '/health', kind: 'health' },
+  { method: 'GET', path: '/health/live', kind: 'health' },
+  { method: 'GET', path: '/health/ready', kind: 'health' },
   { method: 'GET', path: '/manifest.json', kind: 'manifest' },
   { method: 'GET', path: '/oauth/authorize', kind: 'oauthAuthorize' },
   { method: 'POST', path: '/oauth/consent', kind: 'oauthConsent' },
@@ -499,7 +501,7 @@ function targetArbitrary(kind: RouteKind, context: FuzzContext): fc.Arbitrary<st
     fc.tuple(path, fc.oneof({ weight: 3, arbitrary: fc.constant('') }, hostileQuery)).map(([p, q]) => p + q);
   switch (kind) {
     case 'health':
-      return withQuery(fc.constant('/health'));
+      return withQuery(fc.constantFrom('/health', '/health/ready', '/health/live'));
     case 'manifest':
       return withQuery(fc.constant('/manifest.json'));
     case 'placeholder':

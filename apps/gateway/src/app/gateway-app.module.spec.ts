@@ -33,7 +33,12 @@ describe('gateway app', () => {
     const response = await fetch(`${url}/health`);
 
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', database: 'up', messaging: 'connected' });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      info: { database: { status: 'up' }, messaging: { status: 'up', connection: 'connected' } },
+      error: {},
+      details: { database: { status: 'up' }, messaging: { status: 'up', connection: 'connected' } },
+    });
   });
 
   it('refuses an unsigned ShopiMind webhook with a bare 401', async () => {

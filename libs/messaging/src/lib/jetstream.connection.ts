@@ -1,10 +1,19 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { STREAM_NAME } from '@storebridge/contracts';
 import { EventEmitter } from 'node:events';
-import { Events, JetStreamClient, JetStreamManager, NatsConnection, NatsError, connect } from 'nats';
+import {
+  DebugEvents,
+  Events,
+  JetStreamClient,
+  JetStreamManager,
+  NatsConnection,
+  NatsError,
+  connect,
+} from 'nats';
+import { Observable, ReplaySubject } from 'rxjs';
 import { DurableConsumerConfig, streamConfig } from './jetstream.config';
 import { MESSAGING_OPTIONS, ResolvedMessagingOptions } from './messaging.options';
-import { MessagingTransportEvents } from './messaging.transport';
+import { MessagingTransportEvents, MessagingTransportStatus } from './messaging.transport';
 
 // JetStream API error codes (nats-server errors.json).
 const STREAM_NOT_FOUND = 10059;
@@ -12,6 +21,20 @@ const CONSUMER_NOT_FOUND = 10014;
 
 function apiErrorCode(error: unknown): number | undefined {
   return error instanceof NatsError ? error.api_error?.err_code : undefined;
+}
+
+/** What a NATS status event says about the link to the server; undefined for events that leave it as it is. */
+function connectionStateAfter(event: string): MessagingTransportStatus | undefined {
+  switch (event) {
+    case Events.Disconnect:
+      return 'disconnected';
+    case DebugEvents.Reconnecting:
+      return 'reconnecting';
+    case Events.Reconnect:
+      return 'connected';
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -23,6 +46,7 @@ function apiErrorCode(error: unknown): number | undefined {
 export class JetStreamConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(JetStreamConnection.name);
   private readonly events = new EventEmitter();
+  private readonly state$ = new ReplaySubject<MessagingTransportStatus>(1);
   private connecting?: Promise<NatsConnection>;
   private connected?: NatsConnection;
   private streamReady?: Promise<void>;
@@ -49,6 +73,14 @@ export class JetStreamConnection implements OnModuleInit, OnApplicationShutdown 
   connection(): Promise<NatsConnection> {
     this.connecting ??= this.connect();
     return this.connecting;
+  }
+
+  /**
+   * The link to the NATS server as the client sees it: connected once established, disconnected or reconnecting
+   * while the server is unreachable, disconnected for good once closed. Replays the latest state.
+   */
+  get state(): Observable<MessagingTransportStatus> {
+    return this.state$.asObservable();
   }
 
   /** The connection once established (for `unwrap`). */
@@ -106,14 +138,21 @@ export class JetStreamConnection implements OnModuleInit, OnApplicationShutdown 
       maxReconnectAttempts: -1,
     });
     this.connected = nc;
+    this.state$.next('connected');
     this.watchStatus(nc).catch((error: unknown) =>
       this.logger.warn(`Stopped watching NATS status: ${String(error)}`),
     );
+    // Closed (drained, or given up on): no status event follows, so it is watched apart.
+    void nc.closed().then(() => this.state$.next('disconnected'));
     return nc;
   }
 
   private async watchStatus(nc: NatsConnection): Promise<void> {
     for await (const status of nc.status()) {
+      const state = connectionStateAfter(status.type);
+      if (state && !nc.isClosed()) {
+        this.state$.next(state);
+      }
       const server = String(status.data);
       if (status.type === Events.Disconnect) {
         this.logger.warn(`Disconnected from NATS ${server}`);

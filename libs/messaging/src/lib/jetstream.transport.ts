@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { isPartitionedSubject } from '@storebridge/contracts';
+import type { Subscription } from 'rxjs';
 import { durableConsumerConfig } from './jetstream.config';
 import { JetStreamConnection } from './jetstream.connection';
 import { ConsumerLifecycle } from './jetstream/consumer-lifecycle';
@@ -32,6 +33,7 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
   private readonly discovery: PartitionDiscovery;
   private partitioned: PartitionPumps[] = [];
   private closing?: Promise<void>;
+  private connectionState?: Subscription;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
@@ -111,7 +113,11 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
         discoverPartitions(this.discovery, this.partitioned, this.options.partitionDiscoveryMs, this.context),
       );
     }
-    this._status$.next('connected');
+    if (this.closing) {
+      return;
+    }
+    // Connected from here on only while the NATS link is up: readiness checks read this status.
+    this.connectionState = this.connection.state.subscribe((state) => this._status$.next(state));
   }
 
   private async stop(): Promise<void> {
@@ -128,6 +134,7 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
           'their messages will be redelivered',
       );
     }
+    this.connectionState?.unsubscribe();
     this._status$.next('disconnected');
   }
 }

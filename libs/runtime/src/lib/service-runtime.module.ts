@@ -3,7 +3,7 @@ import type { CredentialsEnv } from '@storebridge/config';
 import { MessagingModule, MessagingModuleOptions, ParkedMessageStore } from '@storebridge/messaging';
 import { ParkedMessageRepository, PersistenceModule } from '@storebridge/persistence';
 import { CredentialCipher } from '@storebridge/security';
-import { HealthController } from './health.controller';
+import { HealthModule } from './health/health.module';
 
 export interface ServiceRuntimeOptions {
   /** Names durable consumers: replicas of one service share them. */
@@ -15,7 +15,7 @@ export interface ServiceRuntimeOptions {
 
 /**
  * What every service process needs once, whatever features it runs: the database (migrated at boot),
- * the message bus (parking poison messages in the database), the credentials cipher and a health endpoint.
+ * the message bus (parking poison messages in the database), the credentials cipher and the health probes.
  */
 @Module({})
 export class ServiceRuntimeModule {
@@ -26,8 +26,8 @@ export class ServiceRuntimeModule {
       imports: [
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }),
         MessagingModule.forRoot({ ...messaging, serviceName, natsUrl: env.NATS_URL }),
+        HealthModule,
       ],
-      controllers: [HealthController],
       providers: [
         { provide: CredentialCipher, useValue: new CredentialCipher(env.CREDENTIALS_KEY) },
         {
