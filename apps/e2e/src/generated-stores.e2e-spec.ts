@@ -21,7 +21,7 @@ import {
   propertyReplayFromEnv,
   provesItsEnd,
 } from '@storebridge/store-client/testing';
-import { toShopimindOrderStatusId } from '@storebridge/shopimind';
+import { toShopimindOrderStatusId } from '@storebridge/shopimind-mapping';
 import type { SandboxItem } from '@storebridge/shopimind-sandbox';
 import { expectEventually, pollUntil } from '@storebridge/testing';
 import fc from 'fast-check';

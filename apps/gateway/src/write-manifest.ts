@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { buildIntegrationDeclaration } from '@storebridge/shopimind';
+import { buildIntegrationDeclaration } from '@storebridge/shopimind-declaration';
 
 /**
  * `nx run gateway:manifest [--args="--out=path --external-auth"]`: writes the declaration the gateway serves

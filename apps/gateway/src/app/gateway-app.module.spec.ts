@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { GatewayEnv, loadEnv } from '@storebridge/config';
 import { localUrl, startService } from '@storebridge/runtime';
 import { signShopimindPayload } from '@storebridge/security';
-import { buildIntegrationDeclaration, declaredRoutes } from '@storebridge/shopimind';
+import { buildIntegrationDeclaration, declaredRoutes } from '@storebridge/shopimind-declaration';
 import { gatewayAppModule } from './gateway-app.module';
 
 // Boots the real module graph (in-memory PGlite, in-process bus): a missing provider or a bad import

@@ -6,7 +6,7 @@ import type {
   StoreConnectionRepository,
 } from '@storebridge/persistence';
 import { CredentialCipher, CredentialCipherError } from '@storebridge/security';
-import { parseIntegrationConfig, type IntegrationConfig } from '@storebridge/shopimind';
+import { parseIntegrationConfig, type IntegrationConfig } from '@storebridge/shopimind-declaration';
 import { newStoreToken, StoreConnectionService } from './store-connection.service';
 
 const KEY = '0123456789abcdef'.repeat(4);

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { resolveStoreSettings, type StoreConnectionSettings } from '@storebridge/store-client';
 import { StoreConnectionRepository, type StoreConnectionEntity } from '@storebridge/persistence';
 import { CredentialCipher } from '@storebridge/security';
-import type { IntegrationConfig } from '@storebridge/shopimind';
+import type { IntegrationConfig } from '@storebridge/shopimind-declaration';
 import { decryptStoreAuth, encryptStoreCredentials } from './store-credentials';
 
 /** What a stored connection means once its credentials are decrypted (in memory only). */

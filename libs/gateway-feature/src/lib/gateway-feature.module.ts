@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { GatewayEnv } from '@storebridge/config';
 import { StoreConnectionService } from '@storebridge/connections';
+import { GatewayPersistenceModule } from '@storebridge/gateway-persistence';
 import { ManifestController } from './declaration/manifest.controller';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from './gateway-feature.options';
 import { housekeepingProviders, type WithHousekeeping } from './housekeeping/housekeeping.providers';
@@ -39,6 +40,7 @@ export class GatewayFeatureModule {
   static forRoot(options: WithHousekeeping<GatewayFeatureOptions>): DynamicModule {
     return {
       module: GatewayFeatureModule,
+      imports: [GatewayPersistenceModule],
       controllers: [
         LifecycleController,
         ShopimindConfigController,

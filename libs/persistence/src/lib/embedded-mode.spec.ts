@@ -5,23 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createDataSourceOptions } from './data-source.factory';
-import {
-  IdMappingEntity,
-  InstallationEntity,
-  StoreConnectionEntity,
-  StoreProductEntity,
-  SyncRunEntity,
-} from './entities';
+import { IdMappingEntity, InstallationEntity, StoreConnectionEntity, StoreProductEntity } from './entities';
 import { runMigrations } from './migration-runner';
 import { migrations } from './migrations';
 import { PersistenceModule } from './persistence.module';
+import { InstallationReader } from './readers/installation.reader';
+import { StoreProductReader } from './readers/store-product.reader';
 import { AdvisoryLockRepository } from './repositories/advisory-lock.repository';
-import { IdMappingRepository } from './repositories/id-mapping.repository';
-import { InstallationRepository } from './repositories/installation.repository';
 import { StoreConnectionRepository } from './repositories/store-connection.repository';
-import { StoreProductRepository } from './repositories/store-product.repository';
-import { recordContentHash } from './repositories/store-record-mirror';
-import { SyncRunRepository } from './repositories/sync-run.repository';
 
 // Embedded mode runs the very same migrations and SQL on PGlite (architecture.md, Embedded mode).
 // One file on purpose: each jest test file loads and compiles PGlite's WASM again (seconds of CPU), and
@@ -46,14 +37,16 @@ describe('schema and repositories on PGlite (in memory)', () => {
     expect(sql.upQueries.map((query) => query.query)).toEqual([]);
   });
 
-  it('runs the repositories hand-written SQL', async () => {
-    const installation = await new InstallationRepository(
-      dataSource.getRepository(InstallationEntity),
-    ).upsert({
+  // The services' own repositories run their SQL on PGlite in their libs' embedded-mode specs.
+  it('runs the shared repositories and readers hand-written SQL', async () => {
+    await dataSource.getRepository(InstallationEntity).insert({
       installationId: 'inst_pglite',
       shopDomain: 'shop.example.com',
       status: 'active',
     });
+    const installation = await dataSource
+      .getRepository(InstallationEntity)
+      .findOneByOrFail({ installationId: 'inst_pglite' });
     const connections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
     const connection = await connections.upsertForInstallation(installation.id, {
       baseUrl: 'https://store.example.com',
@@ -67,77 +60,30 @@ describe('schema and repositories on PGlite (in memory)', () => {
       perPage: 100,
       storeToken: 'st_pglite',
     });
-    const syncRuns = new SyncRunRepository(dataSource.getRepository(SyncRunEntity));
-    const run = await syncRuns.start({
+    const product = (storeProductId: string, name: string) => ({
       connectionId: connection.id,
-      entity: 'products',
-      trigger: 'activate',
-    });
-    const idMappings = new IdMappingRepository(dataSource.getRepository(IdMappingEntity));
-
-    await syncRuns.recordPage(run.id, { nextPage: 2, recordsSeen: 5, warnings: { missing_price: 1 } });
-    await syncRuns.recordPage(run.id, {
-      nextPage: 3,
-      recordsSeen: 5,
-      warnings: { missing_price: 2 },
-    });
-    const first = await idMappings.numericIdsFor(installation.id, 'product', ['prod_1', 'prod_2']);
-    const again = await idMappings.numericIdsFor(installation.id, 'product', ['prod_2', 'prod_1', 'prod_3']);
-
-    expect(await syncRuns.findById(run.id)).toEqual(
-      expect.objectContaining({
-        nextPage: 3,
-        pagesFetched: 2,
-        recordsSeen: 10,
-        warnings: { missing_price: 3 },
-      }),
-    );
-    expect(await syncRuns.finish(run.id, 'succeeded')).toEqual(
-      expect.objectContaining({ status: 'succeeded' }),
-    );
-    expect(again.get('prod_1')).toBe(first.get('prod_1'));
-    expect(again.get('prod_2')).toBe(first.get('prod_2'));
-    expect(new Set(again.values()).size).toBe(3);
-    expect(await connections.deleteByInstallation(installation.id)).toBe(true);
-  });
-
-  it('runs the product mirror SQL', async () => {
-    const installation = await new InstallationRepository(
-      dataSource.getRepository(InstallationEntity),
-    ).upsert({
-      installationId: 'inst_pglite_products',
-      shopDomain: 'shop.example.com',
-      status: 'active',
-    });
-    const connection = await new StoreConnectionRepository(
-      dataSource.getRepository(StoreConnectionEntity),
-    ).upsertForInstallation(installation.id, {
-      baseUrl: 'https://store.example.com',
-      authMethod: 'bearer',
-      credentialsCiphertext: 'enc',
-      paths: { health: '/health', products: '/api/products', orders: '/api/orders' },
-      fieldMappings: { products: {}, orders: {} },
-      lang: 'en',
-      currency: 'USD',
-      syncIntervalMinutes: 15,
-      perPage: 100,
-      storeToken: 'st_pglite_products',
-    });
-    const products = new StoreProductRepository(dataSource.getRepository(StoreProductEntity));
-    const syncRuns = new SyncRunRepository(dataSource.getRepository(SyncRunEntity));
-    const product = (id: string, name: string) => ({
-      id,
+      storeProductId,
       name,
       price: 9.5,
+      regularPrice: null,
+      imageUrl: `https://cdn.example.com/${storeProductId}.jpg`,
+      url: `https://store.example.com/p/${storeProductId}`,
       categories: ['Shirts'],
-      tags: [],
-      images: [`https://cdn.example.com/${id}.jpg`],
-      url: `https://store.example.com/p/${id}`,
+      contentHash: `hash of ${storeProductId}`,
+      raw: null,
     });
+    await dataSource
+      .getRepository(StoreProductEntity)
+      .insert([product('p1', 'Linen shirt'), product('p2', '50% off')]);
+    await dataSource
+      .getRepository(IdMappingEntity)
+      .insert({ installationId: installation.id, entityType: 'product', storeId: 'p1', numericId: 1 });
+    const products = new StoreProductReader(dataSource.getRepository(StoreProductEntity));
 
-    await products.upsertMany(connection.id, [product('p1', 'Old name'), product('p2', '50% off')]);
-    await products.upsertMany(connection.id, [product('p1', 'Linen shirt')]);
-
+    expect(
+      (await new InstallationReader(dataSource.getRepository(InstallationEntity)).findById(installation.id))
+        ?.installationId,
+    ).toBe('inst_pglite');
     expect(await products.findOne(connection.id, 'p1')).toMatchObject({
       name: 'Linen shirt',
       price: 9.5,
@@ -147,56 +93,9 @@ describe('schema and repositories on PGlite (in memory)', () => {
     expect((await products.search(connection.id, '%', 10)).map((found) => found.storeProductId)).toEqual([
       'p2',
     ]);
-    const run = await syncRuns.start({
-      connectionId: connection.id,
-      entity: 'products',
-      trigger: 'schedule',
-    });
-    const first = await products.recordSeen(connection.id, run.id, 1, ['p1', 'p3']);
-    expect(first.firstTime).toBe(true);
-    expect([...first.contentHashes.keys()]).toEqual(['p1']);
-    expect((await products.recordSeen(connection.id, run.id, 1, ['p1'])).firstTime).toBe(false);
-    expect((await products.findUnseen(connection.id, run.id)).fresh).toEqual(['p2']);
-    await products.holdDeletions(connection.id, run.id, ['p2']);
-    await products.releaseHeldDeletions(connection.id, run.id);
-    expect(await products.findUnseen(connection.id, run.id)).toEqual({
-      fresh: ['p2'],
-      confirmed: [],
-      mirrored: 2,
-    });
-    expect(await products.deleteMany(connection.id, ['p2', 'unknown'])).toBe(1);
-    await syncRuns.recordPage(run.id, {
-      nextPage: 2,
-      skippedRecords: [{ page: 1, index: 3, reason: 'missing_id' }],
-      stopReason: 'short_page',
-      endConfirmed: true,
-    });
-    expect(await syncRuns.findById(run.id)).toMatchObject({
-      skippedRecords: [{ page: 1, index: 3, reason: 'missing_id' }],
-      stopReason: 'short_page',
-      endConfirmed: true,
-    });
-
-    const counts = { recordsValid: 1, recordsSkipped: 0, warnings: {} };
-    await products.recordSeen(connection.id, run.id, 2, ['p1'], {
-      bodyHash: 'body',
-      normalizationKey: 'key',
-      contentHashes: new Map([['p1', recordContentHash(product('p1', 'Linen shirt'))]]),
-      counts,
-    });
-    await syncRuns.finish(run.id, 'succeeded');
-    const next = await syncRuns.start({
-      connectionId: connection.id,
-      entity: 'products',
-      trigger: 'schedule',
-    });
-    expect(await products.findPageBodyHashes(connection.id, 'key')).toEqual(new Map([[2, 'body']]));
-    expect(await products.recordUnchangedPage(connection.id, next.id, 2, 'body', 'key')).toEqual({
-      firstTime: true,
-      counts,
-    });
-    await products.forgetPagesFrom(connection.id, 1);
-    expect(await products.findPageBodyHashes(connection.id, 'key')).toEqual(new Map());
+    expect(await products.findHeldIds(connection.id, ['p1', 'p3'])).toEqual(new Set(['p1']));
+    expect(await connections.deleteByInstallation(installation.id)).toBe(true);
+    expect(await dataSource.getRepository(IdMappingEntity).count()).toBe(0);
   });
 
   it('runs the advisory lock SQL, and excludes a second holder within the one embedded session', async () => {
@@ -233,18 +132,22 @@ describe('PersistenceModule in embedded mode (PGlite)', () => {
 
   it('migrates the embedded database at boot and keeps the data in its folder across restarts', async () => {
     const first = await boot(dataDir);
-    const created = await first.get(InstallationRepository).upsert({
+    await first.get(DataSource).getRepository(InstallationEntity).insert({
       installationId: 'inst_embedded',
       shopDomain: 'shop.example.com',
       status: 'installed',
     });
+    const created = await first
+      .get(DataSource)
+      .getRepository(InstallationEntity)
+      .findOneByOrFail({ installationId: 'inst_embedded' });
     await first.close();
     expect(existsSync(join(dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
 
     const second = await boot(dataDir);
     try {
-      expect((await second.get(InstallationRepository).findByInstallationId('inst_embedded'))?.id).toBe(
-        created.id,
+      expect((await second.get(InstallationReader).findById(created.id))?.installationId).toBe(
+        'inst_embedded',
       );
     } finally {
       await second.close();

@@ -1,13 +1,15 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
-import { anInstallation } from '../test/factories';
+import { DataSource } from 'typeorm';
+import { insertInstallation } from '../test/factories';
 import { integrationDatabaseUrl } from '../test/integration-database';
 import { PersistenceModule } from './persistence.module';
-import { InstallationRepository } from './repositories/installation.repository';
-import { IdMappingRepository } from './repositories/id-mapping.repository';
+import { InstallationReader } from './readers/installation.reader';
+import { StoreProductReader } from './readers/store-product.reader';
+import { AdvisoryLockRepository } from './repositories/advisory-lock.repository';
+import { ParkedMessageRepository } from './repositories/parked-message.repository';
 import { StoreConnectionRepository } from './repositories/store-connection.repository';
-import { SyncRunRepository } from './repositories/sync-run.repository';
 
 describe('PersistenceModule on PostgreSQL', () => {
   let app: INestApplicationContext;
@@ -22,14 +24,16 @@ describe('PersistenceModule on PostgreSQL', () => {
 
   afterAll(() => app.close());
 
-  it('provides every repository, working on the migrated database', async () => {
+  it('provides every shared repository and reader, working on the migrated database', async () => {
     expect(app.get(StoreConnectionRepository)).toBeInstanceOf(StoreConnectionRepository);
-    expect(app.get(SyncRunRepository)).toBeInstanceOf(SyncRunRepository);
-    expect(app.get(IdMappingRepository)).toBeInstanceOf(IdMappingRepository);
-    const installations = app.get(InstallationRepository);
+    expect(app.get(AdvisoryLockRepository)).toBeInstanceOf(AdvisoryLockRepository);
+    expect(app.get(ParkedMessageRepository)).toBeInstanceOf(ParkedMessageRepository);
+    expect(app.get(StoreProductReader)).toBeInstanceOf(StoreProductReader);
 
-    const created = await installations.upsert(anInstallation({ installationId: 'inst_module' }));
+    const created = await insertInstallation(app.get(DataSource));
 
-    expect((await installations.findByInstallationId('inst_module'))?.id).toBe(created.id);
+    expect((await app.get(InstallationReader).findById(created.id))?.installationId).toBe(
+      created.installationId,
+    );
   });
 });

@@ -12,18 +12,11 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { createDataSourceOptions, PersistenceConnectionOptions } from './data-source.factory';
 import { persistenceEntities } from './entities';
 import { runMigrations } from './migration-runner';
-import { AcceptedSignatureRepository } from './repositories/accepted-signature.repository';
+import { InstallationReader } from './readers/installation.reader';
+import { StoreProductReader } from './readers/store-product.reader';
 import { AdvisoryLockRepository } from './repositories/advisory-lock.repository';
-import { ExternalAccountRepository } from './repositories/external-account.repository';
-import { IdMappingRepository } from './repositories/id-mapping.repository';
-import { OAuthAuthorizationRepository } from './repositories/oauth-authorization.repository';
 import { ParkedMessageRepository } from './repositories/parked-message.repository';
-import { PushOutcomeRepository } from './repositories/push-outcome.repository';
-import { StoreOrderRepository } from './repositories/store-order.repository';
-import { StoreProductRepository } from './repositories/store-product.repository';
-import { InstallationRepository } from './repositories/installation.repository';
 import { StoreConnectionRepository } from './repositories/store-connection.repository';
-import { SyncRunRepository } from './repositories/sync-run.repository';
 import { loggableErrorText } from '@storebridge/security';
 
 export interface PersistenceModuleOptions extends PersistenceConnectionOptions {
@@ -38,19 +31,16 @@ export interface PersistenceModuleAsyncOptions extends Pick<ModuleMetadata, 'imp
   useFactory(...args: unknown[]): PersistenceModuleOptions | Promise<PersistenceModuleOptions>;
 }
 
-const repositories: Provider[] = [
-  InstallationRepository,
+/**
+ * What several services use. Each service's own repositories come from its persistence lib
+ * (gateway-persistence, sync-persistence, push-persistence), whose module relies on this one's entities.
+ */
+const sharedRepositories: Provider[] = [
   StoreConnectionRepository,
-  SyncRunRepository,
-  IdMappingRepository,
-  StoreProductRepository,
-  StoreOrderRepository,
-  PushOutcomeRepository,
-  OAuthAuthorizationRepository,
-  ExternalAccountRepository,
-  AcceptedSignatureRepository,
   AdvisoryLockRepository,
   ParkedMessageRepository,
+  InstallationReader,
+  StoreProductReader,
 ];
 
 const logger = new Logger('PersistenceModule');
@@ -77,7 +67,10 @@ function toTypeOrmOptions(options: PersistenceModuleOptions) {
   };
 }
 
-/** Global: import once in an app's root module; every module can then inject the repositories. */
+/**
+ * Global: import once in an app's root module; every module can then inject the shared repositories, and the
+ * services' persistence modules the TypeORM repository of every entity.
+ */
 @Module({})
 export class PersistenceModule {
   static forRoot(options: PersistenceModuleOptions): DynamicModule {
@@ -102,8 +95,8 @@ export class PersistenceModule {
         }),
         TypeOrmModule.forFeature(persistenceEntities),
       ],
-      providers: repositories,
-      exports: [...repositories, TypeOrmModule],
+      providers: sharedRepositories,
+      exports: [...sharedRepositories, TypeOrmModule],
     };
   }
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { InstallationEntity, StoreConnectionEntity } from '../lib/entities';
-import { InstallationRepository, type InstallationUpsert } from '../lib/repositories/installation.repository';
 import {
   StoreConnectionRepository,
   type StoreConnectionInput,
@@ -9,13 +8,43 @@ import {
 
 const unique = () => randomBytes(4).toString('hex');
 
-export function anInstallation(overrides: Partial<InstallationUpsert> = {}): InstallationUpsert {
+/** What an installation is created with; the columns left out keep their defaults. */
+export type InstallationSeed = Pick<InstallationEntity, 'installationId' | 'shopDomain' | 'status'> &
+  Partial<
+    Pick<
+      InstallationEntity,
+      | 'legacyShopIntegrationId'
+      | 'shopName'
+      | 'accessTokenCiphertext'
+      | 'externalAccountId'
+      | 'installedAt'
+      | 'activatedAt'
+      | 'deactivatedAt'
+      | 'uninstalledAt'
+    >
+  >;
+
+export function anInstallation(overrides: Partial<InstallationSeed> = {}): InstallationSeed {
   return {
     installationId: `inst_${unique()}`,
     shopDomain: 'shop.example.com',
     status: 'installed',
     ...overrides,
   };
+}
+
+/**
+ * A new installation in the database, written through its entity: specs of the services that only read
+ * installations seed them without the gateway's repository.
+ */
+export async function insertInstallation(
+  dataSource: DataSource,
+  overrides: Partial<InstallationSeed> = {},
+): Promise<InstallationEntity> {
+  const installations = dataSource.getRepository(InstallationEntity);
+  const seed = anInstallation(overrides);
+  await installations.insert(seed);
+  return installations.findOneByOrFail({ installationId: seed.installationId });
 }
 
 export function aStoreConnection(overrides: Partial<StoreConnectionInput> = {}): StoreConnectionInput {
@@ -36,9 +65,7 @@ export function aStoreConnection(overrides: Partial<StoreConnectionInput> = {}):
 
 /** A new store connection, with its installation, in the integration database; returns the connection id. */
 export async function aPersistedConnection(dataSource: DataSource): Promise<string> {
-  const installation = await new InstallationRepository(dataSource.getRepository(InstallationEntity)).upsert(
-    anInstallation(),
-  );
+  const installation = await insertInstallation(dataSource);
   const connections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
   return (await connections.upsertForInstallation(installation.id, aStoreConnection())).id;
 }

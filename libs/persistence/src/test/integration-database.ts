@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { createDataSourceOptions } from '../lib/data-source.factory';
 
 // Persistence's own integration specs cannot use @storebridge/testing (it depends on this lib: a cycle), so they
-// read the URL its global setup exports directly. Excluded from the build (tsconfig.lib.json).
+// read the URL its global setup exports directly; the services' persistence libs share these through
+// `@storebridge/persistence/testing`. Excluded from the build (tsconfig.lib.json).
 
 export function integrationDatabaseUrl(): string {
   const url = process.env['TEST_DATABASE_URL'];

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { PushPersistenceModule } from '@storebridge/push-persistence';
 import { OrderPushService } from './order-push/order-push.service';
 import { OrdersChangedHandler } from './order-push/orders-changed.handler';
 import { ProductPushService } from './product-push/product-push.service';
@@ -13,6 +14,7 @@ export class PushFeatureModule {
   static forRoot(options: PushFeatureOptions): DynamicModule {
     return {
       module: PushFeatureModule,
+      imports: [PushPersistenceModule],
       controllers: [ProductsChangedHandler, OrdersChangedHandler],
       providers: [
         { provide: PUSH_FEATURE_OPTIONS, useValue: options },

@@ -1,24 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type {
-  IdMappingRepository,
   InstallationEntity,
-  InstallationRepository,
-  PushOutcomeInput,
-  PushOutcomeRepository,
+  InstallationReader,
   StoreConnectionEntity,
   StoreConnectionRepository,
-  StoreProductRepository,
+  StoreProductReader,
   SyncEntity,
 } from '@storebridge/persistence';
+import type {
+  IdMappingRepository,
+  PushOutcomeInput,
+  PushOutcomeRepository,
+} from '@storebridge/push-persistence';
+import type { ShopimindWriter, WriteOutcome } from '@storebridge/shopimind-client';
 import type {
   ShopimindCustomer,
   ShopimindOrder,
   ShopimindOrderStatus,
   ShopimindProduct,
   ShopimindProductCategory,
-  ShopimindWriter,
-  WriteOutcome,
-} from '@storebridge/shopimind';
+} from '@storebridge/shopimind-mapping';
 import { CredentialCipher } from '@storebridge/security';
 import { PushTargetService } from '../lib/push-target/push-target.service';
 import { AcceptedReferenceRows } from '../lib/push-target/accepted-reference-rows';
@@ -85,7 +86,7 @@ export class FakeConnections implements Pick<StoreConnectionRepository, 'findByI
   }
 }
 
-export class FakeInstallations implements Pick<InstallationRepository, 'findById'> {
+export class FakeInstallations implements Pick<InstallationReader, 'findById'> {
   readonly rows = new Map<string, InstallationEntity>();
   readonly lookups: string[] = [];
 
@@ -119,7 +120,7 @@ export class FakeIdMappings implements Pick<IdMappingRepository, 'numericIdsFor'
 }
 
 /** The products mirror sync keeps, reduced to which store product ids it holds per connection. */
-export class FakeStoreProducts implements Pick<StoreProductRepository, 'findHeldIds'> {
+export class FakeStoreProducts implements Pick<StoreProductReader, 'findHeldIds'> {
   private readonly held = new Map<string, Set<string>>();
 
   hold(connectionId: string, storeProductIds: readonly string[]): void {
@@ -263,7 +264,7 @@ export class FakePushWorld {
   readonly connection = aConnection(this.installation.id);
   readonly pushTargets = new PushTargetService(
     this.connections as unknown as StoreConnectionRepository,
-    this.installations as unknown as InstallationRepository,
+    this.installations as unknown as InstallationReader,
     this.targets as unknown as ShopimindTargets,
     this.outcomes as unknown as PushOutcomeRepository,
   );
@@ -299,7 +300,7 @@ export function aPushWorldWritingTo(shopimindApiUrl: string, accessToken: string
   installations.rows.set(installation.id, installation);
   const pushTargets = new PushTargetService(
     connections as unknown as StoreConnectionRepository,
-    installations as unknown as InstallationRepository,
+    installations as unknown as InstallationReader,
     new ShopimindTargets(cipher, { shopimindApiUrl }),
     outcomes as unknown as PushOutcomeRepository,
   );

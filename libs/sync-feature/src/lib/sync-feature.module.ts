@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { SyncEnv } from '@storebridge/config';
 import { StoreConnectionService } from '@storebridge/connections';
+import { SyncPersistenceModule } from '@storebridge/sync-persistence';
 import { SyncScheduler } from './schedule/sync-scheduler';
 import { StoreEventHandlers } from './store-events/store-event.handlers';
 import { StoreRecordEventService } from './store-events/store-record-event.service';
@@ -29,6 +30,7 @@ export class SyncFeatureModule {
   static forRoot(options: SyncFeatureOptions): DynamicModule {
     return {
       module: SyncFeatureModule,
+      imports: [SyncPersistenceModule],
       controllers: [SyncRequestedHandler, StoreEventHandlers],
       providers: [
         { provide: SYNC_FEATURE_OPTIONS, useValue: options },

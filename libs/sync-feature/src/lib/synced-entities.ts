@@ -13,12 +13,12 @@ import {
   toNormalizedProduct,
 } from '@storebridge/store-normalization';
 import { MessagePublisher } from '@storebridge/messaging';
+import { type SyncEntity } from '@storebridge/persistence';
 import {
   StoreOrderRepository,
   StoreProductRepository,
   type StoreRecordMirror,
-  type SyncEntity,
-} from '@storebridge/persistence';
+} from '@storebridge/sync-persistence';
 
 /** One normalized store record, or why it was skipped, with its value warnings by code. */
 export interface NormalizedRecordResult<T> {

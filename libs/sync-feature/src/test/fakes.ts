@@ -2,26 +2,28 @@ import { randomUUID } from 'node:crypto';
 import type { StoreConnectionService, StoreConnectionView } from '@storebridge/connections';
 import { resolveStoreSettings, type StoreConnectionInput } from '@storebridge/store-client';
 import {
-  mirrorDigest,
   recordContentHash,
   type AdvisoryLockRepository,
-  type FinishedSyncRunStatus,
   type LockOutcome,
+  type StoreConnectionEntity,
+  type StorePageCounts,
+  type SyncEntity,
+  type SyncRunEntity,
+  MAX_SKIPPED_RECORDS_KEPT,
+} from '@storebridge/persistence';
+import {
+  mirrorDigest,
+  type FinishedSyncRunStatus,
   type MirroredRecordState,
   type PageFingerprint,
   type RawStoreRecord,
   type SeenPage,
   type StartSyncRun,
-  type StoreConnectionEntity,
-  type StorePageCounts,
-  type SyncEntity,
-  type SyncRunEntity,
   type SyncRunPageProgress,
   type SyncRunRepository,
   type UnchangedPage,
   type UnseenRecords,
-  MAX_SKIPPED_RECORDS_KEPT,
-} from '@storebridge/persistence';
+} from '@storebridge/sync-persistence';
 import { StoreSyncService } from '../lib/store-sync/store-sync.service';
 import type { SyncFeatureOptions } from '../lib/sync-feature.options';
 import type { RecordMirror, SyncedEntity } from '../lib/synced-entities';

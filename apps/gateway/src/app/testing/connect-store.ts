@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { InstallationRepository, StoreConnectionRepository } from '@storebridge/persistence';
+import { StoreConnectionRepository } from '@storebridge/persistence';
+import { InstallationRepository } from '@storebridge/gateway-persistence';
 import { signShopimindPayload } from '@storebridge/security';
 
 /** What the app specs need to get a store connection that store webhooks can reach. */

@@ -3,7 +3,7 @@ import {
   buildIntegrationDeclaration,
   MANIFEST_ROUTE,
   type IntegrationDeclaration,
-} from '@storebridge/shopimind';
+} from '@storebridge/shopimind-declaration';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
 
 /** Spec §7: the declaration ShopiMind registers, public like any integration listing. */

@@ -1,6 +1,6 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { GatewayEnv, loadEnv } from '@storebridge/config';
-import type { OAuthAuthorizationRepository } from '@storebridge/persistence';
+import type { OAuthAuthorizationRepository } from '@storebridge/gateway-persistence';
 import { GatewayFeatureModule } from '../gateway-feature.module';
 import type { GatewayFeatureOptions } from '../gateway-feature.options';
 import { InMemoryAcceptedSignatures } from '../shopimind-auth/accepted-signatures.fake';

@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { AcceptedSignatureRepository, OAuthAuthorizationRepository } from '@storebridge/persistence';
+import { AcceptedSignatureRepository, OAuthAuthorizationRepository } from '@storebridge/gateway-persistence';
 import { PeriodicJob } from '@storebridge/runtime';
 import {
   GATEWAY_FEATURE_OPTIONS,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { ExternalAccountEntity } from '@storebridge/persistence';
 import type {
   ExternalAccountClaim,
-  ExternalAccountEntity,
   ExternalAccountInput,
   ExternalAccountRepository,
-} from '@storebridge/persistence';
+} from '@storebridge/gateway-persistence';
 import { StoredCredentialsMismatchError } from '@storebridge/connections';
 import { CredentialCipher } from '@storebridge/security';
 import { ExternalAccountService } from './external-account.service';

@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { StoreAuth } from '@storebridge/store-client';
 import { decryptStoreAuth, encryptStoreCredentials } from '@storebridge/connections';
-import {
-  ExternalAccountRepository,
-  type ExternalAccountClaim,
-  type ExternalAccountEntity,
-} from '@storebridge/persistence';
+import { type ExternalAccountEntity } from '@storebridge/persistence';
+import { ExternalAccountRepository, type ExternalAccountClaim } from '@storebridge/gateway-persistence';
 import { CredentialCipher } from '@storebridge/security';
 
 /**

@@ -4,14 +4,13 @@ import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { startDemoStore, type DemoStore } from '@storebridge/demo-store';
+import { type ExternalAccountEntity, type OAuthAuthorizationEntity } from '@storebridge/persistence';
 import {
   ExternalAccountRepository,
   OAuthAuthorizationRepository,
-  type ExternalAccountEntity,
   type ExternalAccountInput,
-  type OAuthAuthorizationEntity,
   type OAuthAuthorizationInput,
-} from '@storebridge/persistence';
+} from '@storebridge/gateway-persistence';
 import { CredentialCipher, signedShopimindQueryString } from '@storebridge/security';
 import {
   buildAuthorizeUrl,

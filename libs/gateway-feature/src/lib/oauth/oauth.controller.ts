@@ -1,6 +1,10 @@
 import { Body, Controller, Get, Inject, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { OAUTH_AUTHORIZE_ROUTE, OAUTH_CONSENT_ROUTE, OAUTH_ROUTE_PREFIX } from '@storebridge/shopimind';
+import {
+  OAUTH_AUTHORIZE_ROUTE,
+  OAUTH_CONSENT_ROUTE,
+  OAUTH_ROUTE_PREFIX,
+} from '@storebridge/shopimind-declaration';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
 import { csrfCookieName, readCookie } from './csrf';
 import { parseAuthorizeQuery } from './dto/authorize-query.dto';

@@ -7,7 +7,8 @@ import {
   type StoreConnectionSettings,
   StoreSettingsError,
 } from '@storebridge/store-client';
-import { OAuthAuthorizationRepository, type OAuthAuthorizationEntity } from '@storebridge/persistence';
+import { type OAuthAuthorizationEntity } from '@storebridge/persistence';
+import { OAuthAuthorizationRepository } from '@storebridge/gateway-persistence';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
 import { csrfTokenFor, isValidCsrf, newCsrfSecret } from './csrf';
 import type { AuthorizeQueryDto } from './dto/authorize-query.dto';
@@ -121,8 +122,8 @@ export class OAuthService {
   }
 
   /**
-   * `state` is single-use: a new one opens an authorization; reopening the same signed link (a reload) shows
-   * the same pending authorization again; a consumed, expired or re-targeted one is refused.
+   * `state` is single-use. A new one opens an authorization. Reopening the same signed link, as a reload does,
+   * shows the same pending authorization again. A consumed, expired or re-targeted one is refused.
    */
   private async openAuthorization(query: AuthorizeQueryDto): Promise<OAuthAuthorizationEntity> {
     const created = await this.authorizations.create({

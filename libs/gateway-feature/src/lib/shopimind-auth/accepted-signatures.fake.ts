@@ -1,4 +1,4 @@
-import type { AcceptedSignatureRepository } from '@storebridge/persistence';
+import type { AcceptedSignatureRepository } from '@storebridge/gateway-persistence';
 
 type AcceptedSignaturePort = Pick<AcceptedSignatureRepository, 'claim' | 'release' | 'purgeExpired'>;
 

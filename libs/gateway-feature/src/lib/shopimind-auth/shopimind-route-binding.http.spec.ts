@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, UseGuards, type INestApplication } from '@nestjs/common';
 import { CommonEnv, loadEnv } from '@storebridge/config';
 import { MessagingModule } from '@storebridge/messaging';
-import { AcceptedSignatureRepository } from '@storebridge/persistence';
+import { AcceptedSignatureRepository } from '@storebridge/gateway-persistence';
 import { localUrl, startService } from '@storebridge/runtime';
 import { signShopimindPayload } from '@storebridge/security';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';

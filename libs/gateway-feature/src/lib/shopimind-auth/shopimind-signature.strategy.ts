@@ -1,7 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { AcceptedSignatureRepository } from '@storebridge/persistence';
-import { declaredRemoteResources, LIFECYCLE_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind';
+import { AcceptedSignatureRepository } from '@storebridge/gateway-persistence';
+import {
+  declaredRemoteResources,
+  LIFECYCLE_ROUTE,
+  WEBHOOK_ROUTE_PREFIX,
+} from '@storebridge/shopimind-declaration';
 import { verifyShopimindSignature, type SignatureVerdict, loggableErrorText } from '@storebridge/security';
 import {
   GATEWAY_FEATURE_OPTIONS,

@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
-import { AcceptedSignatureRepository } from '@storebridge/persistence';
+import { AcceptedSignatureRepository } from '@storebridge/gateway-persistence';
 import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { shopimindCallerOf, type ShopimindCaller, type ShopimindRequest } from './shopimind-caller';
 import { loggableErrorText } from '@storebridge/security';

@@ -5,7 +5,7 @@ import {
   InvalidIntegrationConfigError,
   parseIntegrationConfig,
   type IntegrationConfig,
-} from '@storebridge/shopimind';
+} from '@storebridge/shopimind-declaration';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
 import type { RemoteDataProvider, RemoteOption } from './remote-data.provider';
 

@@ -4,7 +4,7 @@ import {
   InvalidIntegrationConfigError,
   parseIntegrationConfig,
   type IntegrationConfig,
-} from '@storebridge/shopimind';
+} from '@storebridge/shopimind-declaration';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
 import { failed, succeeded, type ShopimindResponse } from '../shopimind-webhooks/shopimind-response';
 

@@ -3,7 +3,7 @@ import {
   configSchemaRemoteResources,
   INTEGRATION_CONFIG_SCHEMA,
   PRODUCTS_REMOTE_RESOURCE,
-} from '@storebridge/shopimind';
+} from '@storebridge/shopimind-declaration';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
 import { WidgetProductsService } from '../widgets/widget-products.service';
 import type { RemoteDataProvider, RemoteOption } from './remote-data.provider';

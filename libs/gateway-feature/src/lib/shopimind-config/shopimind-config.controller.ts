@@ -1,5 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { REMOTE_DATA_ROUTE, TEST_CONNECTION_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind';
+import {
+  REMOTE_DATA_ROUTE,
+  TEST_CONNECTION_ROUTE,
+  WEBHOOK_ROUTE_PREFIX,
+} from '@storebridge/shopimind-declaration';
 import { withoutConstructorKeys } from '../edge-input/without-constructor-keys';
 import type { ShopimindResponse } from '../shopimind-webhooks/shopimind-response';
 import { ShopimindSignatureGuard } from '../shopimind-webhooks/shopimind-signature.guard';

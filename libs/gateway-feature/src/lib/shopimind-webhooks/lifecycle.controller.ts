@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { hasUnstorableText } from '@storebridge/untrusted-input';
-import { LIFECYCLE_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind';
+import { LIFECYCLE_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind-declaration';
 import { withoutConstructorKeys } from '../edge-input/without-constructor-keys';
 import { LifecycleEventDto, toLifecycleEventName } from './dto/lifecycle-event.dto';
 import { LifecycleService } from './lifecycle.service';

@@ -7,17 +7,19 @@ import type { SavedStoreConnection, StoreConnectionService } from '@storebridge/
 import { Subjects } from '@storebridge/contracts';
 import { RecordingPublisher } from '@storebridge/messaging';
 import type {
-  ExternalAccountClaim,
   InstallationEntity,
-  InstallationRepository,
   InstallationStatus,
-  InstallationStatusTimestamps,
-  InstallationUpsert,
   StoreConnectionEntity,
   StoreConnectionRepository,
 } from '@storebridge/persistence';
+import type {
+  ExternalAccountClaim,
+  InstallationRepository,
+  InstallationStatusTimestamps,
+  InstallationUpsert,
+} from '@storebridge/gateway-persistence';
 import { CredentialCipher } from '@storebridge/security';
-import type { IntegrationConfig } from '@storebridge/shopimind';
+import type { IntegrationConfig } from '@storebridge/shopimind-declaration';
 import { LifecycleEventDto, type LifecycleEventName } from './dto/lifecycle-event.dto';
 import type { ExternalAccountService, ExternalAccountStoreConfig } from '../oauth/external-account.service';
 import { LifecycleService } from './lifecycle.service';

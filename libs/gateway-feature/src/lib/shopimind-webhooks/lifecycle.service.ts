@@ -4,17 +4,17 @@ import { Subjects, type SyncTrigger } from '@storebridge/contracts';
 import { checkStoreUrl, StoreClient } from '@storebridge/store-client';
 import { MessagePublisher } from '@storebridge/messaging';
 import {
-  InstallationRepository,
   StoreConnectionRepository,
   type InstallationEntity,
   type StoreConnectionEntity,
 } from '@storebridge/persistence';
+import { InstallationRepository } from '@storebridge/gateway-persistence';
 import { CredentialCipher } from '@storebridge/security';
 import {
   InvalidIntegrationConfigError,
   parseIntegrationConfig,
   type IntegrationConfig,
-} from '@storebridge/shopimind';
+} from '@storebridge/shopimind-declaration';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
 import { ExternalAccountService } from '../oauth/external-account.service';
 import {

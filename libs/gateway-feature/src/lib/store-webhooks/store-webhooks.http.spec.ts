@@ -5,11 +5,8 @@ import { Subjects } from '@storebridge/contracts';
 import { CommonEnv, loadEnv } from '@storebridge/config';
 import { resolveStoreSettings } from '@storebridge/store-client';
 import { MessagePublisher, MessagingModule, RecordingPublisher } from '@storebridge/messaging';
-import {
-  AcceptedSignatureRepository,
-  StoreConnectionRepository,
-  type StoreConnectionEntity,
-} from '@storebridge/persistence';
+import { StoreConnectionRepository, type StoreConnectionEntity } from '@storebridge/persistence';
+import { AcceptedSignatureRepository } from '@storebridge/gateway-persistence';
 import { localUrl, startService } from '@storebridge/runtime';
 import { hmacSha256Hex } from '@storebridge/security';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';

@@ -1,14 +1,14 @@
 import { Logger } from '@nestjs/common';
 import type {
   InstallationEntity,
-  InstallationRepository,
   InstallationStatus,
   StoreConnectionEntity,
   StoreConnectionRepository,
   StoreProductEntity,
-  StoreProductRepository,
+  StoreProductReader,
 } from '@storebridge/persistence';
-import { PRODUCT_IMAGE_WIDGET, PRODUCTS_REMOTE_RESOURCE } from '@storebridge/shopimind';
+import type { InstallationRepository } from '@storebridge/gateway-persistence';
+import { PRODUCT_IMAGE_WIDGET, PRODUCTS_REMOTE_RESOURCE } from '@storebridge/shopimind-declaration';
 import { ProductsRemoteDataProvider } from './products-remote-data.provider';
 import { PRODUCT_OPTIONS_LIMIT, WidgetProductsService } from './widget-products.service';
 
@@ -23,7 +23,7 @@ class FakeCatalogue
   implements
     Pick<InstallationRepository, 'findByInstallationId'>,
     Pick<StoreConnectionRepository, 'findByInstallation'>,
-    Pick<StoreProductRepository, 'search'>
+    Pick<StoreProductReader, 'search'>
 {
   readonly installations = new Map<string, Pick<InstallationEntity, 'id' | 'status'>>();
   readonly products = new Map<string, Array<Pick<StoreProductEntity, 'storeProductId' | 'name'>>>();
@@ -76,7 +76,7 @@ describe('ProductsRemoteDataProvider', () => {
       new WidgetProductsService(
         catalogue as unknown as InstallationRepository,
         catalogue as unknown as StoreConnectionRepository,
-        catalogue as unknown as StoreProductRepository,
+        catalogue as unknown as StoreProductReader,
       ),
     );
   });

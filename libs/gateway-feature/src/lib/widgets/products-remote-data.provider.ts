@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PRODUCTS_REMOTE_RESOURCE } from '@storebridge/shopimind';
+import { PRODUCTS_REMOTE_RESOURCE } from '@storebridge/shopimind-declaration';
 import type { RemoteDataProvider, RemoteOption } from '../shopimind-config/remote-data.provider';
 import { WidgetProductsService } from './widget-products.service';
 

@@ -1,9 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  InstallationRepository,
-  StoreConnectionRepository,
-  StoreProductRepository,
-} from '@storebridge/persistence';
+import { StoreConnectionRepository, StoreProductReader } from '@storebridge/persistence';
+import { InstallationRepository } from '@storebridge/gateway-persistence';
 import type { RemoteOption } from '../shopimind-config/remote-data.provider';
 import { loggableErrorText } from '@storebridge/security';
 
@@ -27,7 +24,7 @@ export class WidgetProductsService {
   constructor(
     private readonly installations: InstallationRepository,
     private readonly storeConnections: StoreConnectionRepository,
-    private readonly storeProducts: StoreProductRepository,
+    private readonly storeProducts: StoreProductReader,
   ) {}
 
   /**

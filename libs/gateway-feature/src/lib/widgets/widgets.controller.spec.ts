@@ -3,15 +3,15 @@ import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
-  InstallationRepository,
   StoreConnectionRepository,
-  StoreProductRepository,
   type InstallationEntity,
   type InstallationStatus,
   type StoreConnectionEntity,
   type StoreProductEntity,
+  StoreProductReader,
 } from '@storebridge/persistence';
-import { INSTALLATION_ID_VARIABLE, PRODUCT_IMAGE_WIDGET } from '@storebridge/shopimind';
+import { InstallationRepository } from '@storebridge/gateway-persistence';
+import { INSTALLATION_ID_VARIABLE, PRODUCT_IMAGE_WIDGET } from '@storebridge/shopimind-declaration';
 import type { AddressInfo } from 'node:net';
 import { WidgetProductsService } from './widget-products.service';
 import { WidgetsController } from './widgets.controller';
@@ -23,7 +23,7 @@ class FakeCatalogue
   implements
     Pick<InstallationRepository, 'findByInstallationId'>,
     Pick<StoreConnectionRepository, 'findByInstallation'>,
-    Pick<StoreProductRepository, 'findOne'>
+    Pick<StoreProductReader, 'findOne'>
 {
   readonly installations = new Map<string, Pick<InstallationEntity, 'id' | 'installationId' | 'status'>>();
   readonly connections = new Map<string, Pick<StoreConnectionEntity, 'id' | 'installationId'>>();
@@ -75,7 +75,7 @@ describe('WidgetsController (HTTP)', () => {
         WidgetProductsService,
         { provide: InstallationRepository, useValue: catalogue },
         { provide: StoreConnectionRepository, useValue: catalogue },
-        { provide: StoreProductRepository, useValue: catalogue },
+        { provide: StoreProductReader, useValue: catalogue },
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });

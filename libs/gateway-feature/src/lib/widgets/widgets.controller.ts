@@ -4,7 +4,7 @@ import {
   PLACEHOLDER_IMAGE_ROUTE,
   PRODUCT_IMAGE_ROUTE,
   WIDGETS_ROUTE_PREFIX,
-} from '@storebridge/shopimind';
+} from '@storebridge/shopimind-declaration';
 import { PLACEHOLDER_PNG } from './placeholder-image';
 import { WidgetProductsService } from './widget-products.service';
 

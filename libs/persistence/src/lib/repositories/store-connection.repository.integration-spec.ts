@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { anInstallation, aStoreConnection } from '../../test/factories';
+import { aStoreConnection, insertInstallation } from '../../test/factories';
 import { openDataSource, truncateTables } from '../../test/integration-database';
 import {
   IdMappingEntity,
@@ -8,22 +8,15 @@ import {
   StoreConnectionEntity,
   SyncRunEntity,
 } from '../entities';
-import { IdMappingRepository } from './id-mapping.repository';
-import { InstallationRepository } from './installation.repository';
 import { StoreConnectionRepository } from './store-connection.repository';
-import { SyncRunRepository } from './sync-run.repository';
 
 describe('StoreConnectionRepository', () => {
   let dataSource: DataSource;
-  let installations: InstallationRepository;
   let connections: StoreConnectionRepository;
-  let syncRuns: SyncRunRepository;
 
   beforeAll(async () => {
     dataSource = await openDataSource();
-    installations = new InstallationRepository(dataSource.getRepository(InstallationEntity));
     connections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
-    syncRuns = new SyncRunRepository(dataSource.getRepository(SyncRunEntity));
   });
 
   beforeEach(() => truncateTables(dataSource));
@@ -31,7 +24,7 @@ describe('StoreConnectionRepository', () => {
   afterAll(() => dataSource.destroy());
 
   it('creates the connection of an installation and finds it by id, installation and store token', async () => {
-    const installation = await installations.upsert(anInstallation());
+    const installation = await insertInstallation(dataSource);
 
     const created = await connections.upsertForInstallation(
       installation.id,
@@ -59,7 +52,7 @@ describe('StoreConnectionRepository', () => {
   });
 
   it('reconfigures in place: same id and store token, new credentials and mappings', async () => {
-    const installation = await installations.upsert(anInstallation());
+    const installation = await insertInstallation(dataSource);
     const first = await connections.upsertForInstallation(
       installation.id,
       aStoreConnection({ storeToken: 'st_1' }),
@@ -92,7 +85,7 @@ describe('StoreConnectionRepository', () => {
   });
 
   it.each([1, 100])('stores a page size of %p (the per_page bounds)', async (perPage) => {
-    const installation = await installations.upsert(anInstallation());
+    const installation = await insertInstallation(dataSource);
 
     const created = await connections.upsertForInstallation(installation.id, aStoreConnection({ perPage }));
 
@@ -100,7 +93,7 @@ describe('StoreConnectionRepository', () => {
   });
 
   it.each([0, 101])('refuses a page size of %p (CHK_store_connections_per_page)', async (perPage) => {
-    const installation = await installations.upsert(anInstallation());
+    const installation = await insertInstallation(dataSource);
 
     await expect(
       connections.upsertForInstallation(installation.id, aStoreConnection({ perPage })),
@@ -109,7 +102,7 @@ describe('StoreConnectionRepository', () => {
   });
 
   it('gives a connection written without a page size the spec default of 50', async () => {
-    const installation = await installations.upsert(anInstallation());
+    const installation = await insertInstallation(dataSource);
     const { perPage: _omitted, ...withoutPerPage } = aStoreConnection();
 
     await dataSource
@@ -120,8 +113,8 @@ describe('StoreConnectionRepository', () => {
   });
 
   it('lists the connections of active installations only', async () => {
-    const active = await installations.upsert(anInstallation({ status: 'active' }));
-    const inactive = await installations.upsert(anInstallation({ status: 'inactive' }));
+    const active = await insertInstallation(dataSource, { status: 'active' });
+    const inactive = await insertInstallation(dataSource, { status: 'inactive' });
     const activeConnection = await connections.upsertForInstallation(active.id, aStoreConnection());
     await connections.upsertForInstallation(inactive.id, aStoreConnection());
 
@@ -144,7 +137,7 @@ describe('StoreConnectionRepository', () => {
         activatedAt = at(-minutes(10_000)),
       }: { status?: InstallationStatus; syncIntervalMinutes?: number; activatedAt?: Date } = {},
     ): Promise<StoreConnectionEntity> {
-      const installation = await installations.upsert(anInstallation({ status, activatedAt }));
+      const installation = await insertInstallation(dataSource, { status, activatedAt });
       const connection = await connections.upsertForInstallation(
         installation.id,
         aStoreConnection({ syncIntervalMinutes }),
@@ -247,13 +240,18 @@ describe('StoreConnectionRepository', () => {
   });
 
   it('deletes the connection of an installation with its sync runs and the id mappings', async () => {
-    const installation = await installations.upsert(anInstallation());
-    const other = await installations.upsert(anInstallation());
+    const installation = await insertInstallation(dataSource);
+    const other = await insertInstallation(dataSource);
     const connection = await connections.upsertForInstallation(installation.id, aStoreConnection());
-    await syncRuns.start({ connectionId: connection.id, entity: 'products', trigger: 'activate' });
-    const idMappings = new IdMappingRepository(dataSource.getRepository(IdMappingEntity));
-    await idMappings.numericIdsFor(installation.id, 'product', ['p1', 'p2']);
-    await idMappings.numericIdsFor(other.id, 'product', ['p1']);
+    // Sync's and push's rows, written through the entities: their repositories live in their services' libs.
+    await dataSource
+      .getRepository(SyncRunEntity)
+      .insert({ connectionId: connection.id, entity: 'products', trigger: 'activate', status: 'running' });
+    await dataSource.getRepository(IdMappingEntity).insert([
+      { installationId: installation.id, entityType: 'product', storeId: 'p1', numericId: 1 },
+      { installationId: installation.id, entityType: 'product', storeId: 'p2', numericId: 2 },
+      { installationId: other.id, entityType: 'product', storeId: 'p1', numericId: 1 },
+    ]);
 
     expect(await connections.deleteByInstallation(installation.id)).toBe(true);
     expect(await connections.deleteByInstallation(installation.id)).toBe(false);
@@ -266,7 +264,7 @@ describe('StoreConnectionRepository', () => {
   });
 
   it('goes away with its installation (on delete cascade)', async () => {
-    const installation = await installations.upsert(anInstallation());
+    const installation = await insertInstallation(dataSource);
     const connection = await connections.upsertForInstallation(installation.id, aStoreConnection());
 
     await dataSource.getRepository(InstallationEntity).delete({ id: installation.id });

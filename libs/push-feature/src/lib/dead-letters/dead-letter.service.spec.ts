@@ -1,6 +1,7 @@
 import { Subjects, type OrdersChangedEvent, type ProductsChangedEvent } from '@storebridge/contracts';
 import { RecordingPublisher } from '@storebridge/messaging';
-import type { DeadLetterFilter, PushOutcomeEntity, PushOutcomeRepository } from '@storebridge/persistence';
+import type { PushOutcomeEntity } from '@storebridge/persistence';
+import type { DeadLetterFilter, PushOutcomeRepository } from '@storebridge/push-persistence';
 import { DeadLetterService, REPLAY_BATCH_SIZE } from './dead-letter.service';
 
 const connectionA = '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f';

@@ -2,12 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Subjects, type NormalizedOrder, type NormalizedProduct } from '@storebridge/contracts';
 import { MessagePublisher } from '@storebridge/messaging';
-import {
-  PushOutcomeRepository,
-  type DeadLetterFilter,
-  type PushOutcomeEntity,
-  type SyncEntity,
-} from '@storebridge/persistence';
+import { type PushOutcomeEntity, type SyncEntity } from '@storebridge/persistence';
+import { PushOutcomeRepository, type DeadLetterFilter } from '@storebridge/push-persistence';
 
 /** Records per replayed message: the size of a crawled page at most. */
 export const REPLAY_BATCH_SIZE = 100;

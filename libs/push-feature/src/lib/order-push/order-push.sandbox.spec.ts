@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { NormalizedOrder } from '@storebridge/contracts';
 import { startShopimindSandbox, type ShopimindSandbox } from '@storebridge/shopimind-sandbox';
-import type { IdMappingRepository } from '@storebridge/persistence';
+import type { IdMappingRepository } from '@storebridge/push-persistence';
 import { aPushWorldWritingTo, type FakePushOutcomes, type FakeStoreProducts } from '../../test/fakes';
 import { OrderPushService } from './order-push.service';
 

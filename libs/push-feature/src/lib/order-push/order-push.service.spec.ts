@@ -3,7 +3,8 @@ import { Logger } from '@nestjs/common';
 import type { NormalizedOrder, OrdersChangedEvent } from '@storebridge/contracts';
 import { RetryLaterError } from '@storebridge/messaging';
 import type { InstallationEntity, StoreConnectionEntity } from '@storebridge/persistence';
-import { toShopimindCustomerId, type WriteOutcome } from '@storebridge/shopimind';
+import type { WriteOutcome } from '@storebridge/shopimind-client';
+import { toShopimindCustomerId } from '@storebridge/shopimind-mapping';
 import {
   accepted,
   FAKE_DATA_SOURCE_ID,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NormalizedOrder, OrdersChangedEvent } from '@storebridge/contracts';
-import { IdMappingRepository, StoreProductRepository } from '@storebridge/persistence';
+import { StoreProductReader } from '@storebridge/persistence';
+import { IdMappingRepository } from '@storebridge/push-persistence';
 import {
   toShopimindCustomer,
   toShopimindOrder,
@@ -10,7 +11,7 @@ import {
   type ShopimindOrder,
   type ShopimindOrderStatus,
   type ShopimindOrderStatusContext,
-} from '@storebridge/shopimind';
+} from '@storebridge/shopimind-mapping';
 import {
   chunks,
   PRODUCT_ENTITY,
@@ -85,8 +86,8 @@ export class OrderPushService {
   constructor(
     private readonly pushTargets: PushTargetService,
     private readonly idMappings: IdMappingRepository,
-    @Inject(StoreProductRepository)
-    private readonly storeProducts: Pick<StoreProductRepository, 'findHeldIds'>,
+    @Inject(StoreProductReader)
+    private readonly storeProducts: Pick<StoreProductReader, 'findHeldIds'>,
   ) {}
 
   async pushOrders(event: OrdersChangedEvent): Promise<void> {

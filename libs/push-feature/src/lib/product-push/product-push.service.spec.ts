@@ -3,7 +3,8 @@ import { Logger } from '@nestjs/common';
 import type { NormalizedProduct, ProductsChangedEvent } from '@storebridge/contracts';
 import { RetryLaterError } from '@storebridge/messaging';
 import type { InstallationEntity, StoreConnectionEntity } from '@storebridge/persistence';
-import type { ShopimindProduct, ShopimindProductCategory, WriteOutcome } from '@storebridge/shopimind';
+import type { WriteOutcome } from '@storebridge/shopimind-client';
+import type { ShopimindProduct, ShopimindProductCategory } from '@storebridge/shopimind-mapping';
 import {
   accepted,
   FAKE_DATA_SOURCE_ID,

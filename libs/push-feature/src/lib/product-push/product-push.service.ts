@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { NormalizedProduct, ProductsChangedEvent } from '@storebridge/contracts';
-import { IdMappingRepository } from '@storebridge/persistence';
+import { IdMappingRepository } from '@storebridge/push-persistence';
 import {
   toShopimindCategoryKey,
   toShopimindProduct,
   toShopimindProductCategory,
   type ShopimindProduct,
   type ShopimindProductCategory,
-} from '@storebridge/shopimind';
+} from '@storebridge/shopimind-mapping';
 import {
   CATEGORY_ENTITY,
   PRODUCT_ENTITY,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { RetryLaterError } from '@storebridge/messaging';
-import type { WriteOutcome } from '@storebridge/shopimind';
+import type { WriteOutcome } from '@storebridge/shopimind-client';
 import { accepted, FAKE_DATA_SOURCE_ID, FakePushWorld } from '../../test/fakes';
 import { chunks, INACTIVE_RETRY_MS, type PushMessage } from './push-target.service';
 

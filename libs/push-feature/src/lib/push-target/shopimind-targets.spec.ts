@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { InstallationEntity, StoreConnectionEntity } from '@storebridge/persistence';
 import { CredentialCipher } from '@storebridge/security';
-import { ShopimindWriteError, type ShopimindProduct } from '@storebridge/shopimind';
+import { ShopimindWriteError } from '@storebridge/shopimind-client';
+import type { ShopimindProduct } from '@storebridge/shopimind-mapping';
 import {
   sandboxProductFixture,
   startShopimindSandbox,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { InstallationEntity, StoreConnectionEntity } from '@storebridge/persistence';
 import { CredentialCipher } from '@storebridge/security';
-import { ShopimindWriter } from '@storebridge/shopimind';
+import { ShopimindWriter } from '@storebridge/shopimind-client';
 import { PUSH_FEATURE_OPTIONS, type PushFeatureOptions } from '../push-feature.options';
 import { AcceptedReferenceRows } from './accepted-reference-rows';
 

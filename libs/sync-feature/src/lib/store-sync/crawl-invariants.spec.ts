@@ -40,20 +40,21 @@ import {
   AdvisoryLockRepository,
   createDataSourceOptions,
   InstallationEntity,
-  InstallationRepository,
   PGLITE_IN_MEMORY,
   runMigrations,
   StoreConnectionEntity,
   StoreConnectionRepository,
   StoreOrderEntity,
-  StoreOrderRepository,
   StoreProductEntity,
-  StoreProductRepository,
   SyncRunEntity,
-  SyncRunRepository,
 } from '@storebridge/persistence';
+import {
+  StoreOrderRepository,
+  StoreProductRepository,
+  SyncRunRepository,
+} from '@storebridge/sync-persistence';
 import fc from 'fast-check';
-import { DataSource } from 'typeorm';
+import { DataSource, type Repository } from 'typeorm';
 import { FakeStoreConnections } from '../../test/fakes';
 import { syncedOrders, syncedProducts } from '../synced-entities';
 import { StoreSyncService } from './store-sync.service';
@@ -163,7 +164,8 @@ async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
 
 describe('crawl invariants over generated stores (issue #18)', () => {
   let dataSource: DataSource;
-  let installations: InstallationRepository;
+  // Seeded through the entity: installations are the gateway's to write.
+  let installations: Repository<InstallationEntity>;
   let storeConnections: StoreConnectionRepository;
   let syncRuns: SyncRunRepository;
   let products: StoreProductRepository;
@@ -174,7 +176,7 @@ describe('crawl invariants over generated stores (issue #18)', () => {
   beforeAll(async () => {
     dataSource = await new DataSource(createDataSourceOptions({ dataDir: PGLITE_IN_MEMORY })).initialize();
     await runMigrations(dataSource);
-    installations = new InstallationRepository(dataSource.getRepository(InstallationEntity));
+    installations = dataSource.getRepository(InstallationEntity);
     storeConnections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
     syncRuns = new SyncRunRepository(dataSource.getRepository(SyncRunEntity));
     products = new StoreProductRepository(dataSource.getRepository(StoreProductEntity));
@@ -195,7 +197,7 @@ describe('crawl invariants over generated stores (issue #18)', () => {
     baseUrl: string,
   ): Promise<FakeStoreConnections & { id: string }> {
     caseNumber += 1;
-    const installation = await installations.upsert({
+    const installation = await installations.save({
       installationId: `inst_crawl_${caseNumber}_${Date.now()}`,
       shopDomain: 'shop.example.com',
       status: 'active',
@@ -404,9 +406,10 @@ function checkCrawl({
 }
 
 /**
- * After two crawls of an unchanged store, ShopiMind holds exactly its valid records (a first crawl's held deletions
- * are confirmed by the second) when the store lets a crawl prove its end; when it cannot (a store clamping past its
- * end without a last page to tell, or answering 404 there), nothing is deleted, so ShopiMind keeps at least them.
+ * After two crawls of an unchanged store, ShopiMind holds exactly its valid records when the store lets a crawl
+ * prove its end: the second crawl confirms the deletions the first one held. When a crawl cannot prove the end,
+ * nothing is deleted, so ShopiMind keeps at least those records. That happens when the store clamps pages past its
+ * end and has no last page to tell, or answers 404 there.
  */
 function checkEnd(moment: StoreMoment, quirks: StoreQuirks, standIn: ShopimindStandIn, where: string): void {
   for (const entity of GENERATED_ENTITIES) {

@@ -1,8 +1,5 @@
-import {
-  MAX_SKIPPED_RECORDS_KEPT,
-  type SyncRunPageProgress,
-  type SyncWarningCounts,
-} from '@storebridge/persistence';
+import { MAX_SKIPPED_RECORDS_KEPT, type SyncWarningCounts } from '@storebridge/persistence';
+import { type SyncRunPageProgress } from '@storebridge/sync-persistence';
 
 /** Progress is written at most this often by default: one round trip per page would cost an unchanged re-sync a third of its time. */
 export const DEFAULT_PROGRESS_INTERVAL_MS = 500;

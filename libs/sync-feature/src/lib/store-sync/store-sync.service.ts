@@ -17,14 +17,13 @@ import { RetryLaterError } from '@storebridge/messaging';
 import {
   AdvisoryLockRepository,
   recordContentHash,
-  SyncRunRepository,
   type SkippedStoreRecord,
   type SyncRunEntity,
   type StorePageCounts,
-  type SyncRunPageProgress,
   type SyncRunTimings,
   type SyncWarningCounts,
 } from '@storebridge/persistence';
+import { SyncRunRepository, type SyncRunPageProgress } from '@storebridge/sync-persistence';
 import { SYNC_FEATURE_OPTIONS, type SyncFeatureOptions } from '../sync-feature.options';
 import { findReadableConnection } from '../readable-connection';
 import { SYNCED_ENTITIES, type SyncedEntity } from '../synced-entities';
@@ -64,9 +63,9 @@ const NOTHING = new Map<string, never>();
 export const DELETED_IDS_PER_MESSAGE = 500;
 
 /**
- * Requests to a store at once during a crawl. Two, not more: an unchanged re-sync, bound by the store's latency
- * once its pages need no normalizing, measured 5.8x -> 7.2x faster than the full sync with two (three did no better),
- * and a store is not asked harder than that; its 429s still hold every request (Retry-After).
+ * Requests to a store at once during a crawl. Two, not more: once its pages need no normalizing, an unchanged
+ * re-sync mostly waits on the store, and two requests at once make it clearly faster than one, while three are no
+ * faster than two. A store is not asked harder than that, and its 429s still hold every request (Retry-After).
  */
 export const STORE_PAGES_IN_FLIGHT = 2;
 
@@ -94,9 +93,9 @@ function elapsedSince(start: number): number {
 }
 
 /**
- * Full crawl of one store connection (generic-api spec §3-§5), every synced entity in turn (products, then
- * orders): page by page, normalized, compared with the mirror, changes published to push, the run's progress
- * recorded as it goes (RunProgressBuffer) so a restarted worker resumes where it stopped.
+ * Full crawl of one store connection (generic-api spec §3-§5), one synced entity after the other: products, then
+ * orders. Each page is normalized and compared with the mirror, and the changes are published to push. The run
+ * records its progress as it goes (RunProgressBuffer), so a restarted worker resumes where it stopped.
  */
 @Injectable()
 export class StoreSyncService {
@@ -134,8 +133,8 @@ export class StoreSyncService {
 
   /**
    * Entities are crawled one after the other, so a running run of an entity means every entity before it was
-   * done: a redelivered request resumes there instead of crawling the earlier ones again. (Side by side was
-   * measured slower: the crawls compete for the same CPU and database, and the sync process needs more memory.)
+   * done: a redelivered request resumes there instead of crawling the earlier ones again. Crawling them side by
+   * side is slower: the crawls compete for the same CPU and database, and the sync process needs more memory.
    */
   private async runLocked(request: SyncRequestedEvent, view: StoreConnectionView): Promise<void> {
     const resumable = await this.syncRuns.findResumable(request.connectionId);
@@ -406,9 +405,9 @@ export class StoreSyncService {
   }
 
   /**
-   * Records the ids the page showed (the deletion pass keeps exactly the records a run saw), with the page's
-   * fingerprint when the store told its body, and returns the records to publish: new ones and those whose content
-   * differs from the mirror's; the last of a repeated id wins. Every record of a page this run had recorded
+   * Records the ids the page showed, since the deletion pass keeps exactly the records a run saw, with the page's
+   * fingerprint when the store told its body. Returns the records to publish: new ones and those whose content
+   * differs from the mirror's. When an id repeats, its last record wins. Every record of a page this run had recorded
    * already is published: the page was redelivered, and the mirror (written before publishing) may hold records
    * push never got; publishing twice is harmless. After an activation or a configuration change every record is
    * published: what ShopiMind stores also depends on the connection (language, currency, data source), which the

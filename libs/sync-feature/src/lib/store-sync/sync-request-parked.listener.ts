@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Subjects, SyncRequestedEvent } from '@storebridge/contracts';
 import { ParkedFailure, ParkedMessageListener } from '@storebridge/messaging';
-import { SyncRunRepository } from '@storebridge/persistence';
+import { SyncRunRepository } from '@storebridge/sync-persistence';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { LIFECYCLE_EVENTS, type LifecycleEventName } from '@storebridge/shopimind';
+import { LIFECYCLE_EVENTS, type LifecycleEventName } from '@storebridge/shopimind-declaration';
 
 export { LIFECYCLE_EVENTS, type LifecycleEventName };
 

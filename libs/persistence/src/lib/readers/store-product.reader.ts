@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { StoreProductEntity } from '../entities';
+
+export const STORE_PRODUCT_SEARCH_MAX_LIMIT = 100;
+
+/** `%`, `_` and `\` typed by a merchant are searched for literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/**
+ * What the gateway (widgets: product image, product picker, answered without calling the store) and push (the
+ * products an order refers to) read of the products mirror. Read-only: only sync's StoreProductRepository
+ * (`@storebridge/sync-persistence`) writes the mirror.
+ */
+@Injectable()
+export class StoreProductReader {
+  constructor(
+    @InjectRepository(StoreProductEntity) private readonly repository: Repository<StoreProductEntity>,
+  ) {}
+
+  /** Which of `storeProductIds` the connection's mirror holds: the products sync publishes to push. */
+  async findHeldIds(connectionId: string, storeProductIds: readonly string[]): Promise<Set<string>> {
+    if (storeProductIds.length === 0) {
+      return new Set();
+    }
+    const rows: Array<{ store_product_id: string }> = await this.repository.query(
+      `SELECT "store_product_id" FROM "store_products"
+       WHERE "connection_id" = $1::uuid AND "store_product_id" = ANY($2::text[])`,
+      [connectionId, [...new Set(storeProductIds)]],
+    );
+    return new Set(rows.map((row) => row.store_product_id));
+  }
+
+  findOne(connectionId: string, storeProductId: string): Promise<StoreProductEntity | null> {
+    return this.repository.findOneBy({ connectionId, storeProductId });
+  }
+
+  /**
+   * A connection's products by name, alphabetically: those whose name contains `query` (case-insensitive) or
+   * whose id is exactly `query`; all of them without a query. `limit` is capped.
+   */
+  async search(
+    connectionId: string,
+    query: string | undefined,
+    limit: number,
+  ): Promise<StoreProductEntity[]> {
+    const take = Math.min(Math.trunc(limit), STORE_PRODUCT_SEARCH_MAX_LIMIT);
+    if (!(take > 0)) {
+      // TypeORM reads a limit of 0 as "no limit".
+      return [];
+    }
+    const builder = this.repository
+      .createQueryBuilder('product')
+      .where('product.connectionId = :connectionId', { connectionId })
+      .orderBy('product.name', 'ASC')
+      .addOrderBy('product.storeProductId', 'ASC')
+      .limit(take);
+    const text = query?.trim();
+    if (text) {
+      // Backslash is LIKE's default escape character.
+      builder.andWhere('(product.name ILIKE :pattern OR product.storeProductId = :text)', {
+        pattern: `%${escapeLike(text)}%`,
+        text,
+      });
+    }
+    return builder.getMany();
+  }
+}

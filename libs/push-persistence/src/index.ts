@@ -1,0 +1,3 @@
+export * from './lib/push-persistence.module';
+export * from './lib/id-mapping.repository';
+export * from './lib/push-outcome.repository';

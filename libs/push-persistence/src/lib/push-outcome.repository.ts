@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { PushOutcomeEntity, type PushOutcomeStatus, type SyncEntity } from '@storebridge/persistence';
+
+/** ShopiMind's answer for one record of a write. */
+export interface PushOutcomeInput {
+  storeId: string;
+  contentHash: string;
+  status: PushOutcomeStatus;
+  /** The API's reasons, for a rejection. */
+  reasons?: readonly string[];
+  /** The normalized record as sent, kept for a rejection (replay). */
+  record?: object;
+}
+
+/** Where every record sync emitted for one connection and entity stands with ShopiMind. */
+export interface PushStatusSummary {
+  accepted: number;
+  rejected: number;
+  /** Emitted (in the sync mirror) but not answered for in its current version yet. */
+  pending: number;
+}
+
+export interface DeadLetterFilter {
+  connectionId?: string;
+  entity?: SyncEntity;
+  /** Default 100. */
+  limit?: number;
+}
+
+/** The sync mirror of each entity, whose content hashes say which version of a record is the current one. */
+const MIRRORS: Readonly<Record<SyncEntity, { table: string; idColumn: string }>> = {
+  products: { table: 'store_products', idColumn: 'store_product_id' },
+  orders: { table: 'store_orders', idColumn: 'store_order_id' },
+};
+
+// A batch's answers in one statement. A rejection counts the rejections in a row and keeps the record; an
+// acceptance forgets both.
+const RECORD_OUTCOMES = `
+  INSERT INTO "push_outcomes"
+    ("connection_id", "entity", "store_id", "content_hash", "status", "reasons", "attempts", "record", "updated_at")
+  SELECT $1::uuid, $2::text, o.store_id, o.content_hash, o.status, o.reasons,
+    CASE WHEN o.status = 'rejected' THEN 1 ELSE 0 END,
+    CASE WHEN o.status = 'rejected' THEN o.record END, now()
+  FROM jsonb_to_recordset($3::jsonb) AS o(store_id text, content_hash text, status text, reasons jsonb, record jsonb)
+  ON CONFLICT ("connection_id", "entity", "store_id") DO UPDATE SET
+    "content_hash" = EXCLUDED."content_hash",
+    "status" = EXCLUDED."status",
+    "reasons" = EXCLUDED."reasons",
+    "attempts" = CASE WHEN EXCLUDED."status" = 'rejected' THEN "push_outcomes"."attempts" + 1 ELSE 0 END,
+    "record" = EXCLUDED."record",
+    "updated_at" = EXCLUDED."updated_at"`;
+
+/** The push ledger: ShopiMind's answer per record, dead letters included (shopimind.md §9 "Errors"). */
+@Injectable()
+export class PushOutcomeRepository {
+  constructor(
+    @InjectRepository(PushOutcomeEntity) private readonly repository: Repository<PushOutcomeEntity>,
+  ) {}
+
+  /** Records the answers of one write; the last answer of a repeated id wins. */
+  async record(
+    connectionId: string,
+    entity: SyncEntity,
+    outcomes: readonly PushOutcomeInput[],
+  ): Promise<void> {
+    if (outcomes.length === 0) {
+      return;
+    }
+    const latest = new Map(outcomes.map((outcome) => [outcome.storeId, outcome]));
+    const rows = [...latest.values()]
+      // Key order, so concurrent writers of overlapping batches lock rows alike.
+      .sort((a, b) => (a.storeId < b.storeId ? -1 : 1))
+      .map((outcome) => ({
+        store_id: outcome.storeId,
+        content_hash: outcome.contentHash,
+        status: outcome.status,
+        reasons: outcome.reasons ?? [],
+        record: outcome.record ?? null,
+      }));
+    await this.repository.query(RECORD_OUTCOMES, [connectionId, entity, JSON.stringify(rows)]);
+  }
+
+  /** A deleted record has nothing left to answer for. */
+  async forget(connectionId: string, entity: SyncEntity, storeIds: readonly string[]): Promise<void> {
+    if (storeIds.length > 0) {
+      await this.repository.query(
+        `DELETE FROM "push_outcomes" WHERE connection_id = $1 AND entity = $2 AND store_id = ANY($3::text[])`,
+        [connectionId, entity, [...new Set(storeIds)]],
+      );
+    }
+  }
+
+  /** Dead letters, most recent first. */
+  findRejected(filter: DeadLetterFilter = {}): Promise<PushOutcomeEntity[]> {
+    return this.repository.find({
+      where: {
+        status: 'rejected',
+        ...(filter.connectionId ? { connectionId: filter.connectionId } : {}),
+        ...(filter.entity ? { entity: filter.entity } : {}),
+      },
+      order: { updatedAt: 'DESC', storeId: 'ASC' },
+      take: filter.limit ?? 100,
+    });
+  }
+
+  findOne(connectionId: string, entity: SyncEntity, storeId: string): Promise<PushOutcomeEntity | null> {
+    return this.repository.findOneBy({ connectionId, entity, storeId });
+  }
+
+  /**
+   * For every record of the sync mirror of `entity`: accepted or rejected in its current version (same content
+   * hash), else pending.
+   */
+  async summary(connectionId: string, entity: SyncEntity): Promise<PushStatusSummary> {
+    const mirror = MIRRORS[entity];
+    const [row]: Array<{ accepted: string; rejected: string; pending: string }> = await this.repository.query(
+      `SELECT
+         count(*) FILTER (WHERE outcome.status = 'accepted') AS accepted,
+         count(*) FILTER (WHERE outcome.status = 'rejected') AS rejected,
+         count(*) FILTER (WHERE outcome.status IS NULL) AS pending
+       FROM "${mirror.table}" AS mirror
+       LEFT JOIN "push_outcomes" AS outcome
+         ON outcome.connection_id = mirror.connection_id AND outcome.entity = $2
+        AND outcome.store_id = mirror."${mirror.idColumn}" AND outcome.content_hash = mirror.content_hash
+       WHERE mirror.connection_id = $1`,
+      [connectionId, entity],
+    );
+    return { accepted: Number(row.accepted), rejected: Number(row.rejected), pending: Number(row.pending) };
+  }
+}

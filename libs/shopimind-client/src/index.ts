@@ -1,0 +1,2 @@
+export * from './lib/write-outcome';
+export * from './lib/shopimind-writer';

@@ -1,0 +1,176 @@
+import { backoffDelayMs } from '@storebridge/retry';
+import type {
+  ShopimindCustomer,
+  ShopimindOrder,
+  ShopimindOrderStatus,
+  ShopimindProduct,
+  ShopimindProductCategory,
+} from '@storebridge/shopimind-mapping';
+import {
+  createShopimindHttpClient,
+  sdk,
+  type ShopimindEnvelope,
+  type ShopimindHttpClient,
+  withRetryAfter,
+} from './shopimind-sdk';
+import { AdaptiveConcurrency, type ConcurrencyWindow } from './adaptive-concurrency';
+import { classifyWrite, type WriteOutcome } from './write-outcome';
+import { retryWrite, writeRetryPolicy, type WriteRetryOptions, type WriteRetryPolicy } from './write-retry';
+
+export class ShopimindWriteError extends Error {
+  constructor(
+    message: string,
+    readonly outcome: WriteOutcome,
+  ) {
+    super(message);
+  }
+}
+
+export interface ShopimindWriterOptions extends WriteRetryOptions {
+  /** Per HTTP call (default 30 s); a timeout is a transient outcome, retried like a 5xx. */
+  timeoutMs?: number;
+  /** Calls in flight at most (default 16), fewer for a while after a 429 (see AdaptiveConcurrency). */
+  maxInFlight?: number;
+}
+
+/** An SDK call's envelope and what it meant. */
+interface Answer {
+  envelope: ShopimindEnvelope;
+  outcome: WriteOutcome;
+}
+
+interface DataSourceRow {
+  id_data_source: number;
+  label: string;
+}
+
+/** Admin routes answer `{ statusCode, data }`: the payload is one level down. */
+function apiPayload(body: unknown): unknown {
+  return typeof body === 'object' && body !== null && 'data' in body
+    ? (body as { data: unknown }).data
+    : body;
+}
+
+function isDataSourceRow(value: unknown): value is DataSourceRow {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as DataSourceRow).id_data_source === 'number'
+  );
+}
+
+/**
+ * ShopiMind writes for one installation, each outcome classified (spec §9). Rate-limited and transient
+ * calls are retried here with capped backoff; the outcome returned is final or the last of the attempts.
+ * Every attempt, retries included, takes a slot of the installation's adaptive window, which a 429 narrows.
+ */
+export class ShopimindWriter {
+  private readonly client: ShopimindHttpClient;
+  private readonly retry: WriteRetryPolicy;
+  private readonly concurrency: AdaptiveConcurrency;
+
+  constructor(accessToken: string, baseUrl: string, options: ShopimindWriterOptions = {}) {
+    const { timeoutMs, maxInFlight, ...retry } = options;
+    this.client = createShopimindHttpClient(accessToken, { baseUrl, timeoutMs });
+    this.retry = writeRetryPolicy(retry);
+    this.concurrency = new AdaptiveConcurrency({ maxInFlight, sleep: this.retry.sleep });
+  }
+
+  /** The installation's call window now: its limit, the calls in flight and those waiting for a slot. */
+  get window(): ConcurrencyWindow {
+    return this.concurrency.window;
+  }
+
+  /** Finds the data source labelled `label` or creates it (type `api`), so repeating this is harmless. */
+  async ensureDataSource(label: string): Promise<number> {
+    const existing = await this.findDataSource(label);
+    if (existing !== undefined) {
+      return existing;
+    }
+    const created = await this.send((client) => sdk.createDataSource(client, label));
+    const row = apiPayload(created.envelope.data);
+    if (created.outcome.kind === 'accepted' && isDataSourceRow(row)) {
+      return row.id_data_source;
+    }
+    // The label exists by now: another service opened this store too, or a create that timed out had landed.
+    if (created.outcome.kind === 'permanent' && created.outcome.statusCode === 409) {
+      const raced = await this.findDataSource(label);
+      if (raced !== undefined) {
+        return raced;
+      }
+    }
+    throw new ShopimindWriteError(
+      `creating data source failed (HTTP ${created.envelope.statusCode})`,
+      created.outcome,
+    );
+  }
+
+  private async findDataSource(label: string): Promise<number | undefined> {
+    const listed = await this.send((client) => sdk.listDataSources(client));
+    if (listed.outcome.kind !== 'accepted') {
+      throw new ShopimindWriteError(
+        `listing data sources failed (HTTP ${listed.envelope.statusCode})`,
+        listed.outcome,
+      );
+    }
+    const rows = apiPayload(listed.envelope.data);
+    return (Array.isArray(rows) ? rows : []).filter(isDataSourceRow).find((row) => row.label === label)
+      ?.id_data_source;
+  }
+
+  /** One SDK call under the retry policy, each attempt in a slot of the window. */
+  private send(call: (client: ShopimindHttpClient) => Promise<ShopimindEnvelope>): Promise<Answer> {
+    let attempts = 0;
+    return retryWrite(
+      () => {
+        attempts += 1;
+        const attempt = attempts;
+        return this.concurrency.run(
+          async () => {
+            const envelope = await withRetryAfter(() => call(this.client));
+            return { envelope, outcome: classifyWrite(envelope) };
+          },
+          (answer) => answer.outcome,
+          // Without a Retry-After, the window is held as long as this call's own backoff.
+          (outcome) => outcome.retryAfterMs ?? backoffDelayMs(attempt, this.retry),
+        );
+      },
+      (answer) => answer.outcome,
+      this.retry,
+    );
+  }
+
+  /** Every bulk write is keyed by natural ids (upserts, deletes), so retrying it is safe. */
+  private async write(
+    call: (client: ShopimindHttpClient) => Promise<ShopimindEnvelope>,
+  ): Promise<WriteOutcome> {
+    return (await this.send(call)).outcome;
+  }
+
+  async saveProducts(items: ShopimindProduct[]): Promise<WriteOutcome> {
+    return this.write((client) => sdk.saveProducts(client, items));
+  }
+
+  async deleteProducts(productIds: number[]): Promise<WriteOutcome> {
+    return this.write((client) => sdk.deleteProducts(client, productIds));
+  }
+
+  async saveOrders(items: ShopimindOrder[]): Promise<WriteOutcome> {
+    return this.write((client) => sdk.saveOrders(client, items));
+  }
+
+  /** Order ids are the store's own (strings), unlike product ids. */
+  async deleteOrders(orderIds: string[]): Promise<WriteOutcome> {
+    return this.write((client) => sdk.deleteOrders(client, orderIds));
+  }
+
+  async saveCustomers(items: ShopimindCustomer[]): Promise<WriteOutcome> {
+    return this.write((client) => sdk.saveCustomers(client, items));
+  }
+
+  async saveOrderStatuses(items: ShopimindOrderStatus[]): Promise<WriteOutcome> {
+    return this.write((client) => sdk.saveOrderStatuses(client, items));
+  }
+
+  async saveProductCategories(items: ShopimindProductCategory[]): Promise<WriteOutcome> {
+    return this.write((client) => sdk.saveProductCategories(client, items));
+  }
+}

@@ -1,0 +1,6 @@
+export default {
+  displayName: 'shopimind-declaration',
+  preset: '../../jest.preset.js',
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+  coverageDirectory: '../../coverage/libs/shopimind-declaration',
+};
