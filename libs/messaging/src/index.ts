@@ -1,4 +1,5 @@
 export * from './lib/message-publisher';
+export * from './lib/correlation';
 export { MessagingModule } from './lib/messaging.module';
 export type { MessagingModuleOptions, RetryBackoffOptions } from './lib/messaging.options';
 export { DUPLICATE_WINDOW_MS, STREAM_MAX_AGE_MS } from './lib/messaging.options';

@@ -21,6 +21,10 @@ import { readTrustProxy, type TrustProxySetting } from './trust-proxy';
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const LOG_FORMATS = ['json', 'text'] as const;
+/** `json`: one JSON object a line, for a log collector; `text`: one readable line, for a terminal. */
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 
 /** The longest delay Node's timers accept (2^31 - 1 ms). */
@@ -52,6 +56,28 @@ export class CommonEnv {
   @Expose()
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevel = 'log';
+
+  /** Absent: `json` when NODE_ENV=production, else `text` (see `logFormatOf`). */
+  @Expose()
+  @IsOptional()
+  @IsIn(LOG_FORMATS, { message: `LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT?: LogFormat;
+
+  /** Read for the default LOG_FORMAT only. */
+  @Expose()
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
+  /** The interface the HTTP server binds: all of them by default (containers); 127.0.0.1 keeps it local. */
+  @Expose()
+  @Matches(/^\S+$/, { message: 'HOST must be a host name or an IP address' })
+  HOST?: string = '0.0.0.0';
+}
+
+/** The log format asked for, else JSON lines in production (a log collector reads them), readable text elsewhere. */
+export function logFormatOf(env: Pick<CommonEnv, 'LOG_FORMAT' | 'NODE_ENV'>): LogFormat {
+  return env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'text');
 }
 
 /** Services that read or write encrypted credentials. */

@@ -14,6 +14,8 @@ interface StoredMessage {
   subject: string;
   sequence: number;
   data: string;
+  /** What JetStream carries in the message's headers. */
+  correlationId?: string;
   /** Durables that have not acked (or dropped) the message yet. */
   unfinished: Set<string>;
 }
@@ -68,7 +70,7 @@ export class InProcessBroker implements OnApplicationShutdown {
   }
 
   /** Queues the message; returns false when it is a duplicate within the window and was discarded. */
-  publish(subject: string, data: string, messageId?: string): boolean {
+  publish(subject: string, data: string, messageId?: string, correlationId?: string): boolean {
     if (messageId !== undefined && this.isDuplicate(messageId)) {
       return false;
     }
@@ -78,6 +80,7 @@ export class InProcessBroker implements OnApplicationShutdown {
       subject,
       sequence: this.sequence,
       data,
+      correlationId,
       unfinished: new Set(durables.map((durable) => durable.name)),
     };
     this.retainedOf(subject).set(message.sequence, message);
@@ -179,6 +182,7 @@ export class InProcessBroker implements OnApplicationShutdown {
         sequence: message.sequence,
         attempt,
         data: message.data,
+        correlationId: message.correlationId,
       });
     } catch (error) {
       this.logger.warn(

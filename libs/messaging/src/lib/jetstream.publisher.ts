@@ -1,7 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { PayloadOf, publishSubject, STREAM_NAME, Subject } from '@storebridge/contracts';
+import { headers } from 'nats';
+import { CORRELATION_ID_HEADER } from './correlation';
 import { JetStreamConnection } from './jetstream.connection';
-import { MessagePublisher, PublishOptions } from './message-publisher';
+import { MessagePublisher, outgoingCorrelationId, PublishOptions } from './message-publisher';
 
 const encoder = new TextEncoder();
 
@@ -25,9 +27,12 @@ export class JetStreamPublisher extends MessagePublisher implements OnModuleInit
     options: PublishOptions = {},
   ): Promise<void> {
     const js = await this.connection.jetStream();
+    const messageHeaders = headers();
+    messageHeaders.set(CORRELATION_ID_HEADER, outgoingCorrelationId(options));
     // Rejects when no stream stores the subject, the server does not answer, or the ack names another stream.
     await js.publish(publishSubject(subject, payload), encoder.encode(JSON.stringify(payload)), {
       msgID: options.messageId,
+      headers: messageHeaders,
       expect: { streamName: STREAM_NAME },
     });
   }

@@ -1,4 +1,5 @@
 import type { PayloadOf, Subject } from '@storebridge/contracts';
+import { currentCorrelationId, newCorrelationId } from './correlation';
 
 export interface PublishOptions {
   /**
@@ -6,6 +7,16 @@ export interface PublishOptions {
    * message. Derive it from what the message means (e.g. `<syncRunId>:products:<page>`), never from time.
    */
   messageId?: string;
+  /** Sent in the message's headers; absent: the current correlation scope's id (see correlation.ts). */
+  correlationId?: string;
+}
+
+/**
+ * The correlation id a message goes with: the one asked for, else the current scope's, else a new one, so the
+ * lines of the services handling it still belong together.
+ */
+export function outgoingCorrelationId(options: PublishOptions = {}): string {
+  return options.correlationId ?? currentCorrelationId() ?? newCorrelationId();
 }
 
 /** Typed, at-least-once publishing. Resolves only once the message is durably accepted by the bus. */

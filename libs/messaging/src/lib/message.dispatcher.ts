@@ -2,6 +2,15 @@ import { Logger } from '@nestjs/common';
 import { MessageHandler } from '@nestjs/microservices';
 import { backoffDelayMs } from '@storebridge/retry';
 import { isObservable, lastValueFrom, of } from 'rxjs';
+import {
+  acceptableCorrelationId,
+  annotateCorrelation,
+  type CorrelationScope,
+  currentCorrelationId,
+  newCorrelationId,
+  type RunEnd,
+  runWithCorrelation,
+} from './correlation';
 import { MessagingContext } from './messaging.context';
 import { isAvailabilityFailure } from './failure-classification';
 import { MessageParking } from './message-parking';
@@ -17,6 +26,8 @@ export interface Delivery {
   data: string;
   /** How many messages this delivery merges (see CoalesceOptions); absent for one message. */
   merged?: number;
+  /** From the message's headers; absent or unusable: the handler run gets a new one. */
+  correlationId?: string;
 }
 
 /** What comes of a delivery. For a merged delivery `term` drops nothing: its messages are run one by one. */
@@ -37,7 +48,8 @@ export type DeliveryOutcome =
  * Runs one delivery through its Nest handler and decides its fate, the same way for every transport:
  * ack on success, term for a payload that can never succeed or a message parked after failing the same way too
  * often (see MessageParking), redelivery later for everything else.
- * Logs name the subject and sequence but never payload values.
+ * Logs name the subject and sequence but never payload values, except the ids of the connection and sync run
+ * concerned: each handler run is a correlation scope (the message's correlation id, see correlation.ts) naming them.
  */
 export class MessageDispatcher {
   private readonly logger: Logger;
@@ -51,16 +63,19 @@ export class MessageDispatcher {
   }
 
   async dispatch(handler: MessageHandler, delivery: Delivery): Promise<DeliveryOutcome> {
-    let payload: unknown;
-    try {
-      payload = JSON.parse(delivery.data);
-    } catch {
-      this.logger.error(
-        `Dropped message on ${delivery.subject} (sequence ${delivery.sequence}): payload is not JSON`,
-      );
-      return { kind: 'term' };
-    }
-    return this.dispatchPayload(handler, delivery, payload);
+    return this.inScope(delivery, undefined, () => {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(delivery.data);
+      } catch {
+        this.logger.error(
+          `Dropped message on ${delivery.subject} (sequence ${delivery.sequence}): payload is not JSON`,
+        );
+        return Promise.resolve<DeliveryOutcome>({ kind: 'term' });
+      }
+      annotateScope(payload);
+      return this.run(handler, delivery, payload);
+    });
   }
 
   /**
@@ -72,9 +87,51 @@ export class MessageDispatcher {
     delivery: Omit<Delivery, 'data'> & { data?: string },
     payload: unknown,
   ): Promise<DeliveryOutcome> {
+    return this.inScope(delivery, payload, () => this.run(handler, delivery, payload));
+  }
+
+  /** Runs `work` as one handler run: in its correlation scope, then calling what asked to know how it ended. */
+  private async inScope(
+    delivery: Pick<Delivery, 'correlationId'>,
+    payload: unknown,
+    work: () => Promise<DeliveryOutcome>,
+  ): Promise<DeliveryOutcome> {
+    const scope: CorrelationScope = {
+      correlationId: acceptableCorrelationId(delivery.correlationId) ?? newCorrelationId(),
+      runEndCallbacks: [],
+    };
+    return runWithCorrelation(scope, async () => {
+      const startedAt = performance.now();
+      if (payload !== undefined) {
+        annotateScope(payload);
+      }
+      const outcome = await work();
+      const end: RunEnd = { outcome: outcome.kind, durationMs: Math.round(performance.now() - startedAt) };
+      for (const callback of scope.runEndCallbacks ?? []) {
+        try {
+          callback(end);
+        } catch (error) {
+          // Reporting on a run must never change its outcome.
+          this.logger.warn(`A run end callback failed: ${String(error)}`);
+        }
+      }
+      return outcome;
+    });
+  }
+
+  private async run(
+    handler: MessageHandler,
+    delivery: Omit<Delivery, 'data'> & { data?: string },
+    payload: unknown,
+  ): Promise<DeliveryOutcome> {
     let outcome: DeliveryOutcome;
     try {
-      const context = new MessagingContext([delivery.subject, delivery.attempt, delivery.sequence]);
+      const context = new MessagingContext([
+        delivery.subject,
+        delivery.attempt,
+        delivery.sequence,
+        currentCorrelationId(),
+      ]);
       const result: unknown = await handler(payload, context);
       // Nest's RPC proxy reports a handler's exception as an erroring Observable, not a rejection.
       await lastValueFrom(isObservable(result) ? result : of(result), { defaultValue: undefined });
@@ -136,5 +193,13 @@ export class MessageDispatcher {
         return { kind: 'retry', delayMs };
       }
     }
+  }
+}
+
+/** Every message between services names its connection, and a crawl's pages their sync run. */
+function annotateScope(payload: unknown): void {
+  if (typeof payload === 'object' && payload !== null) {
+    const { connectionId, syncRunId } = payload as { connectionId?: unknown; syncRunId?: unknown };
+    annotateCorrelation({ connectionId, runId: syncRunId });
   }
 }

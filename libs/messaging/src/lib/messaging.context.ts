@@ -1,6 +1,6 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 
-type MessagingContextArgs = [subject: string, attempt: number, sequence: number];
+type MessagingContextArgs = [subject: string, attempt: number, sequence: number, correlationId?: string];
 
 /** What a handler can learn about the delivery through `@Ctx()`. */
 export class MessagingContext extends BaseRpcContext<MessagingContextArgs> {
@@ -16,5 +16,10 @@ export class MessagingContext extends BaseRpcContext<MessagingContextArgs> {
   /** The stream sequence (JetStream) or the broker's sequence (in-process). */
   getSequence(): number {
     return this.args[2];
+  }
+
+  /** The handler run's correlation id (see correlation.ts). */
+  getCorrelationId(): string | undefined {
+    return this.args[3];
   }
 }

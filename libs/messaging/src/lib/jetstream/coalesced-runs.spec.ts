@@ -1,6 +1,6 @@
 import { JsMsg } from 'nats';
 import { CoalesceOptions } from '../coalescing';
-import { coalescedTurns, readForCoalescing, Turn } from './coalesced-runs';
+import { coalescedTurns, MergedRunner, readForCoalescing, Turn } from './coalesced-runs';
 import { PendingMessage } from './pulling';
 
 type Batch = { ids: number[] };
@@ -78,5 +78,32 @@ describe('coalescedTurns', () => {
       ['alone', { ids: [2] }],
     ]);
     expect(onMergeFailure).toHaveBeenCalledWith(expect.any(Array), new Error('conflicting stores'));
+  });
+});
+
+describe('MergedRunner', () => {
+  function headed(correlationId: string | undefined): PendingMessage {
+    const msg = {
+      subject: 'storebridge.sync.products.changed.v1.c1',
+      info: { streamSequence: 1, redeliveryCount: 1 },
+      headers: correlationId === undefined ? undefined : { get: () => correlationId },
+    } as unknown as JsMsg;
+    return { msg, stopHeartbeat: jest.fn() };
+  }
+
+  it("runs a merged group under its first message's correlation id", async () => {
+    const dispatchPayload = jest.fn().mockResolvedValue({ kind: 'ack' });
+    const runner = new MergedRunner({
+      dispatcher: { dispatchPayload },
+      settler: { settle: jest.fn() },
+    } as unknown as ConstructorParameters<typeof MergedRunner>[0]);
+
+    await runner.run([headed('crawl-7'), headed('other')], { ids: [1, 2] }, jest.fn());
+
+    expect(dispatchPayload).toHaveBeenCalledWith(
+      expect.any(Function),
+      expect.objectContaining({ merged: 2, correlationId: 'crawl-7' }),
+      { ids: [1, 2] },
+    );
   });
 });

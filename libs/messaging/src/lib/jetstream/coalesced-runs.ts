@@ -3,6 +3,7 @@ import { JsMsg } from 'nats';
 import { CoalesceOptions, coalescingGroups } from '../coalescing';
 import { DeliveryOutcome } from '../message.dispatcher';
 import { PendingMessage, PullContext } from './pulling';
+import { CORRELATION_ID_HEADER } from '../correlation';
 
 /** One turn of a partition: a message alone, or a run of messages handled as one merged payload. */
 export type Turn =
@@ -70,6 +71,8 @@ export class MergedRunner {
           // The backoff follows the most retried message of the group.
           attempt: Math.max(...group.map(({ msg }) => msg.info.redeliveryCount)),
           merged: group.length,
+          // A merged run keeps the first message's id: its records arrived together (one crawl, one burst).
+          correlationId: first.msg.headers?.get(CORRELATION_ID_HEADER),
         },
         merged,
       );

@@ -1,4 +1,5 @@
 import { MessageHandler } from '@nestjs/microservices';
+import { CORRELATION_ID_HEADER } from '../correlation';
 import { DeliveryOutcome, MessageDispatcher } from '../message.dispatcher';
 import { PendingMessage } from './pulling';
 import { MessageSettler } from './settling';
@@ -21,6 +22,7 @@ export class MessageRunner {
         sequence: msg.info.streamSequence,
         attempt: msg.info.redeliveryCount,
         data: msg.string(),
+        correlationId: msg.headers?.get(CORRELATION_ID_HEADER),
       };
       const outcome =
         payload === undefined

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DependencyUnavailableError, RetryLaterError } from '@storebridge/messaging';
+import { afterThisRun, DependencyUnavailableError, RetryLaterError } from '@storebridge/messaging';
 import {
   InstallationReader,
   recordContentHash,
@@ -68,6 +68,17 @@ export interface PushMessage {
   page: number;
 }
 
+/**
+ * What one handler run did with its records, for its summary line: written (ShopiMind accepted them), deleted,
+ * dead-lettered (ShopiMind refused them) and skipped (never sent because they cannot be: dead letters too).
+ */
+interface RunTally {
+  written: number;
+  deleted: number;
+  deadLettered: number;
+  skipped: number;
+}
+
 /** Where one message is written to: its connection, its active installation and that one's ShopiMind target. */
 export interface PushTarget {
   connection: StoreConnectionEntity;
@@ -79,6 +90,8 @@ export interface PushTarget {
 @Injectable()
 export class PushTargetService {
   private readonly logger = new Logger(PushTargetService.name);
+  /** What each message being pushed has come to, from `open` until its handler run ends. */
+  private readonly tallies = new WeakMap<PushMessage, RunTally>();
 
   constructor(
     private readonly connections: StoreConnectionRepository,
@@ -103,7 +116,29 @@ export class PushTargetService {
       throw new RetryLaterError(INACTIVE_RETRY_MS);
     }
     const installation = { ...found, accessTokenCiphertext: found.accessTokenCiphertext };
-    return { connection, installation, target: await this.targets.for(installation, connection) };
+    const opened = { connection, installation, target: await this.targets.for(installation, connection) };
+    this.summarizeRun(message, what);
+    return opened;
+  }
+
+  /**
+   * One line at the default level once the handler run ends (the connection, sync run and correlation id come from
+   * the run's scope). Only for a run that got to write: one waiting for its installation says nothing each time.
+   */
+  private summarizeRun(message: PushMessage, what: string): void {
+    const tally: RunTally = { written: 0, deleted: 0, deadLettered: 0, skipped: 0 };
+    this.tallies.set(message, tally);
+    afterThisRun(({ outcome, durationMs }) => {
+      this.tallies.delete(message);
+      const ended = outcome === 'ack' ? 'done' : `ended (${outcome})`;
+      this.logger.log({
+        msg: `Push of ${what} ${ended}: ${tally.written} written, ${tally.deleted} deleted, ${tally.deadLettered} dead-lettered, ${tally.skipped} skipped in ${durationMs} ms`,
+        entity: what,
+        ...tally,
+        durationMs,
+        outcome,
+      });
+    });
   }
 
   /** Turns an outcome into "done", "pause" or "retry" for the transport (spec §9 "Errors"). */
@@ -186,6 +221,12 @@ export class PushTargetService {
       }),
     );
     await this.outcomes.record(message.connectionId, entity, answers);
+    const tally = this.tallies.get(message);
+    if (tally) {
+      const written = answers.filter((answer) => answer.status === 'accepted').length;
+      tally.written += written;
+      tally.deadLettered += answers.length - written;
+    }
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed) {
       throw failed.reason;
@@ -203,6 +244,10 @@ export class PushTargetService {
       entity,
       rejected.map(({ record, reason }) => this.outcomeOf(record, [reason])),
     );
+    const tally = this.tallies.get(message);
+    if (tally) {
+      tally.skipped += rejected.length;
+    }
   }
 
   /** Settles a delete; the deleted records have nothing left to answer for in the ledger. */
@@ -215,6 +260,10 @@ export class PushTargetService {
     this.settle(outcome, `${entity} deletes`, message);
     if (outcome.kind === 'accepted') {
       await this.outcomes.forget(message.connectionId, entity, storeIds);
+      const tally = this.tallies.get(message);
+      if (tally) {
+        tally.deleted += storeIds.length;
+      }
     }
   }
 
