@@ -1,6 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import type { EmbeddedEnv } from '@storebridge/config';
-import { GatewayFeatureModule } from '@storebridge/gateway-feature';
+import { GatewayFeatureModule, setUpApiDocs } from '@storebridge/gateway-feature';
 import { PushFeatureModule } from '@storebridge/push-feature';
 import { ServiceRuntimeModule, startService } from '@storebridge/runtime';
 import { SyncFeatureModule } from '@storebridge/sync-feature';
@@ -25,5 +25,6 @@ export function startEmbedded(env: EmbeddedEnv, host?: string): Promise<INestApp
     port: env.PORT,
     host,
     trustProxy: env.TRUST_PROXY,
+    configure: setUpApiDocs,
   });
 }

@@ -2,8 +2,12 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadEnv, PushEnv } from '@storebridge/config';
 import { DeadLetterService, DeadLettersModule } from '@storebridge/push-feature';
-import { SYNC_ENTITIES, type PushOutcomeEntity, type SyncEntity } from '@storebridge/persistence';
-import { type DeadLetterFilter } from '@storebridge/push-persistence';
+import {
+  SYNC_ENTITIES,
+  type DeadLetterFilter,
+  type PushOutcomeEntity,
+  type SyncEntity,
+} from '@storebridge/persistence';
 import { runMain, ServiceRuntimeModule } from '@storebridge/runtime';
 
 /**

@@ -6,6 +6,8 @@ export * from './lib/persistence.module';
 export * from './lib/record-content-hash';
 export * from './lib/readers/installation.reader';
 export * from './lib/readers/store-product.reader';
+export * from './lib/readers/sync-run.reader';
+export * from './lib/readers/push-ledger.reader';
 export * from './lib/repositories/query-results';
 export * from './lib/repositories/store-connection.repository';
 export * from './lib/repositories/advisory-lock.repository';

@@ -1,4 +1,5 @@
 export * from './lib/hmac';
+export * from './lib/expiring-link';
 export * from './lib/credential-cipher';
 export * from './lib/shopimind-signature';
 export * from './lib/shopimind-query-signature';

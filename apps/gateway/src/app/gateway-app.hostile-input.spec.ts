@@ -10,7 +10,8 @@ import {
 } from '@storebridge/store-normalization';
 import { toStorable } from '@storebridge/untrusted-input';
 import { MessagingTransport, RpcValidationPipe } from '@storebridge/messaging';
-import { localUrl, startService } from '@storebridge/runtime';
+import { StoreConnectionRepository } from '@storebridge/persistence';
+import { localUrl } from '@storebridge/runtime';
 import { hmacSha256Hex, signShopimindPayload } from '@storebridge/security';
 import {
   buildAuthorizeUrl,
@@ -19,7 +20,7 @@ import {
   type BrowserPage,
 } from '@storebridge/shopimind-sandbox';
 import fc from 'fast-check';
-import { gatewayAppModule } from './gateway-app.module';
+import { startGateway } from './gateway-app.module';
 import { connectStoreThroughLifecycle } from './testing/connect-store';
 
 /*
@@ -37,6 +38,7 @@ const SECRET = 'gateway-hostile-input-secret-0123456789';
 const STORE_KEY = 'hostile-input-store-key-0123456789';
 const STORE_WEBHOOK_SECRET = 'hostile-input-store-webhook-secret';
 const INSTALLATION_ID = 'inst_hostile_input';
+const ADMIN_TOKEN = 'hostile-input-admin-token-0123456789abcdef';
 
 const TOTAL_RUNS = Number(process.env['GATEWAY_FUZZ_RUNS'] ?? 200);
 const SEED =
@@ -62,7 +64,14 @@ type RouteKind =
   | 'placeholder'
   | 'storeProducts'
   | 'storeOrders'
-  | 'storeSync';
+  | 'storeSync'
+  | 'merchantPage'
+  | 'docs'
+  | 'adminInstallations'
+  | 'adminConnection'
+  | 'adminSync'
+  | 'adminDeadLetters'
+  | 'adminReplay';
 
 interface GatewayRoute {
   method: 'GET' | 'POST';
@@ -86,6 +95,23 @@ const ROUTES: readonly GatewayRoute[] = [
   { method: 'POST', path: '/api/generic-api/webhooks/:storeToken/products', kind: 'storeProducts' },
   { method: 'POST', path: '/api/generic-api/webhooks/:storeToken/orders', kind: 'storeOrders' },
   { method: 'POST', path: '/api/generic-api/webhooks/:storeToken/sync', kind: 'storeSync' },
+  { method: 'GET', path: '/merchant/connections/:connectionId', kind: 'merchantPage' },
+  // The API docs (setUpApiDocs): the document and the UI's own routes.
+  { method: 'GET', path: '/docs-json', kind: 'docs' },
+  { method: 'GET', path: '/docs', kind: 'docs' },
+  { method: 'GET', path: '/docs/', kind: 'docs' },
+  { method: 'GET', path: '/docs/index.html', kind: 'docs' },
+  { method: 'GET', path: '/docs/swagger-ui-init.js', kind: 'docs' },
+  { method: 'GET', path: '/docs/docs/swagger-ui-init.js', kind: 'docs' },
+  { method: 'GET', path: '/docs/LICENSE', kind: 'docs' },
+  // The admin API, on with ADMIN_TOKEN; fuzzed with the token most of the time, so its handlers run.
+  { method: 'GET', path: '/admin/installations', kind: 'adminInstallations' },
+  { method: 'GET', path: '/admin/connections/:connectionId', kind: 'adminConnection' },
+  { method: 'GET', path: '/admin/connections/:connectionId/sync-runs', kind: 'adminConnection' },
+  { method: 'GET', path: '/admin/connections/:connectionId/push-summary', kind: 'adminConnection' },
+  { method: 'POST', path: '/admin/connections/:connectionId/sync', kind: 'adminSync' },
+  { method: 'GET', path: '/admin/dead-letters', kind: 'adminDeadLetters' },
+  { method: 'POST', path: '/admin/dead-letters/replay', kind: 'adminReplay' },
 ];
 
 const RUNS_PER_ROUTE = Math.max(1, Math.ceil(TOTAL_RUNS / ROUTES.length));
@@ -381,6 +407,7 @@ const contentTypes = fc.oneof(
 interface FuzzContext {
   storeUrl: string;
   storeToken: string;
+  connectionId: string;
   consentPage: BrowserPage;
 }
 
@@ -440,6 +467,12 @@ function routeShapedJson(kind: RouteKind, context: FuzzContext): fc.Arbitrary<st
         data: fc.oneof({ weight: 4, arbitrary: data }, valueText),
       });
     }
+    case 'adminReplay':
+      return objectText({
+        connectionId: fieldText(context.connectionId, '99999999-9999-4999-8999-999999999999', 'x'),
+        entity: fieldText('products', 'orders', 'customers'),
+        limit: fc.oneof(numberText, stringText),
+      });
     case 'oauthConsent':
       return objectText({
         state: fieldText(context.consentPage.form?.hidden['state'] ?? 'st_x'),
@@ -455,6 +488,12 @@ function routeShapedJson(kind: RouteKind, context: FuzzContext): fc.Arbitrary<st
     case 'oauthAuthorize':
     case 'productImage':
     case 'placeholder':
+    case 'merchantPage':
+    case 'docs':
+    case 'adminInstallations':
+    case 'adminConnection':
+    case 'adminSync':
+    case 'adminDeadLetters':
       return configMap;
   }
 }
@@ -495,8 +534,20 @@ function bodyArbitrary(
   );
 }
 
+/** A query number for the admin routes: in bounds mostly, else anything. */
+const adminNumber = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 100 }).map(String) },
+  { weight: 1, arbitrary: fc.constantFrom('0', '-1', '1e309', '1.5', '99999999999999999999', '') },
+  { weight: 1, arbitrary: hostileSegment },
+);
+
 function targetArbitrary(kind: RouteKind, context: FuzzContext): fc.Arbitrary<string> {
   const token = fc.oneof({ weight: 8, arbitrary: fc.constant(context.storeToken) }, hostileSegment);
+  const adminConnectionId = fc.oneof(
+    { weight: 6, arbitrary: fc.constant(context.connectionId) },
+    { weight: 1, arbitrary: fc.constant('99999999-9999-4999-8999-999999999999') },
+    { weight: 2, arbitrary: hostileSegment },
+  );
   const withQuery = (path: fc.Arbitrary<string>) =>
     fc.tuple(path, fc.oneof({ weight: 3, arbitrary: fc.constant('') }, hostileQuery)).map(([p, q]) => p + q);
   switch (kind) {
@@ -543,7 +594,7 @@ function targetArbitrary(kind: RouteKind, context: FuzzContext): fc.Arbitrary<st
       return fc.constant('/webhook/test-connection');
     case 'remoteData':
       return fc
-        .oneof(fc.constantFrom('categories', 'products', 'unknown'), hostileSegment)
+        .oneof(fc.constantFrom('categories', 'products', 'store_webhooks', 'unknown'), hostileSegment)
         .map((resource) => `/webhook/remote-data/${resource}`);
     case 'productImage':
       return fc
@@ -558,6 +609,77 @@ function targetArbitrary(kind: RouteKind, context: FuzzContext): fc.Arbitrary<st
       return token.map((value) => `/api/generic-api/webhooks/${value}/orders`);
     case 'storeSync':
       return token.map((value) => `/api/generic-api/webhooks/${value}/sync`);
+    case 'merchantPage':
+      // A real connection id mostly, with hostile expiries and signatures: the check runs before any query.
+      return fc
+        .tuple(
+          fc.oneof({ weight: 3, arbitrary: fc.constant(context.connectionId) }, hostileSegment),
+          fc.oneof(
+            fc
+              .record({
+                expires: fc.oneof(
+                  fc.constantFrom('', '0', '-1', '1e309', '99999999999999999999', '4102444800'),
+                  fc.string({ unit: 'binary', maxLength: 20 }),
+                ),
+                sig: fc.oneof(
+                  fc.constantFrom('', 'zz', '0'.repeat(64), 'f'.repeat(63)),
+                  fc.string({ unit: 'binary', maxLength: 80 }),
+                ),
+              })
+              .map((query) => `?${new URLSearchParams(query).toString()}`),
+            hostileQuery,
+          ),
+        )
+        .map(([connection, query]) => `/merchant/connections/${connection}${query}`);
+    case 'docs':
+      return withQuery(
+        fc.constantFrom(
+          '/docs-json',
+          '/docs',
+          '/docs/',
+          '/docs/index.html',
+          '/docs/swagger-ui-init.js',
+          '/docs/docs/swagger-ui-init.js',
+          '/docs/LICENSE',
+          '/docs/swagger-ui.css',
+        ),
+      );
+    case 'adminInstallations':
+      return fc.oneof(
+        withQuery(fc.constant('/admin/installations')),
+        fc
+          .record({ limit: adminNumber, offset: adminNumber })
+          .map(({ limit, offset }) => `/admin/installations?limit=${limit}&offset=${offset}`),
+      );
+    case 'adminConnection':
+      return fc
+        .tuple(
+          adminConnectionId,
+          fc.constantFrom('', '/sync-runs', '/push-summary'),
+          fc.oneof(
+            hostileQuery,
+            adminNumber.map((limit) => `?limit=${limit}`),
+          ),
+        )
+        .map(([id, tail, query]) => `/admin/connections/${id}${tail}${query}`);
+    case 'adminSync':
+      return withQuery(adminConnectionId.map((id) => `/admin/connections/${id}/sync`));
+    case 'adminDeadLetters':
+      return fc.oneof(
+        withQuery(fc.constant('/admin/dead-letters')),
+        fc
+          .record({
+            connection: adminConnectionId,
+            entity: fc.oneof(fc.constantFrom('products', 'orders'), hostileSegment),
+            limit: adminNumber,
+          })
+          .map(
+            ({ connection, entity, limit }) =>
+              `/admin/dead-letters?connectionId=${connection}&entity=${entity}&limit=${limit}`,
+          ),
+      );
+    case 'adminReplay':
+      return withQuery(fc.constant('/admin/dead-letters/replay'));
   }
 }
 
@@ -629,6 +751,15 @@ function signatureHeaders(request: HostileRequest): Record<string, string> {
   if (request.signing === 'none') {
     return {};
   }
+  if (request.route.startsWith('admin')) {
+    const token =
+      request.signing === 'wrong_secret'
+        ? 'not-the-admin-token-0123456789abcdef'
+        : request.signing === 'valid'
+          ? ADMIN_TOKEN
+          : request.oddSignature;
+    return { authorization: `Bearer ${token}` };
+  }
   if (request.route.startsWith('store')) {
     const secret = request.signing === 'wrong_secret' ? 'not-the-secret' : STORE_WEBHOOK_SECRET;
     const signature =
@@ -692,20 +823,18 @@ describe('gateway app, generated hostile requests on every route', () => {
       // Every signed request reaches its handler: the rate limit and the signature window are not under test.
       SHOPIMIND_RATE_LIMIT_PER_MINUTE: '1000000',
       SIGNATURE_TOLERANCE_SECONDS: '86400',
+      ADMIN_TOKEN,
     });
-    app = await startService(gatewayAppModule(env), {
-      serviceName: 'gateway',
-      env,
-      port: 0,
-      host: '127.0.0.1',
-    });
+    // As the gateway starts in production: the API docs included.
+    app = await startGateway(env, { host: '127.0.0.1', port: 0 });
     url = localUrl(app);
     bus = app.get(MessagingTransport).unwrap<InProcessBus>();
     consumeStoreWebhookMessages();
     const storeToken = await connectStore();
+    const connectionId = (await app.get(StoreConnectionRepository).findByStoreToken(storeToken))?.id ?? '';
     const consentPage = await openConsentPage(buildAuthorizeUrl(url, { secret: SECRET }));
     expect(consentPage.status).toBe(200);
-    context = { storeUrl: store.url, storeToken, consentPage };
+    context = { storeUrl: store.url, storeToken, connectionId, consentPage };
     memoryBefore = settledMemory();
   });
 
@@ -895,6 +1024,26 @@ describe('gateway app, generated hostile requests on every route', () => {
           bytes: Buffer.from('{"authorization_id":{"constructor":1},"store_base_url":{"constructor":1}}'),
         },
         signing: 'none',
+      },
+    ],
+    [
+      'an admin query with a "constructor" key',
+      {
+        route: 'adminDeadLetters',
+        method: 'GET',
+        target: '/admin/dead-letters?constructor=%00',
+        signing: 'valid',
+      },
+    ],
+    [
+      'an admin form body with "__proto__" and "constructor" keys',
+      {
+        route: 'adminReplay',
+        method: 'POST',
+        target: '/admin/dead-letters/replay',
+        contentType: 'application/x-www-form-urlencoded',
+        body: { label: 'found', bytes: Buffer.from('__proto__=1&constructor=2') },
+        signing: 'valid',
       },
     ],
     [

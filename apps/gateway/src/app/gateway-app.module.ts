@@ -1,6 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import type { GatewayEnv } from '@storebridge/config';
-import { GatewayFeatureModule } from '@storebridge/gateway-feature';
+import { GatewayFeatureModule, setUpApiDocs } from '@storebridge/gateway-feature';
 import { ServiceRuntimeModule, startService } from '@storebridge/runtime';
 
 export const GATEWAY_SERVICE_NAME = 'gateway';
@@ -26,5 +26,6 @@ export function startGateway(
     port: listen.port ?? env.PORT,
     host: listen.host,
     trustProxy: env.TRUST_PROXY,
+    configure: setUpApiDocs,
   });
 }

@@ -24,10 +24,11 @@ describe('push app', () => {
 
   afterAll(() => app?.close());
 
-  it('consumes product and order changes, and only them, and reports itself healthy', async () => {
+  it('consumes product and order changes and dead-letter replay requests, only them, and reports itself healthy', async () => {
     expect([...app.get(MessagingTransport).getHandlers().keys()]).toEqual([
       Subjects.productsChanged,
       Subjects.ordersChanged,
+      Subjects.deadLettersReplayRequested,
     ]);
     expect((await fetch(`${url}/health`)).status).toBe(200);
   });

@@ -217,6 +217,23 @@ export class GatewayEnv extends CredentialsEnv {
   /** Declares a Type B integration: merchants connect their store on our consent page before installing. */
   @FlagVariable('SHOPIMIND_EXTERNAL_AUTH')
   SHOPIMIND_EXTERNAL_AUTH = false;
+
+  /**
+   * Our public address, for the URLs merchants are given (store webhooks, their connection page). Absent: the
+   * address each request reached us at (its Host header), which behind a proxy may not be the public one.
+   */
+  @IsOptional()
+  @HttpUrlVariable('PUBLIC_BASE_URL')
+  @Matches(/^[^?#]*[^/?#]$/, { message: 'PUBLIC_BASE_URL must have no query and no trailing slash' })
+  PUBLIC_BASE_URL?: string;
+
+  /** Bearer token of the admin API (`/admin/…`); absent, those routes do not exist. */
+  @Expose()
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'ADMIN_TOKEN must be at least 32 characters (openssl rand -hex 32)' })
+  @Matches(/^[\x21-\x7e]+$/, { message: 'ADMIN_TOKEN must be printable ASCII without spaces' })
+  ADMIN_TOKEN?: string;
 }
 
 export class SyncEnv extends CredentialsEnv {

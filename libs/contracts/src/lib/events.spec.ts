@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import {
+  DeadLettersReplayRequestedEvent,
   OrdersChangedEvent,
   ProductsChangedEvent,
   StoreProductEventReceivedEvent,
@@ -35,6 +36,33 @@ describe('message payloads', () => {
   ])('rejects a sync request with %s', (_label, body, property) => {
     const errors = validateSync(plainToInstance(SyncRequestedEvent, body));
     expect(errors.map((e) => e.property)).toEqual([property]);
+  });
+
+  it('accepts a dead-letter replay request for everything or for one connection and entity', () => {
+    expect(validateSync(plainToInstance(DeadLettersReplayRequestedEvent, { filter: {} }))).toEqual([]);
+    expect(
+      validateSync(
+        plainToInstance(DeadLettersReplayRequestedEvent, {
+          filter: { connectionId, entity: 'orders', limit: 10 },
+        }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('rejects a dead-letter replay request without a filter, or with an unknown entity, a bad id or a limit under 1', () => {
+    expect(validateSync(plainToInstance(DeadLettersReplayRequestedEvent, {})).map((e) => e.property)).toEqual(
+      ['filter'],
+    );
+    const [error] = validateSync(
+      plainToInstance(DeadLettersReplayRequestedEvent, {
+        filter: { connectionId: '42', entity: 'customers', limit: 0 },
+      }),
+    );
+    expect(error.children?.map((child) => child.property).sort()).toEqual([
+      'connectionId',
+      'entity',
+      'limit',
+    ]);
   });
 
   it('validates nested products of a change batch', () => {

@@ -104,6 +104,34 @@ export class StoreOrderEventReceivedEvent {
   receivedAt!: string;
 }
 
+export const DEAD_LETTER_ENTITIES = ['products', 'orders'] as const;
+export type DeadLetterEntity = (typeof DEAD_LETTER_ENTITIES)[number];
+
+/** Which dead letters: those of one connection and/or entity, or all; at most `limit` (else push's default). */
+export class DeadLetterReplayFilter {
+  @IsOptional()
+  @IsUUID()
+  connectionId?: string;
+
+  @IsOptional()
+  @IsIn(DEAD_LETTER_ENTITIES)
+  entity?: DeadLetterEntity;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  limit?: number;
+}
+
+/** An operator asks push to send some dead letters to ShopiMind again. */
+export class DeadLettersReplayRequestedEvent {
+  // Nested rather than flat: this message is no connection's, unlike every payload with a top-level connectionId.
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DeadLetterReplayFilter)
+  filter!: DeadLetterReplayFilter;
+}
+
 /** Subject → payload class: the single source of truth both publishers and handlers type against. */
 export const SubjectPayloads = {
   [Subjects.syncRequested]: SyncRequestedEvent,
@@ -111,6 +139,7 @@ export const SubjectPayloads = {
   [Subjects.ordersChanged]: OrdersChangedEvent,
   [Subjects.storeProductEventReceived]: StoreProductEventReceivedEvent,
   [Subjects.storeOrderEventReceived]: StoreOrderEventReceivedEvent,
+  [Subjects.deadLettersReplayRequested]: DeadLettersReplayRequestedEvent,
 } as const;
 
 export type PayloadOf<S extends keyof typeof SubjectPayloads> = InstanceType<(typeof SubjectPayloads)[S]>;

@@ -15,6 +15,8 @@ export const Subjects = {
   storeProductEventReceived: 'storebridge.store.products.event.v1',
   /** gateway → sync: a store's order webhook (generic-api spec §7), accepted once stored here. */
   storeOrderEventReceived: 'storebridge.store.orders.event.v1',
+  /** gateway → push: an operator asked (admin API) to send the dead letters of a filter to ShopiMind again. */
+  deadLettersReplayRequested: 'storebridge.push.dead-letters.replay.v1',
 } as const;
 
 export type Subject = (typeof Subjects)[keyof typeof Subjects];

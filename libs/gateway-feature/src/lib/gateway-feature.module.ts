@@ -2,9 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { GatewayEnv } from '@storebridge/config';
 import { StoreConnectionService } from '@storebridge/connections';
 import { GatewayPersistenceModule } from '@storebridge/gateway-persistence';
+import { AdminModule } from './admin/admin.module';
 import { ManifestController } from './declaration/manifest.controller';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from './gateway-feature.options';
 import { housekeepingProviders, type WithHousekeeping } from './housekeeping/housekeeping.providers';
+import { MerchantController } from './merchant/merchant.controller';
 import { ExternalAccountService } from './oauth/external-account.service';
 import { OAuthController } from './oauth/oauth.controller';
 import { OAuthQuerySignatureGuard } from './oauth/oauth-query-signature.guard';
@@ -34,13 +36,20 @@ export class GatewayFeatureModule {
       oauthRedirectUris: env.OAUTH_REDIRECT_URIS,
       requiresExternalAuth: env.SHOPIMIND_EXTERNAL_AUTH,
       housekeeping: { intervalMs: env.HOUSEKEEPING_INTERVAL_MS },
+      publicBaseUrl: env.PUBLIC_BASE_URL,
+      adminToken: env.ADMIN_TOKEN,
     });
   }
 
   static forRoot(options: WithHousekeeping<GatewayFeatureOptions>): DynamicModule {
     return {
       module: GatewayFeatureModule,
-      imports: [GatewayPersistenceModule],
+      imports: [
+        GatewayPersistenceModule,
+        ...(options.adminToken
+          ? [AdminModule.forRoot({ token: options.adminToken, publicBaseUrl: options.publicBaseUrl })]
+          : []),
+      ],
       controllers: [
         LifecycleController,
         ShopimindConfigController,
@@ -48,6 +57,7 @@ export class GatewayFeatureModule {
         WidgetsController,
         ManifestController,
         StoreWebhooksController,
+        MerchantController,
       ],
       providers: [
         { provide: GATEWAY_FEATURE_OPTIONS, useValue: options },

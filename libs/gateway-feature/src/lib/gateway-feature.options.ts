@@ -7,6 +7,13 @@ export interface GatewayFeatureOptions {
   requiresExternalAuth?: boolean;
   /** Type B OAuth: where the consent page may send the browser back (exact match); absent → none. */
   oauthRedirectUris?: readonly string[];
+  /**
+   * Our public address (scheme and host, no trailing slash) for the URLs we give merchants (store webhooks, their
+   * page); absent → the address each request reached us at.
+   */
+  publicBaseUrl?: string;
+  /** ADMIN_TOKEN: the admin API's Bearer token; absent → no admin routes at all. */
+  adminToken?: string;
   /** Signed ShopiMind routes, per client IP, checked before any HMAC work; absent → the default below. */
   shopimindRateLimit?: RateLimitOptions;
 }

@@ -13,7 +13,9 @@ import { createDataSourceOptions, PersistenceConnectionOptions } from './data-so
 import { persistenceEntities } from './entities';
 import { runMigrations } from './migration-runner';
 import { InstallationReader } from './readers/installation.reader';
+import { PushLedgerReader } from './readers/push-ledger.reader';
 import { StoreProductReader } from './readers/store-product.reader';
+import { SyncRunReader } from './readers/sync-run.reader';
 import { AdvisoryLockRepository } from './repositories/advisory-lock.repository';
 import { ParkedMessageRepository } from './repositories/parked-message.repository';
 import { StoreConnectionRepository } from './repositories/store-connection.repository';
@@ -41,6 +43,8 @@ const sharedRepositories: Provider[] = [
   ParkedMessageRepository,
   InstallationReader,
   StoreProductReader,
+  SyncRunReader,
+  PushLedgerReader,
 ];
 
 const logger = new Logger('PersistenceModule');

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PushPersistenceModule } from '@storebridge/push-persistence';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { DeadLettersReplayRequestedHandler } from './dead-letters/dead-letters-replay-requested.handler';
 import { OrderPushService } from './order-push/order-push.service';
 import { OrdersChangedHandler } from './order-push/orders-changed.handler';
 import { ProductPushService } from './product-push/product-push.service';
@@ -8,14 +10,17 @@ import { PushTargetService } from './push-target/push-target.service';
 import { ShopimindTargets } from './push-target/shopimind-targets';
 import { PUSH_FEATURE_OPTIONS, type PushFeatureOptions } from './push-feature.options';
 
-/** ShopiMind writes: consumes product and order changes, pushes them through the official SDK. */
+/**
+ * ShopiMind writes: consumes product and order changes, pushes them through the official SDK; replays dead letters
+ * when asked to.
+ */
 @Module({})
 export class PushFeatureModule {
   static forRoot(options: PushFeatureOptions): DynamicModule {
     return {
       module: PushFeatureModule,
-      imports: [PushPersistenceModule],
-      controllers: [ProductsChangedHandler, OrdersChangedHandler],
+      imports: [PushPersistenceModule, DeadLettersModule],
+      controllers: [ProductsChangedHandler, OrdersChangedHandler, DeadLettersReplayRequestedHandler],
       providers: [
         { provide: PUSH_FEATURE_OPTIONS, useValue: options },
         ShopimindTargets,

@@ -1,6 +1,11 @@
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { PersistenceModule, PGLITE_IN_MEMORY, StoreConnectionRepository } from '@storebridge/persistence';
+import {
+  PersistenceModule,
+  PGLITE_IN_MEMORY,
+  PushLedgerReader,
+  StoreConnectionRepository,
+} from '@storebridge/persistence';
 import { aStoreConnection, insertInstallation } from '@storebridge/persistence/testing';
 import { DataSource } from 'typeorm';
 import { IdMappingRepository } from './id-mapping.repository';
@@ -43,16 +48,17 @@ describe('push repositories on PGlite (in memory)', () => {
       .get(StoreConnectionRepository)
       .upsertForInstallation(installation.id, aStoreConnection());
     const outcomes = app.get(PushOutcomeRepository);
+    const ledger = app.get(PushLedgerReader);
 
     await outcomes.record(connection.id, 'products', [
       { storeId: 'p1', contentHash: 'h1', status: 'rejected', reasons: ['bad'], record: { id: 'p1' } },
       { storeId: 'p2', contentHash: 'h2', status: 'accepted' },
     ]);
 
-    expect((await outcomes.findRejected({ connectionId: connection.id })).map((row) => row.storeId)).toEqual([
+    expect((await ledger.findRejected({ connectionId: connection.id })).map((row) => row.storeId)).toEqual([
       'p1',
     ]);
-    expect(await outcomes.summary(connection.id, 'products')).toEqual({
+    expect(await ledger.summary(connection.id, 'products')).toEqual({
       accepted: 0,
       rejected: 0,
       pending: 0,

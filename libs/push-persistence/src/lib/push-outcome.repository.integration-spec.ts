@@ -1,5 +1,6 @@
 import type { NormalizedOrder, NormalizedProduct } from '@storebridge/contracts';
 import {
+  PushLedgerReader,
   PushOutcomeEntity,
   recordContentHash,
   StoreConnectionEntity,
@@ -19,6 +20,8 @@ describe('PushOutcomeRepository', () => {
   let dataSource: DataSource;
   let connections: StoreConnectionRepository;
   let outcomes: PushOutcomeRepository;
+  // The ledger's listings live in the shared reader; read back through it what this repository wrote.
+  let ledger: PushLedgerReader;
   let connectionId: string;
 
   const aConnection = () => aPersistedConnection(dataSource);
@@ -53,6 +56,7 @@ describe('PushOutcomeRepository', () => {
     dataSource = await openDataSource();
     connections = new StoreConnectionRepository(dataSource.getRepository(StoreConnectionEntity));
     outcomes = new PushOutcomeRepository(dataSource.getRepository(PushOutcomeEntity));
+    ledger = new PushLedgerReader(dataSource.getRepository(PushOutcomeEntity));
   });
 
   beforeEach(async () => {
@@ -69,7 +73,7 @@ describe('PushOutcomeRepository', () => {
     await outcomes.record(connectionId, 'products', [{ ...rejected, reasons: ['price: must be a number'] }]);
     await outcomes.record(connectionId, 'products', [{ ...rejected, reasons: ['price: required'] }]);
 
-    expect(await outcomes.findRejected({ connectionId })).toEqual([
+    expect(await ledger.findRejected({ connectionId })).toEqual([
       expect.objectContaining({
         storeId: 'p1',
         entity: 'products',
@@ -84,7 +88,7 @@ describe('PushOutcomeRepository', () => {
       { storeId: 'p1', contentHash: 'h2', status: 'accepted' },
     ]);
 
-    expect(await outcomes.findRejected({ connectionId })).toEqual([]);
+    expect(await ledger.findRejected({ connectionId })).toEqual([]);
     expect(await outcomes.findOne(connectionId, 'products', 'p1')).toMatchObject({
       status: 'accepted',
       contentHash: 'h2',
@@ -106,12 +110,12 @@ describe('PushOutcomeRepository', () => {
     const order: NormalizedOrder = { id: 'o1', items: [] };
     await mirrorOrders(connectionId, [order]);
 
-    expect(await outcomes.summary(connectionId, 'products')).toEqual({
+    expect(await ledger.summary(connectionId, 'products')).toEqual({
       accepted: 1,
       rejected: 1,
       pending: 2,
     });
-    expect(await outcomes.summary(connectionId, 'orders')).toEqual({ accepted: 0, rejected: 0, pending: 1 });
+    expect(await ledger.summary(connectionId, 'orders')).toEqual({ accepted: 0, rejected: 0, pending: 1 });
   });
 
   it('lists dead letters by connection and entity, and forgets deleted records', async () => {
@@ -128,13 +132,13 @@ describe('PushOutcomeRepository', () => {
     await outcomes.record(otherConnectionId, 'products', [reject('p9')]);
 
     expect(
-      (await outcomes.findRejected({ connectionId, entity: 'products' })).map((row) => row.storeId),
+      (await ledger.findRejected({ connectionId, entity: 'products' })).map((row) => row.storeId),
     ).toEqual(['p1', 'p2']);
-    expect(await outcomes.findRejected({ limit: 10 })).toHaveLength(4);
+    expect(await ledger.findRejected({ limit: 10 })).toHaveLength(4);
 
     await outcomes.forget(connectionId, 'products', ['p1', 'unknown']);
 
-    expect((await outcomes.findRejected({ connectionId })).map((row) => row.storeId).sort()).toEqual([
+    expect((await ledger.findRejected({ connectionId })).map((row) => row.storeId).sort()).toEqual([
       'o1',
       'p2',
     ]);

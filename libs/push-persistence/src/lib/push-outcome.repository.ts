@@ -14,27 +14,6 @@ export interface PushOutcomeInput {
   record?: object;
 }
 
-/** Where every record sync emitted for one connection and entity stands with ShopiMind. */
-export interface PushStatusSummary {
-  accepted: number;
-  rejected: number;
-  /** Emitted (in the sync mirror) but not answered for in its current version yet. */
-  pending: number;
-}
-
-export interface DeadLetterFilter {
-  connectionId?: string;
-  entity?: SyncEntity;
-  /** Default 100. */
-  limit?: number;
-}
-
-/** The sync mirror of each entity, whose content hashes say which version of a record is the current one. */
-const MIRRORS: Readonly<Record<SyncEntity, { table: string; idColumn: string }>> = {
-  products: { table: 'store_products', idColumn: 'store_product_id' },
-  orders: { table: 'store_orders', idColumn: 'store_order_id' },
-};
-
 // A batch's answers in one statement. A rejection counts the rejections in a row and keeps the record; an
 // acceptance forgets both.
 const RECORD_OUTCOMES = `
@@ -52,7 +31,10 @@ const RECORD_OUTCOMES = `
     "record" = EXCLUDED."record",
     "updated_at" = EXCLUDED."updated_at"`;
 
-/** The push ledger: ShopiMind's answer per record, dead letters included (shopimind.md §9 "Errors"). */
+/**
+ * The push ledger: ShopiMind's answer per record, dead letters included (shopimind.md §9 "Errors"). Its listings
+ * (dead letters, summary) are read through `PushLedgerReader` (`@storebridge/persistence`), which the gateway shares.
+ */
 @Injectable()
 export class PushOutcomeRepository {
   constructor(
@@ -92,41 +74,7 @@ export class PushOutcomeRepository {
     }
   }
 
-  /** Dead letters, most recent first. */
-  findRejected(filter: DeadLetterFilter = {}): Promise<PushOutcomeEntity[]> {
-    return this.repository.find({
-      where: {
-        status: 'rejected',
-        ...(filter.connectionId ? { connectionId: filter.connectionId } : {}),
-        ...(filter.entity ? { entity: filter.entity } : {}),
-      },
-      order: { updatedAt: 'DESC', storeId: 'ASC' },
-      take: filter.limit ?? 100,
-    });
-  }
-
   findOne(connectionId: string, entity: SyncEntity, storeId: string): Promise<PushOutcomeEntity | null> {
     return this.repository.findOneBy({ connectionId, entity, storeId });
-  }
-
-  /**
-   * For every record of the sync mirror of `entity`: accepted or rejected in its current version (same content
-   * hash), else pending.
-   */
-  async summary(connectionId: string, entity: SyncEntity): Promise<PushStatusSummary> {
-    const mirror = MIRRORS[entity];
-    const [row]: Array<{ accepted: string; rejected: string; pending: string }> = await this.repository.query(
-      `SELECT
-         count(*) FILTER (WHERE outcome.status = 'accepted') AS accepted,
-         count(*) FILTER (WHERE outcome.status = 'rejected') AS rejected,
-         count(*) FILTER (WHERE outcome.status IS NULL) AS pending
-       FROM "${mirror.table}" AS mirror
-       LEFT JOIN "push_outcomes" AS outcome
-         ON outcome.connection_id = mirror.connection_id AND outcome.entity = $2
-        AND outcome.store_id = mirror."${mirror.idColumn}" AND outcome.content_hash = mirror.content_hash
-       WHERE mirror.connection_id = $1`,
-      [connectionId, entity],
-    );
-    return { accepted: Number(row.accepted), rejected: Number(row.rejected), pending: Number(row.pending) };
   }
 }

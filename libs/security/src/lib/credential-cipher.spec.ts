@@ -54,4 +54,21 @@ describe('CredentialCipher', () => {
       expect(new CredentialCipher(KEY).fingerprint('secret')).not.toContain('secret');
     });
   });
+  describe('purposeKey', () => {
+    it('is 32 bytes, stable for a purpose, different between purposes and keys', () => {
+      const cipher = new CredentialCipher(KEY);
+      const key = cipher.purposeKey('merchant-link');
+
+      expect(key).toHaveLength(32);
+      expect(cipher.purposeKey('merchant-link').equals(key)).toBe(true);
+      expect(cipher.purposeKey('other').equals(key)).toBe(false);
+      expect(new CredentialCipher('0'.repeat(64)).purposeKey('merchant-link').equals(key)).toBe(false);
+    });
+
+    it('is not the encryption key', () => {
+      expect(new CredentialCipher(KEY).purposeKey('merchant-link').toString('hex')).not.toBe(
+        KEY.toLowerCase(),
+      );
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
@@ -31,6 +31,14 @@ export class CredentialCipher {
    */
   fingerprint(value: string): string {
     return createHmac('sha256', this.fingerprintKey).update(value, 'utf8').digest('hex');
+  }
+
+  /**
+   * A 32-byte key for one purpose (e.g. signing links), derived with HKDF-SHA256: it reveals nothing about the
+   * encryption key, and keys of different purposes are unrelated.
+   */
+  purposeKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `storebridge ${purpose} v1`, 32));
   }
 
   encrypt(plaintext: string): string {

@@ -1,4 +1,4 @@
-import { hmacSha256Hex, safeEqualHex } from './hmac';
+import { hmacSha256Hex, safeEqualHex, safeEqualText } from './hmac';
 
 describe('hmacSha256Hex', () => {
   it('matches the RFC 4231 test case 2 digest', () => {
@@ -19,5 +19,19 @@ describe('safeEqualHex', () => {
     ['an empty string', '', false],
   ])('compares %s', (_label, received, expected) => {
     expect(safeEqualHex(sig, received)).toBe(expected);
+  });
+});
+
+describe('safeEqualText', () => {
+  it.each([
+    ['the same text', 'sk_live_123', 'sk_live_123', true],
+    ['another text of the same length', 'sk_live_123', 'sk_live_124', false],
+    ['a prefix', 'sk_live_123', 'sk_live_12', false],
+    ['a longer text', 'sk_live_123', 'sk_live_1234', false],
+    ['an empty text', 'sk_live_123', '', false],
+    ['two empty texts', '', '', true],
+    ['the same text in another case', 'Secret', 'secret', false],
+  ])('compares %s', (_label, expected, received, equal) => {
+    expect(safeEqualText(expected, received)).toBe(equal);
   });
 });

@@ -152,14 +152,4 @@ describe('SyncRunRepository', () => {
     expect(resumable.map((run) => [run.id, run.nextPage])).toEqual([[products.id, 7]]);
     expect(await syncRuns.findResumable(connectionId, 'orders')).toEqual([]);
   });
-
-  it('lists recent runs newest first', async () => {
-    const first = await syncRuns.start({ connectionId, entity: 'products', trigger: 'activate' });
-    await syncRuns.finish(first.id, 'succeeded');
-    const second = await syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' });
-
-    const recent = await syncRuns.findRecent(connectionId);
-
-    expect(recent.map((run) => run.id)).toEqual([second.id, first.id]);
-  });
 });

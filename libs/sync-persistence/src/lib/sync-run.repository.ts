@@ -92,11 +92,6 @@ export class SyncRunRepository {
     return this.repository.findOneBy({ id });
   }
 
-  /** Newest first, for "open the sync run to read the error" (generic-api.md §8). */
-  findRecent(connectionId: string, limit = 20): Promise<SyncRunEntity[]> {
-    return this.repository.find({ where: { connectionId }, order: { startedAt: 'DESC' }, take: limit });
-  }
-
   /**
    * Opens a running run. Throws `SyncRunAlreadyRunningException` when this connection already has a running
    * run for the entity: resume that one (`findResumable`) or finish it first.

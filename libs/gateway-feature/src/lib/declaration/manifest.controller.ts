@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   buildIntegrationDeclaration,
   MANIFEST_ROUTE,
@@ -18,6 +19,9 @@ export class ManifestController {
   }
 
   @Get(MANIFEST_ROUTE)
+  @ApiTags('shopimind')
+  @ApiOperation({ summary: 'The integration declaration ShopiMind registers (spec §7)' })
+  @ApiOkResponse({ description: 'The declaration (JSON)' })
   @Header('Cache-Control', 'public, max-age=300')
   manifest(): IntegrationDeclaration {
     return this.declaration;

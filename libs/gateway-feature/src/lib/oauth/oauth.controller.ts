@@ -1,4 +1,14 @@
 import { Body, Controller, Get, Inject, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  ApiConsumes,
+  ApiFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   OAUTH_AUTHORIZE_ROUTE,
@@ -20,6 +30,8 @@ import { redirectOrigins } from './redirect-uri';
  * The two browser-facing Type B steps (shopimind.md §8), exempt from the JSON contract of §4: they answer HTML
  * pages and, once, a 302 back to ShopiMind.
  */
+@ApiTags('oauth')
+@ApiProduces('text/html')
 @Controller(OAUTH_ROUTE_PREFIX)
 @UseFilters(OAuthErrorFilter)
 export class OAuthController {
@@ -34,6 +46,14 @@ export class OAuthController {
 
   @Get(OAUTH_AUTHORIZE_ROUTE)
   @UseGuards(OAuthQuerySignatureGuard)
+  @ApiOperation({ summary: "Type B consent page, opened by ShopiMind's signed link (shopimind.md §8)" })
+  @ApiQuery({ name: 'state', required: true })
+  @ApiQuery({ name: 'redirect_uri', required: true, description: 'One of OAUTH_REDIRECT_URIS' })
+  @ApiQuery({ name: 'shop_name', required: false })
+  @ApiQuery({ name: 'ts', required: true, description: 'Unix seconds of the signature' })
+  @ApiQuery({ name: 'sig', required: true, description: 'HMAC-SHA256 of the query with WEBHOOK_SECRET' })
+  @ApiOkResponse({ description: 'The consent page (HTML)' })
+  @ApiResponse({ status: 400, description: 'An error page: bad signature or parameters' })
   async authorize(@Req() request: Request, @Res() response: Response): Promise<void> {
     const query = parseAuthorizeQuery(signedQueryOf(request));
     if (!query) {
@@ -45,6 +65,10 @@ export class OAuthController {
   }
 
   @Post(OAUTH_CONSENT_ROUTE)
+  @ApiOperation({ summary: "The consent form: checks the merchant's store, then sends the browser back" })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiFoundResponse({ description: "Back to ShopiMind's redirect_uri with the code" })
+  @ApiResponse({ status: 422, description: 'The form again, with what to fix (HTML)' })
   async consent(@Req() request: Request, @Body() body: unknown, @Res() response: Response): Promise<void> {
     const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
     const outcome = await this.oauth.consent({

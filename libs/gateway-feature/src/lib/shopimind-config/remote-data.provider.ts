@@ -9,6 +9,12 @@ export interface RemoteDataResponse {
   data: RemoteOption[];
 }
 
+/** What a provider may need about the request besides its body. */
+export interface RemoteDataContext {
+  /** Our address as ShopiMind reached it (scheme and Host), when it named a usable host. */
+  requestBaseUrl?: string;
+}
+
 /** Serves the options of one resource named in the config schema's `remote.resource`. */
 export interface RemoteDataProvider {
   readonly resource: string;
@@ -16,7 +22,7 @@ export interface RemoteDataProvider {
    * `configs` is the request body: the current config map of the form, not validated (each provider
    * parses what it needs). Never throws for a store or config problem: it answers no options and logs why.
    */
-  load(configs: Record<string, unknown>): Promise<RemoteOption[]>;
+  load(configs: Record<string, unknown>, context: RemoteDataContext): Promise<RemoteOption[]>;
 }
 
 /** Injection token for the list of every `RemoteDataProvider` (see remote-data.registry.ts). */

@@ -1,4 +1,6 @@
 import { Test } from '@nestjs/testing';
+import { StoreConnectionRepository } from '@storebridge/persistence';
+import { CredentialCipher } from '@storebridge/security';
 import {
   configSchemaRemoteResources,
   INTEGRATION_CONFIG_SCHEMA,
@@ -71,6 +73,9 @@ describe('RemoteDataService', () => {
         { provide: GATEWAY_FEATURE_OPTIONS, useValue: options },
         // The products picker reads our mirror; only its wiring matters here.
         { provide: WidgetProductsService, useValue: {} },
+        // The store webhooks options read connections and sign links; only their wiring matters here.
+        { provide: StoreConnectionRepository, useValue: {} },
+        { provide: CredentialCipher, useValue: new CredentialCipher('ab'.repeat(32)) },
         ...SHOPIMIND_CONFIG_PROVIDERS,
       ],
     }).compile();

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   REMOTE_DATA_PROVIDERS,
+  type RemoteDataContext,
   type RemoteDataProvider,
   type RemoteDataResponse,
 } from './remote-data.provider';
@@ -27,12 +28,16 @@ export class RemoteDataService {
     return [...this.providers.keys()];
   }
 
-  async fetch(resource: string, configs: Record<string, unknown>): Promise<RemoteDataResponse> {
+  async fetch(
+    resource: string,
+    configs: Record<string, unknown>,
+    context: RemoteDataContext = {},
+  ): Promise<RemoteDataResponse> {
     const provider = this.providers.get(resource);
     if (provider === undefined) {
       return { data: [] };
     }
-    const options = await provider.load(configs);
+    const options = await provider.load(configs, context);
     // Whitelisted field by field: only {value, label} strings reach ShopiMind.
     return { data: options.map((option) => ({ value: String(option.value), label: String(option.label) })) };
   }

@@ -1,10 +1,12 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import {
   REMOTE_DATA_ROUTE,
   TEST_CONNECTION_ROUTE,
   WEBHOOK_ROUTE_PREFIX,
 } from '@storebridge/shopimind-declaration';
+import type { Request } from 'express';
 import { withoutConstructorKeys } from '../edge-input/without-constructor-keys';
+import { requestBaseUrl } from '../merchant/public-base-url';
 import type { ShopimindResponse } from '../shopimind-webhooks/shopimind-response';
 import { ShopimindSignatureGuard } from '../shopimind-webhooks/shopimind-signature.guard';
 import { ConnectionTestService } from './connection-test.service';
@@ -32,8 +34,14 @@ export class ShopimindConfigController {
   async fetchRemoteData(
     @Param('resource') resource: string,
     @Body() body: unknown,
+    @Req() request?: Request,
   ): Promise<RemoteDataResponse> {
-    return this.remoteData.fetch(resource, configMapOf(body));
+    const requestUrl = request ? requestBaseUrl(request) : undefined;
+    return this.remoteData.fetch(
+      resource,
+      configMapOf(body),
+      requestUrl ? { requestBaseUrl: requestUrl } : {},
+    );
   }
 }
 

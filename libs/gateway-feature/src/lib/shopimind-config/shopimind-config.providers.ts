@@ -1,4 +1,6 @@
 import type { Provider } from '@nestjs/common';
+import { MerchantLinks } from '../merchant/merchant-links';
+import { StoreConnectionMatcher } from '../merchant/store-connection-matcher';
 import { ConnectionTestService } from './connection-test.service';
 import { remoteDataProviders } from './remote-data.registry';
 import { RemoteDataService } from './remote-data.service';
@@ -7,5 +9,8 @@ import { RemoteDataService } from './remote-data.service';
 export const SHOPIMIND_CONFIG_PROVIDERS: Provider[] = [
   ConnectionTestService,
   RemoteDataService,
+  // The store webhooks options match a connection and sign a link to its merchant page.
+  StoreConnectionMatcher,
+  MerchantLinks,
   ...remoteDataProviders,
 ];

@@ -1,14 +1,17 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { hasUnstorableText } from '@storebridge/untrusted-input';
 import { LIFECYCLE_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind-declaration';
+import { ShopimindResponseDoc, ShopimindSignedRoutes } from '../api-docs/api-docs.decorators';
 import { withoutConstructorKeys } from '../edge-input/without-constructor-keys';
 import { LifecycleEventDto, toLifecycleEventName } from './dto/lifecycle-event.dto';
 import { LifecycleService } from './lifecycle.service';
 import { failed, type ShopimindResponse } from './shopimind-response';
 import { ShopimindSignatureGuard } from './shopimind-signature.guard';
 
+@ShopimindSignedRoutes()
 @Controller(WEBHOOK_ROUTE_PREFIX)
 @UseGuards(ShopimindSignatureGuard)
 export class LifecycleController {
@@ -20,6 +23,20 @@ export class LifecycleController {
    */
   @Post(LIFECYCLE_ROUTE)
   @HttpCode(200)
+  @ApiOperation({ summary: 'Lifecycle event: install, activate, config_updated, deactivate, uninstall' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['event'],
+      properties: {
+        event: { type: 'string', example: 'activate' },
+        installation_id: { type: 'string' },
+        access_token: { type: 'string', description: 'install only' },
+        configs: { type: 'object', additionalProperties: true },
+      },
+    },
+  })
+  @ApiOkResponse({ type: ShopimindResponseDoc, description: 'Always 200; success false says why (spec §4)' })
   async receive(@Body() body: unknown): Promise<ShopimindResponse> {
     // The database refuses such text: refused here with a reason rather than failing a write later.
     if (hasUnstorableText(body)) {

@@ -1,5 +1,23 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiHeader,
+  ApiInternalServerErrorResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import {
+  STORE_WEBHOOKS_API_TAG,
+  StoreWebhookEventDoc,
+  StoreWebhookFailureDoc,
+  StoreWebhookProcessedDoc,
+} from '../api-docs/api-docs.decorators';
+import {
   isStoreWebhookCaller,
   STORE_WEBHOOK_CALLER_PROPERTY,
   type StoreWebhookCaller,
@@ -20,6 +38,17 @@ function callerOf(request: StoreWebhookRequest): StoreWebhookCaller {
   return caller;
 }
 
+@ApiTags(STORE_WEBHOOKS_API_TAG)
+@ApiParam({ name: 'storeToken', description: "The connection's store token, from its webhook URLs" })
+@ApiHeader({
+  name: 'X-Webhook-Signature',
+  required: false,
+  description: "Hex HMAC-SHA256 of the body with the connection's webhook secret; required once one is set",
+})
+@ApiOkResponse({ type: StoreWebhookProcessedDoc, description: 'Stored on the bus' })
+@ApiUnauthorizedResponse({ type: StoreWebhookFailureDoc, description: 'invalid_signature' })
+@ApiNotFoundResponse({ type: StoreWebhookFailureDoc, description: 'unknown_store_token' })
+@ApiInternalServerErrorResponse({ type: StoreWebhookFailureDoc, description: 'not_stored: retry later' })
 @Controller(STORE_WEBHOOK_ROUTE_PREFIX)
 @UseGuards(StoreWebhookGuard)
 export class StoreWebhooksController {
@@ -27,18 +56,25 @@ export class StoreWebhooksController {
 
   @Post('products')
   @HttpCode(200)
+  @ApiOperation({ summary: 'A product was created, updated (possibly partially) or deleted in the store' })
+  @ApiBody({ type: StoreWebhookEventDoc })
+  @ApiBadRequestResponse({ type: StoreWebhookFailureDoc, description: 'invalid_payload or unknown_event' })
   products(@Req() request: StoreWebhookRequest, @Body() body: unknown): Promise<StoreWebhookProcessed> {
     return this.storeWebhooks.receiveProductEvent(callerOf(request), body);
   }
 
   @Post('orders')
   @HttpCode(200)
+  @ApiOperation({ summary: 'An order was created, updated (possibly partially) or deleted in the store' })
+  @ApiBody({ type: StoreWebhookEventDoc })
+  @ApiBadRequestResponse({ type: StoreWebhookFailureDoc, description: 'invalid_payload or unknown_event' })
   orders(@Req() request: StoreWebhookRequest, @Body() body: unknown): Promise<StoreWebhookProcessed> {
     return this.storeWebhooks.receiveOrderEvent(callerOf(request), body);
   }
 
   @Post('sync')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Asks for a crawl of the whole store now; the body is not read' })
   sync(@Req() request: StoreWebhookRequest): Promise<StoreWebhookProcessed> {
     return this.storeWebhooks.requestSync(callerOf(request), request.rawBody);
   }

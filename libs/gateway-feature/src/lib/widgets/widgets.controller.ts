@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Param, Redirect, StreamableFile } from '@nestjs/common';
+import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   PLACEHOLDER_IMAGE_PATH,
   PLACEHOLDER_IMAGE_ROUTE,
@@ -17,12 +18,15 @@ export interface WidgetRedirect {
  * Public routes the widgets' images point at (spec §7), fetched by email clients: no signature. They reveal no
  * more than the image URL itself, so every answer of the product image route is the same kind of redirect.
  */
+@ApiTags('widgets')
 @Controller(WIDGETS_ROUTE_PREFIX)
 export class WidgetsController {
   constructor(private readonly products: WidgetProductsService) {}
 
   /** Short cache: a changed product photo shows in new opens within minutes. */
   @Get(PRODUCT_IMAGE_ROUTE)
+  @ApiOperation({ summary: "Redirects to a product's image, or to the placeholder" })
+  @ApiFoundResponse({ description: 'Location: the image URL' })
   @Redirect(PLACEHOLDER_IMAGE_PATH, 302)
   @Header('Cache-Control', 'public, max-age=300')
   async productImage(
@@ -34,6 +38,9 @@ export class WidgetsController {
   }
 
   @Get(PLACEHOLDER_IMAGE_ROUTE)
+  @ApiOperation({ summary: 'The placeholder image' })
+  @ApiProduces('image/png')
+  @ApiOkResponse({ description: 'A PNG' })
   @Header('Cache-Control', 'public, max-age=86400')
   @Header('X-Content-Type-Options', 'nosniff')
   placeholder(): StreamableFile {

@@ -51,6 +51,28 @@ describe('StoreConnectionRepository', () => {
     expect(await connections.findByStoreToken('st_unknown')).toBeNull();
   });
 
+  it('finds every connection to one base URL, the last reconfigured first, and none for another', async () => {
+    const [first, second, other] = [
+      await insertInstallation(dataSource),
+      await insertInstallation(dataSource),
+      await insertInstallation(dataSource),
+    ];
+    const older = await connections.upsertForInstallation(first.id, aStoreConnection({ storeToken: 'st_a' }));
+    const newer = await connections.upsertForInstallation(
+      second.id,
+      aStoreConnection({ storeToken: 'st_b' }),
+    );
+    await connections.upsertForInstallation(
+      other.id,
+      aStoreConnection({ storeToken: 'st_c', baseUrl: 'https://other.example.com' }),
+    );
+
+    const found = await connections.findByBaseUrl('https://store.example.com');
+
+    expect(found.map((connection) => connection.id)).toEqual([newer.id, older.id]);
+    expect(await connections.findByBaseUrl('https://unknown.example.com')).toEqual([]);
+  });
+
   it('reconfigures in place: same id and store token, new credentials and mappings', async () => {
     const installation = await insertInstallation(dataSource);
     const first = await connections.upsertForInstallation(

@@ -104,6 +104,11 @@ export class StoreConnectionRepository {
     return this.repository.findOneBy({ storeToken });
   }
 
+  /** Every connection to the store at this base URL (as stored: normalized), the last reconfigured first. */
+  findByBaseUrl(baseUrl: string): Promise<StoreConnectionEntity[]> {
+    return this.repository.find({ where: { baseUrl }, order: { updatedAt: 'DESC', id: 'ASC' } });
+  }
+
   /** Connections whose installation is active: the ones the scheduler syncs. */
   findAllOfActiveInstallations(): Promise<StoreConnectionEntity[]> {
     return this.repository

@@ -1,7 +1,6 @@
 import { Subjects, type OrdersChangedEvent, type ProductsChangedEvent } from '@storebridge/contracts';
 import { RecordingPublisher } from '@storebridge/messaging';
-import type { PushOutcomeEntity } from '@storebridge/persistence';
-import type { DeadLetterFilter, PushOutcomeRepository } from '@storebridge/push-persistence';
+import type { DeadLetterFilter, PushLedgerReader, PushOutcomeEntity } from '@storebridge/persistence';
 import { DeadLetterService, REPLAY_BATCH_SIZE } from './dead-letter.service';
 
 const connectionA = '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f';
@@ -29,7 +28,7 @@ function aDeadLetter(overrides: Partial<PushOutcomeEntity>): PushOutcomeEntity {
   };
 }
 
-class FakeOutcomes implements Pick<PushOutcomeRepository, 'findRejected'> {
+class FakeOutcomes implements Pick<PushLedgerReader, 'findRejected'> {
   letters: PushOutcomeEntity[] = [];
   readonly filters: DeadLetterFilter[] = [];
 
@@ -50,7 +49,7 @@ describe('DeadLetterService', () => {
   beforeEach(() => {
     outcomes = new FakeOutcomes();
     publisher = new RecordingPublisher<ProductsChangedEvent | OrdersChangedEvent>();
-    service = new DeadLetterService(outcomes as unknown as PushOutcomeRepository, publisher);
+    service = new DeadLetterService(outcomes as unknown as PushLedgerReader, publisher);
   });
 
   it('lists the dead letters of the filter, 1,000 at most unless told otherwise', async () => {

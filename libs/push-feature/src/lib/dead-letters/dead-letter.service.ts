@@ -2,8 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Subjects, type NormalizedOrder, type NormalizedProduct } from '@storebridge/contracts';
 import { MessagePublisher } from '@storebridge/messaging';
-import { type PushOutcomeEntity, type SyncEntity } from '@storebridge/persistence';
-import { PushOutcomeRepository, type DeadLetterFilter } from '@storebridge/push-persistence';
+import {
+  PushLedgerReader,
+  type DeadLetterFilter,
+  type PushOutcomeEntity,
+  type SyncEntity,
+} from '@storebridge/persistence';
 
 /** Records per replayed message: the size of a crawled page at most. */
 export const REPLAY_BATCH_SIZE = 100;
@@ -24,12 +28,12 @@ export interface ReplaySummary {
 @Injectable()
 export class DeadLetterService {
   constructor(
-    private readonly outcomes: PushOutcomeRepository,
+    private readonly ledger: PushLedgerReader,
     private readonly publisher: MessagePublisher,
   ) {}
 
   list(filter: DeadLetterFilter = {}): Promise<PushOutcomeEntity[]> {
-    return this.outcomes.findRejected({ limit: DEFAULT_DEAD_LETTER_LIMIT, ...filter });
+    return this.ledger.findRejected({ limit: DEFAULT_DEAD_LETTER_LIMIT, ...filter });
   }
 
   async replay(filter: DeadLetterFilter = {}): Promise<ReplaySummary> {

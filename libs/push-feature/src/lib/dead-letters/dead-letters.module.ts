@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
-import { PushPersistenceModule } from '@storebridge/push-persistence';
 import { DeadLetterService } from './dead-letter.service';
 
-/** The dead-letter tools alone, for the operator's command (`nx run push:dead-letters`); needs the service runtime. */
-@Module({ imports: [PushPersistenceModule], providers: [DeadLetterService], exports: [DeadLetterService] })
+/**
+ * The dead-letter tools alone, for the operator's command (`nx run push:dead-letters`) and the replay requests the
+ * gateway's admin API sends; needs the service runtime (the ledger reader and the publisher).
+ */
+@Module({ providers: [DeadLetterService], exports: [DeadLetterService] })
 export class DeadLettersModule {}

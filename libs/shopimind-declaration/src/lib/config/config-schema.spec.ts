@@ -6,6 +6,9 @@ import {
   configSchemaFields,
   configSchemaRemoteResources,
   INTEGRATION_CONFIG_SCHEMA,
+  STORE_WEBHOOK_SECRET_FIELD_KEY,
+  STORE_WEBHOOKS_FIELD_KEY,
+  STORE_WEBHOOKS_REMOTE_RESOURCE,
   type ConfigField,
 } from './config-schema';
 import { InvalidIntegrationConfigError, parseIntegrationConfig } from './integration-config';
@@ -197,8 +200,30 @@ describe('INTEGRATION_CONFIG_SCHEMA', () => {
       type: 'multiselect',
       remote: { resource: CATEGORIES_REMOTE_RESOURCE, label_field: 'label', value_field: 'value' },
     });
-    expect(configSchemaRemoteResources(INTEGRATION_CONFIG_SCHEMA)).toEqual(['categories']);
+    expect(configSchemaRemoteResources(INTEGRATION_CONFIG_SCHEMA)).toEqual(['store_webhooks', 'categories']);
   });
+
+  it('shows the store webhook URLs in an optional select filled from the store_webhooks resource', () => {
+    const sync = INTEGRATION_CONFIG_SCHEMA.steps.find((step) => step.key === 'sync');
+    expect(sync?.fields.map((field) => field.key).slice(-2)).toEqual([
+      STORE_WEBHOOK_SECRET_FIELD_KEY,
+      STORE_WEBHOOKS_FIELD_KEY,
+    ]);
+    expect(fieldByKey.get(STORE_WEBHOOKS_FIELD_KEY)).toMatchObject({
+      type: 'select',
+      required: false,
+      remote: { resource: STORE_WEBHOOKS_REMOTE_RESOURCE, label_field: 'label', value_field: 'value' },
+    });
+  });
+
+  it.each([undefined, '', 'https://gateway.example/api/generic-api/webhooks/t/products', ['a'], { any: 1 }])(
+    'ignores whatever the store webhooks field holds (%p)',
+    (value) => {
+      expect(parseIntegrationConfig({ ...base, [STORE_WEBHOOKS_FIELD_KEY]: value })).toEqual(
+        parseIntegrationConfig(base),
+      );
+    },
+  );
 
   it('offers the page size in the synchronisation step, bounded by the per_page limit of generic-api.md §3', () => {
     const sync = INTEGRATION_CONFIG_SCHEMA.steps.find((step) => step.key === 'sync');

@@ -93,6 +93,13 @@ export type ConfigSchema = FlatConfigSchema | MultiStepConfigSchema;
 
 /** The remote-data resources the schema refers to; the gateway must serve each of them. */
 export const CATEGORIES_REMOTE_RESOURCE = 'categories';
+/** Options that show the merchant where their store sends its webhooks (the URLs hold a connection's token). */
+export const STORE_WEBHOOKS_REMOTE_RESOURCE = 'store_webhooks';
+
+/** The field whose secret signs the store's webhooks: the store webhooks field names it by its label. */
+export const STORE_WEBHOOK_SECRET_FIELD_KEY = 'store_webhook_secret';
+/** Informational: its options are read, whatever the merchant selects is ignored by parsing. */
+export const STORE_WEBHOOKS_FIELD_KEY = 'store_webhooks';
 
 const AUTH_METHOD_LABELS = {
   api_key: 'API key (sent as X-API-Key)',
@@ -235,7 +242,7 @@ const syncStep: ConfigStep = {
       step: 1,
     },
     {
-      key: 'store_webhook_secret',
+      key: STORE_WEBHOOK_SECRET_FIELD_KEY,
       type: 'password',
       required: false,
       label: 'Store webhook signing secret',
@@ -243,6 +250,17 @@ const syncStep: ConfigStep = {
         'Optional. When set, webhooks from your store must carry X-Webhook-Signature, the hex ' +
         `HMAC-SHA256 of the body with this secret (at least ${CONFIG_RULES.storeWebhookSecretMinLength} characters).`,
       minLength: CONFIG_RULES.storeWebhookSecretMinLength,
+    },
+    {
+      key: STORE_WEBHOOKS_FIELD_KEY,
+      type: 'select',
+      required: false,
+      label: 'Store webhook URLs',
+      help:
+        'Where your store sends its webhooks (products, orders, sync) and how they are signed, listed once the ' +
+        "integration is activated with this store's credential; the last option links to a page showing the " +
+        'same. For information only: whatever is selected here is ignored.',
+      remote: { resource: STORE_WEBHOOKS_REMOTE_RESOURCE, label_field: 'label', value_field: 'value' },
     },
   ],
 };

@@ -148,6 +148,14 @@ export class IntegrationConfigDto {
   })
   store_webhook_secret?: string;
 
+  /**
+   * The store webhooks field only shows the merchant their webhook URLs (its options); read so the form and the
+   * DTO name the same keys, never validated nor used.
+   */
+  @Expose()
+  @IsOptional()
+  store_webhooks?: unknown;
+
   /** Category names whose products are kept out of ShopiMind (multiselect of the `categories` resource). */
   @Expose()
   @Transform(toNameList)

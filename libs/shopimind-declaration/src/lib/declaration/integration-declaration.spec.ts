@@ -17,7 +17,7 @@ describe('buildIntegrationDeclaration', () => {
       'deactivate',
       'uninstall',
     ]);
-    expect(declaration.remote_resources).toEqual(['categories', 'products']);
+    expect(declaration.remote_resources).toEqual(['categories', 'products', 'store_webhooks']);
     expect(declaration.requires_external_auth).toBe(false);
     expect(declaration).not.toHaveProperty('external_auth');
   });

@@ -1,0 +1,49 @@
+import { UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { AdminTokenGuard } from './admin-token.guard';
+
+const TOKEN = 'admin-token-0123456789abcdef0123456789';
+
+function contextWith(authorization: string | string[] | undefined): {
+  context: ExecutionContext;
+  headers: Record<string, string>;
+} {
+  const headers: Record<string, string> = {};
+  const request = { headers: authorization === undefined ? {} : { authorization } };
+  const response = { setHeader: (name: string, value: string) => (headers[name] = value) };
+  const context = {
+    switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
+  } as unknown as ExecutionContext;
+  return { context, headers };
+}
+
+describe('AdminTokenGuard', () => {
+  const guard = new AdminTokenGuard({ token: TOKEN });
+
+  it('lets the ADMIN_TOKEN Bearer through', () => {
+    expect(guard.canActivate(contextWith(`Bearer ${TOKEN}`).context)).toBe(true);
+  });
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['another token', 'Bearer admin-token-0123456789abcdef0123456788'],
+    ['a prefix of the token', `Bearer ${TOKEN.slice(0, -1)}`],
+    ['the token and more', `Bearer ${TOKEN}x`],
+    ['the token without the Bearer scheme', TOKEN],
+    ['another scheme', `Basic ${TOKEN}`],
+    ['a lower-case scheme', `bearer ${TOKEN}`],
+    ['two spaces', `Bearer  ${TOKEN}`],
+    ['an empty Bearer', 'Bearer '],
+    ['a non-ASCII token', `Bearer ${TOKEN}é`],
+  ])('refuses %s with a 401 that names the Bearer scheme', (_label, authorization) => {
+    const { context, headers } = contextWith(authorization);
+
+    expect(() => guard.canActivate(context)).toThrow(UnauthorizedException);
+    expect(headers).toEqual({ 'WWW-Authenticate': 'Bearer realm="admin"' });
+  });
+
+  it('refuses a header sent twice (an array), whatever it holds', () => {
+    expect(() => guard.canActivate(contextWith([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]).context)).toThrow(
+      UnauthorizedException,
+    );
+  });
+});
