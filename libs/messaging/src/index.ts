@@ -4,7 +4,11 @@ export { MessagingModule } from './lib/messaging.module';
 export type { MessagingModuleOptions, RetryBackoffOptions } from './lib/messaging.options';
 export { DUPLICATE_WINDOW_MS, STREAM_MAX_AGE_MS } from './lib/messaging.options';
 export { MESSAGING_TRANSPORT, MessagingTransport } from './lib/messaging.transport';
-export type { MessagingTransportEvents, MessagingTransportStatus } from './lib/messaging.transport';
+export type {
+  ConsumerBacklog,
+  MessagingTransportEvents,
+  MessagingTransportStatus,
+} from './lib/messaging.transport';
 export type { CoalesceOptions } from './lib/coalescing';
 export { MessagingContext } from './lib/messaging.context';
 export { RpcValidationPipe } from './lib/rpc-validation.pipe';

@@ -378,6 +378,13 @@ describe('gateway app with ADMIN_TOKEN: the admin API', () => {
       ]),
     );
     expect(document.paths['/admin/installations']['get'].security).toEqual([{ 'admin-token': [] }]);
+    // The form's routes are described like the lifecycle's: tagged, signed, with their answer.
+    for (const path of ['/webhook/test-connection', '/webhook/remote-data/{resource}']) {
+      expect(document.paths[path]['post']).toMatchObject({
+        tags: ['shopimind'],
+        summary: expect.any(String),
+      });
+    }
     expect(document.components.securitySchemes['admin-token']).toMatchObject({
       type: 'http',
       scheme: 'bearer',

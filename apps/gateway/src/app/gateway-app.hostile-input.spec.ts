@@ -84,6 +84,7 @@ const ROUTES: readonly GatewayRoute[] = [
   { method: 'GET', path: '/health', kind: 'health' },
   { method: 'GET', path: '/health/live', kind: 'health' },
   { method: 'GET', path: '/health/ready', kind: 'health' },
+  { method: 'GET', path: '/metrics', kind: 'health' },
   { method: 'GET', path: '/manifest.json', kind: 'manifest' },
   { method: 'GET', path: '/oauth/authorize', kind: 'oauthAuthorize' },
   { method: 'POST', path: '/oauth/consent', kind: 'oauthConsent' },

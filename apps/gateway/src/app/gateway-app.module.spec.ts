@@ -110,4 +110,30 @@ describe('gateway app', () => {
   it('answers 404 to a route nobody declared, so the check above can fail', async () => {
     expect((await fetch(`${url}/webhook/not-declared`, { method: 'POST' })).status).toBe(404);
   });
+
+  it('serves its metrics at /metrics: the webhooks it answered by route pattern, and the process', async () => {
+    const body = JSON.stringify({ event: 'deactivate', installation_id: 'inst_metrics_spec' });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signed = await fetch(`${url}/webhook/receive`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopimind-signature': signShopimindPayload('gateway-spec-secret-0123456789', timestamp, body),
+        'x-shopimind-timestamp': String(timestamp),
+      },
+      body,
+    });
+    expect(signed.status).toBe(200);
+
+    const response = await fetch(`${url}/metrics`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain;.*version=0\.0\.4/);
+    const text = await response.text();
+    expect(text).toMatch(
+      /^storebridge_webhook_ingress_duration_seconds_count\{kind="shopimind",route="\/webhook\/receive",status="200"\} [1-9]/m,
+    );
+    expect(text).toContain('# TYPE storebridge_records_pushed_total counter');
+    expect(text).toMatch(/^process_resident_memory_bytes \d/m);
+  });
 });

@@ -32,4 +32,14 @@ describe('push app', () => {
     ]);
     expect((await fetch(`${url}/health`)).status).toBe(200);
   });
+
+  it('serves its metrics at /metrics in Prometheus text, the process metrics included', async () => {
+    const response = await fetch(`${url}/metrics`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain;.*version=0\.0\.4/);
+    const text = await response.text();
+    expect(text).toContain('# TYPE storebridge_shopimind_request_duration_seconds histogram');
+    expect(text).toMatch(/^process_resident_memory_bytes \d/m);
+  });
 });

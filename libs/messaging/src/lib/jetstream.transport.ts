@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { isPartitionedSubject } from '@storebridge/contracts';
+import { isPartitionedSubject, STREAM_NAME } from '@storebridge/contracts';
 import type { Subscription } from 'rxjs';
 import { durableConsumerConfig } from './jetstream.config';
 import { JetStreamConnection } from './jetstream.connection';
@@ -13,7 +13,7 @@ import { MessageSettler } from './jetstream/settling';
 import { MessageParking } from './message-parking';
 import { MessageDispatcher } from './message.dispatcher';
 import { MESSAGING_OPTIONS, ResolvedMessagingOptions } from './messaging.options';
-import { MessagingTransport, MessagingTransportEvents } from './messaging.transport';
+import { ConsumerBacklog, MessagingTransport, MessagingTransportEvents } from './messaging.transport';
 import { PartitionDiscovery } from './partition-discovery';
 import { settleWithin } from './shutdown';
 
@@ -88,6 +88,22 @@ export class JetStreamTransport extends MessagingTransport implements OnModuleDe
       throw new Error('JetStreamTransport is not connected yet');
     }
     return nc as unknown as T;
+  }
+
+  /**
+   * Every durable of this service on the stream, partitions included (their names start with the service's, see
+   * durableName): what is left to deliver plus what was delivered and not acked yet.
+   */
+  override async consumerBacklogs(): Promise<ConsumerBacklog[]> {
+    const jsm = await this.connection.jetStreamManager();
+    const prefix = `${this.options.serviceName}_`;
+    const backlogs: ConsumerBacklog[] = [];
+    for await (const info of jsm.consumers.list(STREAM_NAME)) {
+      if (info.name.startsWith(prefix)) {
+        backlogs.push({ consumer: info.name, pending: info.num_pending + info.num_ack_pending });
+      }
+    }
+    return backlogs;
   }
 
   private async start(): Promise<void> {

@@ -10,6 +10,12 @@ export const MESSAGING_TRANSPORT = Symbol('storebridge-messaging');
 
 export type MessagingTransportStatus = 'connected' | 'disconnected' | 'reconnecting';
 
+/** What one durable consumer of the service has yet to settle: messages not delivered yet, or not acked yet. */
+export interface ConsumerBacklog {
+  consumer: string;
+  pending: number;
+}
+
 /** Connection events a transport reports through `app.getMicroservices()[n].on(...)`. */
 export type MessagingTransportEvents = {
   disconnect: (server: string) => void;
@@ -27,6 +33,9 @@ export abstract class MessagingTransport
   implements CustomTransportStrategy
 {
   override transportId = MESSAGING_TRANSPORT;
+
+  /** The backlog of each durable consumer of this service, for a transport that has durables (JetStream). */
+  consumerBacklogs?(): Promise<ConsumerBacklog[]>;
 
   /**
    * The event handlers to consume, one per subject (Nest chains several handlers of one subject), with the

@@ -4,6 +4,7 @@ import { MessagingModule, MessagingModuleOptions, ParkedMessageStore } from '@st
 import { ParkedMessageRepository, PersistenceModule } from '@storebridge/persistence';
 import { CredentialCipher } from '@storebridge/security';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 export interface ServiceRuntimeOptions {
   /** Names durable consumers: replicas of one service share them. */
@@ -15,7 +16,8 @@ export interface ServiceRuntimeOptions {
 
 /**
  * What every service process needs once, whatever features it runs: the database (migrated at boot),
- * the message bus (parking poison messages in the database), the credentials cipher and the health probes.
+ * the message bus (parking poison messages in the database), the credentials cipher, the health probes and the
+ * metrics.
  */
 @Module({})
 export class ServiceRuntimeModule {
@@ -27,6 +29,7 @@ export class ServiceRuntimeModule {
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }),
         MessagingModule.forRoot({ ...messaging, serviceName, natsUrl: env.NATS_URL }),
         HealthModule,
+        MetricsModule,
       ],
       providers: [
         { provide: CredentialCipher, useValue: new CredentialCipher(env.CREDENTIALS_KEY) },

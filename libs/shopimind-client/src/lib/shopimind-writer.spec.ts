@@ -9,7 +9,12 @@ import {
 } from '@storebridge/shopimind-sandbox';
 import { expectEventually } from '@storebridge/testing';
 import type { ShopimindCustomer, ShopimindProduct } from '@storebridge/shopimind-mapping';
-import { ShopimindWriteError, ShopimindWriter, type ShopimindWriterOptions } from './shopimind-writer';
+import {
+  type ShopimindCall,
+  ShopimindWriteError,
+  ShopimindWriter,
+  type ShopimindWriterOptions,
+} from './shopimind-writer';
 import type { WriteOutcome } from './write-outcome';
 
 const product = (productId: number): ShopimindProduct =>
@@ -83,6 +88,19 @@ describe('ShopimindWriter retries', () => {
       'POST /v1/products 200',
     ]);
     expect(sandbox.products(credentials.installationId).map((item) => item['product_id'])).toEqual([1, 2]);
+  });
+
+  it('tells onCall of every HTTP call with its status, retries included', async () => {
+    const credentials = activeInstallation();
+    const observed: ShopimindCall[] = [];
+    const { writer } = writerFor(credentials, { onCall: (call) => observed.push(call) });
+    sandbox.injectFaults({ status: 429, burst: 1, retryAfterSeconds: 1 });
+    sandbox.setLatency(30);
+
+    await writer.saveProducts([product(1)]);
+
+    expect(observed.map((call) => call.statusCode)).toEqual([429, 200]);
+    expect(observed[1].durationMs).toBeGreaterThanOrEqual(25);
   });
 
   it('keeps fewer calls in flight after a burst of 429s, and writes every product once', async () => {

@@ -31,6 +31,14 @@ export interface ShopimindWriterOptions extends WriteRetryOptions {
   timeoutMs?: number;
   /** Calls in flight at most (default 16), fewer for a while after a 429 (see AdaptiveConcurrency). */
   maxInFlight?: number;
+  /** Told of every HTTP call, retries included (metrics). */
+  onCall?: (call: ShopimindCall) => void;
+}
+
+/** One HTTP call to ShopiMind: its status (0 when no answer came) and how long it took. */
+export interface ShopimindCall {
+  statusCode: number;
+  durationMs: number;
 }
 
 /** An SDK call's envelope and what it meant. */
@@ -66,9 +74,11 @@ export class ShopimindWriter {
   private readonly client: ShopimindHttpClient;
   private readonly retry: WriteRetryPolicy;
   private readonly concurrency: AdaptiveConcurrency;
+  private readonly onCall?: (call: ShopimindCall) => void;
 
   constructor(accessToken: string, baseUrl: string, options: ShopimindWriterOptions = {}) {
-    const { timeoutMs, maxInFlight, ...retry } = options;
+    const { timeoutMs, maxInFlight, onCall, ...retry } = options;
+    this.onCall = onCall;
     this.client = createShopimindHttpClient(accessToken, { baseUrl, timeoutMs });
     this.retry = writeRetryPolicy(retry);
     this.concurrency = new AdaptiveConcurrency({ maxInFlight, sleep: this.retry.sleep });
@@ -125,7 +135,9 @@ export class ShopimindWriter {
         const attempt = attempts;
         return this.concurrency.run(
           async () => {
+            const started = performance.now();
             const envelope = await withRetryAfter(() => call(this.client));
+            this.onCall?.({ statusCode: envelope.statusCode, durationMs: performance.now() - started });
             return { envelope, outcome: classifyWrite(envelope) };
           },
           (answer) => answer.outcome,

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { MeasuredWebhook } from '@storebridge/runtime';
 import { hasUnstorableText } from '@storebridge/untrusted-input';
 import { LIFECYCLE_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind-declaration';
 import { ShopimindResponseDoc, ShopimindSignedRoutes } from '../api-docs/api-docs.decorators';
@@ -14,6 +15,7 @@ import { ShopimindSignatureGuard } from './shopimind-signature.guard';
 @ShopimindSignedRoutes()
 @Controller(WEBHOOK_ROUTE_PREFIX)
 @UseGuards(ShopimindSignatureGuard)
+@MeasuredWebhook('shopimind')
 export class LifecycleController {
   constructor(private readonly lifecycle: LifecycleService) {}
 

@@ -11,6 +11,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { MeasuredWebhook } from '@storebridge/runtime';
 import {
   STORE_WEBHOOKS_API_TAG,
   StoreWebhookEventDoc,
@@ -51,6 +52,7 @@ function callerOf(request: StoreWebhookRequest): StoreWebhookCaller {
 @ApiInternalServerErrorResponse({ type: StoreWebhookFailureDoc, description: 'not_stored: retry later' })
 @Controller(STORE_WEBHOOK_ROUTE_PREFIX)
 @UseGuards(StoreWebhookGuard)
+@MeasuredWebhook('store')
 export class StoreWebhooksController {
   constructor(private readonly storeWebhooks: StoreWebhooksService) {}
 

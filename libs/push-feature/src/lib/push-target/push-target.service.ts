@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { afterThisRun, DependencyUnavailableError, RetryLaterError } from '@storebridge/messaging';
 import {
   InstallationReader,
@@ -9,6 +9,7 @@ import {
   type SyncEntity,
 } from '@storebridge/persistence';
 import { PushOutcomeRepository, type PushOutcomeInput } from '@storebridge/push-persistence';
+import { PushMetrics } from '@storebridge/runtime';
 import type { WriteOutcome } from '@storebridge/shopimind-client';
 import type { ReferenceRow } from './accepted-reference-rows';
 import { ShopimindTargets, type ShopimindTarget } from './shopimind-targets';
@@ -98,6 +99,8 @@ export class PushTargetService {
     private readonly installations: InstallationReader,
     private readonly targets: ShopimindTargets,
     private readonly outcomes: PushOutcomeRepository,
+    // Absent in tests that do not look at metrics.
+    @Optional() private readonly metrics?: PushMetrics,
   ) {}
 
   /**
@@ -221,9 +224,11 @@ export class PushTargetService {
       }),
     );
     await this.outcomes.record(message.connectionId, entity, answers);
+    const written = answers.filter((answer) => answer.status === 'accepted').length;
+    this.metrics?.recordsPushed(message.connectionId, entity, 'accepted', written);
+    this.metrics?.recordsDeadLettered(message.connectionId, entity, answers.length - written);
     const tally = this.tallies.get(message);
     if (tally) {
-      const written = answers.filter((answer) => answer.status === 'accepted').length;
       tally.written += written;
       tally.deadLettered += answers.length - written;
     }
@@ -244,6 +249,7 @@ export class PushTargetService {
       entity,
       rejected.map(({ record, reason }) => this.outcomeOf(record, [reason])),
     );
+    this.metrics?.recordsDeadLettered(message.connectionId, entity, rejected.length);
     const tally = this.tallies.get(message);
     if (tally) {
       tally.skipped += rejected.length;
@@ -260,6 +266,7 @@ export class PushTargetService {
     this.settle(outcome, `${entity} deletes`, message);
     if (outcome.kind === 'accepted') {
       await this.outcomes.forget(message.connectionId, entity, storeIds);
+      this.metrics?.recordsPushed(message.connectionId, entity, 'deleted', storeIds.length);
       const tally = this.tallies.get(message);
       if (tally) {
         tally.deleted += storeIds.length;

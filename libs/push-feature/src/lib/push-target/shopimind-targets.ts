@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { InstallationEntity, StoreConnectionEntity } from '@storebridge/persistence';
+import { PushMetrics } from '@storebridge/runtime';
 import { CredentialCipher } from '@storebridge/security';
 import { ShopimindWriter } from '@storebridge/shopimind-client';
 import { PUSH_FEATURE_OPTIONS, type PushFeatureOptions } from '../push-feature.options';
@@ -22,11 +23,19 @@ export interface ShopimindTarget {
 @Injectable()
 export class ShopimindTargets {
   private readonly targets = new Map<string, { tokenCiphertext: string; target: Promise<ShopimindTarget> }>();
+  /** The writer of each installation, its latest: what the window gauge reads. */
+  private readonly writers = new Map<string, ShopimindWriter>();
 
   constructor(
     private readonly cipher: CredentialCipher,
     @Inject(PUSH_FEATURE_OPTIONS) private readonly options: PushFeatureOptions,
-  ) {}
+    // Absent in tests that do not look at metrics.
+    @Optional() private readonly metrics?: PushMetrics,
+  ) {
+    metrics?.watchWindows(() =>
+      [...this.writers].map(([installation, writer]) => ({ installation, limit: writer.window.limit })),
+    );
+  }
 
   for(
     installation: InstallationEntity & { accessTokenCiphertext: string },
@@ -36,19 +45,30 @@ export class ShopimindTargets {
     if (cached && cached.tokenCiphertext === installation.accessTokenCiphertext) {
       return cached.target;
     }
-    const target = this.open(installation.accessTokenCiphertext, connection);
+    const target = this.open(installation.id, installation.accessTokenCiphertext, connection);
     this.targets.set(installation.id, { tokenCiphertext: installation.accessTokenCiphertext, target });
     // A failed open must not be cached: the next batch tries again. (Unless a newer token replaced it.)
     target.catch(() => {
       if (this.targets.get(installation.id)?.target === target) {
         this.targets.delete(installation.id);
+        this.writers.delete(installation.id);
       }
     });
     return target;
   }
 
-  private async open(tokenCiphertext: string, connection: StoreConnectionEntity): Promise<ShopimindTarget> {
-    const writer = new ShopimindWriter(this.cipher.decrypt(tokenCiphertext), this.options.shopimindApiUrl);
+  private async open(
+    installationId: string,
+    tokenCiphertext: string,
+    connection: StoreConnectionEntity,
+  ): Promise<ShopimindTarget> {
+    const metrics = this.metrics;
+    const writer = new ShopimindWriter(
+      this.cipher.decrypt(tokenCiphertext),
+      this.options.shopimindApiUrl,
+      metrics ? { onCall: (call) => metrics.shopimindCall(installationId, call) } : {},
+    );
+    this.writers.set(installationId, writer);
     // One data source per store connection (spec §9), found again by its label rather than duplicated.
     const dataSourceId = await writer.ensureDataSource(
       `storebridge ${new URL(connection.baseUrl).host} (${connection.id.slice(0, 8)})`,

@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { resolveStoreSettings, StoreAuth, StoreConnectionInput } from '../store-settings';
 import { FakeStoreReply, FakeStoreServer } from '../testing/store-server.fake';
 import { DEFAULT_USER_AGENT } from '../version';
-import { StoreClient, StoreClientOptions } from './store.client';
+import { StoreAttempt, StoreClient, StoreClientOptions } from './store.client';
 import { StoreRequestError, StoreRequestErrorKind } from './store-request.error';
 
 const API_KEY: StoreAuth = { method: 'api_key', token: 'sk_live_secret' };
@@ -318,6 +318,22 @@ describe('StoreClient', () => {
       expect(!result.ok && result.error.message).toBe(
         'GET /health failed: connection refused (ECONNREFUSED)',
       );
+    });
+
+    it('tells onAttempt of every attempt: its status, or the failure when none came', async () => {
+      script({ status: 429, json: {} }, { hang: true }, { status: 503, body: 'busy' }, { json: [] });
+      const attempts: StoreAttempt[] = [];
+
+      await client({ timeoutMs: 50, onAttempt: (attempt) => attempts.push(attempt) }).getPage('products', 1);
+
+      expect(attempts.map(({ status, failure }) => ({ status, failure }))).toEqual([
+        { status: 429, failure: StoreRequestErrorKind.RateLimited },
+        { status: undefined, failure: StoreRequestErrorKind.Timeout },
+        { status: 503, failure: StoreRequestErrorKind.ServerError },
+        { status: 200, failure: undefined },
+      ]);
+      expect(attempts[1].durationMs).toBeGreaterThanOrEqual(45);
+      expect(attempts.every(({ durationMs }) => durationMs >= 0)).toBe(true);
     });
 
     it('stops at once when the caller aborts, without a StoreRequestError', async () => {

@@ -39,6 +39,15 @@ export interface StoreClientOptions {
   backoffMaxMs?: number;
   /** A larger body is refused, its download cancelled (DEFAULT_MAX_BODY_BYTES). */
   maxBodyBytes?: number;
+  /** Told of every attempt, retries included (metrics); not of one the caller cancelled. */
+  onAttempt?: (attempt: StoreAttempt) => void;
+}
+
+/** One attempt of a request: the store's HTTP status, the failure when it is why the attempt failed, how long it took. */
+export interface StoreAttempt {
+  status?: number;
+  failure?: StoreRequestErrorKind;
+  durationMs: number;
 }
 
 export type { Sleep } from './store-hold.gate';
@@ -123,6 +132,7 @@ export class StoreClient {
   readonly #retries: number;
   readonly #maxBodyBytes: number;
   readonly #backoff: { baseMs: number; maxMs: number; random: () => number };
+  readonly #onAttempt?: (attempt: StoreAttempt) => void;
 
   constructor(settings: StoreConnectionSettings, options: StoreClientOptions = {}) {
     this.baseUrl = settings.baseUrl.replace(/\/+$/, '');
@@ -146,6 +156,7 @@ export class StoreClient {
       maxMs: options.backoffMaxMs ?? DEFAULT_BACKOFF_MAX_MS,
       random: options.random ?? Math.random,
     };
+    this.#onAttempt = options.onAttempt;
   }
 
   /**
@@ -269,6 +280,18 @@ export class StoreClient {
   }
 
   private async attempt(url: URL, context: string, signal?: AbortSignal): Promise<AttemptOutcome> {
+    const started = performance.now();
+    const outcome = await this.attemptOnce(url, context, signal);
+    const durationMs = performance.now() - started;
+    this.#onAttempt?.(
+      outcome.ok
+        ? { status: outcome.response.status, durationMs }
+        : { status: outcome.failure.status, failure: outcome.failure.kind, durationMs },
+    );
+    return outcome;
+  }
+
+  private async attemptOnce(url: URL, context: string, signal?: AbortSignal): Promise<AttemptOutcome> {
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {

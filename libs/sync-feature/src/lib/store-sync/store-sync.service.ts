@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { StoreConnectionService, type StoreConnectionView } from '@storebridge/connections';
 import type { SyncRequestedEvent, SyncTrigger } from '@storebridge/contracts';
 import {
@@ -14,6 +14,7 @@ import {
 } from '@storebridge/store-client';
 import { isRecord } from '@storebridge/untrusted-input';
 import { RetryLaterError } from '@storebridge/messaging';
+import { SyncMetrics, type SyncRunEnd } from '@storebridge/runtime';
 import {
   AdvisoryLockRepository,
   recordContentHash,
@@ -107,6 +108,8 @@ export class StoreSyncService {
     @Inject(SYNCED_ENTITIES) private readonly entities: readonly SyncedEntity[],
     private readonly locks: AdvisoryLockRepository,
     @Inject(SYNC_FEATURE_OPTIONS) private readonly options: SyncFeatureOptions,
+    // Absent in tests that do not look at metrics.
+    @Optional() private readonly metrics?: SyncMetrics,
   ) {}
 
   async runFullSync(request: SyncRequestedEvent): Promise<void> {
@@ -158,6 +161,22 @@ export class StoreSyncService {
     entity: SyncedEntity,
     resumable: SyncRunEntity | undefined,
   ): Promise<void> {
+    const started = performance.now();
+    let end: SyncRunEnd = 'interrupted';
+    try {
+      end = await this.runEntityOnce(request, view, entity, resumable);
+    } finally {
+      this.metrics?.runEnded(entity.name, end, performance.now() - started);
+    }
+  }
+
+  /** How the run ended; a failure of our own (bus, database) is thrown, the run left to resume. */
+  private async runEntityOnce(
+    request: SyncRequestedEvent,
+    view: StoreConnectionView,
+    entity: SyncedEntity,
+    resumable: SyncRunEntity | undefined,
+  ): Promise<SyncRunEnd> {
     const run =
       resumable ??
       (await this.syncRuns.start({
@@ -175,7 +194,7 @@ export class StoreSyncService {
     if (!verdict.ok) {
       await this.syncRuns.finish(run.id, 'failed', verdict.message);
       this.logger.warn(`Sync run ${run.id} refused: ${verdict.message}`);
-      return;
+      return 'failed';
     }
     try {
       const { nextPage, summary } = await this.crawl(view, entity, run);
@@ -200,6 +219,7 @@ export class StoreSyncService {
       this.logger.log(
         `Sync run ${run.id} succeeded: ${finished?.pagesFetched ?? 0} pages, ${finished?.recordsValid ?? 0} ${entity.name}, ${finished?.recordsSkipped ?? 0} skipped, ${finished?.recordsChanged ?? 0} changed, ${finished?.recordsDeleted ?? 0} deleted, ${finished?.deletionsHeld ?? 0} deletions held`,
       );
+      return 'succeeded';
     } catch (error) {
       if (!(error instanceof StoreRequestError || error instanceof StoreCrawlError)) {
         // Our own bus or database failed, not the store: the run stays resumable and the request is
@@ -210,6 +230,7 @@ export class StoreSyncService {
       // is still crawled: a store may serve products well and orders badly (or not at all).
       await this.syncRuns.finish(run.id, 'failed', error.message);
       this.logger.warn(`Sync run ${run.id} failed: ${error.message}`);
+      return 'failed';
     }
   }
 
@@ -224,8 +245,10 @@ export class StoreSyncService {
     entity: SyncedEntity,
     run: SyncRunEntity,
   ): Promise<{ nextPage: number; summary: CrawlSummary }> {
+    const connectionId = view.connection.id;
     const client = new StoreClient(view.settings, {
       allowPrivateAddresses: this.options.allowPrivateStoreUrls,
+      onAttempt: (attempt) => this.metrics?.storeRequest(connectionId, attempt),
     });
     const progress = new RunProgressBuffer(this.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
     const written = { nextPage: run.nextPage };
@@ -384,6 +407,7 @@ export class StoreSyncService {
     timings['publishMs'] = elapsedSince(stepStart);
 
     written.nextPage = page.page + 1;
+    this.metrics?.pageCrawled(connectionId, entity.name, page.records.length, counts.recordsSkipped);
     // Only after the page was published: a resumed crawl never skips a page push did not get.
     progress.add({
       nextPage: written.nextPage,
