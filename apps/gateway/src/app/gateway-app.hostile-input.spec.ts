@@ -71,7 +71,9 @@ type RouteKind =
   | 'adminConnection'
   | 'adminSync'
   | 'adminDeadLetters'
-  | 'adminReplay';
+  | 'adminReplay'
+  | 'adminLogin'
+  | 'adminStatus';
 
 interface GatewayRoute {
   method: 'GET' | 'POST';
@@ -113,6 +115,11 @@ const ROUTES: readonly GatewayRoute[] = [
   { method: 'POST', path: '/admin/connections/:connectionId/sync', kind: 'adminSync' },
   { method: 'GET', path: '/admin/dead-letters', kind: 'adminDeadLetters' },
   { method: 'POST', path: '/admin/dead-letters/replay', kind: 'adminReplay' },
+  // The status page and its sign-in form (a signed session cookie, or the Bearer token).
+  { method: 'GET', path: '/admin/login', kind: 'adminLogin' },
+  { method: 'POST', path: '/admin/login', kind: 'adminLogin' },
+  { method: 'GET', path: '/admin/status', kind: 'adminStatus' },
+  { method: 'GET', path: '/admin/status.json', kind: 'adminStatus' },
 ];
 
 const RUNS_PER_ROUTE = Math.max(1, Math.ceil(TOTAL_RUNS / ROUTES.length));
@@ -474,6 +481,8 @@ function routeShapedJson(kind: RouteKind, context: FuzzContext): fc.Arbitrary<st
         entity: fieldText('products', 'orders', 'customers'),
         limit: fc.oneof(numberText, stringText),
       });
+    case 'adminLogin':
+      return objectText({ token: fieldText(ADMIN_TOKEN, 'not-the-admin-token', '') });
     case 'oauthConsent':
       return objectText({
         state: fieldText(context.consentPage.form?.hidden['state'] ?? 'st_x'),
@@ -495,6 +504,7 @@ function routeShapedJson(kind: RouteKind, context: FuzzContext): fc.Arbitrary<st
     case 'adminConnection':
     case 'adminSync':
     case 'adminDeadLetters':
+    case 'adminStatus':
       return configMap;
   }
 }
@@ -681,6 +691,10 @@ function targetArbitrary(kind: RouteKind, context: FuzzContext): fc.Arbitrary<st
       );
     case 'adminReplay':
       return withQuery(fc.constant('/admin/dead-letters/replay'));
+    case 'adminLogin':
+      return withQuery(fc.constant('/admin/login'));
+    case 'adminStatus':
+      return withQuery(fc.constantFrom('/admin/status', '/admin/status.json'));
   }
 }
 

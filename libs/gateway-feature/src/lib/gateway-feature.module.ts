@@ -3,6 +3,7 @@ import type { GatewayEnv } from '@storebridge/config';
 import { StoreConnectionService } from '@storebridge/connections';
 import { GatewayPersistenceModule } from '@storebridge/gateway-persistence';
 import { AdminModule } from './admin/admin.module';
+import { ConnectionReportModule } from './admin/connection-report.module';
 import { ManifestController } from './declaration/manifest.controller';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from './gateway-feature.options';
 import { housekeepingProviders, type WithHousekeeping } from './housekeeping/housekeeping.providers';
@@ -46,6 +47,8 @@ export class GatewayFeatureModule {
       module: GatewayFeatureModule,
       imports: [
         GatewayPersistenceModule,
+        // The merchant page reads the same views, with or without ADMIN_TOKEN.
+        ConnectionReportModule,
         ...(options.adminToken
           ? [AdminModule.forRoot({ token: options.adminToken, publicBaseUrl: options.publicBaseUrl })]
           : []),

@@ -1,5 +1,7 @@
 import { UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { CredentialCipher } from '@storebridge/security';
 import { AdminTokenGuard } from './admin-token.guard';
+import { ADMIN_SESSION_COOKIE, AdminSessions } from './status-page/admin-session';
 
 const TOKEN = 'admin-token-0123456789abcdef0123456789';
 
@@ -45,5 +47,31 @@ describe('AdminTokenGuard', () => {
     expect(() => guard.canActivate(contextWith([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]).context)).toThrow(
       UnauthorizedException,
     );
+  });
+});
+
+describe('AdminTokenGuard with browser sessions', () => {
+  const sessions = new AdminSessions(new CredentialCipher('ab'.repeat(32)), { token: TOKEN });
+  const guard = new AdminTokenGuard({ token: TOKEN }, sessions);
+  const request = (method: string, cookie: string | undefined, authorization?: string) => ({
+    method,
+    headers: {
+      ...(cookie === undefined ? {} : { cookie }),
+      ...(authorization === undefined ? {} : { authorization }),
+    },
+  });
+
+  it('lets a signed session read (GET, HEAD), never send a command (POST)', () => {
+    const cookie = `other=1; ${ADMIN_SESSION_COOKIE}=${sessions.issue()}`;
+
+    expect(guard.isAuthenticated(request('GET', cookie))).toBe(true);
+    expect(guard.isAuthenticated(request('HEAD', cookie))).toBe(true);
+    expect(guard.isAuthenticated(request('POST', cookie))).toBe(false);
+  });
+
+  it('refuses a forged or missing session, and still takes the Bearer token', () => {
+    expect(guard.isAuthenticated(request('GET', `${ADMIN_SESSION_COOKIE}=${TOKEN}`))).toBe(false);
+    expect(guard.isAuthenticated(request('GET', undefined))).toBe(false);
+    expect(guard.isAuthenticated(request('POST', undefined, `Bearer ${TOKEN}`))).toBe(true);
   });
 });

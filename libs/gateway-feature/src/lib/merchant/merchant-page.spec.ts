@@ -1,5 +1,46 @@
+import type { DeadLetterView, SyncRunView } from '../admin/connection-report';
 import { renderMerchantNotice, renderMerchantPage, type MerchantPageModel } from './merchant-page';
 import { storeWebhooksInfo } from './store-webhook-urls';
+
+function run(overrides: Partial<SyncRunView> = {}): SyncRunView {
+  return {
+    id: '11111111-1111-4111-8111-111111111111',
+    entity: 'products',
+    trigger: 'schedule',
+    status: 'succeeded',
+    startedAt: '2030-01-01T10:00:00.000Z',
+    finishedAt: '2030-01-01T10:05:00.000Z',
+    counts: {
+      pagesFetched: 4,
+      recordsSeen: 400,
+      recordsValid: 398,
+      recordsSkipped: 2,
+      recordsChanged: 12,
+      recordsDeleted: 1,
+      deletionsHeld: 0,
+    },
+    warnings: {},
+    stopReason: 'short_page',
+    endConfirmed: true,
+    error: null,
+    skippedRecords: [
+      { page: 2, index: 7, reason: 'no name', id: 'p7' },
+      { page: 3, index: 0, reason: 'no id' },
+    ],
+    progress: null,
+    ...overrides,
+  };
+}
+
+const DEAD_LETTER: DeadLetterView = {
+  connectionId: '22222222-2222-4222-8222-222222222222',
+  entity: 'products',
+  storeId: 'p9',
+  reasons: ['price: must be a number'],
+  attempts: 2,
+  updatedAt: '2030-01-01T11:00:00.000Z',
+  replayable: true,
+};
 
 function model(overrides: Partial<MerchantPageModel> = {}): MerchantPageModel {
   return {
@@ -10,6 +51,8 @@ function model(overrides: Partial<MerchantPageModel> = {}): MerchantPageModel {
     ),
     linkExpiresAt: new Date('2030-01-08T00:00:00Z'),
     urlsAreRelative: false,
+    runs: [],
+    deadLetters: [],
     ...overrides,
   };
 }
@@ -61,6 +104,82 @@ describe('renderMerchantPage', () => {
 
     expect(html).toContain('<code>/api/generic-api/webhooks/t/products</code>');
     expect(html).toContain('in front of each path');
+  });
+});
+
+describe('renderMerchantPage, the synchronisation sections', () => {
+  it('tells the last runs: times, counts, how they ended, skipped records with page and index', () => {
+    const html = renderMerchantPage(model({ runs: [run()] }));
+
+    expect(html).toContain('<h2>Last synchronisations</h2>');
+    expect(html).toContain('Started 2030-01-01 10:00:00 UTC, finished 2030-01-01 10:05:00 UTC.');
+    expect(html).toContain('4 pages, 400 records read, 398 valid, 2 skipped, 12 changed, 1 deleted.');
+    expect(html).toContain('Read to the end: the last page had fewer records than a full page.');
+    expect(html).toContain('<li>Page 2, index 7 (id <code>p7</code>): no name</li>');
+    expect(html).toContain('<li>Page 3, index 0: no id</li>');
+    expect(html).not.toContain('Synchronisation in progress');
+  });
+
+  it('puts a failed run in plain words, the message kept beside it', () => {
+    const failed = run({
+      status: 'failed',
+      stopReason: null,
+      error: 'GET /api/products failed: HTTP 401: the store rejected the credential',
+      skippedRecords: [],
+    });
+
+    const html = renderMerchantPage(model({ runs: [failed] }));
+
+    expect(html).toContain('<span class="failed">Failed</span>');
+    expect(html).toContain(
+      'The store refused our credential: check the API key or password in the configuration.',
+    );
+  });
+
+  it("shows a running crawl's pages against the last complete crawl, its rate and the time left", () => {
+    const running = run({
+      status: 'running',
+      finishedAt: null,
+      stopReason: null,
+      skippedRecords: [],
+      counts: { ...run().counts, pagesFetched: 2, recordsSeen: 200 },
+      progress: {
+        pagesDone: 2,
+        nextPage: 3,
+        elapsedSeconds: 20,
+        recordsPerSecond: 10,
+        expectedPages: 4,
+        expectedRecords: 400,
+        estimatedSecondsLeft: 200,
+      },
+    });
+
+    const html = renderMerchantPage(model({ runs: [running] }));
+
+    expect(html).toContain('<h2>Synchronisation in progress</h2>');
+    expect(html).toContain('<progress max="4" value="2"></progress>');
+    expect(html).toContain(
+      '2 of about 4 pages done · 200 records read · 10 records/s · about 3 min 20 s left',
+    );
+  });
+
+  it('lists the dead letters with their reasons, and says when there are none', () => {
+    expect(renderMerchantPage(model({ deadLetters: [DEAD_LETTER] }))).toContain(
+      '<li>Products <code>p9</code>, 2030-01-01 11:00:00 UTC: price: must be a number</li>',
+    );
+    expect(renderMerchantPage(model())).toMatch(/<h2>Records ShopiMind refused<\/h2>\n<p>None\.<\/p>/);
+  });
+
+  it('escapes what the store and ShopiMind wrote', () => {
+    const html = renderMerchantPage(
+      model({
+        runs: [run({ skippedRecords: [{ page: 1, index: 0, reason: '<img src=x>', id: '"><b>' }] })],
+        deadLetters: [{ ...DEAD_LETTER, storeId: '<i>', reasons: ['<script>x</script>'] }],
+      }),
+    );
+
+    expect(html).not.toMatch(/<img|<b>|<i>|<script/);
+    expect(html).toContain('&lt;img src=x&gt;');
   });
 });
 

@@ -1,6 +1,7 @@
-import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Req, Res } from '@nestjs/common';
 import { StoreConnectionRepository } from '@storebridge/persistence';
 import type { Request, Response } from 'express';
+import { ConnectionReportService } from '../admin/connection-report.service';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
 import { sendHtml } from '../oauth/html-response';
 import { MERCHANT_CONNECTION_ROUTE, MERCHANT_ROUTE_PREFIX, MerchantLinks, unixNow } from './merchant-links';
@@ -9,6 +10,16 @@ import { publicBaseUrl } from './public-base-url';
 import { storeWebhooksInfo } from './store-webhook-urls';
 
 const REFUSED_TITLE = 'Link refused';
+/** Enough to see a pattern without a page that scrolls forever. */
+const RUNS_SHOWN = 10;
+const DEAD_LETTERS_SHOWN = 20;
+
+function goneAsNull(error: unknown): null {
+  if (error instanceof NotFoundException) {
+    return null;
+  }
+  throw error;
+}
 
 /** The merchant's page of their store connection, opened through a signed link from the configuration form. */
 @Controller(MERCHANT_ROUTE_PREFIX)
@@ -16,6 +27,7 @@ export class MerchantController {
   constructor(
     private readonly links: MerchantLinks,
     private readonly connections: StoreConnectionRepository,
+    private readonly reports: ConnectionReportService,
     @Inject(GATEWAY_FEATURE_OPTIONS) private readonly options: GatewayFeatureOptions,
   ) {}
 
@@ -44,7 +56,9 @@ export class MerchantController {
       return;
     }
     const connection = await this.connections.findById(connectionId);
-    if (!connection) {
+    // Deleted between the reads (uninstall) reads as gone, like no row at all.
+    const runs = connection ? await this.reports.syncRuns(connectionId, RUNS_SHOWN).catch(goneAsNull) : null;
+    if (!connection || !runs) {
       sendHtml(
         response,
         404,
@@ -53,6 +67,7 @@ export class MerchantController {
       return;
     }
     const baseUrl = publicBaseUrl(this.options.publicBaseUrl, request);
+    const deadLetters = await this.reports.deadLetters({ connectionId, limit: DEAD_LETTERS_SHOWN });
     sendHtml(
       response,
       200,
@@ -61,6 +76,8 @@ export class MerchantController {
         webhooks: storeWebhooksInfo(connection, baseUrl),
         linkExpiresAt: new Date(Number(request.query['expires']) * 1000),
         urlsAreRelative: baseUrl === '',
+        runs,
+        deadLetters,
       }),
     );
   }
