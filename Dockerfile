@@ -8,6 +8,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx nx run-many -t build -p gateway sync push --configuration=production
+# The operator's command beside push: `docker compose exec push node dead-letters.js --help`.
+RUN npx nx run push:build-dead-letters
 
 # Each service gets only its own bundle and the production dependencies of the package.json Nx generates for it.
 # Root installs them and owns /app; the service runs as `node` and cannot rewrite its own code or dependencies.
@@ -43,6 +45,8 @@ FROM service-base AS push
 COPY --from=build /workspace/dist/apps/push/package.json /workspace/dist/apps/push/package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /workspace/dist/apps/push/main.js ./
+# Runs on push's dependencies alone (`npm run test:images` starts it with --help).
+COPY --from=build /workspace/dist/apps/push-dead-letters/main.js ./dead-letters.js
 USER node
 ENV PORT=8084
 EXPOSE 8084

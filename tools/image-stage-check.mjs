@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Replays each service stage of the Dockerfile without Docker, so a missing runtime dependency, a permission
 // error or a failing HEALTHCHECK fails CI: builds what the build stage builds, then for every stage with a CMD
-// copies exactly what it copies (with its owners), runs its RUN steps as its user, starts its CMD as a non-root
+// copies exactly what it copies (with its owners), runs its RUN steps as its user, runs the operators' commands it
+// ships with `--help` (STAGE_COMMANDS), starts its CMD as a non-root
 // user with the stage's ENV and the environment docker-compose.yml gives the service (against a throwaway
 // PostgreSQL and nats-server), runs its HEALTHCHECK until it passes, stops it with SIGTERM and expects exit 0
 // within the service's stop_grace_period.
@@ -44,6 +45,11 @@ const OUTPUT_LINES_KEPT = 20;
 const UNPRIVILEGED = { name: 'nobody', uid: 65534, gid: 65534 };
 const ROOT = { name: 'root', uid: 0, gid: 0 };
 const IS_ROOT = process.getuid?.() === 0;
+/**
+ * The operators' commands a stage ships beside its service, run there with `--help` before the service starts:
+ * loading them resolves every module they need, so one missing from the stage fails here, not in production.
+ */
+const STAGE_COMMANDS = { push: [['node', 'dead-letters.js', '--help']] };
 
 // ---------------------------------------------------------------------------------------------- Dockerfile
 
@@ -525,6 +531,14 @@ async function checkStage(stages, name, composeService, services) {
     const assembling = Date.now();
     await assembleStage(stages, plan, root, home);
     const assembledMs = Date.now() - assembling;
+    for (const command of STAGE_COMMANDS[name] ?? []) {
+      const identity = identityOf(plan.user);
+      await run(asUser(identity, command), {
+        cwd: join(root, plan.workdir),
+        env: { ...baseEnv(identity, home), ...plan.env },
+      });
+      console.warn(`${name}: \`${command.join(' ')}\` exits 0`);
+    }
     console.warn(`${name}: stage assembled in ${assembledMs} ms, starting ${plan.cmd.join(' ')}`);
     const env = {
       ...composeService.environment,

@@ -1,5 +1,5 @@
 import type { PushOutcomeEntity } from '@storebridge/persistence';
-import { formatDeadLetters, parseDeadLetterArgs } from './dead-letters';
+import { formatDeadLetters, parseDeadLetterArgs } from './dead-letters-cli';
 
 describe('dead-letters command', () => {
   it('reads the filter and the replay switch', () => {

@@ -29,6 +29,18 @@ describe('parseDoctorArgs', () => {
 
   it('answers --help without a base URL', () => {
     expect(parseDoctorArgs(['--help'])).toEqual({ help: true });
+    expect(parseDoctorArgs(['-h'])).toEqual({ help: true });
+  });
+
+  it('takes a value that starts with "-" after "="', () => {
+    expect(
+      parseDoctorArgs([
+        '--base-url=https://shop.example',
+        '--auth=basic',
+        '--username=u',
+        '--password=-p4ss',
+      ]),
+    ).toMatchObject({ settings: { auth: { method: 'basic', username: 'u', password: '-p4ss' } } });
   });
 
   it.each([
@@ -39,6 +51,9 @@ describe('parseDoctorArgs', () => {
     [['--base-url=https://shop.example', '--per-page=500'], 'perPage'],
     [['https://shop.example'], 'unexpected argument'],
     [['--base-url'], '--base-url needs a value'],
+    [['--base-url=https://shop.example', '--auth', '--token=t'], '--auth needs a value'],
+    [['--base-url=https://shop.example', '--allow-private=yes'], '--allow-private takes no value'],
+    [['--base-url=https://shop.example', '-x'], 'unknown option -x'],
   ])('refuses %j', (argv, message) => {
     expect(() => parseDoctorArgs(argv)).toThrow(DoctorUsageError);
     expect(() => parseDoctorArgs(argv)).toThrow(message);

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import {
   resolveStoreSettings,
   StoreAuth,
@@ -28,58 +29,69 @@ Checks a store against the generic API contract, for products and orders, the wa
   --health-path=<path>         default /health
   --per-page=<n>               the per_page the sync asks, 1-100 (default 50)
   --allow-private              allow loopback and private addresses (local stores only)
-  --help                       this text
+  -h, --help                   this text
 
 Each check prints PASS, WARN, FAIL or NOT OBSERVED (the doctor's requests could not settle it either way).
 Exit code: 0 no check failed; 1 the store fails a check (or the doctor crashed);
 2 bad arguments, or the store could not be reached at all (address refused, DNS, connection, TLS).
 `;
 
-/** Flags that take no value. */
-const SWITCHES = new Set(['allow-private', 'help']);
-const OPTIONS = new Set([
-  'base-url',
-  'auth',
-  'token',
-  'username',
-  'password',
-  'products-path',
-  'orders-path',
-  'health-path',
-  'per-page',
-  ...SWITCHES,
-]);
+const OPTIONS = {
+  'base-url': { type: 'string' },
+  auth: { type: 'string' },
+  token: { type: 'string' },
+  username: { type: 'string' },
+  password: { type: 'string' },
+  'products-path': { type: 'string' },
+  'orders-path': { type: 'string' },
+  'health-path': { type: 'string' },
+  'per-page': { type: 'string' },
+  'allow-private': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 export class DoctorUsageError extends Error {}
 
 export type DoctorCommand =
   { help: true } | { help: false; settings: StoreConnectionSettings; allowPrivate: boolean };
 
-/** `--name=value`, `--name value` or a switch; unknown flags are refused so a typo never goes unnoticed. */
+/**
+ * `--name=value`, `--name value` or a switch; unknown flags are refused so a typo never goes unnoticed. parseArgs
+ * reads the syntax, non-strict so that every refusal here says which argument and why.
+ */
 export function parseDoctorArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
 ): DoctorCommand {
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const args = new Map<string, string>();
-  for (let k = 0; k < argv.length; k += 1) {
-    const arg = argv[k];
-    if (!arg.startsWith('--')) {
-      throw new DoctorUsageError(`unexpected argument "${arg}"`);
+  for (const token of tokens) {
+    if (token.kind !== 'option') {
+      throw new DoctorUsageError(`unexpected argument "${argv[token.index]}"`);
     }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (!OPTIONS.has(name)) {
-      throw new DoctorUsageError(`unknown option --${name}`);
+    if (!Object.hasOwn(OPTIONS, token.name)) {
+      throw new DoctorUsageError(`unknown option ${token.rawName}`);
     }
-    if (SWITCHES.has(name)) {
-      args.set(name, 'true');
-    } else if (eq > 0) {
-      args.set(name, arg.slice(eq + 1));
-    } else if (k + 1 < argv.length) {
-      k += 1;
-      args.set(name, argv[k]);
+    if (OPTIONS[token.name as keyof typeof OPTIONS].type === 'boolean') {
+      if (token.value !== undefined) {
+        throw new DoctorUsageError(`${token.rawName} takes no value`);
+      }
+      args.set(token.name, 'true');
+    } else if (token.value === undefined) {
+      throw new DoctorUsageError(`${token.rawName} needs a value`);
+    } else if (!token.inlineValue && token.value.startsWith('-')) {
+      // Most likely a forgotten value (`--auth --token x`); a value that does start with "-" goes after "=".
+      throw new DoctorUsageError(
+        `${token.rawName} needs a value (write ${token.rawName}=<value> for one that starts with "-")`,
+      );
     } else {
-      throw new DoctorUsageError(`--${name} needs a value`);
+      args.set(token.name, token.value);
     }
   }
   if (args.has('help')) {

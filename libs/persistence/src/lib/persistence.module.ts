@@ -8,7 +8,7 @@ import {
   Provider,
 } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions, MigrationExecutor } from 'typeorm';
 import { createDataSourceOptions, PersistenceConnectionOptions } from './data-source.factory';
 import { persistenceEntities } from './entities';
 import { runMigrations } from './migration-runner';
@@ -25,6 +25,11 @@ export interface PersistenceModuleOptions extends PersistenceConnectionOptions {
   /** Retries of a failed connection or migration before boot fails (Nest's TypeORM defaults: 9, every 3 s). */
   retryAttempts?: number;
   retryDelayMs?: number;
+  /**
+   * false: never migrate, fail with DatabaseSchemaBehindError when a migration is pending instead. For the
+   * operators' commands, which read a production database and must not change its schema as a side effect.
+   */
+  migrate?: boolean;
 }
 
 export interface PersistenceModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
@@ -63,11 +68,41 @@ async function openMigratedDataSource(options: DataSourceOptions): Promise<DataS
   return dataSource;
 }
 
+export class DatabaseSchemaBehindError extends Error {
+  constructor(readonly pendingMigrations: readonly string[]) {
+    super(
+      `database schema is behind: ${pendingMigrations.length} migration(s) pending, from ${pendingMigrations[0]}; ` +
+        'run the service once (it migrates at boot), then try again',
+    );
+    this.name = 'DatabaseSchemaBehindError';
+  }
+}
+
+/**
+ * Opens the database without migrating it and fails if its schema is not current. TypeORM's showMigrations()
+ * would create the migrations table: getPendingMigrations() only reads.
+ */
+async function openCurrentDataSource(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = await new DataSource(options).initialize();
+  try {
+    const pending = await new MigrationExecutor(dataSource).getPendingMigrations();
+    if (pending.length > 0) {
+      throw new DatabaseSchemaBehindError(pending.map((migration) => migration.name));
+    }
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
 function toTypeOrmOptions(options: PersistenceModuleOptions) {
   return {
     ...createDataSourceOptions(options),
     retryAttempts: options.retryAttempts,
     retryDelay: options.retryDelayMs,
+    // Retrying cannot bring the schema up to date: only a failed connection is worth retrying.
+    toRetry: (error: unknown) => !(error instanceof DatabaseSchemaBehindError),
   };
 }
 
@@ -82,6 +117,8 @@ export class PersistenceModule {
   }
 
   static forRootAsync(options: PersistenceModuleAsyncOptions): DynamicModule {
+    // Set by the options factory, which Nest runs before the data source factory.
+    let migrate = true;
     return {
       module: PersistenceModule,
       global: true,
@@ -89,12 +126,18 @@ export class PersistenceModule {
         TypeOrmModule.forRootAsync({
           imports: options.imports,
           inject: options.inject,
-          useFactory: async (...args: unknown[]) => toTypeOrmOptions(await options.useFactory(...args)),
+          useFactory: async (...args: unknown[]) => {
+            const resolved = await options.useFactory(...args);
+            migrate = resolved.migrate ?? true;
+            return toTypeOrmOptions(resolved);
+          },
           dataSourceFactory: async (dataSourceOptions) => {
             if (!dataSourceOptions) {
               throw new Error('PersistenceModule: no data source options');
             }
-            return openMigratedDataSource(dataSourceOptions);
+            return migrate
+              ? openMigratedDataSource(dataSourceOptions)
+              : openCurrentDataSource(dataSourceOptions);
           },
         }),
         TypeOrmModule.forFeature(persistenceEntities),

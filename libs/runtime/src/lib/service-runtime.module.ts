@@ -12,6 +12,8 @@ export interface ServiceRuntimeOptions {
   env: CredentialsEnv;
   /** Tuning of the message bus (backoff, parking); its defaults otherwise. */
   messaging?: Omit<MessagingModuleOptions, 'serviceName' | 'natsUrl'>;
+  /** false for the operators' commands: check the schema is current instead of migrating it (default true). */
+  migrate?: boolean;
 }
 
 /**
@@ -21,12 +23,12 @@ export interface ServiceRuntimeOptions {
  */
 @Module({})
 export class ServiceRuntimeModule {
-  static forRoot({ serviceName, env, messaging }: ServiceRuntimeOptions): DynamicModule {
+  static forRoot({ serviceName, env, messaging, migrate }: ServiceRuntimeOptions): DynamicModule {
     return {
       module: ServiceRuntimeModule,
       global: true,
       imports: [
-        PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }),
+        PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, migrate }),
         MessagingModule.forRoot({ ...messaging, serviceName, natsUrl: env.NATS_URL }),
         HealthModule,
         MetricsModule,
