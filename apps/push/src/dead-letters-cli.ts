@@ -5,10 +5,10 @@ import type { PushEnv } from '@storebridge/config';
 import { DeadLetterService, DeadLettersModule } from '@storebridge/push-feature';
 import {
   DatabaseSchemaBehindError,
-  SYNC_ENTITIES,
+  RECORD_KINDS,
   type DeadLetterFilter,
   type PushOutcomeEntity,
-  type SyncEntity,
+  type RecordKind,
 } from '@storebridge/persistence';
 import { ServiceRuntimeModule } from '@storebridge/runtime';
 
@@ -105,9 +105,9 @@ function readArguments(argv: readonly string[]): DeadLetterArguments & { help: b
     if (token.name === 'connection') {
       filter.connectionId = value || refuse('--connection needs a value');
     } else if (token.name === 'entity') {
-      filter.entity = (SYNC_ENTITIES as readonly string[]).includes(value)
-        ? (value as SyncEntity)
-        : refuse(`--entity is one of ${SYNC_ENTITIES.join(', ')}`);
+      filter.entity = (RECORD_KINDS as readonly string[]).includes(value)
+        ? (value as RecordKind)
+        : refuse(`--entity is one of ${RECORD_KINDS.join(', ')}`);
     } else {
       filter.limit = /^[1-9]\d*$/.test(value) ? Number(value) : refuse('--limit is a whole number from 1');
     }

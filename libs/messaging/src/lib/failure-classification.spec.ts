@@ -58,7 +58,7 @@ describe('isAvailabilityFailure', () => {
     ['a unique violation (23505)', queryFailed('23505', 'duplicate key value violates unique constraint')],
     ['a value too long (22001)', queryFailed('22001')],
     ['a programming error', new TypeError("Cannot read properties of undefined (reading 'id')")],
-    ['a plain error', new Error('No synced entity named widgets')],
+    ['a plain error', new Error('No synced record kind named widgets')],
     ['a NATS payload too big', withCode('MAX_PAYLOAD_EXCEEDED', 'message size exceeds maximum', 'NatsError')],
   ])('counts %s as a failure of the message', (_label, error) => {
     expect(isAvailabilityFailure(error)).toBe(false);

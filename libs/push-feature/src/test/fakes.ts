@@ -5,7 +5,7 @@ import type {
   StoreConnectionEntity,
   StoreConnectionRepository,
   StoreProductReader,
-  SyncEntity,
+  RecordKind,
 } from '@storebridge/persistence';
 import type {
   IdMappingRepository,
@@ -223,7 +223,7 @@ export class FakePushOutcomes implements Pick<PushOutcomeRepository, 'record' | 
 
   async record(
     connectionId: string,
-    entity: SyncEntity,
+    entity: RecordKind,
     outcomes: readonly PushOutcomeInput[],
   ): Promise<void> {
     if (outcomes.length > 0) {
@@ -238,12 +238,12 @@ export class FakePushOutcomes implements Pick<PushOutcomeRepository, 'record' | 
     }
   }
 
-  async forget(connectionId: string, entity: SyncEntity, storeIds: readonly string[]): Promise<void> {
+  async forget(connectionId: string, entity: RecordKind, storeIds: readonly string[]): Promise<void> {
     storeIds.forEach((storeId) => this.rows.delete(`${connectionId}/${entity}/${storeId}`));
   }
 
   /** Store id → status, of one entity. */
-  statuses(entity: SyncEntity): Record<string, string> {
+  statuses(entity: RecordKind): Record<string, string> {
     return Object.fromEntries(
       [...this.rows]
         .filter(([key]) => key.split('/')[1] === entity)

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { PushOutcomeEntity, type PushOutcomeStatus, type SyncEntity } from '@storebridge/persistence';
+import { PushOutcomeEntity, type PushOutcomeStatus, type RecordKind } from '@storebridge/persistence';
 
 /** ShopiMind's answer for one record of a write. */
 export interface PushOutcomeInput {
@@ -44,7 +44,7 @@ export class PushOutcomeRepository {
   /** Records the answers of one write; the last answer of a repeated id wins. */
   async record(
     connectionId: string,
-    entity: SyncEntity,
+    entity: RecordKind,
     outcomes: readonly PushOutcomeInput[],
   ): Promise<void> {
     if (outcomes.length === 0) {
@@ -65,7 +65,7 @@ export class PushOutcomeRepository {
   }
 
   /** A deleted record has nothing left to answer for. */
-  async forget(connectionId: string, entity: SyncEntity, storeIds: readonly string[]): Promise<void> {
+  async forget(connectionId: string, entity: RecordKind, storeIds: readonly string[]): Promise<void> {
     if (storeIds.length > 0) {
       await this.repository.query(
         `DELETE FROM "push_outcomes" WHERE connection_id = $1 AND entity = $2 AND store_id = ANY($3::text[])`,
@@ -74,7 +74,7 @@ export class PushOutcomeRepository {
     }
   }
 
-  findOne(connectionId: string, entity: SyncEntity, storeId: string): Promise<PushOutcomeEntity | null> {
+  findOne(connectionId: string, entity: RecordKind, storeId: string): Promise<PushOutcomeEntity | null> {
     return this.repository.findOneBy({ connectionId, entity, storeId });
   }
 }

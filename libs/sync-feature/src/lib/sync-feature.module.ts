@@ -9,7 +9,7 @@ import { StoreSyncService } from './store-sync/store-sync.service';
 import { SyncRequestedHandler } from './store-sync/sync-requested.handler';
 import { SyncRequestParkedListener } from './store-sync/sync-request-parked.listener';
 import { SYNC_FEATURE_OPTIONS, type SyncFeatureOptions } from './sync-feature.options';
-import { syncedEntitiesProvider } from './synced-entities';
+import { syncedEntitiesProvider } from './synced-record-kinds';
 
 /**
  * Crawling and normalization: consumes sync requests and store webhooks, publishes product and order changes,

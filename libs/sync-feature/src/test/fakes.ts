@@ -7,7 +7,7 @@ import {
   type LockOutcome,
   type StoreConnectionEntity,
   type StorePageCounts,
-  type SyncEntity,
+  type RecordKind,
   type SyncRunEntity,
   MAX_SKIPPED_RECORDS_KEPT,
 } from '@storebridge/persistence';
@@ -26,7 +26,7 @@ import {
 } from '@storebridge/sync-persistence';
 import { StoreSyncService } from '../lib/store-sync/store-sync.service';
 import type { SyncFeatureOptions } from '../lib/sync-feature.options';
-import type { RecordMirror, SyncedEntity } from '../lib/synced-entities';
+import type { RecordMirror, SyncedRecordKind } from '../lib/synced-record-kinds';
 
 interface MirrorRow<T> {
   record: T;
@@ -345,7 +345,7 @@ export class FakeSyncRuns implements Pick<
     return runs[0];
   }
 
-  async findResumable(connectionId: string, entity?: SyncEntity): Promise<SyncRunEntity[]> {
+  async findResumable(connectionId: string, entity?: RecordKind): Promise<SyncRunEntity[]> {
     return [...this.runs.values()]
       .filter((run) => run.connectionId === connectionId && run.status === 'running')
       .filter((run) => entity === undefined || run.entity === entity)
@@ -431,7 +431,7 @@ export class FakeAdvisoryLocks implements Pick<AdvisoryLockRepository, 'tryWithL
 export interface StoreSyncFakes {
   connections: FakeStoreConnections;
   syncRuns: FakeSyncRuns;
-  entities: SyncedEntity[];
+  kinds: SyncedRecordKind[];
   locks?: FakeAdvisoryLocks;
   /** Default: private (loopback) store URLs allowed, as the demo and stub stores need. */
   options?: Partial<SyncFeatureOptions>;
@@ -442,7 +442,7 @@ export function aStoreSyncService(fakes: StoreSyncFakes): StoreSyncService {
   return new StoreSyncService(
     fakes.connections.asService(),
     fakes.syncRuns as unknown as SyncRunRepository,
-    fakes.entities,
+    fakes.kinds,
     (fakes.locks ?? new FakeAdvisoryLocks()) as unknown as AdvisoryLockRepository,
     { allowPrivateStoreUrls: true, ...fakes.options },
   );

@@ -3,7 +3,7 @@ import {
   recordContentHash,
   returnedRows,
   type StorePageCounts,
-  type SyncEntity,
+  type RecordKind,
 } from '@storebridge/persistence';
 import type { ObjectLiteral, Repository } from 'typeorm';
 
@@ -66,7 +66,7 @@ export function mirrorDigest(ids: readonly string[], contentHashes: ReadonlyMap<
 /** How one mirror table names its columns; every mirror is keyed by (connection_id, its id column). */
 export interface MirrorTableColumns {
   /** The entity its page fingerprints are kept under. */
-  entity: SyncEntity;
+  entity: RecordKind;
   /** Entity property of the store's id, e.g. `storeProductId`. */
   idProperty: string;
   /** Its column, e.g. `store_product_id`. */

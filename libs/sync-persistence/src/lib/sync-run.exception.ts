@@ -1,10 +1,10 @@
-import { SyncEntity } from '@storebridge/persistence';
+import { RecordKind } from '@storebridge/persistence';
 
 /** A second crawl of the same store and entity was refused: one is already running (maybe on another replica). */
 export class SyncRunAlreadyRunningException extends Error {
   constructor(
     readonly connectionId: string,
-    readonly entity: SyncEntity,
+    readonly entity: RecordKind,
   ) {
     super(`A ${entity} sync is already running for connection ${connectionId}`);
     this.name = 'SyncRunAlreadyRunningException';

@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import {
   MAX_SKIPPED_RECORDS_KEPT,
   SkippedStoreRecord,
-  SyncEntity,
+  RecordKind,
   SyncRunEntity,
   SyncRunTimings,
   SyncWarningCounts,
@@ -15,7 +15,7 @@ import { SyncRunAlreadyRunningException } from './sync-run.exception';
 
 export interface StartSyncRun {
   connectionId: string;
-  entity: SyncEntity;
+  entity: RecordKind;
   trigger: string;
   /** Defaults to 1. */
   nextPage?: number;
@@ -176,7 +176,7 @@ export class SyncRunRepository {
   }
 
   /** Runs a restarted worker should continue (from their `nextPage`), oldest first. */
-  findResumable(connectionId: string, entity?: SyncEntity): Promise<SyncRunEntity[]> {
+  findResumable(connectionId: string, entity?: RecordKind): Promise<SyncRunEntity[]> {
     return this.repository.find({
       where: { connectionId, status: 'running', ...(entity ? { entity } : {}) },
       order: { startedAt: 'ASC' },

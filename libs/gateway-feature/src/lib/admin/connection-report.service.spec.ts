@@ -8,7 +8,7 @@ import type {
   PushStatusSummary,
   StoreConnectionEntity,
   StoreConnectionRepository,
-  SyncEntity,
+  RecordKind,
   SyncRunEntity,
   SyncRunReader,
 } from '@storebridge/persistence';
@@ -107,13 +107,13 @@ class FakeConnections implements Pick<StoreConnectionRepository, 'findById'> {
 class FakeRuns implements Pick<SyncRunReader, 'findRecent' | 'findLastComplete'> {
   runs: SyncRunEntity[] = [];
   lastComplete: SyncRunEntity | null = null;
-  readonly yardstickQueries: SyncEntity[] = [];
+  readonly yardstickQueries: RecordKind[] = [];
 
   async findRecent(_connectionId: string, limit = 20): Promise<SyncRunEntity[]> {
     return this.runs.slice(0, limit);
   }
 
-  async findLastComplete(_connectionId: string, entity: SyncEntity): Promise<SyncRunEntity | null> {
+  async findLastComplete(_connectionId: string, entity: RecordKind): Promise<SyncRunEntity | null> {
     this.yardstickQueries.push(entity);
     return this.lastComplete;
   }
@@ -126,7 +126,7 @@ class FakeLedger implements Pick<PushLedgerReader, 'findRejected' | 'summary'> {
     return this.letters;
   }
 
-  async summary(_connectionId: string, entity: SyncEntity): Promise<PushStatusSummary> {
+  async summary(_connectionId: string, entity: RecordKind): Promise<PushStatusSummary> {
     return entity === 'products'
       ? { accepted: 10, rejected: 1, pending: 2 }
       : { accepted: 3, rejected: 0, pending: 0 };

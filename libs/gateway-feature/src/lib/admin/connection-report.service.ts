@@ -7,7 +7,7 @@ import {
   type InstallationEntity,
   type PushOutcomeEntity,
   type StoreConnectionEntity,
-  type SyncEntity,
+  type RecordKind,
   type SyncRunEntity,
 } from '@storebridge/persistence';
 import { storeWebhookUrls } from '../merchant/store-webhook-urls';
@@ -23,7 +23,7 @@ import { crawlProgress } from './crawl-progress';
 
 export interface DeadLetterQuery {
   connectionId?: string;
-  entity?: SyncEntity;
+  entity?: RecordKind;
   limit: number;
 }
 
@@ -63,7 +63,7 @@ export class ConnectionReportService {
   async syncRuns(connectionId: string, limit: number, now = new Date()): Promise<SyncRunView[]> {
     await this.findConnection(connectionId);
     const runs = await this.runs.findRecent(connectionId, limit);
-    const yardsticks = new Map<SyncEntity, SyncRunEntity | null>();
+    const yardsticks = new Map<RecordKind, SyncRunEntity | null>();
     for (const run of runs.filter((candidate) => candidate.status === 'running')) {
       if (!yardsticks.has(run.entity)) {
         yardsticks.set(run.entity, await this.runs.findLastComplete(connectionId, run.entity));

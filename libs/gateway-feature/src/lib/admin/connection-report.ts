@@ -2,11 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   INSTALLATION_STATUSES,
   STORE_AUTH_METHODS,
-  SYNC_ENTITIES,
+  RECORD_KINDS,
   SYNC_RUN_STATUSES,
   type InstallationStatus,
   type StoreAuthMethod,
-  type SyncEntity,
+  type RecordKind,
   type SyncRunStatus,
 } from '@storebridge/persistence';
 
@@ -169,8 +169,8 @@ export class SyncRunView {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ enum: SYNC_ENTITIES })
-  entity!: SyncEntity;
+  @ApiProperty({ enum: RECORD_KINDS })
+  entity!: RecordKind;
 
   @ApiProperty({ example: 'activate' })
   trigger!: string;
@@ -234,8 +234,8 @@ export class DeadLetterView {
   @ApiProperty({ format: 'uuid' })
   connectionId!: string;
 
-  @ApiProperty({ enum: SYNC_ENTITIES })
-  entity!: SyncEntity;
+  @ApiProperty({ enum: RECORD_KINDS })
+  entity!: RecordKind;
 
   @ApiProperty({ description: "The store's record id" })
   storeId!: string;

@@ -9,7 +9,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { StoreConnectionEntity } from './store-connection.entity';
-import type { SyncEntity } from './sync-run.entity';
+import type { RecordKind } from './sync-run.entity';
 
 export const PUSH_OUTCOME_STATUSES = ['accepted', 'rejected'] as const;
 export type PushOutcomeStatus = (typeof PUSH_OUTCOME_STATUSES)[number];
@@ -32,7 +32,7 @@ export class PushOutcomeEntity {
   connection?: StoreConnectionEntity;
 
   @PrimaryColumn({ name: 'entity', type: 'text', primaryKeyConstraintName: 'PK_push_outcomes' })
-  entity!: SyncEntity;
+  entity!: RecordKind;
 
   /** The store's id of the record. */
   @PrimaryColumn({ name: 'store_id', type: 'text', primaryKeyConstraintName: 'PK_push_outcomes' })

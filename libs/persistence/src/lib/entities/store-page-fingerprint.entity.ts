@@ -1,6 +1,6 @@
 import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { StoreConnectionEntity } from './store-connection.entity';
-import type { SyncEntity } from './sync-run.entity';
+import type { RecordKind } from './sync-run.entity';
 
 /** A page's counts as the run that normalized it recorded them (see `SyncRunPageProgress`). */
 export interface StorePageCounts {
@@ -28,7 +28,7 @@ export class StorePageFingerprintEntity {
   connection?: StoreConnectionEntity;
 
   @PrimaryColumn({ name: 'entity', type: 'text', primaryKeyConstraintName: 'PK_store_page_fingerprints' })
-  entity!: SyncEntity;
+  entity!: RecordKind;
 
   @PrimaryColumn({ name: 'page', type: 'integer', primaryKeyConstraintName: 'PK_store_page_fingerprints' })
   page!: number;

@@ -14,8 +14,8 @@ import { StoreConnectionEntity } from './store-connection.entity';
 export const SYNC_RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
 export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
 
-export const SYNC_ENTITIES = ['products', 'orders'] as const;
-export type SyncEntity = (typeof SYNC_ENTITIES)[number];
+export const RECORD_KINDS = ['products', 'orders'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** Warning counts by kind, e.g. `{ "missing_price": 3 }`. */
 export type SyncWarningCounts = Record<string, number>;
@@ -67,7 +67,7 @@ export class SyncRunEntity {
   status!: SyncRunStatus;
 
   @Column({ name: 'entity', type: 'text' })
-  entity!: SyncEntity;
+  entity!: RecordKind;
 
   @Column({ name: 'next_page', type: 'integer', default: 1 })
   nextPage!: number;

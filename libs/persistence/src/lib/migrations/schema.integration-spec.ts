@@ -4,7 +4,7 @@ import {
   INSTALLATION_STATUSES,
   PUSH_OUTCOME_STATUSES,
   STORE_AUTH_METHODS,
-  SYNC_ENTITIES,
+  RECORD_KINDS,
   SYNC_RUN_STATUSES,
 } from '../entities';
 import { runMigrations } from '../migration-runner';
@@ -40,10 +40,10 @@ describe('schema migrations on PostgreSQL', () => {
     ['CHK_store_connections_auth_method', STORE_AUTH_METHODS],
     ['CHK_external_accounts_auth_method', STORE_AUTH_METHODS],
     ['CHK_sync_runs_status', SYNC_RUN_STATUSES],
-    ['CHK_sync_runs_entity', SYNC_ENTITIES],
-    ['CHK_push_outcomes_entity', SYNC_ENTITIES],
+    ['CHK_sync_runs_entity', RECORD_KINDS],
+    ['CHK_push_outcomes_entity', RECORD_KINDS],
     ['CHK_push_outcomes_status', PUSH_OUTCOME_STATUSES],
-    ['CHK_store_page_fingerprints_entity', SYNC_ENTITIES],
+    ['CHK_store_page_fingerprints_entity', RECORD_KINDS],
   ])('allows exactly the values the code declares in %s', async (constraint, declared) => {
     const dataSource = await openDataSource();
     try {

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { aPersistedConnection } from '../../test/factories';
 import { openDataSource, truncateTables } from '../../test/integration-database';
-import { PushOutcomeEntity, StoreOrderEntity, StoreProductEntity, type SyncEntity } from '../entities';
+import { PushOutcomeEntity, StoreOrderEntity, StoreProductEntity, type RecordKind } from '../entities';
 import { PushLedgerReader } from './push-ledger.reader';
 
 describe('PushLedgerReader', () => {
@@ -12,7 +12,7 @@ describe('PushLedgerReader', () => {
   /** Ledger rows written through the entity: this lib cannot use push's repository. */
   async function answer(
     connection: string,
-    entity: SyncEntity,
+    entity: RecordKind,
     storeId: string,
     outcome: { status: 'accepted' | 'rejected'; contentHash?: string; updatedAt?: string },
   ): Promise<void> {
@@ -36,7 +36,7 @@ describe('PushLedgerReader', () => {
   }
 
   /** Sync's mirror rows, through the entities: the current version of each record is its content hash. */
-  async function mirror(connection: string, entity: SyncEntity, storeIds: string[]): Promise<void> {
+  async function mirror(connection: string, entity: RecordKind, storeIds: string[]): Promise<void> {
     if (entity === 'products') {
       await dataSource.getRepository(StoreProductEntity).insert(
         storeIds.map((id) => ({

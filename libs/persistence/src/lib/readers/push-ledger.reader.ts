@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { PushOutcomeEntity, type SyncEntity } from '../entities';
+import { PushOutcomeEntity, type RecordKind } from '../entities';
 
 /** Where every record sync emitted for one connection and entity stands with ShopiMind. */
 export interface PushStatusSummary {
@@ -13,13 +13,13 @@ export interface PushStatusSummary {
 
 export interface DeadLetterFilter {
   connectionId?: string;
-  entity?: SyncEntity;
+  entity?: RecordKind;
   /** Default 100. */
   limit?: number;
 }
 
 /** The sync mirror of each entity, whose content hashes say which version of a record is the current one. */
-const MIRRORS: Readonly<Record<SyncEntity, { table: string; idColumn: string }>> = {
+const MIRRORS: Readonly<Record<RecordKind, { table: string; idColumn: string }>> = {
   products: { table: 'store_products', idColumn: 'store_product_id' },
   orders: { table: 'store_orders', idColumn: 'store_order_id' },
 };
@@ -51,7 +51,7 @@ export class PushLedgerReader {
    * For every record of the sync mirror of `entity`: accepted or rejected in its current version (same content
    * hash), else pending.
    */
-  async summary(connectionId: string, entity: SyncEntity): Promise<PushStatusSummary> {
+  async summary(connectionId: string, entity: RecordKind): Promise<PushStatusSummary> {
     const mirror = MIRRORS[entity];
     const [row]: Array<{ accepted: string; rejected: string; pending: string }> = await this.repository.query(
       `SELECT

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { aPersistedConnection } from '../../test/factories';
 import { openDataSource, truncateTables } from '../../test/integration-database';
-import { SyncRunEntity, type SyncEntity, type SyncRunStatus } from '../entities';
+import { SyncRunEntity, type RecordKind, type SyncRunStatus } from '../entities';
 import { SyncRunReader } from './sync-run.reader';
 
 describe('SyncRunReader', () => {
@@ -13,7 +13,7 @@ describe('SyncRunReader', () => {
   async function aRun(
     connection: string,
     run: {
-      entity?: SyncEntity;
+      entity?: RecordKind;
       status?: SyncRunStatus;
       startedAt: string;
       finishedAt?: string;

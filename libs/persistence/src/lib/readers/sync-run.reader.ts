@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { SyncRunEntity, type SyncEntity } from '../entities';
+import { SyncRunEntity, type RecordKind } from '../entities';
 
 /** How many runs `findRecent` returns at most, whatever it is asked. */
 export const SYNC_RUN_LIST_MAX_LIMIT = 100;
@@ -36,7 +36,7 @@ export class SyncRunReader {
    * The last crawl of the entity that succeeded and proved the store's end: how many pages and records a whole
    * catalogue took, the yardstick of a running crawl's estimate.
    */
-  findLastComplete(connectionId: string, entity: SyncEntity): Promise<SyncRunEntity | null> {
+  findLastComplete(connectionId: string, entity: RecordKind): Promise<SyncRunEntity | null> {
     return this.repository.findOne({
       where: { connectionId, entity, status: 'succeeded', endConfirmed: true },
       order: { finishedAt: 'DESC' },

@@ -6,7 +6,7 @@ import {
   PushLedgerReader,
   type DeadLetterFilter,
   type PushOutcomeEntity,
-  type SyncEntity,
+  type RecordKind,
 } from '@storebridge/persistence';
 
 /** Records per replayed message: the size of a crawled page at most. */
@@ -59,7 +59,7 @@ export class DeadLetterService {
     const base = { connectionId, syncRunId: null, page: 0, deletedIds: [] };
     const messageId = `replay:${connectionId}:${entity}:${randomUUID()}`;
     const records = letters.map((letter) => letter.record);
-    if (entity === ('products' satisfies SyncEntity)) {
+    if (entity === ('products' satisfies RecordKind)) {
       await this.publisher.publish(
         Subjects.productsChanged,
         { ...base, products: records as unknown as NormalizedProduct[] },

@@ -6,7 +6,7 @@ import {
   StoreConnectionRepository,
   type InstallationEntity,
   type StoreConnectionEntity,
-  type SyncEntity,
+  type RecordKind,
 } from '@storebridge/persistence';
 import { PushOutcomeRepository, type PushOutcomeInput } from '@storebridge/push-persistence';
 import { PushMetrics } from '@storebridge/runtime';
@@ -208,7 +208,7 @@ export class PushTargetService {
    * batch (its records are still pending) and fails the message once the answers of the others are kept.
    */
   async writeRecords<T>(
-    entity: SyncEntity,
+    entity: RecordKind,
     message: PushMessage,
     records: readonly { id: string }[],
     items: readonly T[],
@@ -240,7 +240,7 @@ export class PushTargetService {
 
   /** Records that were never sent because they cannot be (e.g. an order without a customer email): dead letters. */
   async rejectUnsent(
-    entity: SyncEntity,
+    entity: RecordKind,
     message: PushMessage,
     rejected: ReadonlyArray<{ record: { id: string }; reason: string }>,
   ): Promise<void> {
@@ -259,7 +259,7 @@ export class PushTargetService {
   /** Settles a delete; the deleted records have nothing left to answer for in the ledger. */
   async settleDelete(
     outcome: WriteOutcome,
-    entity: SyncEntity,
+    entity: RecordKind,
     message: PushMessage,
     storeIds: readonly string[],
   ): Promise<void> {

@@ -11,7 +11,7 @@ import {
 import type { FieldMapping } from '@storebridge/store-normalization';
 import { RecordingPublisher } from '@storebridge/messaging';
 import { FakeStoreConnections, InMemoryMirror } from '../../test/fakes';
-import { syncedOrders, syncedProducts } from '../synced-entities';
+import { syncedOrders, syncedProducts } from '../synced-record-kinds';
 import { StoreRecordEventService, type StoreRecordEvent } from './store-record-event.service';
 
 const BASE_URL = 'https://shop.test';

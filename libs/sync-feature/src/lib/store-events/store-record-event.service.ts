@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StoreConnectionService, type StoreConnectionView } from '@storebridge/connections';
 import { toStorable } from '@storebridge/untrusted-input';
-import type { SyncEntity } from '@storebridge/persistence';
+import type { RecordKind } from '@storebridge/persistence';
 import { recordContentHash } from '@storebridge/persistence';
 import { findReadableConnection } from '../readable-connection';
-import { SYNCED_ENTITIES, type SyncedEntity } from '../synced-entities';
+import { SYNCED_RECORD_KINDS, type SyncedRecordKind } from '../synced-record-kinds';
 
 /** A store webhook (generic-api spec §7) reduced to what the engine does with it. */
 export interface StoreRecordEvent {
   connectionId: string;
-  entity: SyncEntity;
+  entity: RecordKind;
   /** `created` and `updated` both merge: a late "created" must not undo a later update. */
   action: 'upsert' | 'delete';
   /** The store's record as sent, possibly partial (a delete carries only the id). */
@@ -28,13 +28,13 @@ export class StoreRecordEventService {
 
   constructor(
     private readonly storeConnections: StoreConnectionService,
-    @Inject(SYNCED_ENTITIES) private readonly entities: readonly SyncedEntity[],
+    @Inject(SYNCED_RECORD_KINDS) private readonly kinds: readonly SyncedRecordKind[],
   ) {}
 
   async apply(event: StoreRecordEvent): Promise<void> {
-    const entity = this.entities.find((candidate) => candidate.name === event.entity);
-    if (!entity) {
-      throw new Error(`No synced entity named ${event.entity}`);
+    const kind = this.kinds.find((candidate) => candidate.name === event.entity);
+    if (!kind) {
+      throw new Error(`No synced kind named ${event.entity}`);
     }
     // Uninstalled since the store sent it: nothing is kept for that store any more. Unreadable credential: the
     // next crawl, once the configuration is saved again, brings the mirror up to date.
@@ -49,7 +49,7 @@ export class StoreRecordEventService {
     }
     // Stored as the crawl stores a page: without NUL or lone surrogates, which the database refuses.
     const data = toStorable(event.data) as Record<string, unknown>;
-    const id = entity.idOf(data, view.settings);
+    const id = kind.idOf(data, view.settings);
     if (id === undefined) {
       this.logger.warn(
         `Store ${event.entity} ${event.action} event of connection ${event.connectionId} names no id; skipped`,
@@ -57,8 +57,8 @@ export class StoreRecordEventService {
       return;
     }
     return event.action === 'upsert'
-      ? this.merge(view, entity, id, data)
-      : this.delete(view.connection.id, entity, id);
+      ? this.merge(view, kind, id, data)
+      : this.delete(view.connection.id, kind, id);
   }
 
   /**
@@ -68,46 +68,46 @@ export class StoreRecordEventService {
    */
   private async merge(
     view: StoreConnectionView,
-    entity: SyncedEntity,
+    kind: SyncedRecordKind,
     id: string,
     data: Record<string, unknown>,
   ): Promise<void> {
     const connectionId = view.connection.id;
-    const stored = await entity.mirror.findState(connectionId, id);
+    const stored = await kind.mirror.findState(connectionId, id);
     const merged = { ...(stored?.raw ?? {}), ...data };
-    const normalized = entity.normalize(merged, view.settings);
+    const normalized = kind.normalize(merged, view.settings);
     if (!normalized.record) {
       // E.g. a partial update of a record mirrored before raw records were kept: the next crawl has it all.
       this.logger.warn(
-        `Store ${entity.name} event for ${id} of connection ${connectionId} skipped after merging: ${normalized.skipReason}`,
+        `Store ${kind.name} event for ${id} of connection ${connectionId} skipped after merging: ${normalized.skipReason}`,
       );
       return;
     }
     const record = normalized.record;
     const contentHash = recordContentHash(record);
     if (stored?.contentHash !== contentHash) {
-      await entity.publishChange(
+      await kind.publishChange(
         { connectionId, syncRunId: null, page: 0, records: [record], deletedIds: [] },
-        `webhook:${connectionId}:${entity.name}:${record.id}:${contentHash}`,
+        `webhook:${connectionId}:${kind.name}:${record.id}:${contentHash}`,
       );
     }
     // Also when nothing ShopiMind sees changed: the next partial update merges into the latest record.
-    await entity.mirror.upsertMany(connectionId, [record], new Map([[record.id, merged]]));
+    await kind.mirror.upsertMany(connectionId, [record], new Map([[record.id, merged]]));
   }
 
   /** Only a record we hold is announced as deleted; a redelivery after the row went has nothing left to do. */
-  private async delete(connectionId: string, entity: SyncedEntity, id: string): Promise<void> {
-    const stored = await entity.mirror.findState(connectionId, id);
+  private async delete(connectionId: string, kind: SyncedRecordKind, id: string): Promise<void> {
+    const stored = await kind.mirror.findState(connectionId, id);
     if (!stored) {
       this.logger.log(
-        `Store deleted ${entity.name} record ${id} of connection ${connectionId}, which the mirror does not hold`,
+        `Store deleted ${kind.name} record ${id} of connection ${connectionId}, which the mirror does not hold`,
       );
       return;
     }
-    await entity.publishChange(
+    await kind.publishChange(
       { connectionId, syncRunId: null, page: 0, records: [], deletedIds: [id] },
-      `webhook:${connectionId}:${entity.name}:${id}:deleted:${stored.contentHash}`,
+      `webhook:${connectionId}:${kind.name}:${id}:deleted:${stored.contentHash}`,
     );
-    await entity.mirror.deleteMany(connectionId, [id]);
+    await kind.mirror.deleteMany(connectionId, [id]);
   }
 }

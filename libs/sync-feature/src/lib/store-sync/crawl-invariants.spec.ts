@@ -56,7 +56,7 @@ import {
 import fc from 'fast-check';
 import { DataSource, type Repository } from 'typeorm';
 import { FakeStoreConnections } from '../../test/fakes';
-import { syncedOrders, syncedProducts } from '../synced-entities';
+import { syncedOrders, syncedProducts } from '../synced-record-kinds';
 import { StoreSyncService } from './store-sync.service';
 
 // The real StoreClient, waiting out Retry-After and its backoff in order but not in wall time: hundreds of crawls

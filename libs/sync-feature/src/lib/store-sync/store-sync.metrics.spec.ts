@@ -8,7 +8,7 @@ import { metricSample, SyncMetrics } from '@storebridge/runtime';
 import type { SyncRunRepository } from '@storebridge/sync-persistence';
 import { Registry } from 'prom-client';
 import { FakeAdvisoryLocks, FakeStoreConnections, FakeSyncRuns, InMemoryMirror } from '../../test/fakes';
-import { syncedProducts } from '../synced-entities';
+import { syncedProducts } from '../synced-record-kinds';
 import { StoreSyncService } from './store-sync.service';
 
 interface Reply {

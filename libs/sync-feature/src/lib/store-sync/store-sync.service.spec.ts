@@ -16,7 +16,7 @@ import {
 import { demoProduct, startDemoStore, type DemoStore } from '@storebridge/demo-store';
 import type { StoreConnectionInput } from '@storebridge/store-client';
 import { MessagePublisher, RetryLaterError, type PublishOptions } from '@storebridge/messaging';
-import type { SyncEntity, SyncRunEntity } from '@storebridge/persistence';
+import type { RecordKind, SyncRunEntity } from '@storebridge/persistence';
 import {
   aStoreSyncService,
   aSyncRun,
@@ -25,7 +25,7 @@ import {
   FakeSyncRuns,
   InMemoryMirror,
 } from '../../test/fakes';
-import { syncedOrders, syncedProducts } from '../synced-entities';
+import { syncedOrders, syncedProducts } from '../synced-record-kinds';
 import { STORE_PAGES_IN_FLIGHT, StoreSyncService } from './store-sync.service';
 
 const API_KEY = 'demo-key-123';
@@ -205,7 +205,7 @@ describe('StoreSyncService.runFullSync on products', () => {
       connections,
       syncRuns,
       // Products only: the orders crawl has its own tests below.
-      entities: [syncedProducts(storeProducts, publisher)],
+      kinds: [syncedProducts(storeProducts, publisher)],
       locks,
       // Progress after every page, so the journal shows each write; the default interval has its own test.
       options: { progressIntervalMs: 0 },
@@ -216,7 +216,7 @@ describe('StoreSyncService.runFullSync on products', () => {
     const refusing = aStoreSyncService({
       connections,
       syncRuns,
-      entities: [syncedProducts(storeProducts, publisher)],
+      kinds: [syncedProducts(storeProducts, publisher)],
       options: { allowPrivateStoreUrls: false },
     });
 
@@ -511,7 +511,7 @@ describe('StoreSyncService.runFullSync on products', () => {
     const buffering = aStoreSyncService({
       connections,
       syncRuns,
-      entities: [syncedProducts(storeProducts, publisher)],
+      kinds: [syncedProducts(storeProducts, publisher)],
       options: { progressIntervalMs: 60_000 },
     });
     const view = demoConnection();
@@ -1080,7 +1080,7 @@ describe('StoreSyncService.runFullSync on products, then orders', () => {
     service = aStoreSyncService({
       connections,
       syncRuns,
-      entities: [
+      kinds: [
         syncedProducts(new InMemoryMirror<NormalizedProduct>(undefined, syncRuns), publisher),
         syncedOrders(storeOrders, publisher),
       ],
@@ -1094,7 +1094,7 @@ describe('StoreSyncService.runFullSync on products, then orders', () => {
   const demoConnection = (overrides: Partial<StoreConnectionInput> = {}): StoreConnectionView =>
     demoStoreConnection(connections, store, overrides);
 
-  function runsOf(entity: SyncEntity): SyncRunEntity[] {
+  function runsOf(entity: RecordKind): SyncRunEntity[] {
     return [...syncRuns.runs.values()].filter((run) => run.entity === entity);
   }
 

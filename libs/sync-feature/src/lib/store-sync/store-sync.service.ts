@@ -27,7 +27,7 @@ import {
 import { SyncRunRepository, type SyncRunPageProgress } from '@storebridge/sync-persistence';
 import { SYNC_FEATURE_OPTIONS, type SyncFeatureOptions } from '../sync-feature.options';
 import { findReadableConnection } from '../readable-connection';
-import { SYNCED_ENTITIES, type SyncedEntity } from '../synced-entities';
+import { SYNCED_RECORD_KINDS, type SyncedRecordKind } from '../synced-record-kinds';
 import { DEFAULT_PROGRESS_INTERVAL_MS, RunProgressBuffer } from './run-progress';
 
 /** A crawled page compared with the mirror: what is left is to write its changes and count it. */
@@ -94,7 +94,7 @@ function elapsedSince(start: number): number {
 }
 
 /**
- * Full crawl of one store connection (generic-api spec §3-§5), one synced entity after the other: products, then
+ * Full crawl of one store connection (generic-api spec §3-§5), one record kind after the other: products, then
  * orders. Each page is normalized and compared with the mirror, and the changes are published to push. The run
  * records its progress as it goes (RunProgressBuffer), so a restarted worker resumes where it stopped.
  */
@@ -105,7 +105,7 @@ export class StoreSyncService {
   constructor(
     private readonly storeConnections: StoreConnectionService,
     private readonly syncRuns: SyncRunRepository,
-    @Inject(SYNCED_ENTITIES) private readonly entities: readonly SyncedEntity[],
+    @Inject(SYNCED_RECORD_KINDS) private readonly kinds: readonly SyncedRecordKind[],
     private readonly locks: AdvisoryLockRepository,
     @Inject(SYNC_FEATURE_OPTIONS) private readonly options: SyncFeatureOptions,
     // Absent in tests that do not look at metrics.
@@ -141,16 +141,16 @@ export class StoreSyncService {
    */
   private async runLocked(request: SyncRequestedEvent, view: StoreConnectionView): Promise<void> {
     const resumable = await this.syncRuns.findResumable(request.connectionId);
-    const resumedIndexes = this.entities
-      .map((entity, index) => (resumable.some((run) => run.entity === entity.name) ? index : -1))
+    const resumedIndexes = this.kinds
+      .map((kind, index) => (resumable.some((run) => run.entity === kind.name) ? index : -1))
       .filter((index) => index >= 0);
     const firstIndex = resumedIndexes.length > 0 ? Math.min(...resumedIndexes) : 0;
-    for (const entity of this.entities.slice(firstIndex)) {
+    for (const kind of this.kinds.slice(firstIndex)) {
       await this.runEntity(
         request,
         view,
-        entity,
-        resumable.find((run) => run.entity === entity.name),
+        kind,
+        resumable.find((run) => run.entity === kind.name),
       );
     }
   }
@@ -158,34 +158,34 @@ export class StoreSyncService {
   private async runEntity(
     request: SyncRequestedEvent,
     view: StoreConnectionView,
-    entity: SyncedEntity,
+    kind: SyncedRecordKind,
     resumable: SyncRunEntity | undefined,
   ): Promise<void> {
     const started = performance.now();
     let end: SyncRunEnd = 'interrupted';
     try {
-      end = await this.runEntityOnce(request, view, entity, resumable);
+      end = await this.runKindOnce(request, view, kind, resumable);
     } finally {
-      this.metrics?.runEnded(entity.name, end, performance.now() - started);
+      this.metrics?.runEnded(kind.name, end, performance.now() - started);
     }
   }
 
   /** How the run ended; a failure of our own (bus, database) is thrown, the run left to resume. */
-  private async runEntityOnce(
+  private async runKindOnce(
     request: SyncRequestedEvent,
     view: StoreConnectionView,
-    entity: SyncedEntity,
+    kind: SyncedRecordKind,
     resumable: SyncRunEntity | undefined,
   ): Promise<SyncRunEnd> {
     const run =
       resumable ??
       (await this.syncRuns.start({
         connectionId: request.connectionId,
-        entity: entity.name,
+        entity: kind.name,
         trigger: request.trigger,
       }));
     if (resumable) {
-      this.logger.log(`Resuming ${entity.name} sync run ${run.id} at page ${run.nextPage}`);
+      this.logger.log(`Resuming ${kind.name} sync run ${run.id} at page ${run.nextPage}`);
     }
     // Checked again at every crawl, not only when the merchant saved the URL: DNS answers change.
     const verdict = await checkStoreUrl(view.settings.baseUrl, {
@@ -197,7 +197,7 @@ export class StoreSyncService {
       return 'failed';
     }
     try {
-      const { nextPage, summary } = await this.crawl(view, entity, run);
+      const { nextPage, summary } = await this.crawl(view, kind, run);
       const end = {
         nextPage,
         pagesFetched: 0,
@@ -206,9 +206,9 @@ export class StoreSyncService {
       };
       if (summary.complete) {
         // Only a crawl proven complete shows a record is gone (spec §3).
-        await this.deleteUnseen(view, entity, run, end);
+        await this.deleteUnseen(view, kind, run, end);
         // Nor are the pages past its end there any more.
-        await entity.mirror.forgetPagesFrom(view.connection.id, nextPage);
+        await kind.mirror.forgetPagesFrom(view.connection.id, nextPage);
       } else {
         await this.syncRuns.recordPage(run.id, end);
         this.logger.warn(
@@ -217,7 +217,7 @@ export class StoreSyncService {
       }
       const finished = await this.syncRuns.finish(run.id, 'succeeded');
       this.logger.log(
-        `Sync run ${run.id} succeeded: ${finished?.pagesFetched ?? 0} pages, ${finished?.recordsValid ?? 0} ${entity.name}, ${finished?.recordsSkipped ?? 0} skipped, ${finished?.recordsChanged ?? 0} changed, ${finished?.recordsDeleted ?? 0} deleted, ${finished?.deletionsHeld ?? 0} deletions held`,
+        `Sync run ${run.id} succeeded: ${finished?.pagesFetched ?? 0} pages, ${finished?.recordsValid ?? 0} ${kind.name}, ${finished?.recordsSkipped ?? 0} skipped, ${finished?.recordsChanged ?? 0} changed, ${finished?.recordsDeleted ?? 0} deleted, ${finished?.deletionsHeld ?? 0} deletions held`,
       );
       return 'succeeded';
     } catch (error) {
@@ -242,7 +242,7 @@ export class StoreSyncService {
    */
   private async crawl(
     view: StoreConnectionView,
-    entity: SyncedEntity,
+    kind: SyncedRecordKind,
     run: SyncRunEntity,
   ): Promise<{ nextPage: number; summary: CrawlSummary }> {
     const connectionId = view.connection.id;
@@ -252,14 +252,14 @@ export class StoreSyncService {
     });
     const progress = new RunProgressBuffer(this.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
     const written = { nextPage: run.nextPage };
-    const baseline = await this.baselineOf(view, entity, run);
+    const baseline = await this.baselineOf(view, kind, run);
     let writing: Promise<void> = Promise.resolve();
     let fetchStart = performance.now();
     let summary: CrawlSummary;
     try {
       // Reading ahead overlaps the store's latency with the mirror and bus work of the page before.
       const pages = readAhead(
-        crawlPages(client, entity.name, {
+        crawlPages(client, kind.name, {
           startPage: run.nextPage,
           pagesInFlight: STORE_PAGES_IN_FLIGHT,
           ...(this.options.maxRecordsPerEntity === undefined
@@ -275,11 +275,11 @@ export class StoreSyncService {
         const page = next.value;
         // Waiting for the store, beyond what reading ahead hid.
         const timings: SyncRunTimings = { fetchMs: elapsedSince(fetchStart) };
-        const compared = this.compare(view, entity, run, page, baseline, timings);
+        const compared = this.compare(view, kind, run, page, baseline, timings);
         const previous = writing;
         writing = compared.then(async (comparedPage) => {
           await previous;
-          await this.writePage(view, entity, run, comparedPage, progress, written);
+          await this.writePage(view, kind, run, comparedPage, progress, written);
         });
         // Awaited with the next page (or below); a failure meanwhile is not an unhandled rejection.
         writing.catch(() => undefined);
@@ -303,13 +303,13 @@ export class StoreSyncService {
    */
   private async baselineOf(
     view: StoreConnectionView,
-    entity: SyncedEntity,
+    kind: SyncedRecordKind,
     run: SyncRunEntity,
   ): Promise<CrawlBaseline> {
-    const normalizationKey = entity.normalizationKey(view.settings);
+    const normalizationKey = kind.normalizationKey(view.settings);
     const bodyHashes = REPUSH_TRIGGERS.has(run.trigger)
       ? new Map<number, string>()
-      : await entity.mirror.findPageBodyHashes(view.connection.id, normalizationKey);
+      : await kind.mirror.findPageBodyHashes(view.connection.id, normalizationKey);
     return { normalizationKey, bodyHashes };
   }
 
@@ -321,7 +321,7 @@ export class StoreSyncService {
    */
   private async compare<T extends { id: string }>(
     view: StoreConnectionView,
-    entity: SyncedEntity<T>,
+    kind: SyncedRecordKind<T>,
     run: SyncRunEntity,
     page: CrawledPage,
     baseline: CrawlBaseline,
@@ -329,7 +329,7 @@ export class StoreSyncService {
   ): Promise<ComparedPage<T>> {
     let stepStart = performance.now();
     if (page.bodyHash !== undefined && baseline.bodyHashes.get(page.page) === page.bodyHash) {
-      const unchanged = await entity.mirror.recordUnchangedPage(
+      const unchanged = await kind.mirror.recordUnchangedPage(
         view.connection.id,
         run.id,
         page.page,
@@ -351,7 +351,7 @@ export class StoreSyncService {
       }
     }
     stepStart = performance.now();
-    const normalized = this.normalize(view, entity, page);
+    const normalized = this.normalize(view, kind, page);
     timings['normalizeMs'] = elapsedSince(stepStart);
 
     stepStart = performance.now();
@@ -362,7 +362,7 @@ export class StoreSyncService {
     };
     const { changed, contentHashes } = await this.recordSeenAndFindChanged(
       view.connection.id,
-      entity,
+      kind,
       run,
       page,
       normalized,
@@ -383,7 +383,7 @@ export class StoreSyncService {
   /** Writes one compared page's changes to the mirror, publishes them, then counts the page as done. */
   private async writePage<T extends { id: string }>(
     view: StoreConnectionView,
-    entity: SyncedEntity<T>,
+    kind: SyncedRecordKind<T>,
     run: SyncRunEntity,
     { page, counts, skipped, changed, raws, contentHashes, timings }: ComparedPage<T>,
     progress: RunProgressBuffer,
@@ -393,21 +393,21 @@ export class StoreSyncService {
     let stepStart = performance.now();
     if (changed.length > 0) {
       // Mirror first: once a page is published, the widgets can already be asked about its products.
-      await entity.mirror.upsertMany(connectionId, changed, raws, contentHashes);
+      await kind.mirror.upsertMany(connectionId, changed, raws, contentHashes);
     }
     timings['mirrorMs'] = (timings['mirrorMs'] ?? 0) + elapsedSince(stepStart);
 
     stepStart = performance.now();
     if (changed.length > 0) {
-      await entity.publishChange(
+      await kind.publishChange(
         { connectionId, syncRunId: run.id, page: page.page, records: changed, deletedIds: [] },
-        `${run.id}:${entity.name}:${page.page}`,
+        `${run.id}:${kind.name}:${page.page}`,
       );
     }
     timings['publishMs'] = elapsedSince(stepStart);
 
     written.nextPage = page.page + 1;
-    this.metrics?.pageCrawled(connectionId, entity.name, page.records.length, counts.recordsSkipped);
+    this.metrics?.pageCrawled(connectionId, kind.name, page.records.length, counts.recordsSkipped);
     // Only after the page was published: a resumed crawl never skips a page push did not get.
     progress.add({
       nextPage: written.nextPage,
@@ -439,7 +439,7 @@ export class StoreSyncService {
    */
   private async recordSeenAndFindChanged<T extends { id: string }>(
     connectionId: string,
-    entity: SyncedEntity<T>,
+    kind: SyncedRecordKind<T>,
     run: SyncRunEntity,
     page: CrawledPage,
     normalized: NormalizedPage<T>,
@@ -447,7 +447,7 @@ export class StoreSyncService {
   ): Promise<{ changed: T[]; contentHashes: Map<string, string> }> {
     const latest = new Map(normalized.records.map((record) => [record.id, record]));
     const contentHashes = new Map([...latest].map(([id, record]) => [id, recordContentHash(record)]));
-    const seen = await entity.mirror.recordSeen(
+    const seen = await kind.mirror.recordSeen(
       connectionId,
       run.id,
       page.page,
@@ -472,21 +472,21 @@ export class StoreSyncService {
    */
   private async deleteUnseen(
     view: StoreConnectionView,
-    entity: SyncedEntity,
+    kind: SyncedRecordKind,
     run: SyncRunEntity,
     end: SyncRunPageProgress & { nextPage: number },
   ): Promise<void> {
     const connectionId = view.connection.id;
-    await entity.mirror.releaseHeldDeletions(connectionId, run.id);
-    const unseen = await entity.mirror.findUnseen(connectionId, run.id);
+    await kind.mirror.releaseHeldDeletions(connectionId, run.id);
+    const unseen = await kind.mirror.findUnseen(connectionId, run.id);
     const share = this.options.deletionHoldShare ?? DEFAULT_DELETION_HOLD_SHARE;
     const hold =
       unseen.fresh.length >= DELETION_HOLD_MIN_RECORDS && unseen.fresh.length > share * unseen.mirrored;
     const deleting = hold ? unseen.confirmed : [...unseen.confirmed, ...unseen.fresh].sort();
     if (hold) {
-      await entity.mirror.holdDeletions(connectionId, run.id, unseen.fresh);
+      await kind.mirror.holdDeletions(connectionId, run.id, unseen.fresh);
       this.logger.warn(
-        `Sync run ${run.id} held the deletion of ${unseen.fresh.length} of ${unseen.mirrored} ${entity.name} the store no longer lists: more than ${Math.round(share * 100)} % at once, so the next complete crawl must confirm it`,
+        `Sync run ${run.id} held the deletion of ${unseen.fresh.length} of ${unseen.mirrored} ${kind.name} the store no longer lists: more than ${Math.round(share * 100)} % at once, so the next complete crawl must confirm it`,
       );
     }
     const chunks: string[][] = [];
@@ -494,14 +494,14 @@ export class StoreSyncService {
       chunks.push(deleting.slice(start, start + DELETED_IDS_PER_MESSAGE));
     }
     for (const [index, deletedIds] of chunks.entries()) {
-      await entity.publishChange(
+      await kind.publishChange(
         { connectionId, syncRunId: run.id, page: end.nextPage, records: [], deletedIds },
-        `${run.id}:${entity.name}:deleted:${index}`,
+        `${run.id}:${kind.name}:deleted:${index}`,
       );
     }
     let deleted = 0;
     for (const deletedIds of chunks) {
-      deleted += await entity.mirror.deleteMany(connectionId, deletedIds);
+      deleted += await kind.mirror.deleteMany(connectionId, deletedIds);
     }
     await this.syncRuns.recordPage(run.id, {
       ...end,
@@ -512,12 +512,12 @@ export class StoreSyncService {
 
   private normalize<T extends { id: string }>(
     view: StoreConnectionView,
-    entity: SyncedEntity<T>,
+    kind: SyncedRecordKind<T>,
     page: CrawledPage,
   ): NormalizedPage<T> {
     const result: NormalizedPage<T> = { records: [], raws: new Map(), skipped: [], warnings: {} };
     page.records.forEach((raw, index) => {
-      const normalized = entity.normalize(raw, view.settings);
+      const normalized = kind.normalize(raw, view.settings);
       normalized.warningCodes.forEach((code) => countBy(result.warnings, code));
       if (normalized.record) {
         result.records.push(normalized.record);
@@ -525,10 +525,10 @@ export class StoreSyncService {
         result.raws.set(normalized.record.id, raw as Record<string, unknown>);
       } else {
         const reason = normalized.skipReason ?? 'invalid';
-        const id = isRecord(raw) ? entity.idOf(raw, view.settings) : undefined;
+        const id = isRecord(raw) ? kind.idOf(raw, view.settings) : undefined;
         result.skipped.push({ page: page.page, index, reason, ...(id === undefined ? {} : { id }) });
         countBy(result.warnings, `skipped_${reason}`);
-        this.logger.debug(`Skipped ${entity.name} record at page ${page.page}, index ${index}: ${reason}`);
+        this.logger.debug(`Skipped ${kind.name} record at page ${page.page}, index ${index}: ${reason}`);
       }
     });
     return result;

@@ -10,7 +10,7 @@ import type { StoreAuth } from '@storebridge/store-client';
 import { RecordingPublisher } from '@storebridge/messaging';
 import type { SyncRunEntity } from '@storebridge/persistence';
 import { aStoreSyncService, FakeStoreConnections, FakeSyncRuns, InMemoryMirror } from '../../test/fakes';
-import { syncedOrders, syncedProducts } from '../synced-entities';
+import { syncedOrders, syncedProducts } from '../synced-record-kinds';
 
 const PRODUCTS = 23;
 const ORDERS = 7;
@@ -45,7 +45,7 @@ async function syncDemoStore(options: DemoStoreOptions): Promise<SyncOutcome> {
     const service = aStoreSyncService({
       connections,
       syncRuns,
-      entities: [
+      kinds: [
         syncedProducts(new InMemoryMirror<NormalizedProduct>(undefined, syncRuns), publisher),
         syncedOrders(new InMemoryMirror<NormalizedOrder>(undefined, syncRuns), publisher),
       ],

@@ -13,7 +13,7 @@ import {
   toNormalizedProduct,
 } from '@storebridge/store-normalization';
 import { MessagePublisher } from '@storebridge/messaging';
-import { type SyncEntity } from '@storebridge/persistence';
+import { type RecordKind } from '@storebridge/persistence';
 import {
   StoreOrderRepository,
   StoreProductRepository,
@@ -27,7 +27,7 @@ export interface NormalizedRecordResult<T> {
   warningCodes: string[];
 }
 
-/** What sync hands push about one entity of one connection: a crawled page, or one webhook's change. */
+/** What sync hands push about one record kind of one connection: a crawled page, or one webhook's change. */
 export interface RecordChange<T> {
   connectionId: string;
   /** Null for a store webhook's change. */
@@ -56,8 +56,8 @@ export type RecordMirror<T extends { id: string }> = Pick<
  * Everything the sync engine needs to know about one kind of store record (generic-api spec §4, §5): the crawl,
  * change detection and webhook merges are written once against this.
  */
-export interface SyncedEntity<T extends { id: string } = { id: string }> {
-  readonly name: SyncEntity;
+export interface SyncedRecordKind<T extends { id: string } = { id: string }> {
+  readonly name: RecordKind;
   readonly mirror: RecordMirror<T>;
   normalize(raw: unknown, settings: StoreConnectionSettings): NormalizedRecordResult<T>;
   /**
@@ -71,7 +71,7 @@ export interface SyncedEntity<T extends { id: string } = { id: string }> {
 }
 
 /** In crawl order: products first, so the lines of the orders that follow name products ShopiMind knows. */
-export const SYNCED_ENTITIES = Symbol('SYNCED_ENTITIES');
+export const SYNCED_RECORD_KINDS = Symbol('SYNCED_RECORD_KINDS');
 
 // What each normalizer reads of the connection's settings: given to it, and hashed into its normalization key.
 const productContext = (settings: StoreConnectionSettings): ProductMappingContext => ({
@@ -82,17 +82,14 @@ const orderContext = (settings: StoreConnectionSettings): OrderMappingContext =>
   mappings: settings.fieldMappings.orders,
 });
 
-function normalizationKeyOf(
-  entity: SyncEntity,
-  context: ProductMappingContext | OrderMappingContext,
-): string {
-  return hash('sha256', JSON.stringify([NORMALIZATION_VERSION, entity, context]), 'hex');
+function normalizationKeyOf(kind: RecordKind, context: ProductMappingContext | OrderMappingContext): string {
+  return hash('sha256', JSON.stringify([NORMALIZATION_VERSION, kind, context]), 'hex');
 }
 
 export function syncedProducts(
   mirror: RecordMirror<NormalizedProduct>,
   publisher: MessagePublisher,
-): SyncedEntity<NormalizedProduct> {
+): SyncedRecordKind<NormalizedProduct> {
   return {
     name: 'products',
     mirror,
@@ -114,7 +111,7 @@ export function syncedProducts(
 export function syncedOrders(
   mirror: RecordMirror<NormalizedOrder>,
   publisher: MessagePublisher,
-): SyncedEntity<NormalizedOrder> {
+): SyncedRecordKind<NormalizedOrder> {
   return {
     name: 'orders',
     mirror,
@@ -134,11 +131,11 @@ export function syncedOrders(
 }
 
 export const syncedEntitiesProvider: Provider = {
-  provide: SYNCED_ENTITIES,
+  provide: SYNCED_RECORD_KINDS,
   inject: [StoreProductRepository, StoreOrderRepository, MessagePublisher],
   useFactory: (
     products: StoreProductRepository,
     orders: StoreOrderRepository,
     publisher: MessagePublisher,
-  ): SyncedEntity[] => [syncedProducts(products, publisher), syncedOrders(orders, publisher)],
+  ): SyncedRecordKind[] => [syncedProducts(products, publisher), syncedOrders(orders, publisher)],
 };
