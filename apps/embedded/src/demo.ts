@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { EmbeddedEnv, loadEnv } from '@storebridge/config';
 import { startDemoStore } from '@storebridge/demo-store';
@@ -20,8 +22,10 @@ export async function runDemo(): Promise<void> {
   const store = await startDemoStore({ productCount, apiKey: storeApiKey });
   const sandbox = await startShopimindSandbox();
   const webhookSecret = randomBytes(24).toString('base64url');
+  const admin = demoAdminToken(process.env);
   const env = loadEnv(EmbeddedEnv, {
     ...process.env,
+    ADMIN_TOKEN: admin.token,
     WEBHOOK_SECRET: webhookSecret,
     SHOPIMIND_API_URL: sandbox.url,
     ALLOW_PRIVATE_STORE_URLS: 'true',
@@ -47,6 +51,14 @@ export async function runDemo(): Promise<void> {
     configs,
   });
   logger.log(`install → ${JSON.stringify(install.body)} · activate → ${JSON.stringify(activate.body)}`);
+  logger.log(`Status page: ${gatewayUrl}/admin/status (log in with ${admin.source})`);
+  // What the merchant reads in ShopiMind's form: the store webhook URLs and the link to their page.
+  const webhooks = await sandbox.lifecycle.remoteData(gatewayUrl, 'store_webhooks', configs, {
+    secret: webhookSecret,
+  });
+  for (const option of optionLabels(webhooks.body)) {
+    logger.log(`Store webhooks: ${option}`);
+  }
 
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
@@ -64,4 +76,26 @@ export async function runDemo(): Promise<void> {
   logger.log(
     `Done: ${productCount} products synced in ${seconds.toFixed(1)} s. Still running; Ctrl+C to stop.`,
   );
+}
+
+/**
+ * The demo's status page needs an admin token. One given in the environment is used and never printed; otherwise
+ * one is generated for this run and written (mode 600) to the data directory, whose path is printed instead of it.
+ */
+function demoAdminToken(env: NodeJS.ProcessEnv): { token: string; source: string } {
+  const given = env['ADMIN_TOKEN'];
+  if (given) {
+    return { token: given, source: 'your ADMIN_TOKEN' };
+  }
+  const dataDir = env['DATA_DIR'] || './data';
+  const file = join(dataDir, 'demo-admin-token');
+  const token = randomBytes(32).toString('hex');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return { token, source: `the token in ${file}` };
+}
+
+function optionLabels(body: unknown): string[] {
+  const data = (body as { data?: Array<{ label?: unknown }> } | undefined)?.data;
+  return Array.isArray(data) ? data.map((option) => String(option.label)) : [];
 }
