@@ -5,6 +5,7 @@ import type { DemoStore } from '@storebridge/demo-store';
 import type { Configs, ShopimindSandbox, SignedResponse } from '@storebridge/shopimind-sandbox';
 import { startNatsServer, startPostgres } from '@storebridge/testing';
 import type { Client } from 'pg';
+import { loggableErrorText } from '@storebridge/security';
 
 // What every benchmark shares: starting and stopping what it measures, and the sandbox shop it installs.
 
@@ -28,9 +29,7 @@ export class Teardown {
       try {
         await step();
       } catch (error) {
-        process.stderr.write(
-          `cleanup step failed: ${error instanceof Error ? error.message : String(error)}\n`,
-        );
+        process.stderr.write(`cleanup step failed: ${loggableErrorText(error)}\n`);
       }
     }
   }

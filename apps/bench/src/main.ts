@@ -14,6 +14,7 @@ import { formatReport } from './bench-report';
 import { runPushBench } from './push-bench';
 import { formatPushReport } from './push-bench-report';
 import { runSyncBench } from './sync-bench';
+import { loggableErrorText } from '@storebridge/security';
 
 /** A benchmark with its flags parsed: `--help`, or the measurement, answering its printed report. */
 type Prepared =
@@ -41,8 +42,6 @@ const BENCHES: Record<BenchName, { usage: string; prepare(argv: readonly string[
   },
 };
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
 /**
  * `nx run sync:bench` (or `npm run bench:sync`): full sync, then an unchanged re-sync, of a demo store into the
  * ShopiMind sandbox with gateway, sync and push in production mode. `nx run push:bench` (`--bench push`): products
@@ -55,7 +54,7 @@ async function main(): Promise<number> {
   try {
     selected = selectBench(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${message(error)}\n${SYNC_BENCH_USAGE}${PUSH_BENCH_USAGE}`);
+    process.stderr.write(`${loggableErrorText(error)}\n${SYNC_BENCH_USAGE}${PUSH_BENCH_USAGE}`);
     return 2;
   }
   const bench = BENCHES[selected.bench];
@@ -63,7 +62,7 @@ async function main(): Promise<number> {
   try {
     benchmark = bench.prepare(selected.argv);
   } catch (error) {
-    process.stderr.write(`${message(error)}\n${bench.usage}`);
+    process.stderr.write(`${loggableErrorText(error)}\n${bench.usage}`);
     return 2;
   }
   if (benchmark.help) {
@@ -93,7 +92,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`benchmark failed: ${message(error)}\n`);
+    process.stderr.write(`benchmark failed: ${loggableErrorText(error)}\n`);
     process.exitCode = 1;
   },
 );

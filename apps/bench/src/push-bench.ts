@@ -31,6 +31,7 @@ import { readProcCpuSeconds } from './proc-status';
 import { summarizeRequests, type PushBenchResult } from './push-bench-report';
 import { productsChangedMessages, type BenchMessage } from './push-messages';
 import { n, seconds } from './report-format';
+import { loggableErrorText } from '@storebridge/security';
 
 const POLL_INTERVAL_MS = 250;
 /** Products that stop reaching the sandbox for this long are reported as "pushed k of N". */
@@ -237,7 +238,7 @@ export async function runPushBench(
     try {
       profile = summarizeCpuProfile(await capture.take(push.pid), { ourScript: PUSH_SCRIPT });
     } catch (error) {
-      notes.push(`no CPU profile: ${error instanceof Error ? error.message : String(error)}`);
+      notes.push(`no CPU profile: ${loggableErrorText(error)}`);
     }
     // Read before anything stops: VmHWM dies with the process.
     const [memory] = await sampler.finish();

@@ -9,6 +9,7 @@ import {
   parseDoctorArgs,
   renderReport,
 } from './doctor-cli';
+import { loggableErrorText } from '@storebridge/security';
 
 /**
  * `nx run sync:doctor --args="--base-url=https://shop.example --auth=api_key --token=… --orders-path=/api/orders"`:
@@ -39,7 +40,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`doctor crashed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`doctor crashed: ${loggableErrorText(error)}\n`);
     process.exitCode = DOCTOR_EXIT.storeFails;
   },
 );

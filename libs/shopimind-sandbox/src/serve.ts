@@ -7,6 +7,7 @@ import {
   SandboxServeSettings,
   SandboxServeSettingsError,
 } from './lib/sandbox-serve-settings';
+import { loggableErrorText } from '@storebridge/security';
 
 /** `nx run shopimind-sandbox:serve`: the fake ShopiMind and a demo store on fixed ports, driven with curl. */
 async function main(): Promise<void> {
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
       return;
     }
   } catch (error: unknown) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${SANDBOX_SERVE_HELP}`);
+    console.error(`${loggableErrorText(error)}\n\n${SANDBOX_SERVE_HELP}`);
     process.exitCode = 2;
     return;
   }

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, pollUntil } from '@storebridge/testing';
+import { loggableErrorText } from '@storebridge/security';
 
 const WORKSPACE_ROOT = join(__dirname, '../../../..');
 const OUTPUT_LINES_KEPT = 200;
@@ -97,9 +98,7 @@ export async function startServiceProcess(
     }
   } catch (error) {
     await stop();
-    throw new Error(
-      `${error instanceof Error ? error.message : String(error)}\n--- ${name} output ---\n${output()}`,
-    );
+    throw new Error(`${loggableErrorText(error)}\n--- ${name} output ---\n${output()}`);
   }
   return {
     name,

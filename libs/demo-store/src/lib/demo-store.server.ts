@@ -12,6 +12,7 @@ import {
 import { styleDemoProduct } from './demo-product-style';
 import { DemoStoreStats, DemoStoreStatsRecorder } from './demo-store.stats';
 import { DemoCollection, paginate, parsePageRequest } from './demo-pagination';
+import { loggableErrorText } from '@storebridge/security';
 
 export interface DemoStore {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
@@ -159,7 +160,7 @@ export async function startDemoStore(options: DemoStoreOptions = {}): Promise<De
     } catch (error: unknown) {
       response = json(500, {
         error: 'internal_error',
-        message: error instanceof Error ? error.message : String(error),
+        message: loggableErrorText(error),
       });
     }
     stats.record(url.pathname, response.status);

@@ -18,6 +18,7 @@ import {
   SandboxState,
 } from './sandbox-state';
 import { isRecord } from '@storebridge/untrusted-input';
+import { loggableErrorText } from '@storebridge/security';
 
 export interface SandboxOptions {
   /** Port to listen on, 0 (default) for a random free one. Always bound to 127.0.0.1. */
@@ -234,7 +235,7 @@ async function handle(
     }
   } catch (error: unknown) {
     if (!res.headersSent) {
-      sendJson(res, 500, apiError(500, error instanceof Error ? error.message : String(error)).body);
+      sendJson(res, 500, apiError(500, loggableErrorText(error)).body);
     }
   }
 }

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { freePort } from './free-port';
 import { pollUntil } from './poll-until';
+import { loggableErrorText } from '@storebridge/security';
 
 export interface RunningPostgres {
   /** `postgres://postgres@127.0.0.1:<port>/<database>`, trust auth. */
@@ -126,7 +127,7 @@ async function launch(
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = loggableErrorText(error);
     throw new Error(`PostgreSQL did not start (${reason}):\n${log}`);
   }
   return { child, port, exited };

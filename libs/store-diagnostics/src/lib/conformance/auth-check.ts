@@ -4,6 +4,7 @@ import { DEFAULT_DIAGNOSIS_TIMEOUT_MS } from '../store-diagnostics';
 import { checkOf } from './check-builders';
 import { ConformanceCheck, ConformanceOptions } from './conformance-report';
 import { CONFORMANCE_RETRIES, pathOf } from './store-probing';
+import { loggableErrorText } from '@storebridge/security';
 
 // Auth: the store should refuse a request that carries no credential.
 
@@ -32,7 +33,7 @@ export async function checkAuthRequired(
           return response.status;
         }
       } catch (error) {
-        return error instanceof Error ? error.message : String(error);
+        return loggableErrorText(error);
       }
       await delay(Math.min(100 * attempt, maxWaitMs));
     }
