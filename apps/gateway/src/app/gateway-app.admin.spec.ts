@@ -1,44 +1,20 @@
 import { Logger, type INestApplication } from '@nestjs/common';
-import { GatewayEnv, loadEnv } from '@storebridge/config';
 import { Subjects } from '@storebridge/contracts';
 import { startDemoStore, type DemoStore } from '@storebridge/demo-store';
 import { MessagingTransport } from '@storebridge/messaging';
-import {
-  PushOutcomeEntity,
-  StoreConnectionRepository,
-  SyncRunEntity,
-  type StoreConnectionEntity,
-} from '@storebridge/persistence';
+import type { StoreConnectionEntity } from '@storebridge/persistence';
 import { localUrl } from '@storebridge/runtime';
 import { pollUntil } from '@storebridge/testing';
-import { DataSource } from 'typeorm';
 import { startGateway } from './gateway-app.module';
-import { connectStoreThroughLifecycle } from './testing/connect-store';
+import { connectionThroughLifecycle, secretsOfConnection } from './testing/connect-store';
+import { gatewaySpecEnv, specSecrets } from './testing/gateway-env';
+import type { InProcessBus } from './testing/in-process-bus';
+import { seedDeadLetter, seedFinishedProductsCrawl, seedRunningProductsCrawl } from './testing/seed-reports';
 
-const SECRET = 'gateway-admin-spec-secret-0123456789';
-const ADMIN_TOKEN = 'admin-spec-token-0123456789abcdef0123456789';
-const STORE_KEY = 'admin-spec-store-api-key-0123456789';
-const STORE_WEBHOOK_SECRET = 'admin-spec-store-webhook-secret';
-const ACCESS_TOKEN = 'spm_admin_spec_access_token';
+const SECRETS = specSecrets('admin-spec');
+const ADMIN_TOKEN = SECRETS.adminToken;
+const CREDENTIALS_KEY = 'cd'.repeat(32);
 const PUBLIC_BASE_URL = 'https://bridge.example.com';
-
-const baseEnv = {
-  CREDENTIALS_KEY: 'cd'.repeat(32),
-  WEBHOOK_SECRET: SECRET,
-  DATA_DIR: 'memory://',
-  LOG_LEVEL: 'error',
-  ALLOW_PRIVATE_STORE_URLS: 'true',
-};
-
-/** The part of the in-process broker this spec consumes with (InProcessBroker, not exported). */
-interface InProcessBus {
-  subscribe(
-    name: string,
-    subject: string,
-    concurrency: number,
-    handler: (delivery: { subject: string; data: string }) => Promise<{ kind: 'ack' }>,
-  ): { stop(): Promise<void> };
-}
 
 interface Delivered {
   subject: string;
@@ -82,7 +58,7 @@ describe('gateway app without ADMIN_TOKEN', () => {
   let url: string;
 
   beforeAll(async () => {
-    app = await startGateway(loadEnv(GatewayEnv, baseEnv), { host: '127.0.0.1', port: 0 });
+    app = await startGateway(gatewaySpecEnv(SECRETS, CREDENTIALS_KEY), { host: '127.0.0.1', port: 0 });
     url = localUrl(app);
   });
 
@@ -111,7 +87,6 @@ describe('gateway app with ADMIN_TOKEN: the admin API', () => {
   let bus: InProcessBus;
   let subscriptions: Array<{ stop(): Promise<void> }> = [];
   const delivered: Delivered[] = [];
-  let clock = Math.floor(Date.now() / 1000);
 
   const admin = (path: string, init: RequestInit = {}) =>
     fetch(`${url}${path}`, {
@@ -124,8 +99,8 @@ describe('gateway app with ADMIN_TOKEN: the admin API', () => {
     });
 
   beforeAll(async () => {
-    store = await startDemoStore({ apiKey: STORE_KEY, productCount: 1 });
-    const env = loadEnv(GatewayEnv, { ...baseEnv, ADMIN_TOKEN, PUBLIC_BASE_URL });
+    store = await startDemoStore({ apiKey: SECRETS.storeApiKey, productCount: 1 });
+    const env = gatewaySpecEnv(SECRETS, CREDENTIALS_KEY, { ADMIN_TOKEN, PUBLIC_BASE_URL });
     app = await startGateway(env, { host: '127.0.0.1', port: 0 });
     url = localUrl(app);
     bus = app.get(MessagingTransport).unwrap<InProcessBus>();
@@ -136,19 +111,7 @@ describe('gateway app with ADMIN_TOKEN: the admin API', () => {
         return { kind: 'ack' };
       }),
     );
-    const storeToken = await connectStoreThroughLifecycle(app, {
-      gatewayUrl: url,
-      webhookSecret: SECRET,
-      installationId: 'inst_admin_spec',
-      accessToken: ACCESS_TOKEN,
-      storeUrl: store.url,
-      storeApiKey: STORE_KEY,
-      storeWebhookSecret: STORE_WEBHOOK_SECRET,
-      nextTimestamp: () => --clock,
-    });
-    connection = (await app
-      .get(StoreConnectionRepository)
-      .findByStoreToken(storeToken)) as StoreConnectionEntity;
+    connection = await connectionThroughLifecycle(app, { ...SECRETS, gatewayUrl: url, storeUrl: store.url });
   });
 
   afterAll(async () => {
@@ -193,7 +156,7 @@ describe('gateway app with ADMIN_TOKEN: the admin API', () => {
       installationId: string;
       connection: Record<string, unknown>;
     }>;
-    expect(listed.installationId).toBe('inst_admin_spec');
+    expect(listed.installationId).toBe(SECRETS.installationId);
     expect(listed.connection).toMatchObject({
       id: connection.id,
       status: 'installed',
@@ -207,51 +170,16 @@ describe('gateway app with ADMIN_TOKEN: the admin API', () => {
       },
     });
     const report = await (await admin(`/admin/connections/${connection.id}`)).text();
-    for (const secret of [
-      STORE_KEY,
-      STORE_WEBHOOK_SECRET,
-      ACCESS_TOKEN,
-      SECRET,
-      connection.credentialsCiphertext,
-      connection.webhookSecretCiphertext ?? 'no webhook secret ciphertext',
-    ]) {
+    for (const secret of secretsOfConnection(SECRETS, connection)) {
       expect(text).not.toContain(secret);
       expect(report).not.toContain(secret);
     }
   });
 
   it("shows a connection's sync runs once sync has written them, the running one with its progress", async () => {
-    const runs = app.get(DataSource).getRepository(SyncRunEntity);
-    // As sync writes them: a finished crawl, then a running one.
-    const finished = await runs.save(
-      runs.create({
-        connectionId: connection.id,
-        entity: 'products',
-        trigger: 'activate',
-        status: 'succeeded',
-        pagesFetched: 4,
-        recordsSeen: 400,
-        recordsValid: 399,
-        recordsSkipped: 1,
-        skippedRecords: [{ page: 2, index: 7, reason: 'no name', id: 'p7' }],
-        stopReason: 'short_page',
-        endConfirmed: true,
-        finishedAt: new Date(),
-      }),
-    );
-    await runs.save(
-      runs.create({
-        connectionId: connection.id,
-        entity: 'products',
-        trigger: 'manual',
-        status: 'running',
-        pagesFetched: 2,
-        nextPage: 3,
-        recordsSeen: 200,
-      }),
-    );
-    // Started ten minutes before the running one, whatever the clock did between the two inserts.
-    await runs.update({ id: finished.id }, { startedAt: new Date(Date.now() - 600_000) });
+    // As sync writes them: a finished crawl, started ten minutes before the running one.
+    await seedFinishedProductsCrawl(app, connection, 'short_page');
+    await seedRunningProductsCrawl(app, connection, 2);
 
     const response = await admin(`/admin/connections/${connection.id}/sync-runs?limit=5`);
     const listed = (await response.json()) as Array<Record<string, unknown>>;
@@ -288,19 +216,13 @@ describe('gateway app with ADMIN_TOKEN: the admin API', () => {
   });
 
   it('lists dead letters, and a replay puts the request for push on the bus', async () => {
-    await app
-      .get(DataSource)
-      .getRepository(PushOutcomeEntity)
-      .insert({
-        connectionId: connection.id,
-        entity: 'products',
-        storeId: 'p1',
-        contentHash: 'h',
-        status: 'rejected',
-        reasons: ['price: must be a number'],
-        attempts: 1,
-        record: { id: 'p1' },
-      });
+    await seedDeadLetter(app, {
+      connectionId: connection.id,
+      entity: 'products',
+      storeId: 'p1',
+      reasons: ['price: must be a number'],
+      attempts: 1,
+    });
 
     const listed = await admin(`/admin/dead-letters?connectionId=${connection.id}&entity=products`);
     expect(await listed.json()).toEqual([

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Logger, type INestApplication } from '@nestjs/common';
-import { GatewayEnv, loadEnv } from '@storebridge/config';
 import { SubjectPayloads, Subjects } from '@storebridge/contracts';
 import { startDemoStore, type DemoStore } from '@storebridge/demo-store';
 import {
@@ -22,6 +21,8 @@ import {
 import fc from 'fast-check';
 import { startGateway } from './gateway-app.module';
 import { connectStoreThroughLifecycle } from './testing/connect-store';
+import { gatewaySpecEnv, specSecrets } from './testing/gateway-env';
+import type { InProcessBus } from './testing/in-process-bus';
 
 /*
  * Issue #20, "done when": generated hostile requests to every route of the real gateway. Per request: never a 5xx
@@ -34,11 +35,14 @@ import { connectStoreThroughLifecycle } from './testing/connect-store';
  * GATEWAY_FUZZ_RUNS sets the number of requests of the whole run, shared out between the routes.
  */
 
-const SECRET = 'gateway-hostile-input-secret-0123456789';
-const STORE_KEY = 'hostile-input-store-key-0123456789';
-const STORE_WEBHOOK_SECRET = 'hostile-input-store-webhook-secret';
-const INSTALLATION_ID = 'inst_hostile_input';
-const ADMIN_TOKEN = 'hostile-input-admin-token-0123456789abcdef';
+const SECRETS = specSecrets('hostile-input');
+const {
+  webhookSecret: SECRET,
+  storeApiKey: STORE_KEY,
+  storeWebhookSecret: STORE_WEBHOOK_SECRET,
+  installationId: INSTALLATION_ID,
+  adminToken: ADMIN_TOKEN,
+} = SECRETS;
 
 const TOTAL_RUNS = Number(process.env['GATEWAY_FUZZ_RUNS'] ?? 200);
 const SEED =
@@ -803,17 +807,6 @@ interface DeliveredMessage {
   refusal: string | null;
 }
 
-/** The part of the in-process broker this suite consumes with (InProcessBroker, not exported). */
-interface InProcessBus {
-  subscribe(
-    name: string,
-    subject: string,
-    concurrency: number,
-    handler: (delivery: { subject: string; data: string }) => Promise<{ kind: 'ack' }>,
-  ): { stop(): Promise<void> };
-  pendingCount(subject: string): number;
-}
-
 describe('gateway app, generated hostile requests on every route', () => {
   let store: DemoStore;
   let app: INestApplication;
@@ -828,12 +821,7 @@ describe('gateway app, generated hostile requests on every route', () => {
 
   beforeAll(async () => {
     store = await startDemoStore({ apiKey: STORE_KEY, productCount: 1 });
-    const env = loadEnv(GatewayEnv, {
-      CREDENTIALS_KEY: 'cd'.repeat(32),
-      WEBHOOK_SECRET: SECRET,
-      DATA_DIR: 'memory://',
-      LOG_LEVEL: 'error',
-      ALLOW_PRIVATE_STORE_URLS: 'true',
+    const env = gatewaySpecEnv(SECRETS, 'cd'.repeat(32), {
       OAUTH_REDIRECT_URIS: SANDBOX_OAUTH_REDIRECT_URI,
       // Every signed request reaches its handler: the rate limit and the signature window are not under test.
       SHOPIMIND_RATE_LIMIT_PER_MINUTE: '1000000',
@@ -910,13 +898,9 @@ describe('gateway app, generated hostile requests on every route', () => {
   /** Install, then a configuration: the store connection (with a webhook secret) the store webhooks reach. */
   async function connectStore(): Promise<string> {
     return connectStoreThroughLifecycle(app, {
+      ...SECRETS,
       gatewayUrl: url,
-      webhookSecret: SECRET,
-      installationId: INSTALLATION_ID,
-      accessToken: 'spm_hostile',
       storeUrl: store.url,
-      storeApiKey: STORE_KEY,
-      storeWebhookSecret: STORE_WEBHOOK_SECRET,
       nextTimestamp,
     });
   }

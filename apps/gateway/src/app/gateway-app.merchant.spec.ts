@@ -1,31 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Logger, type INestApplication } from '@nestjs/common';
-import { GatewayEnv, loadEnv } from '@storebridge/config';
 import { Subjects } from '@storebridge/contracts';
 import { startDemoStore, type DemoStore } from '@storebridge/demo-store';
 import { InstallationRepository } from '@storebridge/gateway-persistence';
 import { MessagingTransport } from '@storebridge/messaging';
 import { StoreConnectionRepository, type StoreConnectionEntity } from '@storebridge/persistence';
 import { localUrl, startService } from '@storebridge/runtime';
-import { CredentialCipher, ExpiringLinkSigner, hmacSha256Hex } from '@storebridge/security';
+import { hmacSha256Hex } from '@storebridge/security';
 import { startShopimindSandbox, type ShopimindSandbox } from '@storebridge/shopimind-sandbox';
 import { gatewayAppModule } from './gateway-app.module';
+import { gatewaySpecEnv, specSecrets } from './testing/gateway-env';
+import type { InProcessBus } from './testing/in-process-bus';
+import { signedMerchantLink } from './testing/merchant-link';
 
-const SECRET = 'gateway-merchant-secret-0123456789';
+const SECRETS = specSecrets('merchant');
 const CREDENTIALS_KEY = '9a'.repeat(32);
-const STORE_KEY = 'merchant-store-key-0123456789';
-const STORE_WEBHOOK_SECRET = 'merchant-store-webhook-secret';
-const INSTALLATION_ID = 'inst_merchant';
-
-/** The part of the in-process broker this suite consumes with (InProcessBroker, not exported). */
-interface InProcessBus {
-  subscribe(
-    name: string,
-    subject: string,
-    concurrency: number,
-    handler: (delivery: { subject: string; data: string }) => Promise<{ kind: 'ack' }>,
-  ): { stop(): Promise<void> };
-}
 
 interface Option {
   value: string;
@@ -49,15 +38,9 @@ describe('gateway app, the store webhook URLs shown to the merchant', () => {
 
   beforeAll(async () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-    store = await startDemoStore({ apiKey: STORE_KEY, productCount: 1 });
+    store = await startDemoStore({ apiKey: SECRETS.storeApiKey, productCount: 1 });
     sandbox = await startShopimindSandbox();
-    const env = loadEnv(GatewayEnv, {
-      CREDENTIALS_KEY,
-      WEBHOOK_SECRET: SECRET,
-      DATA_DIR: 'memory://',
-      LOG_LEVEL: 'error',
-      ALLOW_PRIVATE_STORE_URLS: 'true',
-    });
+    const env = gatewaySpecEnv(SECRETS, CREDENTIALS_KEY);
     app = await startService(gatewayAppModule(env), {
       serviceName: 'gateway',
       env,
@@ -76,14 +59,21 @@ describe('gateway app, the store webhook URLs shown to the merchant', () => {
     configs = {
       store_base_url: store.url,
       store_auth_method: 'api_key',
-      store_api_token: STORE_KEY,
-      store_webhook_secret: STORE_WEBHOOK_SECRET,
+      store_api_token: SECRETS.storeApiKey,
+      store_webhook_secret: SECRETS.storeWebhookSecret,
     };
-    sandbox.createInstallation({ installationId: INSTALLATION_ID });
+    sandbox.createInstallation({ installationId: SECRETS.installationId });
     const ok = { status: 200, body: { success: true } };
-    expect(await sandbox.lifecycle.install(url, INSTALLATION_ID, { secret: SECRET })).toEqual(ok);
-    expect(await sandbox.lifecycle.activate(url, INSTALLATION_ID, { secret: SECRET, configs })).toEqual(ok);
-    const installation = await app.get(InstallationRepository).findByInstallationId(INSTALLATION_ID);
+    expect(
+      await sandbox.lifecycle.install(url, SECRETS.installationId, { secret: SECRETS.webhookSecret }),
+    ).toEqual(ok);
+    expect(
+      await sandbox.lifecycle.activate(url, SECRETS.installationId, {
+        secret: SECRETS.webhookSecret,
+        configs,
+      }),
+    ).toEqual(ok);
+    const installation = await app.get(InstallationRepository).findByInstallationId(SECRETS.installationId);
     const stored =
       installation && (await app.get(StoreConnectionRepository).findByInstallation(installation.id));
     if (!stored) {
@@ -91,7 +81,9 @@ describe('gateway app, the store webhook URLs shown to the merchant', () => {
     }
     connection = stored;
 
-    const answer = await sandbox.lifecycle.remoteData(url, 'store_webhooks', configs, { secret: SECRET });
+    const answer = await sandbox.lifecycle.remoteData(url, 'store_webhooks', configs, {
+      secret: SECRETS.webhookSecret,
+    });
     expect(answer.status).toBe(200);
     options = (answer.body as { data: Option[] }).data;
   });
@@ -133,7 +125,7 @@ describe('gateway app, the store webhook URLs shown to the merchant', () => {
           'Store webhooks are signed with the webhook secret of field "Store webhook signing secret": X-Webhook-Signature',
       },
     ]);
-    expect(JSON.stringify(options)).not.toContain(STORE_WEBHOOK_SECRET);
+    expect(JSON.stringify(options)).not.toContain(SECRETS.storeWebhookSecret);
   });
 
   it('lists no URL for a form holding another credential for the same store', async () => {
@@ -141,7 +133,7 @@ describe('gateway app, the store webhook URLs shown to the merchant', () => {
       url,
       'store_webhooks',
       { ...configs, store_api_token: 'a-guessed-key-0123456789' },
-      { secret: SECRET },
+      { secret: SECRETS.webhookSecret },
     );
 
     expect(answer.status).toBe(200);
@@ -157,7 +149,7 @@ describe('gateway app, the store webhook URLs shown to the merchant', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-webhook-signature': hmacSha256Hex(STORE_WEBHOOK_SECRET, body),
+        'x-webhook-signature': hmacSha256Hex(SECRETS.storeWebhookSecret, body),
       },
       body,
     });
@@ -190,7 +182,7 @@ describe('gateway app, the store webhook URLs shown to the merchant', () => {
     }
     expect(html).toContain(connection.storeToken);
     expect(html).toContain('X-Webhook-Signature');
-    expect(html).not.toContain(STORE_WEBHOOK_SECRET);
+    expect(html).not.toContain(SECRETS.storeWebhookSecret);
   });
 
   it.each([
@@ -230,10 +222,8 @@ describe('gateway app, the store webhook URLs shown to the merchant', () => {
     expect(await response.text()).toContain('This store connection no longer exists.');
   });
 
-  /** A link signed as the gateway signs them (its key derived from CREDENTIALS_KEY), with any expiry. */
   function signedLink(connectionId: string, expires: number): string {
-    const signer = new ExpiringLinkSigner(new CredentialCipher(CREDENTIALS_KEY).purposeKey('merchant-link'));
-    return `${url}/merchant/connections/${connectionId}?expires=${expires}&sig=${signer.sign(connectionId, expires)}`;
+    return signedMerchantLink(url, CREDENTIALS_KEY, connectionId, expires);
   }
 });
 

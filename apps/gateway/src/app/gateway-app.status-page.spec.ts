@@ -3,24 +3,23 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger, type INestApplication } from '@nestjs/common';
-import { GatewayEnv, loadEnv } from '@storebridge/config';
 import { startDemoStore, type DemoStore } from '@storebridge/demo-store';
-import {
-  PushOutcomeEntity,
-  StoreConnectionRepository,
-  SyncRunEntity,
-  type StoreConnectionEntity,
-} from '@storebridge/persistence';
+import { SyncRunEntity, type StoreConnectionEntity } from '@storebridge/persistence';
 import { localUrl } from '@storebridge/runtime';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { DataSource, type Repository } from 'typeorm';
 import { startGateway } from './gateway-app.module';
-import { connectStoreThroughLifecycle } from './testing/connect-store';
+import { connectionThroughLifecycle } from './testing/connect-store';
+import { gatewaySpecEnv, specSecrets } from './testing/gateway-env';
+import {
+  seedDeadLetter,
+  seedFinishedProductsCrawl,
+  seedRunningProductsCrawl,
+  seedSyncRun,
+} from './testing/seed-reports';
 
-const SECRET = 'gateway-status-page-secret-0123456789';
-const ADMIN_TOKEN = 'status-page-admin-token-0123456789abcdef';
-const STORE_KEY = 'status-page-store-key-0123456789';
-const STORE_WEBHOOK_SECRET = 'status-page-store-webhook-secret';
+const SECRETS = specSecrets('status-page');
+const ADMIN_TOKEN = SECRETS.adminToken;
 const PUBLIC_BASE_URL = 'https://bridge.example.com';
 const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -48,87 +47,37 @@ describeInBrowser('gateway app, the admin status page in a browser', () => {
   let runs: Repository<SyncRunEntity>;
   let running: SyncRunEntity;
   const consoleErrors: string[] = [];
-  let clock = Math.floor(Date.now() / 1000);
 
   beforeAll(async () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-    store = await startDemoStore({ apiKey: STORE_KEY, productCount: 1 });
-    const env = loadEnv(GatewayEnv, {
-      CREDENTIALS_KEY: 'ef'.repeat(32),
-      WEBHOOK_SECRET: SECRET,
-      DATA_DIR: 'memory://',
-      LOG_LEVEL: 'error',
-      ALLOW_PRIVATE_STORE_URLS: 'true',
-      ADMIN_TOKEN,
-      PUBLIC_BASE_URL,
-    });
+    store = await startDemoStore({ apiKey: SECRETS.storeApiKey, productCount: 1 });
+    const env = gatewaySpecEnv(SECRETS, 'ef'.repeat(32), { ADMIN_TOKEN, PUBLIC_BASE_URL });
     app = await startGateway(env, { host: '127.0.0.1', port: 0 });
     url = localUrl(app);
-    const storeToken = await connectStoreThroughLifecycle(app, {
-      gatewayUrl: url,
-      webhookSecret: SECRET,
-      installationId: 'inst_status_page',
-      accessToken: 'spm_status_page_access_token',
-      storeUrl: store.url,
-      storeApiKey: STORE_KEY,
-      storeWebhookSecret: STORE_WEBHOOK_SECRET,
-      nextTimestamp: () => --clock,
-    });
-    connection = (await app
-      .get(StoreConnectionRepository)
-      .findByStoreToken(storeToken)) as StoreConnectionEntity;
+    connection = await connectionThroughLifecycle(app, { ...SECRETS, gatewayUrl: url, storeUrl: store.url });
 
     // As sync and push write them: a complete crawl, a failed one, a running one; a record ShopiMind rejected.
-    const dataSource = app.get(DataSource);
-    runs = dataSource.getRepository(SyncRunEntity);
-    const complete = await runs.save(
-      runs.create({
-        connectionId: connection.id,
-        entity: 'products',
-        trigger: 'activate',
-        status: 'succeeded',
-        pagesFetched: 4,
-        recordsSeen: 400,
-        recordsValid: 399,
-        recordsSkipped: 1,
-        skippedRecords: [{ page: 2, index: 7, reason: 'no name', id: 'p7' }],
-        stopReason: 'short_page',
-        endConfirmed: true,
-        finishedAt: new Date(),
-      }),
-    );
-    const failed = await runs.save(
-      runs.create({
+    runs = app.get(DataSource).getRepository(SyncRunEntity);
+    await seedFinishedProductsCrawl(app, connection, 'short_page');
+    await seedSyncRun(
+      app,
+      {
         connectionId: connection.id,
         entity: 'orders',
         trigger: 'activate',
         status: 'failed',
         error: 'GET /api/orders failed: HTTP 401: the store rejected the credential',
         finishedAt: new Date(),
-      }),
+      },
+      300_000,
     );
-    running = await runs.save(
-      runs.create({
-        connectionId: connection.id,
-        entity: 'products',
-        trigger: 'manual',
-        status: 'running',
-        pagesFetched: 1,
-        nextPage: 2,
-        recordsSeen: 100,
-      }),
-    );
-    await runs.update({ id: complete.id }, { startedAt: new Date(Date.now() - 600_000) });
-    await runs.update({ id: failed.id }, { startedAt: new Date(Date.now() - 300_000) });
-    await dataSource.getRepository(PushOutcomeEntity).insert({
+    running = await seedRunningProductsCrawl(app, connection, 1);
+    await seedDeadLetter(app, {
       connectionId: connection.id,
       entity: 'products',
       storeId: 'p1',
-      contentHash: 'h',
-      status: 'rejected',
       reasons: ['price: must be a number'],
       attempts: 2,
-      record: { id: 'p1' },
     });
 
     browser = await puppeteer.launch({
@@ -201,7 +150,12 @@ describeInBrowser('gateway app, the admin status page in a browser', () => {
     );
     expect(text).toContain('Dead letters');
     expect(text).toMatch(/products\s+p1\s+price: must be a number\s+2/);
-    for (const secret of [STORE_KEY, STORE_WEBHOOK_SECRET, ADMIN_TOKEN, connection.credentialsCiphertext]) {
+    for (const secret of [
+      SECRETS.storeApiKey,
+      SECRETS.storeWebhookSecret,
+      ADMIN_TOKEN,
+      connection.credentialsCiphertext,
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(await progressOf(page, running.id)).toEqual({ value: 1, max: 4 });

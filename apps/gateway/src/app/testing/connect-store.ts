@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { StoreConnectionRepository } from '@storebridge/persistence';
+import { StoreConnectionRepository, type StoreConnectionEntity } from '@storebridge/persistence';
 import { InstallationRepository } from '@storebridge/gateway-persistence';
 import { signShopimindPayload } from '@storebridge/security';
 
@@ -12,8 +12,11 @@ export interface StoreConnectionFixture {
   storeUrl: string;
   storeApiKey: string;
   storeWebhookSecret: string;
-  /** A distinct timestamp per signed request: the same signature twice is a replay. */
-  nextTimestamp: () => number;
+  /**
+   * A distinct timestamp per signed request: the same signature twice is a replay. By default, one clock reading
+   * per call, each request a second older.
+   */
+  nextTimestamp?: () => number;
 }
 
 /**
@@ -24,6 +27,16 @@ export async function connectStoreThroughLifecycle(
   app: INestApplication,
   fixture: StoreConnectionFixture,
 ): Promise<string> {
+  return (await connectionThroughLifecycle(app, fixture)).storeToken;
+}
+
+/** As `connectStoreThroughLifecycle`, for the specs that read the stored connection itself. */
+export async function connectionThroughLifecycle(
+  app: INestApplication,
+  fixture: StoreConnectionFixture,
+): Promise<StoreConnectionEntity> {
+  let clock = Math.floor(Date.now() / 1000);
+  const nextTimestamp = fixture.nextTimestamp ?? (() => --clock);
   const configs = {
     store_base_url: fixture.storeUrl,
     store_auth_method: 'api_key',
@@ -35,7 +48,7 @@ export async function connectStoreThroughLifecycle(
     { event: 'config_updated', installation_id: fixture.installationId, configs },
   ]) {
     const body = JSON.stringify(event);
-    const timestamp = fixture.nextTimestamp();
+    const timestamp = nextTimestamp();
     const answer = await fetch(`${fixture.gatewayUrl}/webhook/receive`, {
       method: 'POST',
       headers: {
@@ -56,5 +69,23 @@ export async function connectStoreThroughLifecycle(
   if (!connection) {
     throw new Error('the configuration stored no store connection');
   }
-  return connection.storeToken;
+  return connection;
+}
+
+/** Every secret of a connection made with `secrets`: none may show in what the gateway answers about it. */
+export function secretsOfConnection(
+  secrets: Pick<
+    StoreConnectionFixture,
+    'webhookSecret' | 'accessToken' | 'storeApiKey' | 'storeWebhookSecret'
+  >,
+  connection: Pick<StoreConnectionEntity, 'credentialsCiphertext' | 'webhookSecretCiphertext'>,
+): string[] {
+  return [
+    secrets.storeApiKey,
+    secrets.storeWebhookSecret,
+    secrets.accessToken,
+    secrets.webhookSecret,
+    connection.credentialsCiphertext,
+    connection.webhookSecretCiphertext ?? 'no webhook secret ciphertext',
+  ];
 }

@@ -1,46 +1,6 @@
-import type { DeadLetterView, SyncRunView } from '../admin/connection-report';
+import { crawlProgressView, deadLetterView, syncRunView } from '../admin/connection-report-views.fake';
 import { renderMerchantNotice, renderMerchantPage, type MerchantPageModel } from './merchant-page';
 import { storeWebhooksInfo } from './store-webhook-urls';
-
-function run(overrides: Partial<SyncRunView> = {}): SyncRunView {
-  return {
-    id: '11111111-1111-4111-8111-111111111111',
-    entity: 'products',
-    trigger: 'schedule',
-    status: 'succeeded',
-    startedAt: '2030-01-01T10:00:00.000Z',
-    finishedAt: '2030-01-01T10:05:00.000Z',
-    counts: {
-      pagesFetched: 4,
-      recordsSeen: 400,
-      recordsValid: 398,
-      recordsSkipped: 2,
-      recordsChanged: 12,
-      recordsDeleted: 1,
-      deletionsHeld: 0,
-    },
-    warnings: {},
-    stopReason: 'short_page',
-    endConfirmed: true,
-    error: null,
-    skippedRecords: [
-      { page: 2, index: 7, reason: 'no name', id: 'p7' },
-      { page: 3, index: 0, reason: 'no id' },
-    ],
-    progress: null,
-    ...overrides,
-  };
-}
-
-const DEAD_LETTER: DeadLetterView = {
-  connectionId: '22222222-2222-4222-8222-222222222222',
-  entity: 'products',
-  storeId: 'p9',
-  reasons: ['price: must be a number'],
-  attempts: 2,
-  updatedAt: '2030-01-01T11:00:00.000Z',
-  replayable: true,
-};
 
 function model(overrides: Partial<MerchantPageModel> = {}): MerchantPageModel {
   return {
@@ -109,7 +69,7 @@ describe('renderMerchantPage', () => {
 
 describe('renderMerchantPage, the synchronisation sections', () => {
   it('tells the last runs: times, counts, how they ended, skipped records with page and index', () => {
-    const html = renderMerchantPage(model({ runs: [run()] }));
+    const html = renderMerchantPage(model({ runs: [syncRunView()] }));
 
     expect(html).toContain('<h2>Last synchronisations</h2>');
     expect(html).toContain('Started 2030-01-01 10:00:00 UTC, finished 2030-01-01 10:05:00 UTC.');
@@ -121,7 +81,7 @@ describe('renderMerchantPage, the synchronisation sections', () => {
   });
 
   it('puts a failed run in plain words, the message kept beside it', () => {
-    const failed = run({
+    const failed = syncRunView({
       status: 'failed',
       stopReason: null,
       error: 'GET /api/products failed: HTTP 401: the store rejected the credential',
@@ -137,21 +97,13 @@ describe('renderMerchantPage, the synchronisation sections', () => {
   });
 
   it("shows a running crawl's pages against the last complete crawl, its rate and the time left", () => {
-    const running = run({
+    const running = syncRunView({
       status: 'running',
       finishedAt: null,
       stopReason: null,
       skippedRecords: [],
-      counts: { ...run().counts, pagesFetched: 2, recordsSeen: 200 },
-      progress: {
-        pagesDone: 2,
-        nextPage: 3,
-        elapsedSeconds: 20,
-        recordsPerSecond: 10,
-        expectedPages: 4,
-        expectedRecords: 400,
-        estimatedSecondsLeft: 200,
-      },
+      counts: { ...syncRunView().counts, pagesFetched: 2, recordsSeen: 200 },
+      progress: crawlProgressView(),
     });
 
     const html = renderMerchantPage(model({ runs: [running] }));
@@ -164,7 +116,7 @@ describe('renderMerchantPage, the synchronisation sections', () => {
   });
 
   it('lists the dead letters with their reasons, and says when there are none', () => {
-    expect(renderMerchantPage(model({ deadLetters: [DEAD_LETTER] }))).toContain(
+    expect(renderMerchantPage(model({ deadLetters: [deadLetterView()] }))).toContain(
       '<li>Products <code>p9</code>, 2030-01-01 11:00:00 UTC: price: must be a number</li>',
     );
     expect(renderMerchantPage(model())).toMatch(/<h2>Records ShopiMind refused<\/h2>\n<p>None\.<\/p>/);
@@ -173,8 +125,8 @@ describe('renderMerchantPage, the synchronisation sections', () => {
   it('escapes what the store and ShopiMind wrote', () => {
     const html = renderMerchantPage(
       model({
-        runs: [run({ skippedRecords: [{ page: 1, index: 0, reason: '<img src=x>', id: '"><b>' }] })],
-        deadLetters: [{ ...DEAD_LETTER, storeId: '<i>', reasons: ['<script>x</script>'] }],
+        runs: [syncRunView({ skippedRecords: [{ page: 1, index: 0, reason: '<img src=x>', id: '"><b>' }] })],
+        deadLetters: [{ ...deadLetterView(), storeId: '<i>', reasons: ['<script>x</script>'] }],
       }),
     );
 

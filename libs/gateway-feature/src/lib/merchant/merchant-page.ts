@@ -7,7 +7,7 @@ import {
   runStatusInWords,
   timeInWords,
 } from '../admin/status-page/plain-words';
-import { escapeHtml } from '../oauth/oauth-pages';
+import { escapeHtml, renderHtmlPage } from '../html/html-page';
 import type { StoreWebhooksInfo } from './store-webhook-urls';
 
 /**
@@ -48,22 +48,7 @@ const STYLE = `
 `;
 
 function layout(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
+  return renderHtmlPage({ title, style: STYLE, body });
 }
 
 function definition(term: string, value: string): string {

@@ -1,4 +1,5 @@
 import { STORE_AUTH_METHODS, type StoreAuthMethod } from '@storebridge/persistence';
+import { escapeHtml, renderHtmlPage } from '../html/html-page';
 import { AUTHORIZATION_ID_FIELD, CONSENT_FORM_ACTION, CSRF_TOKEN_FIELD } from './oauth.constants';
 
 /**
@@ -6,19 +7,8 @@ import { AUTHORIZATION_ID_FIELD, CONSENT_FORM_ACTION, CSRF_TOKEN_FIELD } from '.
  * every interpolated value goes through `escapeHtml`, including the ones we generated ourselves.
  */
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '`': '&#96;',
-};
-
-/** Safe in element content and in quoted attribute values. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"'`]/g, (character) => HTML_ESCAPES[character] ?? character);
-}
+/** Where the OAuth specs and older callers find it. */
+export { escapeHtml };
 
 /** What the merchant typed, minus the secrets (token and password are never sent back to the browser). */
 export interface ConsentFormValues {
@@ -67,22 +57,7 @@ const STYLE = `
 `;
 
 function layout(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
+  return renderHtmlPage({ title, style: STYLE, body });
 }
 
 function textInput(name: string, label: string, value: string, attributes = '', hint = ''): string {

@@ -1,4 +1,5 @@
 import type { InstallationView, SyncRunView } from '../connection-report';
+import { crawlProgressView, deadLetterView, syncRunView } from '../connection-report-views.fake';
 import { renderAdminLoginPage, renderStatusPage } from './status-page';
 import { liveCrawls, type StatusSnapshot } from './status-snapshot';
 
@@ -46,29 +47,17 @@ const COUNTS = {
   deletionsHeld: 0,
 };
 
-const RUNNING: SyncRunView = {
+const RUNNING: SyncRunView = syncRunView({
   id: RUNNING_ID,
-  entity: 'products',
   trigger: 'manual',
   status: 'running',
-  startedAt: '2030-01-01T10:00:00.000Z',
   finishedAt: null,
   counts: COUNTS,
-  warnings: {},
   stopReason: null,
   endConfirmed: null,
-  error: null,
   skippedRecords: [],
-  progress: {
-    pagesDone: 2,
-    nextPage: 3,
-    elapsedSeconds: 20,
-    recordsPerSecond: 10,
-    expectedPages: 4,
-    expectedRecords: 400,
-    estimatedSecondsLeft: 20,
-  },
-};
+  progress: crawlProgressView({ estimatedSecondsLeft: 20 }),
+});
 
 const FAILED: SyncRunView = {
   ...RUNNING,
@@ -86,15 +75,7 @@ function snapshot(overrides: Partial<StatusSnapshot> = {}): StatusSnapshot {
     generatedAt: '2030-01-01T10:00:20.000Z',
     entries: [{ installation: installation(), runs: [RUNNING, FAILED] }],
     deadLetters: [
-      {
-        connectionId: CONNECTION_ID,
-        entity: 'products',
-        storeId: 'p9',
-        reasons: ['price: must be a number'],
-        attempts: 3,
-        updatedAt: '2030-01-01T08:00:00.000Z',
-        replayable: true,
-      },
+      deadLetterView({ connectionId: CONNECTION_ID, attempts: 3, updatedAt: '2030-01-01T08:00:00.000Z' }),
     ],
     ...overrides,
   };

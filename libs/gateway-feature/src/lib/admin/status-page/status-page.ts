@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../oauth/oauth-pages';
+import { escapeHtml, renderHtmlPage } from '../../html/html-page';
 import type { DeadLetterView, InstallationView, SyncRunView } from '../connection-report';
 import {
   progressBar,
@@ -93,24 +93,7 @@ const LIVE_SCRIPT = `
 `;
 
 function layout(title: string, body: string, nonce: string, script = ''): string {
-  const scriptTag = script === '' ? '' : `\n<script nonce="${escapeHtml(nonce)}">${script}</script>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style nonce="${escapeHtml(nonce)}">${STYLE}</style>
-</head>
-<body>
-<main>
-${body}
-</main>${scriptTag}
-</body>
-</html>
-`;
+  return renderHtmlPage({ title, style: STYLE, body, nonce, script, noindex: true });
 }
 
 function definition(term: string, value: string, asCode = false): string {
