@@ -562,6 +562,10 @@ function loadTestServers() {
     transpileOnly: true,
     project: join(WORKSPACE, 'libs/testing/tsconfig.lib.json'),
   });
+  // The testing lib imports other libs by their @storebridge/* paths.
+  const tsconfigPaths = require('tsconfig-paths');
+  const { absoluteBaseUrl, paths } = tsconfigPaths.loadConfig(join(WORKSPACE, 'tsconfig.base.json'));
+  tsconfigPaths.register({ baseUrl: absoluteBaseUrl, paths });
   return {
     ...require(join(WORKSPACE, 'libs/testing/src/lib/postgres-server.ts')),
     ...require(join(WORKSPACE, 'libs/testing/src/lib/nats-server.ts')),
