@@ -10,7 +10,13 @@ export interface RunningNatsServer {
   url: string;
   port: number;
   storeDir: string;
-  pid: number;
+  /** The running process's; another one after `restart()`. */
+  readonly pid: number;
+  /** Stops the server, keeping its JetStream store, as a broker going down would. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and store (halting it first if it still runs). */
+  restart(): Promise<void>;
+  /** Stops it and deletes its store. */
   stop(): Promise<void>;
 }
 
@@ -31,6 +37,33 @@ function portAccepts(port: number): Promise<boolean> {
 export async function startNatsServer(): Promise<RunningNatsServer> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), 'storebridge-nats-'));
+  let current = await launch(port, storeDir);
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    storeDir,
+    get pid() {
+      return current.pid;
+    },
+    halt: () => current.halt(),
+    async restart() {
+      await current.halt();
+      current = await launch(port, storeDir);
+    },
+    async stop() {
+      await current.halt();
+      rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface NatsProcess {
+  pid: number;
+  halt(): Promise<void>;
+}
+
+/** One nats-server process on `port` over `storeDir`, resolved once it accepts connections. */
+async function launch(port: number, storeDir: string): Promise<NatsProcess> {
   const child: ChildProcess = spawn(
     NATS_BINARY,
     ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir],
@@ -54,16 +87,12 @@ export async function startNatsServer(): Promise<RunningNatsServer> {
     throw new Error(`nats-server did not start: ${stderr || String(error)}`);
   }
   return {
-    url: `nats://127.0.0.1:${port}`,
-    port,
-    storeDir,
     pid: child.pid ?? 0,
-    async stop() {
+    async halt() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(storeDir, { recursive: true, force: true });
     },
   };
 }

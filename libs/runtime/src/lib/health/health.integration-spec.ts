@@ -8,7 +8,6 @@ import {
   startNatsServer,
   TestDatabase,
 } from '@storebridge/testing';
-import { ChildProcess, spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { ServiceRuntimeModule } from '../service-runtime.module';
 import { localUrl } from '../start-service';
@@ -16,15 +15,6 @@ import { localUrl } from '../start-service';
 const CREDENTIALS_KEY = 'a'.repeat(64);
 /** The bus reconnects every 2 s or so; a restarted server is found within a few attempts. */
 const RECOVERY_MS = 20_000;
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs SQL as the superuser on the server of `database`, outside the database itself. */
 async function asAdmin(database: TestDatabase, sql: string): Promise<void> {
@@ -43,7 +33,6 @@ async function asAdmin(database: TestDatabase, sql: string): Promise<void> {
 // the same JetStream store, as a broker restart would.
 describe('health probes against PostgreSQL and nats-server', () => {
   let nats: RunningNatsServer;
-  let restartedNats: ChildProcess | undefined;
   let database: TestDatabase;
   let databaseName: string;
   let app: INestApplication;
@@ -80,11 +69,6 @@ describe('health probes against PostgreSQL and nats-server', () => {
 
   afterAll(async () => {
     await app?.close();
-    if (restartedNats && restartedNats.exitCode === null) {
-      const exited = new Promise((resolve) => restartedNats?.once('exit', resolve));
-      restartedNats.kill('SIGTERM');
-      await exited;
-    }
     await nats?.stop();
     await database?.drop();
   });
@@ -101,8 +85,7 @@ describe('health probes against PostgreSQL and nats-server', () => {
   });
 
   it('is not ready while nats-server is down, stays live, and is ready again once it is back', async () => {
-    process.kill(nats.pid, 'SIGTERM');
-    await pollUntil(() => !isRunning(nats.pid), { description: 'nats-server to stop' });
+    await nats.halt();
 
     await pollUntil(async () => (await statusOf('/health/ready')) === 503, {
       description: 'ready to be 503',
@@ -114,11 +97,7 @@ describe('health probes against PostgreSQL and nats-server', () => {
     });
     expect(await statusOf('/health/live')).toBe(200);
 
-    restartedNats = spawn(
-      process.env['NATS_SERVER_BIN'] ?? 'nats-server',
-      ['-js', '-a', '127.0.0.1', '-p', String(nats.port), '-sd', nats.storeDir],
-      { stdio: 'ignore' },
-    );
+    await nats.restart();
     await pollUntil(async () => (await statusOf('/health/ready')) === 200, {
       timeoutMs: RECOVERY_MS,
       description: 'ready to be 200 after the restart',
