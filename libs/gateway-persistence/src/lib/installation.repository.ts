@@ -1,23 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { InstallationEntity, InstallationReader, type InstallationStatus } from '@storebridge/persistence';
+import {
+  InstallationEntity,
+  InstallationReader,
+  type InstallationStatus,
+  type InstallationUpsert,
+} from '@storebridge/persistence';
 import { Repository } from 'typeorm';
 
-type InstallationOptionalFields = Pick<
-  InstallationEntity,
-  | 'legacyShopIntegrationId'
-  | 'shopName'
-  | 'accessTokenCiphertext'
-  | 'externalAccountId'
-  | 'installedAt'
-  | 'activatedAt'
-  | 'deactivatedAt'
-  | 'uninstalledAt'
->;
-
-/** What a lifecycle event knows about an installation; absent optional fields keep their stored value. */
-export type InstallationUpsert = Pick<InstallationEntity, 'installationId' | 'shopDomain' | 'status'> &
-  Partial<InstallationOptionalFields>;
+export type { InstallationUpsert };
 
 export type InstallationStatusTimestamps = Partial<
   Pick<InstallationEntity, 'installedAt' | 'activatedAt' | 'deactivatedAt' | 'uninstalledAt'>

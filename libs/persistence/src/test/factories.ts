@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { InstallationEntity, StoreConnectionEntity } from '../lib/entities';
+import { InstallationEntity, type InstallationUpsert, StoreConnectionEntity } from '../lib/entities';
 import {
   StoreConnectionRepository,
   type StoreConnectionInput,
@@ -9,20 +9,7 @@ import {
 const unique = () => randomBytes(4).toString('hex');
 
 /** What an installation is created with; the columns left out keep their defaults. */
-export type InstallationSeed = Pick<InstallationEntity, 'installationId' | 'shopDomain' | 'status'> &
-  Partial<
-    Pick<
-      InstallationEntity,
-      | 'legacyShopIntegrationId'
-      | 'shopName'
-      | 'accessTokenCiphertext'
-      | 'externalAccountId'
-      | 'installedAt'
-      | 'activatedAt'
-      | 'deactivatedAt'
-      | 'uninstalledAt'
-    >
-  >;
+export type InstallationSeed = InstallationUpsert;
 
 export function anInstallation(overrides: Partial<InstallationSeed> = {}): InstallationSeed {
   return {

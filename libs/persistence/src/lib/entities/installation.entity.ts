@@ -62,3 +62,22 @@ export class InstallationEntity {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }
+
+/**
+ * An installation's row as a lifecycle event knows it: the identity and status, and optional fields that keep
+ * their stored value (or their column default) when absent.
+ */
+export type InstallationUpsert = Pick<InstallationEntity, 'installationId' | 'shopDomain' | 'status'> &
+  Partial<
+    Pick<
+      InstallationEntity,
+      | 'legacyShopIntegrationId'
+      | 'shopName'
+      | 'accessTokenCiphertext'
+      | 'externalAccountId'
+      | 'installedAt'
+      | 'activatedAt'
+      | 'deactivatedAt'
+      | 'uninstalledAt'
+    >
+  >;
