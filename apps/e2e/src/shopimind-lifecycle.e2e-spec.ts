@@ -163,9 +163,48 @@ describe('ShopiMind lifecycle, end to end (production mode)', () => {
     ).toEqual(ok);
     // ShopiMind's form holds only what the consent page did not ask for.
     expect(
-      await world.sandbox.lifecycle.activate(gatewayUrl, installationId, { secret, configs: { lang: 'fr' } }),
+      await world.sandbox.lifecycle.activate(gatewayUrl, installationId, {
+        secret,
+        configs: { lang: 'fr', currency: 'EUR' },
+      }),
     ).toEqual(ok);
 
     await expectCatalogInShopimind(world, installationId, 'fr');
+  });
+  it('reinstall of a shop under a new installation_id: same data source label, same product ids', async () => {
+    const { gatewayUrl } = system;
+    const secret = world.webhookSecret;
+    const ok = { status: 200, body: { success: true } };
+    const productIdsOf = (installationId: string) =>
+      world.sandbox
+        .products(installationId)
+        .map((item) => `${item['product_id']}/${item['lang']}`)
+        .sort();
+    const labelsOf = (installationId: string) =>
+      world.sandbox.dataSources(installationId).map((source) => source.label);
+    const first = world.sandbox.createInstallation({ shopDomain: 'reinstall.example' });
+    expect(await world.sandbox.lifecycle.install(gatewayUrl, first.installationId, { secret })).toEqual(ok);
+    expect(
+      await world.sandbox.lifecycle.activate(gatewayUrl, first.installationId, {
+        secret,
+        configs: storeConfigs(world),
+      }),
+    ).toEqual(ok);
+    await expectCatalogInShopimind(world, first.installationId, 'fr');
+    expect(await world.sandbox.lifecycle.uninstall(gatewayUrl, first.installationId, { secret })).toEqual(ok);
+
+    // ShopiMind gives the shop's new installation a new id and key (the sandbox: a new installation of it).
+    const second = world.sandbox.createInstallation({ shopDomain: 'reinstall.example' });
+    expect(await world.sandbox.lifecycle.install(gatewayUrl, second.installationId, { secret })).toEqual(ok);
+    expect(
+      await world.sandbox.lifecycle.activate(gatewayUrl, second.installationId, {
+        secret,
+        configs: storeConfigs(world),
+      }),
+    ).toEqual(ok);
+    await expectCatalogInShopimind(world, second.installationId, 'fr');
+
+    expect(productIdsOf(second.installationId)).toEqual(productIdsOf(first.installationId));
+    expect(labelsOf(second.installationId)).toEqual(labelsOf(first.installationId));
   });
 });

@@ -40,7 +40,14 @@ export async function runDemo(): Promise<void> {
     shopDomain: 'demo-shop.example',
     shopName: 'Demo shop',
   });
-  const configs = { store_base_url: store.url, store_auth_method: 'api_key', store_api_token: storeApiKey };
+  // The demo store is a euro store; ShopiMind's form asks the merchant for both.
+  const configs = {
+    store_base_url: store.url,
+    store_auth_method: 'api_key',
+    store_api_token: storeApiKey,
+    lang: 'en',
+    currency: 'EUR',
+  };
   const started = Date.now();
   const install = await sandbox.lifecycle.install(gatewayUrl, installationId, {
     secret: webhookSecret,

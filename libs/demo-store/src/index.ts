@@ -14,6 +14,14 @@ export type {
 export { DEMO_PRODUCT_ALIASES, formatDemoPrice, styleDemoProduct } from './lib/demo-product-style';
 export type { DemoStoreStats } from './lib/demo-store.stats';
 export { DEFAULT_PRODUCT_COUNT, DEMO_STORE_ORIGIN, demoOrder, demoProduct } from './lib/demo-catalog';
-export type { DemoOrder, DemoOrderItem, DemoProduct, DemoStockStatus } from './lib/demo-catalog';
+export type {
+  DemoAddress,
+  DemoOrder,
+  DemoOrderItem,
+  DemoOrderOptions,
+  DemoProduct,
+  DemoStockStatus,
+  DemoVariation,
+} from './lib/demo-catalog';
 export { DEFAULT_PER_PAGE, MAX_PER_PAGE } from './lib/demo-pagination';
 export type { PageEnvelope, PageMeta } from './lib/demo-pagination';

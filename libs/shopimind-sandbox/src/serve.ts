@@ -47,6 +47,8 @@ async function main(): Promise<void> {
     store_base_url: store.url,
     store_auth_method: 'api_key',
     store_api_token: settings.demoStore.apiKey,
+    lang: 'en',
+    currency: 'EUR',
   };
   const sandbox = await startShopimindSandbox({
     port: settings.port,

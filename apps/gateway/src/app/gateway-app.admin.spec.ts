@@ -139,6 +139,7 @@ describe('gateway app with ADMIN_TOKEN: the admin API', () => {
       ['POST', `/admin/connections/${connection.id}/sync`],
       ['GET', '/admin/dead-letters'],
       ['POST', '/admin/dead-letters/replay'],
+      ['GET', '/admin/pending-deletes'],
     ]) {
       const response = await fetch(`${url}${path}`, { method, headers });
 
@@ -210,8 +211,8 @@ describe('gateway app with ADMIN_TOKEN: the admin API', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       connectionId: connection.id,
-      products: { accepted: 0, rejected: 0, pending: 0 },
-      orders: { accepted: 0, rejected: 0, pending: 0 },
+      products: { accepted: 0, rejected: 0, pending: 0, leftOut: 0 },
+      orders: { accepted: 0, rejected: 0, pending: 0, leftOut: 0 },
     });
   });
 
@@ -292,6 +293,7 @@ describe('gateway app with ADMIN_TOKEN: the admin API', () => {
         '/admin/connections/{connectionId}/push-summary',
         '/admin/connections/{connectionId}/sync',
         '/admin/dead-letters',
+        '/admin/pending-deletes',
         '/admin/dead-letters/replay',
         '/api/generic-api/webhooks/{storeToken}/products',
         '/api/generic-api/webhooks/{storeToken}/orders',

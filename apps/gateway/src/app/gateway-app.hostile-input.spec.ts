@@ -118,6 +118,7 @@ const ROUTES: readonly GatewayRoute[] = [
   { method: 'GET', path: '/admin/connections/:connectionId/push-summary', kind: 'adminConnection' },
   { method: 'POST', path: '/admin/connections/:connectionId/sync', kind: 'adminSync' },
   { method: 'GET', path: '/admin/dead-letters', kind: 'adminDeadLetters' },
+  { method: 'GET', path: '/admin/pending-deletes', kind: 'adminDeadLetters' },
   { method: 'POST', path: '/admin/dead-letters/replay', kind: 'adminReplay' },
   // The status page and its sign-in form (a signed session cookie, or the Bearer token).
   { method: 'GET', path: '/admin/login', kind: 'adminLogin' },
@@ -680,18 +681,21 @@ function targetArbitrary(kind: RouteKind, context: FuzzContext): fc.Arbitrary<st
     case 'adminSync':
       return withQuery(adminConnectionId.map((id) => `/admin/connections/${id}/sync`));
     case 'adminDeadLetters':
-      return fc.oneof(
-        withQuery(fc.constant('/admin/dead-letters')),
-        fc
-          .record({
-            connection: adminConnectionId,
-            entity: fc.oneof(fc.constantFrom('products', 'orders'), hostileSegment),
-            limit: adminNumber,
-          })
-          .map(
-            ({ connection, entity, limit }) =>
-              `/admin/dead-letters?connectionId=${connection}&entity=${entity}&limit=${limit}`,
-          ),
+      // The pending deletes take the dead letters' filter.
+      return fc.constantFrom('/admin/dead-letters', '/admin/pending-deletes').chain((path) =>
+        fc.oneof(
+          withQuery(fc.constant(path)),
+          fc
+            .record({
+              connection: adminConnectionId,
+              entity: fc.oneof(fc.constantFrom('products', 'orders'), hostileSegment),
+              limit: adminNumber,
+            })
+            .map(
+              ({ connection, entity, limit }) =>
+                `${path}?connectionId=${connection}&entity=${entity}&limit=${limit}`,
+            ),
+        ),
       );
     case 'adminReplay':
       return withQuery(fc.constant('/admin/dead-letters/replay'));

@@ -61,6 +61,8 @@ describe('gateway app, the store webhook URLs shown to the merchant', () => {
       store_auth_method: 'api_key',
       store_api_token: SECRETS.storeApiKey,
       store_webhook_secret: SECRETS.storeWebhookSecret,
+      lang: 'en',
+      currency: 'EUR',
     };
     sandbox.createInstallation({ installationId: SECRETS.installationId });
     const ok = { status: 200, body: { success: true } };

@@ -24,11 +24,12 @@ describe('push app', () => {
 
   afterAll(() => app?.close());
 
-  it('consumes product and order changes and dead-letter replay requests, only them, and reports itself healthy', async () => {
+  it('consumes product and order changes, dead-letter replay requests and crawl completions, only them, and reports itself healthy', async () => {
     expect([...app.get(MessagingTransport).getHandlers().keys()]).toEqual([
       Subjects.productsChanged,
       Subjects.ordersChanged,
       Subjects.deadLettersReplayRequested,
+      Subjects.crawlCompleted,
     ]);
     expect((await fetch(`${url}/health`)).status).toBe(200);
   });

@@ -134,6 +134,19 @@ describe('StoreConnectionService', () => {
       expect(saved).toBe(repository.rows.get(saved.id));
     });
 
+    it('stores the categories to leave out as the merchant chose them', async () => {
+      await service.saveFromConfig(
+        INSTALLATION_ID,
+        config({ excluded_categories: ['Gift cards', ' SHOES'] }),
+      );
+      await service.saveFromConfig(INSTALLATION_ID, config());
+
+      const [excluding, none] = repository.upserts.map((upsert) => upsert.input);
+      expect(excluding.excludedCategories).toEqual(['Gift cards', 'SHOES']);
+      // Emptied in the form: stored empty, not left as it was.
+      expect(none.excludedCategories).toEqual([]);
+    });
+
     it('encrypts an api key: the ciphertext hides the token and decrypts back to it', async () => {
       await service.saveFromConfig(INSTALLATION_ID, config());
 
@@ -196,6 +209,7 @@ describe('StoreConnectionService', () => {
       ['new field mappings', { product_field_mappings: '{"name": "title"}' }],
       ['another language', { lang: 'de' }],
       ['only another page size', { store_page_size: '100' }],
+      ['only other categories to leave out', { excluded_categories: ['Gift cards'] }],
     ])('stores %s as a change, with a fresh IV', async (_change, overrides) => {
       await service.saveFromConfig(INSTALLATION_ID, config());
       const updated = await service.saveFromConfig(INSTALLATION_ID, config(overrides));

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { resolveStoreSettings, type StoreConnectionSettings } from '@storebridge/store-client';
 import { StoreConnectionRepository, type StoreConnectionEntity } from '@storebridge/persistence';
 import { CredentialCipher } from '@storebridge/security';
-import type { IntegrationConfig } from '@storebridge/shopimind-declaration';
+import type { IntegrationConfig, StoredCatalogueSettings } from '@storebridge/shopimind-declaration';
 import { decryptStoreAuth, encryptStoreCredentials } from './store-credentials';
 
 /** What a stored connection means once its credentials are decrypted (in memory only). */
@@ -65,6 +65,9 @@ export class StoreConnectionService {
       currency: config.currency,
       syncIntervalMinutes: config.syncIntervalMinutes,
       perPage: store.perPage,
+      excludedCategories: [...config.excludedCategories],
+      // Only taken when the connection is created: push moves it on once it replaced the old language's rows.
+      shopimindLang: config.lang,
       webhookSecretCiphertext: config.storeWebhookSecret
         ? this.cipher.encrypt(config.storeWebhookSecret)
         : null,
@@ -72,6 +75,19 @@ export class StoreConnectionService {
       storeToken: newStoreToken(),
     });
     return { connection, changed: true };
+  }
+
+  /** See StoreConnectionEntity.republishedFingerprint. */
+  async recordRepublished(
+    connection: Pick<StoreConnectionEntity, 'id' | 'configFingerprint'>,
+  ): Promise<void> {
+    await this.connections.recordRepublished(connection.id, connection.configFingerprint);
+  }
+
+  /** The language and currency an installation's connection already has, if it has one. */
+  async storedCatalogueSettings(installationId: string): Promise<StoredCatalogueSettings | undefined> {
+    const connection = await this.connections.findByInstallation(installationId);
+    return connection ? { lang: connection.lang, currency: connection.currency } : undefined;
   }
 
   async findById(connectionId: string): Promise<StoreConnectionView | null> {

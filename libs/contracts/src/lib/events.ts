@@ -64,6 +64,29 @@ export class OrdersChangedEvent extends RecordsChangedEvent {
   orders!: NormalizedOrder[];
 }
 
+export const CRAWLED_KINDS = ['products', 'orders'] as const;
+export type CrawledKind = (typeof CRAWLED_KINDS)[number];
+
+/**
+ * A crawl of one record kind of one connection ended proven complete (generic-api spec §3), after its deletions
+ * were published and sync's mirror holds exactly what the store lists: push may now delete from ShopiMind what
+ * only records gone from the store pointed at (categories, order statuses, customers).
+ */
+export class CrawlCompletedEvent {
+  @IsUUID()
+  connectionId!: string;
+
+  @IsIn(CRAWLED_KINDS)
+  entity!: CrawledKind;
+
+  @IsUUID()
+  syncRunId!: string;
+
+  /** ISO 8601, when the run started: what push wrote since may come from records still on their way. */
+  @IsISO8601()
+  startedAt!: string;
+}
+
 export const STORE_PRODUCT_EVENTS = ['product.created', 'product.updated', 'product.deleted'] as const;
 export type StoreProductEventName = (typeof STORE_PRODUCT_EVENTS)[number];
 
@@ -137,6 +160,7 @@ export const SubjectPayloads = {
   [Subjects.syncRequested]: SyncRequestedEvent,
   [Subjects.productsChanged]: ProductsChangedEvent,
   [Subjects.ordersChanged]: OrdersChangedEvent,
+  [Subjects.crawlCompleted]: CrawlCompletedEvent,
   [Subjects.storeProductEventReceived]: StoreProductEventReceivedEvent,
   [Subjects.storeOrderEventReceived]: StoreOrderEventReceivedEvent,
   [Subjects.deadLettersReplayRequested]: DeadLettersReplayRequestedEvent,

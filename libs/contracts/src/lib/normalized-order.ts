@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   IsArray,
+  IsBoolean,
   IsEmail,
   IsInt,
   IsISO8601,
@@ -12,11 +13,39 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-/** A postal address as stores send it on orders (generic-api spec §5: street, city, state, zip, country). */
+/**
+ * A postal address as stores send it on orders (generic-api spec §5: street, city, state, zip, country), with who
+ * it is for when the store says so.
+ */
 export class NormalizedAddress {
   @IsOptional()
   @IsString()
+  firstName?: string;
+
+  @IsOptional()
+  @IsString()
+  lastName?: string;
+
+  /** The whole name, for stores that give it in one field. */
+  @IsOptional()
+  @IsString()
+  name?: string;
+
+  @IsOptional()
+  @IsString()
+  company?: string;
+
+  @IsOptional()
+  @IsString()
+  phone?: string;
+
+  @IsOptional()
+  @IsString()
   street?: string;
+
+  @IsOptional()
+  @IsString()
+  street2?: string;
 
   @IsOptional()
   @IsString()
@@ -104,6 +133,20 @@ export class NormalizedOrder {
   @IsOptional()
   @IsString()
   customerName?: string;
+
+  @IsOptional()
+  @IsString()
+  customerPhone?: string;
+
+  /** Whether the customer agreed to marketing emails; absent when the store does not say. */
+  @IsOptional()
+  @IsBoolean()
+  acceptsMarketing?: boolean;
+
+  /** Whether the customer subscribed to the newsletter; absent when the store does not say. */
+  @IsOptional()
+  @IsBoolean()
+  newsletterSubscribed?: boolean;
 
   @IsArray()
   @ValidateNested({ each: true })

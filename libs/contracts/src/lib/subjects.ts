@@ -11,6 +11,8 @@ export const Subjects = {
   productsChanged: 'storebridge.sync.products.changed.v1',
   /** sync → push: a batch of normalized orders that are new or changed, or deleted ids. */
   ordersChanged: 'storebridge.sync.orders.changed.v1',
+  /** sync → push: a crawl of one record kind proved its end, and its deletions are published. */
+  crawlCompleted: 'storebridge.sync.crawl.completed.v1',
   /** gateway → sync: a store's product webhook (generic-api spec §7), accepted once stored here. */
   storeProductEventReceived: 'storebridge.store.products.event.v1',
   /** gateway → sync: a store's order webhook (generic-api spec §7), accepted once stored here. */

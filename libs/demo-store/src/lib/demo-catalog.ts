@@ -15,6 +15,8 @@ export interface DemoProduct {
   regular_price: number;
   /** Present only for products on sale; `price` then equals it. */
   sale_price?: number;
+  /** One currency for the whole store, its orders included: a store mixing currencies is no sane demo. */
+  currency: 'EUR';
   sku: string;
   description: string;
   short_description: string;
@@ -23,6 +25,11 @@ export interface DemoProduct {
   categories: string[];
   tags: string[];
   images: string[];
+  /**
+   * The sizes a garment is sold in, array style (spec §4 `attributes`): each with its own id, SKU, prices, stock and
+   * image. The first is the product's own price; the product's stock is theirs added up.
+   */
+  attributes?: DemoVariation[];
   permalink: string;
   slug: string;
   created_at: string;
@@ -30,24 +37,48 @@ export interface DemoProduct {
 }
 
 export interface DemoOrderItem {
-  product_id: string;
+  /** Absent on a line that sells no product (gift wrapping). */
+  product_id?: string;
   name: string;
   quantity: number;
   price: number;
+}
+
+export interface DemoAddress {
+  first_name: string;
+  last_name: string;
+  phone: string;
+  street: string;
+  city: string;
+  zip: string;
+  country: 'FR';
 }
 
 export interface DemoOrder {
   id: string;
   order_number: string;
   status: string;
+  /** What the goods cost before tax: total = subtotal + tax + shipping, as in the generic API's example. */
   subtotal: number;
+  /** The VAT included in the prices paid for the goods. */
+  tax: number;
   shipping: number;
   total: number;
   currency: 'EUR';
-  customer_email: string;
+  /** Absent on a guest order (see `DemoOrderOptions.guestOrderEvery`). */
+  customer_email?: string;
   customer_name: string;
+  customer_phone: string;
+  accepts_marketing: boolean;
   items: DemoOrderItem[];
+  billing_address: DemoAddress;
+  shipping_address: DemoAddress;
   created_at: string;
+}
+
+export interface DemoOrderOptions {
+  /** Every n-th order is a guest order, without an email (0, the default: none). */
+  guestOrderEvery?: number;
 }
 
 const ADJECTIVES = [
@@ -78,6 +109,9 @@ const NOUNS = [
   'Tote',
 ];
 const CATEGORIES = ['Clothing', 'Accessories', 'Home', 'Kitchen', 'Outdoor', 'Gifts', 'Sale'];
+/** Products sold in sizes: about a third of the catalogue. */
+const SIZED_NOUNS: ReadonlySet<string> = new Set(['Shirt', 'Jacket', 'Sneakers', 'Cap']);
+const SIZES = ['S', 'M', 'L', 'XL'];
 const TAGS = ['new', 'bestseller', 'eco', 'limited', 'handmade', 'gift-idea'];
 const ORDER_STATUSES = [
   'pending',
@@ -108,6 +142,25 @@ const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const FREE_SHIPPING_FROM = 50;
 const SHIPPING_COST = 4.9;
+/** French VAT, included in the prices paid. */
+const VAT_RATE = 0.2;
+const STREETS = [
+  'rue de la Paix',
+  'avenue Victor Hugo',
+  'boulevard Voltaire',
+  'rue Lepic',
+  'quai de la Tournelle',
+];
+const CITIES: ReadonlyArray<[city: string, zip: string]> = [
+  ['Paris', '75011'],
+  ['Lyon', '69002'],
+  ['Marseille', '13001'],
+  ['Toulouse', '31000'],
+  ['Nantes', '44000'],
+  ['Lille', '59000'],
+];
+/** A line selling no product, which ShopiMind's order lines cannot hold. */
+const GIFT_WRAPPING = { name: 'Gift wrapping', quantity: 1, price: 3.5 } as const;
 
 /** Stable pseudo-random uint32 for (index, salt): murmur3's finalizer, no state. */
 function draw(index: number, salt: number): number {
@@ -181,6 +234,44 @@ function productBasics(index: number) {
   };
 }
 
+export interface DemoVariation {
+  id: string;
+  sku: string;
+  price: number;
+  regular_price: number;
+  sale_price?: number;
+  stock_quantity: number;
+  image: string;
+  attributes: { size: string };
+}
+
+interface VariedProduct {
+  id: string;
+  slug: string;
+  regularPrice: number;
+  salePrice: number | undefined;
+  stock: number;
+}
+
+/** Two to four sizes, each 2.00 dearer than the one before, sharing the product's stock between them. */
+function demoVariations(index: number, product: VariedProduct): DemoVariation[] {
+  const count = 2 + (draw(index, 13) % 3);
+  return SIZES.slice(0, count).map((size, k) => {
+    const regularPrice = money(product.regularPrice + 2 * k);
+    const salePrice = product.salePrice === undefined ? undefined : money(product.salePrice + 2 * k);
+    return {
+      id: `${product.id}-${size.toLowerCase()}`,
+      sku: `DS-${String(index).padStart(6, '0')}-${size}`,
+      price: salePrice ?? regularPrice,
+      regular_price: regularPrice,
+      ...(salePrice === undefined ? {} : { sale_price: salePrice }),
+      stock_quantity: Math.floor(product.stock / count) + (k < product.stock % count ? 1 : 0),
+      image: `${DEMO_STORE_ORIGIN}/images/${product.slug}-${size.toLowerCase()}.jpg`,
+      attributes: { size },
+    };
+  });
+}
+
 /** The product at 1-based position `index` of the demo catalogue; its id is `prod_<index>`. */
 export function demoProduct(index: number): DemoProduct {
   assertIndex(index, 'product');
@@ -188,6 +279,7 @@ export function demoProduct(index: number): DemoProduct {
   const slug = `${slugify(name)}-${index}`;
   const outOfStock = draw(index, 5) % 10 === 0;
   const imageCount = 1 + (draw(index, 6) % 3);
+  const stockQuantity = outOfStock ? 0 : 1 + (draw(index, 7) % 200);
   const createdMs = CATALOG_EPOCH_MS + index * MINUTE_MS;
 
   return {
@@ -196,14 +288,18 @@ export function demoProduct(index: number): DemoProduct {
     price,
     regular_price: regularPrice,
     ...(salePrice === undefined ? {} : { sale_price: salePrice }),
+    currency: 'EUR',
     sku: `DS-${String(index).padStart(6, '0')}`,
     description: `<p>The ${name.toLowerCase()} is made of ${material.toLowerCase()}.</p><p>Demo product number ${index}.</p>`,
     short_description: `${material} ${noun.toLowerCase()} from the demo store.`,
     stock_status: outOfStock ? 'out_of_stock' : 'in_stock',
-    stock_quantity: outOfStock ? 0 : 1 + (draw(index, 7) % 200),
+    stock_quantity: stockQuantity,
     categories: pickSome(CATEGORIES, index, 8, 1, 2),
     tags: pickSome(TAGS, index, 10, 0, 3),
     images: Array.from({ length: imageCount }, (_, k) => `${DEMO_STORE_ORIGIN}/images/${slug}-${k + 1}.jpg`),
+    ...(SIZED_NOUNS.has(noun)
+      ? { attributes: demoVariations(index, { id, slug, regularPrice, salePrice, stock: stockQuantity }) }
+      : {}),
     permalink: `${DEMO_STORE_ORIGIN}/product/${slug}`,
     slug,
     created_at: new Date(createdMs).toISOString(),
@@ -216,7 +312,11 @@ export function demoProduct(index: number): DemoProduct {
  * `prod_1..prod_<productCount>` so they resolve in a store of that size (none when it is 0).
  * Customers repeat across orders, as the push side derives customers from orders.
  */
-export function demoOrder(index: number, productCount: number = DEFAULT_PRODUCT_COUNT): DemoOrder {
+export function demoOrder(
+  index: number,
+  productCount: number = DEFAULT_PRODUCT_COUNT,
+  options: DemoOrderOptions = {},
+): DemoOrder {
   assertIndex(index, 'order');
   const itemCount = productCount > 0 ? 1 + (draw(index, 20) % 3) : 0;
   const items = Array.from({ length: itemCount }, (_, k): DemoOrderItem => {
@@ -228,21 +328,49 @@ export function demoOrder(index: number, productCount: number = DEFAULT_PRODUCT_
       price: product.price,
     };
   });
-  const subtotal = money(items.reduce((sum, item) => sum + item.price * item.quantity, 0));
-  const shipping = subtotal >= FREE_SHIPPING_FROM || subtotal === 0 ? 0 : SHIPPING_COST;
+  if (itemCount > 0 && draw(index, 26) % 6 === 0) {
+    items.push({ ...GIFT_WRAPPING });
+  }
+  const paid = money(items.reduce((sum, item) => sum + item.price * item.quantity, 0));
+  const tax = money(paid - paid / (1 + VAT_RATE));
+  const shipping = paid >= FREE_SHIPPING_FROM || paid === 0 ? 0 : SHIPPING_COST;
   const customer = 1 + (draw(index, 30) % (Math.floor(index / 2) + 1));
+  const home = demoAddress(customer, customer);
+  const guestEvery = options.guestOrderEvery ?? 0;
+  const guest = guestEvery > 0 && index % guestEvery === 0;
 
   return {
     id: `ord_${index}`,
     order_number: String(100_000 + index),
     status: pick(ORDER_STATUSES, index, 31),
-    subtotal,
+    subtotal: money(paid - tax),
+    tax,
     shipping,
-    total: money(subtotal + shipping),
+    total: money(paid + shipping),
     currency: 'EUR',
-    customer_email: `customer${customer}@example.com`,
-    customer_name: `${pick(FIRST_NAMES, customer, 32)} ${pick(LAST_NAMES, customer, 33)}`,
+    ...(guest ? {} : { customer_email: `customer${customer}@example.com` }),
+    customer_name: `${home.first_name} ${home.last_name}`,
+    customer_phone: home.phone,
+    accepts_marketing: draw(customer, 36) % 3 === 0,
     items,
+    billing_address: home,
+    // Now and then a gift, shipped to someone else.
+    shipping_address: draw(index, 37) % 5 === 0 ? demoAddress(customer + 1, 1_000_000 + index) : home,
     created_at: new Date(ORDERS_EPOCH_MS + index * 37 * MINUTE_MS).toISOString(),
+  };
+}
+
+/** The address of `person` (their name and phone) at `place`; the same inputs give the same address. */
+function demoAddress(person: number, place: number): DemoAddress {
+  const [city, zip] = pick(CITIES, place, 34);
+  const digits = String(draw(person, 35) % 100_000_000).padStart(8, '0');
+  return {
+    first_name: pick(FIRST_NAMES, person, 32),
+    last_name: pick(LAST_NAMES, person, 33),
+    phone: `+33 6 ${digits.replace(/(\d{2})(?=\d)/g, '$1 ')}`,
+    street: `${1 + (draw(place, 38) % 120)} ${pick(STREETS, place, 39)}`,
+    city,
+    zip,
+    country: 'FR',
   };
 }

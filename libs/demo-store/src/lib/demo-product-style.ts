@@ -11,6 +11,7 @@ export const DEMO_PRODUCT_ALIASES: Readonly<Record<keyof DemoProduct, string>> =
   price: 'selling_price',
   regular_price: 'list_price',
   sale_price: 'discount_price',
+  currency: 'currency_code',
   sku: 'product_sku',
   description: 'body',
   short_description: 'summary',
@@ -19,6 +20,7 @@ export const DEMO_PRODUCT_ALIASES: Readonly<Record<keyof DemoProduct, string>> =
   categories: 'product_categories',
   tags: 'labels',
   images: 'photos',
+  attributes: 'variations',
   permalink: 'product_url',
   slug: 'handle',
   created_at: 'created_at',
@@ -28,10 +30,13 @@ export const DEMO_PRODUCT_ALIASES: Readonly<Record<keyof DemoProduct, string>> =
 const PRICE_FIELDS: ReadonlySet<keyof DemoProduct> = new Set(['price', 'regular_price', 'sale_price']);
 const LIST_FIELDS: ReadonlySet<keyof DemoProduct> = new Set(['categories', 'tags']);
 
-/** `"€1,299.00"` or `"USD 1,299.00"`, alternating by product so both formats are exercised. */
+/**
+ * `"€1,299.00"` or `"EUR 1,299.00"`, alternating by product so that a symbol and a code are both exercised, in
+ * the store's one currency.
+ */
 export function formatDemoPrice(amount: number, index: number): string {
   const digits = amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  return index % 2 === 1 ? `€${digits}` : `USD ${digits}`;
+  return index % 2 === 1 ? `€${digits}` : `EUR ${digits}`;
 }
 
 type ProductStyle = Pick<DemoStoreConfig, 'fieldStyle' | 'categoriesAsCsv' | 'pricesAsStrings'>;

@@ -34,8 +34,10 @@ export interface DemoStoreOptions {
   fieldStyle?: DemoStoreFieldStyle;
   /** Serve `categories` and `tags` as comma-separated strings instead of arrays. Default off. */
   categoriesAsCsv?: boolean;
-  /** Serve prices as currency-formatted strings (`"€1,299.00"`, `"USD 49.90"`). Default off. */
+  /** Serve prices as currency-formatted strings (`"€1,299.00"`, `"EUR 49.90"`). Default off. */
   pricesAsStrings?: boolean;
+  /** Every n-th order is a guest order without an email, which ShopiMind cannot take. Default 0: none. */
+  guestOrderEvery?: number;
   /** A broken store: ignore `page` and always serve page 1. Default off. */
   ignorePageParam?: boolean;
   /** Every `every`-th request (counted over all paths) answers 429 with `Retry-After`. Default off. */
@@ -77,6 +79,7 @@ export interface DemoStoreConfig {
   fieldStyle: DemoStoreFieldStyle;
   categoriesAsCsv: boolean;
   pricesAsStrings: boolean;
+  guestOrderEvery: number;
   ignorePageParam: boolean;
   rateLimit: DemoStoreRateLimit | undefined;
   failures: DemoStoreFailures | undefined;
@@ -160,6 +163,7 @@ export function resolveDemoStoreConfig(options: DemoStoreOptions): DemoStoreConf
     fieldStyle: options.fieldStyle ?? 'canonical',
     categoriesAsCsv: options.categoriesAsCsv ?? false,
     pricesAsStrings: options.pricesAsStrings ?? false,
+    guestOrderEvery: nonNegativeInteger('guestOrderEvery', options.guestOrderEvery, 0),
     ignorePageParam: options.ignorePageParam ?? false,
     rateLimit:
       rateLimit === undefined

@@ -166,6 +166,22 @@ describe('demo store server', () => {
     }
   });
 
+  it('serves guest orders without an email when asked', async () => {
+    const store = await startDemoStore({ productCount: 10, orderCount: 4, guestOrderEvery: 2 });
+    try {
+      const page = await getPage(store, '/api/orders');
+      expect(page.data).toEqual([1, 2, 3, 4].map((n) => demoOrder(n, 10, { guestOrderEvery: 2 })));
+      expect(page.data.map((order) => Object.hasOwn(order as object, 'customer_email'))).toEqual([
+        true,
+        false,
+        true,
+        false,
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('closes while a delayed response is pending', async () => {
     const store = await startDemoStore({ latencyMs: 60_000 });
     const pending = fetch(`${store.url}/health`).then(
@@ -179,6 +195,7 @@ describe('demo store server', () => {
 
   it('rejects invalid options', async () => {
     await expect(startDemoStore({ productCount: -1 })).rejects.toThrow(RangeError);
+    await expect(startDemoStore({ guestOrderEvery: 1.5 })).rejects.toThrow(RangeError);
     await expect(startDemoStore({ paths: { products: 'api/products' } })).rejects.toThrow(RangeError);
     await expect(startDemoStore({ paths: { orders: '/api/products' } })).rejects.toThrow(RangeError);
   });

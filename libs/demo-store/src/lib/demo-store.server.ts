@@ -56,7 +56,7 @@ function buildRoutes(config: DemoStoreConfig): Map<string, RouteHandler> {
   };
   const orders: DemoCollection<unknown> = {
     total: config.orderCount,
-    item: (index) => demoOrder(index, config.productCount),
+    item: (index) => demoOrder(index, config.productCount, { guestOrderEvery: config.guestOrderEvery }),
   };
   return new Map<string, RouteHandler>([
     [config.paths.health, () => json(200, { status: 'ok', timestamp: new Date().toISOString() })],

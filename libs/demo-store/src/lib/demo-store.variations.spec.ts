@@ -118,7 +118,12 @@ describe('demo store variations', () => {
       const records = (await getJson(store, '/api/products')) as Array<Record<string, unknown>>;
       const format = (amount: number): string => amount.toFixed(2);
       expect(records[0]['price']).toBe(`€${format(demoProduct(1).price)}`);
-      expect(records[1]['regular_price']).toBe(`USD ${format(demoProduct(2).regular_price)}`);
+      expect(records[1]['regular_price']).toBe(`EUR ${format(demoProduct(2).regular_price)}`);
+      // One currency for the whole store, as its currency field and its orders say.
+      for (const record of records) {
+        expect(record['currency']).toBe('EUR');
+        expect(String(record['price'])).toMatch(/^(€|EUR )\d/);
+      }
     });
   });
 

@@ -38,6 +38,45 @@ describe('gateway repositories on PGlite (in memory)', () => {
     expect((await installations.findByInstallationId('inst_embedded'))?.id).toBe(created.id);
   });
 
+  it('runs the signature claim and answer SQL: a resend finds the first answer', async () => {
+    const signatures = app.get(AcceptedSignatureRepository);
+    const inAMinute = () => new Date(Date.now() + 60_000);
+
+    expect(
+      await signatures.claim('ab'.repeat(32), 'POST /webhook/receive', inAMinute(), inAMinute()),
+    ).toEqual({
+      kind: 'claimed',
+    });
+    await signatures.recordAnswer('ab'.repeat(32), 'POST /webhook/receive', {
+      status: 200,
+      body: { success: false, error: 'unknown_installation' },
+    });
+
+    expect(
+      await signatures.claim('ab'.repeat(32), 'POST /webhook/receive', inAMinute(), inAMinute()),
+    ).toEqual({
+      kind: 'answered',
+      answer: { status: 200, body: { success: false, error: 'unknown_installation' } },
+    });
+  });
+
+  it('runs the uninstall and reinstall SQL', async () => {
+    const installations = app.get(InstallationRepository);
+    const created = await installations.upsert(
+      anInstallation({ installationId: 'inst_gone', shopDomain: 'embedded.example.com' }),
+    );
+
+    await installations.uninstall(created.id, new Date());
+    const found = await installations.findUninstalledOfShop({ shopDomain: 'Embedded.example.com' });
+    const reinstalled = await installations.reinstall(
+      created.id,
+      anInstallation({ installationId: 'inst_back', uninstalledAt: null }),
+    );
+
+    expect(found?.id).toBe(created.id);
+    expect(reinstalled).toMatchObject({ id: created.id, installationId: 'inst_back', status: 'installed' });
+  });
+
   it('provides every gateway repository', () => {
     for (const repository of [
       AcceptedSignatureRepository,

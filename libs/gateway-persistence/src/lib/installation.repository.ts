@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import {
   InstallationEntity,
   InstallationReader,
+  returnedRows,
+  StoreConnectionEntity,
   type InstallationStatus,
   type InstallationUpsert,
 } from '@storebridge/persistence';
@@ -42,6 +44,68 @@ export class InstallationRepository extends InstallationReader {
   /** Events without `installation_id` correlate on the legacy `id_shop_integration` (shopimind.md §5). */
   findByLegacyShopIntegrationId(legacyShopIntegrationId: string): Promise<InstallationEntity | null> {
     return this.repository.findOneBy({ legacyShopIntegrationId });
+  }
+
+  /**
+   * The uninstalled installation a new install of the same shop takes up (README: reinstall): the same
+   * `shop_domain` (letter case aside; an empty one matches nothing) or legacy `id_shop_integration`, the last
+   * uninstalled first.
+   */
+  findUninstalledOfShop(shop: {
+    shopDomain?: string;
+    legacyShopIntegrationId?: string;
+  }): Promise<InstallationEntity | null> {
+    const shopDomain = shop.shopDomain?.trim().toLowerCase() ?? '';
+    const legacyShopIntegrationId = shop.legacyShopIntegrationId ?? null;
+    if (!shopDomain && legacyShopIntegrationId === null) {
+      return Promise.resolve(null);
+    }
+    return this.repository
+      .createQueryBuilder('installation')
+      .where('installation.status = :uninstalled', { uninstalled: 'uninstalled' })
+      .andWhere(
+        `((:shopDomain <> '' AND lower(installation.shop_domain) = :shopDomain)
+          OR installation.legacy_shop_integration_id = :legacyShopIntegrationId)`,
+        { shopDomain, legacyShopIntegrationId },
+      )
+      .orderBy('installation.uninstalled_at', 'DESC', 'NULLS LAST')
+      .addOrderBy('installation.created_at', 'DESC')
+      .getOne();
+  }
+
+  /**
+   * Installs an uninstalled installation row again, under the identity `input` gives (a new `installationId`
+   * included): its id, hence its id mappings and data source, stay. Null when the row is not uninstalled
+   * (anymore): a concurrent install took it up.
+   */
+  async reinstall(id: string, input: InstallationUpsert): Promise<InstallationEntity | null> {
+    const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+    const updated = await this.repository
+      .createQueryBuilder()
+      .update(InstallationEntity)
+      .set({ ...defined, updatedAt: () => 'now()' })
+      .where('id = :id AND status = :uninstalled', { id, uninstalled: 'uninstalled' })
+      // RETURNING rather than `affected`, which the embedded (PGlite) driver does not report.
+      .returning(['id'])
+      .execute();
+    return returnedRows(updated.raw).length > 0 ? this.findById(id) : null;
+  }
+
+  /**
+   * Spec §2: keep nothing secret once uninstalled. In one transaction: the store connection goes (its
+   * credentials, and by cascade its sync runs, mirrors and push ledger), the access token is wiped, the row is
+   * marked. The id mappings stay: they hold no secret, and a reinstall of the shop needs their numbers to
+   * write over its records in ShopiMind rather than beside them.
+   */
+  async uninstall(id: string, uninstalledAt: Date): Promise<void> {
+    await this.repository.manager.transaction(async (manager) => {
+      await manager.delete(StoreConnectionEntity, { installationId: id });
+      await manager.update(
+        InstallationEntity,
+        { id },
+        { status: 'uninstalled', accessTokenCiphertext: null, uninstalledAt },
+      );
+    });
   }
 
   save(installation: InstallationEntity): Promise<InstallationEntity> {

@@ -95,7 +95,8 @@ describe('schema and repositories on PGlite (in memory)', () => {
     ]);
     expect(await products.findHeldIds(connection.id, ['p1', 'p3'])).toEqual(new Set(['p1']));
     expect(await connections.deleteByInstallation(installation.id)).toBe(true);
-    expect(await dataSource.getRepository(IdMappingEntity).count()).toBe(0);
+    expect(await connections.findById(connection.id)).toBeNull();
+    expect(await dataSource.getRepository(IdMappingEntity).count()).toBe(1);
   });
 
   it('runs the advisory lock SQL, and excludes a second holder within the one embedded session', async () => {

@@ -2,10 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PushPersistenceModule } from '@storebridge/push-persistence';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { DeadLettersReplayRequestedHandler } from './dead-letters/dead-letters-replay-requested.handler';
+import { CrawlCompletedHandler } from './derived-records/crawl-completed.handler';
+import { DerivedRecordsService } from './derived-records/derived-records.service';
 import { OrderPushService } from './order-push/order-push.service';
 import { OrdersChangedHandler } from './order-push/orders-changed.handler';
+import { ProductPartsPushService } from './product-push/product-parts-push.service';
 import { ProductPushService } from './product-push/product-push.service';
 import { ProductsChangedHandler } from './product-push/products-changed.handler';
+import { ShopimindLanguageService } from './product-push/shopimind-language.service';
 import { PushTargetService } from './push-target/push-target.service';
 import { ShopimindTargets } from './push-target/shopimind-targets';
 import { PUSH_FEATURE_OPTIONS, type PushFeatureOptions } from './push-feature.options';
@@ -20,13 +24,21 @@ export class PushFeatureModule {
     return {
       module: PushFeatureModule,
       imports: [PushPersistenceModule, DeadLettersModule],
-      controllers: [ProductsChangedHandler, OrdersChangedHandler, DeadLettersReplayRequestedHandler],
+      controllers: [
+        ProductsChangedHandler,
+        OrdersChangedHandler,
+        DeadLettersReplayRequestedHandler,
+        CrawlCompletedHandler,
+      ],
       providers: [
         { provide: PUSH_FEATURE_OPTIONS, useValue: options },
         ShopimindTargets,
         PushTargetService,
         ProductPushService,
+        ProductPartsPushService,
+        ShopimindLanguageService,
         OrderPushService,
+        DerivedRecordsService,
       ],
     };
   }

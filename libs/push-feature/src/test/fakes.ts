@@ -6,28 +6,44 @@ import type {
   StoreConnectionRepository,
   StoreProductReader,
   RecordKind,
+  DerivedKind,
+  LedgerEntity,
 } from '@storebridge/persistence';
 import type {
   IdMappingRepository,
+  PushedProductParts,
+  PushedProductPartsRepository,
   PushOutcomeInput,
   PushOutcomeRepository,
 } from '@storebridge/push-persistence';
-import type { ShopimindWriter, WriteOutcome } from '@storebridge/shopimind-client';
+import {
+  SHOPIMIND_CHUNK_SIZES,
+  type DeleteChunkOutcome,
+  type ShopimindWriter,
+  type WriteOutcome,
+} from '@storebridge/shopimind-client';
 import type {
   ShopimindCustomer,
+  ShopimindCustomerAddress,
   ShopimindOrder,
   ShopimindOrderStatus,
   ShopimindProduct,
   ShopimindProductCategory,
+  ShopimindProductImage,
+  ShopimindProductVariation,
 } from '@storebridge/shopimind-mapping';
 import { CredentialCipher } from '@storebridge/security';
 import { PushTargetService } from '../lib/push-target/push-target.service';
+import { ProductPartsPushService } from '../lib/product-push/product-parts-push.service';
 import { AcceptedReferenceRows } from '../lib/push-target/accepted-reference-rows';
 import { ShopimindTargets, type ShopimindTarget } from '../lib/push-target/shopimind-targets';
 
 /** In-memory fakes of what a push service reads and writes, for the specs of every push. */
 
 export const FAKE_DATA_SOURCE_ID = 7;
+
+/** The first wait of a refused delete in the fake ledger (the real one waits a minute too). */
+export const FAKE_PENDING_DELETE_FIRST_WAIT_MS = 60_000;
 
 export const accepted = (sentCount: number): WriteOutcome => ({ kind: 'accepted', sentCount, rejected: [] });
 
@@ -141,8 +157,16 @@ export type WriterCall =
   | { method: 'saveProductCategories'; items: ShopimindProductCategory[] }
   | { method: 'saveOrderStatuses'; items: ShopimindOrderStatus[] }
   | { method: 'saveCustomers'; items: ShopimindCustomer[] }
+  | { method: 'saveCustomerAddresses'; items: ShopimindCustomerAddress[] }
   | { method: 'saveOrders'; items: ShopimindOrder[] }
-  | { method: 'deleteOrders'; ids: string[] };
+  | { method: 'deleteOrders'; ids: string[] }
+  | { method: 'deleteCustomers'; ids: string[] }
+  | { method: 'deleteOrderStatuses'; ids: string[] }
+  | { method: 'deleteProductCategories'; ids: number[] }
+  | { method: 'saveProductVariations'; items: ShopimindProductVariation[] }
+  | { method: 'deleteProductVariations'; productId: number; ids: number[] }
+  | { method: 'saveProductImages'; items: ShopimindProductImage[] }
+  | { method: 'deleteProductImages'; productId: number; ids: string[] };
 
 type WriterMethod = WriterCall['method'];
 
@@ -155,8 +179,32 @@ export class RecordingWriter implements Pick<ShopimindWriter, WriterMethod> {
     return this.record({ method: 'saveProducts', items }, items.length);
   }
 
-  deleteProducts(ids: number[]): Promise<WriteOutcome> {
-    return this.record({ method: 'deleteProducts', ids }, ids.length);
+  deleteProducts(ids: number[]): Promise<Array<DeleteChunkOutcome<number>>> {
+    return this.recordDelete(ids, SHOPIMIND_CHUNK_SIZES.products, (chunk) => ({
+      method: 'deleteProducts',
+      ids: chunk,
+    }));
+  }
+
+  deleteProductCategories(ids: number[]): Promise<Array<DeleteChunkOutcome<number>>> {
+    return this.recordDelete(ids, SHOPIMIND_CHUNK_SIZES.productCategories, (chunk) => ({
+      method: 'deleteProductCategories',
+      ids: chunk,
+    }));
+  }
+
+  deleteOrderStatuses(ids: string[]): Promise<Array<DeleteChunkOutcome<string>>> {
+    return this.recordDelete(ids, SHOPIMIND_CHUNK_SIZES.orderStatuses, (chunk) => ({
+      method: 'deleteOrderStatuses',
+      ids: chunk,
+    }));
+  }
+
+  deleteCustomers(ids: string[]): Promise<Array<DeleteChunkOutcome<string>>> {
+    return this.recordDelete(ids, SHOPIMIND_CHUNK_SIZES.customers, (chunk) => ({
+      method: 'deleteCustomers',
+      ids: chunk,
+    }));
   }
 
   saveProductCategories(items: ShopimindProductCategory[]): Promise<WriteOutcome> {
@@ -171,12 +219,52 @@ export class RecordingWriter implements Pick<ShopimindWriter, WriterMethod> {
     return this.record({ method: 'saveCustomers', items }, items.length);
   }
 
+  saveCustomerAddresses(items: ShopimindCustomerAddress[]): Promise<WriteOutcome> {
+    return this.record({ method: 'saveCustomerAddresses', items }, items.length);
+  }
+
   saveOrders(items: ShopimindOrder[]): Promise<WriteOutcome> {
     return this.record({ method: 'saveOrders', items }, items.length);
   }
 
-  deleteOrders(ids: string[]): Promise<WriteOutcome> {
-    return this.record({ method: 'deleteOrders', ids }, ids.length);
+  deleteOrders(ids: string[]): Promise<Array<DeleteChunkOutcome<string>>> {
+    return this.recordDelete(ids, SHOPIMIND_CHUNK_SIZES.orders, (chunk) => ({
+      method: 'deleteOrders',
+      ids: chunk,
+    }));
+  }
+
+  // Saves of parts are chunked by the writer like deletes: one call, and one outcome, per chunk.
+  async saveProductVariations(items: ShopimindProductVariation[]): Promise<WriteOutcome[]> {
+    const answers = await this.recordDelete(items, SHOPIMIND_CHUNK_SIZES.productVariations, (chunk) => ({
+      method: 'saveProductVariations',
+      items: chunk,
+    }));
+    return answers.map(({ ids, outcome }) => (outcome.kind === 'accepted' ? accepted(ids.length) : outcome));
+  }
+
+  deleteProductVariations(productId: number, ids: number[]): Promise<Array<DeleteChunkOutcome<number>>> {
+    return this.recordDelete(ids, SHOPIMIND_CHUNK_SIZES.productVariations, (chunk) => ({
+      method: 'deleteProductVariations',
+      productId,
+      ids: chunk,
+    }));
+  }
+
+  async saveProductImages(items: ShopimindProductImage[]): Promise<WriteOutcome[]> {
+    const answers = await this.recordDelete(items, SHOPIMIND_CHUNK_SIZES.productImages, (chunk) => ({
+      method: 'saveProductImages',
+      items: chunk,
+    }));
+    return answers.map(({ ids, outcome }) => (outcome.kind === 'accepted' ? accepted(ids.length) : outcome));
+  }
+
+  deleteProductImages(productId: number, ids: string[]): Promise<Array<DeleteChunkOutcome<string>>> {
+    return this.recordDelete(ids, SHOPIMIND_CHUNK_SIZES.productImages, (chunk) => ({
+      method: 'deleteProductImages',
+      productId,
+      ids: chunk,
+    }));
   }
 
   methods(): WriterMethod[] {
@@ -192,6 +280,20 @@ export class RecordingWriter implements Pick<ShopimindWriter, WriterMethod> {
     this.calls.push(call);
     return this.outcomes.shift() ?? accepted(count);
   }
+
+  /** One call per chunk of `size` ids, like the real writer, each answered in turn. */
+  private async recordDelete<Id>(
+    ids: readonly Id[],
+    size: number,
+    callOf: (chunk: Id[]) => WriterCall,
+  ): Promise<Array<DeleteChunkOutcome<Id>>> {
+    const answers: Array<DeleteChunkOutcome<Id>> = [];
+    for (let start = 0; start < ids.length; start += size) {
+      const chunk = ids.slice(start, start + size);
+      answers.push({ ids: chunk, outcome: await this.record(callOf(chunk), 0) });
+    }
+    return answers;
+  }
 }
 
 export class FakeTargets implements Pick<ShopimindTargets, 'for'> {
@@ -200,26 +302,88 @@ export class FakeTargets implements Pick<ShopimindTargets, 'for'> {
   readonly referenceRows = new AcceptedReferenceRows();
   readonly categoryIds = new Map<string, number>();
   readonly calls: Array<{ installation: InstallationEntity; connection: StoreConnectionEntity }> = [];
+  /** One target for every call, as the real targets keep theirs while the token is unchanged. */
+  private target?: ShopimindTarget;
 
   async for(
     installation: InstallationEntity & { accessTokenCiphertext: string },
     connection: StoreConnectionEntity,
   ): Promise<ShopimindTarget> {
     this.calls.push({ installation, connection });
-    return {
+    this.target ??= {
       writer: this.writer as unknown as ShopimindWriter,
       dataSourceId: FAKE_DATA_SOURCE_ID,
       referenceRows: this.referenceRows,
       categoryIds: this.categoryIds,
     };
+    return this.target;
   }
 }
 
 /** The push ledger as the repository keeps it: the last answer per connection, entity and store id. */
-export class FakePushOutcomes implements Pick<PushOutcomeRepository, 'record' | 'forget'> {
-  readonly rows = new Map<string, PushOutcomeInput & { attempts: number }>();
+export class FakePushOutcomes implements Pick<
+  PushOutcomeRepository,
+  'record' | 'forget' | 'markDeletePending' | 'findDueDeletes' | 'recordDerived'
+> {
+  readonly rows = new Map<string, PushOutcomeInput & { attempts: number; updatedAt?: number }>();
   /** How many times `record` was called with answers: one statement each. */
   recordStatements = 0;
+  /** The ledger's clock (ms): a pending delete is due PENDING_DELETE_FIRST_WAIT_MS × 2^(attempts - 1) after it. */
+  now = Date.now();
+  readonly dueLookups: Array<readonly string[]> = [];
+
+  async markDeletePending(
+    connectionId: string,
+    entity: LedgerEntity,
+    storeIds: readonly string[],
+    reason: string,
+  ): Promise<void> {
+    for (const storeId of storeIds) {
+      const key = `${connectionId}/${entity}/${storeId}`;
+      const previous = this.rows.get(key);
+      const attempts = previous?.status === 'delete_pending' ? previous.attempts + 1 : 1;
+      this.rows.set(key, {
+        storeId,
+        contentHash: previous?.contentHash ?? '',
+        status: 'delete_pending',
+        reasons: [reason],
+        attempts,
+        updatedAt: this.now,
+      });
+    }
+  }
+
+  async findDueDeletes(
+    connectionId: string,
+    entities: readonly LedgerEntity[],
+  ): Promise<Map<LedgerEntity, string[]>> {
+    this.dueLookups.push([...entities]);
+    const due = new Map<LedgerEntity, string[]>(entities.map((entity) => [entity, []]));
+    for (const [key, row] of this.rows) {
+      const [connection, entity] = key.split('/') as [string, LedgerEntity];
+      const wait = FAKE_PENDING_DELETE_FIRST_WAIT_MS * 2 ** (row.attempts - 1);
+      if (
+        connection === connectionId &&
+        row.status === 'delete_pending' &&
+        (row.updatedAt ?? 0) + wait <= this.now
+      ) {
+        due.get(entity)?.push(row.storeId);
+      }
+    }
+    return due;
+  }
+
+  async recordDerived(connectionId: string, kind: DerivedKind, ids: readonly string[]): Promise<void> {
+    for (const storeId of ids) {
+      this.rows.set(`${connectionId}/${kind}/${storeId}`, {
+        storeId,
+        contentHash: '',
+        status: 'accepted',
+        attempts: 0,
+        updatedAt: this.now,
+      });
+    }
+  }
 
   async record(
     connectionId: string,
@@ -238,17 +402,51 @@ export class FakePushOutcomes implements Pick<PushOutcomeRepository, 'record' | 
     }
   }
 
-  async forget(connectionId: string, entity: RecordKind, storeIds: readonly string[]): Promise<void> {
+  async forget(connectionId: string, entity: LedgerEntity, storeIds: readonly string[]): Promise<void> {
     storeIds.forEach((storeId) => this.rows.delete(`${connectionId}/${entity}/${storeId}`));
   }
 
   /** Store id → status, of one entity. */
-  statuses(entity: RecordKind): Record<string, string> {
+  statuses(entity: LedgerEntity): Record<string, string> {
     return Object.fromEntries(
       [...this.rows]
         .filter(([key]) => key.split('/')[1] === entity)
         .map(([, row]) => [row.storeId, row.status]),
     );
+  }
+}
+
+/** What push sent of each product's variations and images, per connection. */
+export class FakePushedProductParts implements Pick<
+  PushedProductPartsRepository,
+  'findFor' | 'save' | 'forget'
+> {
+  readonly rows = new Map<string, PushedProductParts>();
+
+  async findFor(
+    connectionId: string,
+    storeProductIds: readonly string[],
+  ): Promise<Map<string, PushedProductParts>> {
+    return new Map(
+      storeProductIds.flatMap((id) => {
+        const row = this.rows.get(`${connectionId}/${id}`);
+        return row ? [[id, structuredClone(row)] as const] : [];
+      }),
+    );
+  }
+
+  async save(connectionId: string, parts: ReadonlyMap<string, PushedProductParts>): Promise<void> {
+    for (const [id, row] of parts) {
+      if (row.variationIds.length + row.imageIds.length === 0) {
+        this.rows.delete(`${connectionId}/${id}`);
+      } else {
+        this.rows.set(`${connectionId}/${id}`, structuredClone(row));
+      }
+    }
+  }
+
+  async forget(connectionId: string, storeProductIds: readonly string[]): Promise<void> {
+    storeProductIds.forEach((id) => this.rows.delete(`${connectionId}/${id}`));
   }
 }
 
@@ -260,6 +458,7 @@ export class FakePushWorld {
   readonly storeProducts = new FakeStoreProducts();
   readonly targets = new FakeTargets();
   readonly outcomes = new FakePushOutcomes();
+  readonly pushedParts = new FakePushedProductParts();
   readonly installation = anInstallation();
   readonly connection = aConnection(this.installation.id);
   readonly pushTargets = new PushTargetService(
@@ -267,6 +466,12 @@ export class FakePushWorld {
     this.installations as unknown as InstallationReader,
     this.targets as unknown as ShopimindTargets,
     this.outcomes as unknown as PushOutcomeRepository,
+  );
+  /** Variations and images of the products, over the same fakes. */
+  readonly productParts = new ProductPartsPushService(
+    this.pushTargets,
+    this.idMappings as unknown as IdMappingRepository,
+    this.pushedParts as unknown as PushedProductPartsRepository,
   );
 
   constructor() {
@@ -304,12 +509,20 @@ export function aPushWorldWritingTo(shopimindApiUrl: string, accessToken: string
     new ShopimindTargets(cipher, { shopimindApiUrl }),
     outcomes as unknown as PushOutcomeRepository,
   );
+  const idMappings = new FakeIdMappings() as unknown as IdMappingRepository;
+  const pushedParts = new FakePushedProductParts();
   return {
     installation,
     connection,
     outcomes,
     pushTargets,
-    idMappings: new FakeIdMappings() as unknown as IdMappingRepository,
+    idMappings,
     storeProducts: new FakeStoreProducts(),
+    pushedParts,
+    productParts: new ProductPartsPushService(
+      pushTargets,
+      idMappings,
+      pushedParts as unknown as PushedProductPartsRepository,
+    ),
   };
 }

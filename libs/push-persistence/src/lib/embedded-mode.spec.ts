@@ -62,6 +62,30 @@ describe('push repositories on PGlite (in memory)', () => {
       accepted: 0,
       rejected: 0,
       pending: 0,
+      leftOut: 0,
+    });
+  });
+
+  it('runs the SQL of pending deletes and derived records', async () => {
+    const installation = await insertInstallation(app.get(DataSource), { status: 'active' });
+    const connection = await app
+      .get(StoreConnectionRepository)
+      .upsertForInstallation(installation.id, aStoreConnection());
+    const outcomes = app.get(PushOutcomeRepository);
+    const ledger = app.get(PushLedgerReader);
+
+    await outcomes.markDeletePending(connection.id, 'orders', ['o1'], 'HTTP 422: no');
+    await outcomes.record(connection.id, 'orders', [
+      { storeId: 'o2', contentHash: 'h2', status: 'accepted', refs: { customers: ['ann'] } },
+    ]);
+    await outcomes.recordDerived(connection.id, 'customers', ['ann', 'bob']);
+
+    const later = new Date(Date.now() + 2 * 60_000);
+    expect((await outcomes.findDueDeletes(connection.id, ['orders'], later)).get('orders')).toEqual(['o1']);
+    // No order is in sync's mirror here: none points at anyone.
+    expect(await ledger.findUnreferenced(connection.id, 'customers', later)).toEqual({
+      known: true,
+      ids: ['ann', 'bob'],
     });
   });
 });

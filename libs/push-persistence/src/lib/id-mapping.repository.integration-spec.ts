@@ -93,6 +93,26 @@ describe('IdMappingRepository', () => {
     expect(again).toEqual(first);
   });
 
+  it('gives a reinstalled shop the numbers of its first install, for every entity type', async () => {
+    const entities = ['product', 'category', 'order', 'customer'];
+    const before = await Promise.all(
+      entities.map((entity) => idMappings.numericIdsFor(installationId, entity, ['a', 'b'])),
+    );
+    // Uninstall keeps the mappings; the reinstall takes the installation row up under ShopiMind's new id.
+    await dataSource.query(
+      `UPDATE "installations" SET "installation_id" = 'inst_reinstalled', "status" = 'installed' WHERE "id" = $1`,
+      [installationId],
+    );
+    // Rows deleted by an uninstall made before that rule come back under the same numbers too.
+    await dataSource.query(`DELETE FROM "id_mappings" WHERE "entity_type" = 'order'`);
+
+    const after = await Promise.all(
+      entities.map((entity) => idMappings.numericIdsFor(installationId, entity, ['b', 'a'])),
+    );
+
+    expect(after).toEqual(before);
+  });
+
   it('refuses a second store id under a number the installation gives one already', async () => {
     const [numericId] = (await idMappings.numericIdsFor(installationId, 'product', ['prod_1'])).values();
 

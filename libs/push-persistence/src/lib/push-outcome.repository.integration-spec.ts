@@ -114,8 +114,14 @@ describe('PushOutcomeRepository', () => {
       accepted: 1,
       rejected: 1,
       pending: 2,
+      leftOut: 0,
     });
-    expect(await ledger.summary(connectionId, 'orders')).toEqual({ accepted: 0, rejected: 0, pending: 1 });
+    expect(await ledger.summary(connectionId, 'orders')).toEqual({
+      accepted: 0,
+      rejected: 0,
+      pending: 1,
+      leftOut: 0,
+    });
   });
 
   it('lists dead letters by connection and entity, and forgets deleted records', async () => {
@@ -153,5 +159,166 @@ describe('PushOutcomeRepository', () => {
     await connections.deleteByInstallation(connection?.installationId ?? '');
 
     expect(await dataSource.getRepository(PushOutcomeEntity).count()).toBe(0);
+  });
+
+  describe('refused deletes', () => {
+    // One millisecond more: the database keeps microseconds, a Date only milliseconds.
+    const minutes = (count: number) => count * 60_000 + 1;
+
+    it('keeps a refused delete pending with its reason, due again after a wait that doubles with each refusal', async () => {
+      await outcomes.record(connectionId, 'products', [
+        { storeId: 'p1', contentHash: 'h1', status: 'accepted' },
+      ]);
+
+      await outcomes.markDeletePending(connectionId, 'products', ['p1', 'p2'], 'HTTP 422: product is locked');
+      const [pending] = await ledger.findPendingDeletes({ connectionId });
+      const refusedAt = pending.updatedAt.getTime();
+
+      expect(await ledger.findPendingDeletes({ connectionId })).toEqual([
+        expect.objectContaining({
+          storeId: 'p1',
+          status: 'delete_pending',
+          attempts: 1,
+          reasons: ['HTTP 422: product is locked'],
+        }),
+        expect.objectContaining({ storeId: 'p2', status: 'delete_pending', attempts: 1 }),
+      ]);
+      const due = (at: number) => outcomes.findDueDeletes(connectionId, ['products', 'orders'], new Date(at));
+      expect(await due(refusedAt)).toEqual(
+        new Map([
+          ['products', []],
+          ['orders', []],
+        ]),
+      );
+      expect((await due(refusedAt + minutes(1))).get('products')).toEqual(['p1', 'p2']);
+
+      await outcomes.markDeletePending(connectionId, 'products', ['p1'], 'HTTP 422: still locked');
+      const again = (await ledger.findPendingDeletes({ connectionId })).find((row) => row.storeId === 'p1');
+      expect(again).toMatchObject({ attempts: 2, reasons: ['HTTP 422: still locked'] });
+      const againAt = again?.updatedAt.getTime() ?? 0;
+      expect((await due(againAt + minutes(1))).get('products')).toEqual(['p2']);
+      expect((await due(againAt + minutes(2))).get('products')).toEqual(['p2', 'p1']);
+    });
+
+    it('ends a pending delete once ShopiMind accepts it, or once the record is written again', async () => {
+      await outcomes.markDeletePending(connectionId, 'products', ['p1', 'p2'], 'HTTP 422: no');
+
+      await outcomes.forget(connectionId, 'products', ['p1']);
+      await outcomes.record(connectionId, 'products', [
+        { storeId: 'p2', contentHash: 'h2', status: 'accepted' },
+      ]);
+
+      expect(await ledger.findPendingDeletes({ connectionId })).toEqual([]);
+      expect(await outcomes.findOne(connectionId, 'products', 'p2')).toMatchObject({ status: 'accepted' });
+    });
+
+    it('is not a dead letter: the dead-letter listing and its replay never take it', async () => {
+      await outcomes.markDeletePending(connectionId, 'orders', ['o1'], 'HTTP 422: no');
+
+      expect(await ledger.findRejected({ connectionId })).toEqual([]);
+    });
+  });
+
+  describe('derived records after a complete crawl', () => {
+    const lamp = aProduct('p1', 'Lamp');
+    const chair = aProduct('p2', 'Chair');
+    const farPast = new Date('2000-01-01T00:00:00Z');
+    const now = () => new Date(Date.now() + 60_000);
+    const accepted = (record: { id: string }, refs: object) => ({
+      storeId: record.id,
+      contentHash: recordContentHash(record),
+      status: 'accepted' as const,
+      refs,
+    });
+
+    it('finds the categories no product of the store points at any more', async () => {
+      await mirrorProducts(connectionId, [lamp, chair]);
+      await outcomes.record(connectionId, 'products', [
+        accepted(lamp, { categories: ['11'] }),
+        accepted(chair, { categories: ['11', '12'] }),
+      ]);
+      await outcomes.recordDerived(connectionId, 'categories', ['11', '12', '13']);
+
+      expect(await ledger.findUnreferenced(connectionId, 'categories', now())).toEqual({
+        known: true,
+        ids: ['13'],
+      });
+
+      // The chair is gone from the store: sync's mirror no longer holds it.
+      await dataSource.getRepository(StoreProductEntity).delete({ connectionId, storeProductId: 'p2' });
+      expect(await ledger.findUnreferenced(connectionId, 'categories', now())).toEqual({
+        known: true,
+        ids: ['12', '13'],
+      });
+    });
+
+    it('keeps a customer while any order of the store mentions them, a dead letter included', async () => {
+      const first = { id: 'o1' } as unknown as NormalizedOrder;
+      const second = { id: 'o2' } as unknown as NormalizedOrder;
+      const third = { id: 'o3' } as unknown as NormalizedOrder;
+      await mirrorOrders(connectionId, [first, second, third]);
+      await outcomes.record(connectionId, 'orders', [
+        accepted(first, { order_statuses: ['paid'], customers: ['ann'] }),
+        accepted(second, { order_statuses: ['paid'], customers: ['bob'] }),
+        {
+          ...accepted(third, { order_statuses: ['refunded'], customers: ['bob'] }),
+          status: 'rejected',
+          reasons: ['amount: required'],
+          record: third,
+        },
+      ]);
+      await outcomes.recordDerived(connectionId, 'customers', ['ann', 'bob', 'cyd']);
+      await outcomes.recordDerived(connectionId, 'order_statuses', ['paid', 'refunded', 'cancelled']);
+      await dataSource.getRepository(StoreOrderEntity).delete({ connectionId, storeOrderId: 'o2' });
+
+      expect(await ledger.findUnreferenced(connectionId, 'customers', now())).toEqual({
+        known: true,
+        ids: ['cyd'],
+      });
+      expect(await ledger.findUnreferenced(connectionId, 'order_statuses', now())).toEqual({
+        known: true,
+        ids: ['cancelled'],
+      });
+    });
+
+    it('finds nothing written since the crawl started, nor of another connection', async () => {
+      const other = await aConnection();
+      await outcomes.recordDerived(connectionId, 'customers', ['ann']);
+      await outcomes.recordDerived(other, 'customers', ['bob']);
+
+      expect(await ledger.findUnreferenced(connectionId, 'customers', farPast)).toEqual({
+        known: true,
+        ids: [],
+      });
+      expect(await ledger.findUnreferenced(connectionId, 'customers', now())).toEqual({
+        known: true,
+        ids: ['ann'],
+      });
+    });
+
+    it('tells it cannot know while a mirrored record was answered for before references were kept', async () => {
+      await mirrorProducts(connectionId, [lamp, chair]);
+      await outcomes.record(connectionId, 'products', [
+        accepted(lamp, { categories: ['11'] }),
+        { storeId: 'p2', contentHash: recordContentHash(chair), status: 'accepted' },
+      ]);
+      await outcomes.recordDerived(connectionId, 'categories', ['12']);
+
+      expect(await ledger.findUnreferenced(connectionId, 'categories', now())).toEqual({
+        known: false,
+        withoutReferences: 1,
+      });
+    });
+
+    it('forgets a derived record once its delete is accepted', async () => {
+      await outcomes.recordDerived(connectionId, 'order_statuses', ['cancelled']);
+
+      await outcomes.forget(connectionId, 'order_statuses', ['cancelled']);
+
+      expect(await ledger.findUnreferenced(connectionId, 'order_statuses', now())).toEqual({
+        known: true,
+        ids: [],
+      });
+    });
   });
 });

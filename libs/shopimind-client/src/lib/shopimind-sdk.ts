@@ -6,19 +6,25 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   SpmClient,
   SpmCustomers,
+  SpmCustomersAddresses,
   SpmDataSources,
   SpmOrders,
   SpmOrdersStatuses,
   SpmProducts,
   SpmProductsCategories,
+  SpmProductsImages,
+  SpmProductsVariations,
 } from '@shopimind/sdk-shopimind';
 import type { SpmEnvelope, SpmHttpClient } from '@shopimind/sdk-shopimind';
 import type {
   ShopimindCustomer,
+  ShopimindCustomerAddress,
   ShopimindOrder,
   ShopimindOrderStatus,
   ShopimindProduct,
   ShopimindProductCategory,
+  ShopimindProductImage,
+  ShopimindProductVariation,
 } from '@storebridge/shopimind-mapping';
 
 export type { SpmHttpClient as ShopimindHttpClient };
@@ -109,11 +115,40 @@ export const sdk = {
   saveOrders: (client: SpmHttpClient, items: ShopimindOrder[]) => SpmOrders.bulkSave(client, items),
   deleteOrders: (client: SpmHttpClient, orderIds: string[]) => SpmOrders.bulkDelete(client, orderIds),
   saveCustomers: (client: SpmHttpClient, items: ShopimindCustomer[]) => SpmCustomers.bulkSave(client, items),
+  // The flat bulk route: one call carries the addresses of several customers.
+  saveCustomerAddresses: (client: SpmHttpClient, items: ShopimindCustomerAddress[]) =>
+    SpmCustomersAddresses.bulkSaveAll(client, items),
   saveOrderStatuses: (client: SpmHttpClient, items: ShopimindOrderStatus[]) =>
     SpmOrdersStatuses.bulkSave(client, items),
   saveProductCategories: (client: SpmHttpClient, items: ShopimindProductCategory[]) =>
     SpmProductsCategories.bulkSave(client, items),
+  deleteCustomers: (client: SpmHttpClient, customerIds: string[]) =>
+    SpmCustomers.bulkDelete(client, customerIds),
+  deleteOrderStatuses: (client: SpmHttpClient, statusIds: string[]) =>
+    SpmOrdersStatuses.bulkDelete(client, statusIds),
+  deleteProductCategories: (client: SpmHttpClient, categoryIds: number[]) =>
+    SpmProductsCategories.bulkDelete(client, categoryIds),
+  // The flat bulk routes: one call carries the variations (images) of several products.
+  saveProductVariations: (client: SpmHttpClient, items: ShopimindProductVariation[]) =>
+    SpmProductsVariations.bulkSaveAll(client, items),
+  deleteProductVariations: (client: SpmHttpClient, productId: number, variationIds: number[]) =>
+    SpmProductsVariations.bulkDelete(client, productId, variationIds),
+  saveProductImages: (client: SpmHttpClient, items: ShopimindProductImage[]) =>
+    SpmProductsImages.bulkSaveAll(client, items),
+  deleteProductImages: (client: SpmHttpClient, productId: number, imageIds: string[]) =>
+    SpmProductsImages.bulkDelete(client, productId, imageIds),
   listDataSources: (client: SpmHttpClient) => SpmDataSources.list(client),
   createDataSource: (client: SpmHttpClient, label: string) =>
     SpmDataSources.create(client, { label, type: 'api' }),
 };
+
+/** The most items (or ids) one call of each resource carries, as the SDK states them; its bulkDelete never chunks. */
+export const sdkChunkSizes = {
+  products: SpmProducts.CHUNK_SIZE,
+  orders: SpmOrders.CHUNK_SIZE,
+  customers: SpmCustomers.CHUNK_SIZE,
+  orderStatuses: SpmOrdersStatuses.CHUNK_SIZE,
+  productCategories: SpmProductsCategories.CHUNK_SIZE,
+  productVariations: SpmProductsVariations.CHUNK_SIZE,
+  productImages: SpmProductsImages.CHUNK_SIZE,
+} as const;

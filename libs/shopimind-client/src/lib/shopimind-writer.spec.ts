@@ -1,5 +1,12 @@
 import { Logger } from '@nestjs/common';
 import {
+  SpmCustomers,
+  SpmOrders,
+  SpmOrdersStatuses,
+  SpmProducts,
+  SpmProductsCategories,
+} from '@shopimind/sdk-shopimind';
+import {
   sandboxCustomerFixture,
   sandboxProductFixture,
   startShopimindSandbox,
@@ -177,7 +184,9 @@ describe('ShopimindWriter retries', () => {
     await writer.saveProducts([product(1), product(2)]);
     sandbox.injectFaults({ status: 502, burst: 1 });
 
-    await expect(writer.deleteProducts([1])).resolves.toMatchObject({ kind: 'accepted' });
+    await expect(writer.deleteProducts([1])).resolves.toMatchObject([
+      { ids: [1], outcome: { kind: 'accepted' } },
+    ]);
 
     expect(sandbox.products(credentials.installationId).map((item) => item['product_id'])).toEqual([2]);
   });
@@ -299,6 +308,79 @@ describe('ShopimindWriter retries', () => {
       await expect(failure).rejects.toMatchObject({ outcome: { kind: 'not_active' } });
     });
   });
+
+  describe('deletes', () => {
+    const ids = (count: number) => Array.from({ length: count }, (_, index) => index + 1);
+
+    function deleteCalls(installationId: string, path: string): number[] {
+      return sandbox
+        .requestLog(installationId)
+        .filter((entry) => entry.path === path)
+        .map((entry) => entry.itemCount);
+    }
+
+    it.each([
+      { resource: 'products', path: '/v1/products/bulk-delete', chunkSize: SpmProducts.CHUNK_SIZE },
+      { resource: 'orders', path: '/v1/orders/bulk-delete', chunkSize: SpmOrders.CHUNK_SIZE },
+      { resource: 'customers', path: '/v1/customers/bulk-delete', chunkSize: SpmCustomers.CHUNK_SIZE },
+      {
+        resource: 'order statuses',
+        path: '/v1/orders-statuses/bulk-delete',
+        chunkSize: SpmOrdersStatuses.CHUNK_SIZE,
+      },
+      {
+        resource: 'product categories',
+        path: '/v1/products-categories/bulk-delete',
+        chunkSize: SpmProductsCategories.CHUNK_SIZE,
+      },
+    ])(
+      'deletes 500 $resource in calls of at most the SDK chunk size',
+      async ({ resource, path, chunkSize }) => {
+        const credentials = activeInstallation();
+        const { writer } = writerFor(credentials);
+        const deleting = ids(500);
+
+        const chunks = await deleteOf(writer, resource, deleting);
+
+        const sizes = deleteCalls(credentials.installationId, path);
+        expect(sizes).toHaveLength(Math.ceil(500 / chunkSize));
+        expect(Math.max(...sizes)).toBeLessThanOrEqual(chunkSize);
+        expect(chunks.map((chunk) => chunk.outcome.kind)).toEqual(sizes.map(() => 'accepted'));
+        expect(chunks.flatMap((chunk) => chunk.ids.map(String)).sort()).toEqual(deleting.map(String).sort());
+      },
+    );
+
+    it('answers for each chunk: a refused chunk does not hide the others', async () => {
+      const credentials = activeInstallation();
+      const { writer } = writerFor(credentials, { maxInFlight: 1 });
+      await writer.saveProducts([product(1), product(51)]);
+      sandbox.injectFaults({ status: 422, burst: 1 });
+
+      const chunks = await writer.deleteProducts(ids(60));
+
+      expect(chunks.map((chunk) => [chunk.ids.length, chunk.outcome.kind])).toEqual([
+        [SpmProducts.CHUNK_SIZE, 'permanent'],
+        [60 - SpmProducts.CHUNK_SIZE, 'accepted'],
+      ]);
+      expect(sandbox.products(credentials.installationId).map((item) => item['product_id'])).toEqual([1]);
+    });
+  });
+
+  /** The delete method of the writer for one resource; ids as that resource's API wants them. */
+  function deleteOf(writer: ShopimindWriter, resource: string, ids: number[]) {
+    switch (resource) {
+      case 'products':
+        return writer.deleteProducts(ids);
+      case 'product categories':
+        return writer.deleteProductCategories(ids);
+      case 'orders':
+        return writer.deleteOrders(ids.map(String));
+      case 'customers':
+        return writer.deleteCustomers(ids.map(String));
+      default:
+        return writer.deleteOrderStatuses(ids.map(String));
+    }
+  }
 
   /** The most API calls the sandbox was handling at once when one of `entries` arrived. */
   function peakInFlight(entries: SandboxRequestLogEntry[]): number {

@@ -1,21 +1,36 @@
 import { backoffDelayMs } from '@storebridge/retry';
 import type {
   ShopimindCustomer,
+  ShopimindCustomerAddress,
   ShopimindOrder,
   ShopimindOrderStatus,
   ShopimindProduct,
   ShopimindProductCategory,
+  ShopimindProductImage,
+  ShopimindProductVariation,
 } from '@storebridge/shopimind-mapping';
 import {
   createShopimindHttpClient,
   sdk,
+  sdkChunkSizes,
   type ShopimindEnvelope,
   type ShopimindHttpClient,
   withRetryAfter,
 } from './shopimind-sdk';
 import { AdaptiveConcurrency, type ConcurrencyWindow } from './adaptive-concurrency';
-import { classifyWrite, type WriteOutcome } from './write-outcome';
+import { classifyWrite, type DeleteChunkOutcome, type WriteOutcome } from './write-outcome';
 import { retryWrite, writeRetryPolicy, type WriteRetryOptions, type WriteRetryPolicy } from './write-retry';
+
+/** The most items one call of each resource carries (the SDK's CHUNK_SIZE): the writer's chunked calls split by it. */
+export { sdkChunkSizes as SHOPIMIND_CHUNK_SIZES } from './shopimind-sdk';
+
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    chunks.push(items.slice(start, start + size));
+  }
+  return chunks;
+}
 
 export class ShopimindWriteError extends Error {
   constructor(
@@ -161,8 +176,68 @@ export class ShopimindWriter {
     return this.write((client) => sdk.saveProducts(client, items));
   }
 
-  async deleteProducts(productIds: number[]): Promise<WriteOutcome> {
-    return this.write((client) => sdk.deleteProducts(client, productIds));
+  /**
+   * Deletes in calls of at most `chunkSize` ids, side by side, and answers for each call: a refused chunk does not
+   * hide the chunks that went through. Deletes are idempotent, so a chunk sent again is harmless.
+   */
+  private deleteInChunks<Id>(
+    ids: readonly Id[],
+    chunkSize: number,
+    call: (client: ShopimindHttpClient, chunk: Id[]) => Promise<ShopimindEnvelope>,
+  ): Promise<Array<DeleteChunkOutcome<Id>>> {
+    return Promise.all(
+      chunksOf(ids, chunkSize).map(async (chunk) => ({
+        ids: chunk,
+        outcome: await this.write((client) => call(client, chunk)),
+      })),
+    );
+  }
+
+  async deleteProducts(productIds: number[]): Promise<Array<DeleteChunkOutcome<number>>> {
+    return this.deleteInChunks(productIds, sdkChunkSizes.products, sdk.deleteProducts);
+  }
+
+  /**
+   * Variations of any products, in calls of at most the SDK's chunk size side by side: one outcome per call, in
+   * the order of `items`.
+   */
+  async saveProductVariations(items: ShopimindProductVariation[]): Promise<WriteOutcome[]> {
+    return this.saveInChunks(items, sdkChunkSizes.productVariations, sdk.saveProductVariations);
+  }
+
+  /** Variations are deleted per product: the API nests them under it. */
+  async deleteProductVariations(
+    productId: number,
+    variationIds: number[],
+  ): Promise<Array<DeleteChunkOutcome<number>>> {
+    return this.deleteInChunks(variationIds, sdkChunkSizes.productVariations, (client, chunk) =>
+      sdk.deleteProductVariations(client, productId, chunk),
+    );
+  }
+
+  /** Images of any products, like `saveProductVariations`. */
+  async saveProductImages(items: ShopimindProductImage[]): Promise<WriteOutcome[]> {
+    return this.saveInChunks(items, sdkChunkSizes.productImages, sdk.saveProductImages);
+  }
+
+  private saveInChunks<T>(
+    items: readonly T[],
+    chunkSize: number,
+    call: (client: ShopimindHttpClient, chunk: T[]) => Promise<ShopimindEnvelope>,
+  ): Promise<WriteOutcome[]> {
+    return Promise.all(
+      chunksOf(items, chunkSize).map((chunk) => this.write((client) => call(client, chunk))),
+    );
+  }
+
+  /** Images are deleted per product: the API nests them under it. */
+  async deleteProductImages(
+    productId: number,
+    imageIds: string[],
+  ): Promise<Array<DeleteChunkOutcome<string>>> {
+    return this.deleteInChunks(imageIds, sdkChunkSizes.productImages, (client, chunk) =>
+      sdk.deleteProductImages(client, productId, chunk),
+    );
   }
 
   async saveOrders(items: ShopimindOrder[]): Promise<WriteOutcome> {
@@ -170,12 +245,30 @@ export class ShopimindWriter {
   }
 
   /** Order ids are the store's own (strings), unlike product ids. */
-  async deleteOrders(orderIds: string[]): Promise<WriteOutcome> {
-    return this.write((client) => sdk.deleteOrders(client, orderIds));
+  async deleteOrders(orderIds: string[]): Promise<Array<DeleteChunkOutcome<string>>> {
+    return this.deleteInChunks(orderIds, sdkChunkSizes.orders, sdk.deleteOrders);
   }
 
   async saveCustomers(items: ShopimindCustomer[]): Promise<WriteOutcome> {
     return this.write((client) => sdk.saveCustomers(client, items));
+  }
+
+  /** Addresses of any customers, each naming its `customer_id`; the customers must be in ShopiMind first. */
+  async saveCustomerAddresses(items: ShopimindCustomerAddress[]): Promise<WriteOutcome> {
+    return this.write((client) => sdk.saveCustomerAddresses(client, items));
+  }
+
+  /** Customer ids are those orders carry (`toShopimindCustomerId`). */
+  async deleteCustomers(customerIds: string[]): Promise<Array<DeleteChunkOutcome<string>>> {
+    return this.deleteInChunks(customerIds, sdkChunkSizes.customers, sdk.deleteCustomers);
+  }
+
+  async deleteOrderStatuses(statusIds: string[]): Promise<Array<DeleteChunkOutcome<string>>> {
+    return this.deleteInChunks(statusIds, sdkChunkSizes.orderStatuses, sdk.deleteOrderStatuses);
+  }
+
+  async deleteProductCategories(categoryIds: number[]): Promise<Array<DeleteChunkOutcome<number>>> {
+    return this.deleteInChunks(categoryIds, sdkChunkSizes.productCategories, sdk.deleteProductCategories);
   }
 
   async saveOrderStatuses(items: ShopimindOrderStatus[]): Promise<WriteOutcome> {

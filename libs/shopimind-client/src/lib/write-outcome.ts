@@ -17,6 +17,12 @@ export type WriteOutcome =
   | { kind: 'transient'; statusCode: number; message: string; retryAfterMs?: number }
   | { kind: 'permanent'; statusCode: number; message: string };
 
+/** ShopiMind's answer to one call of a delete sent in chunks, with the ids that call carried. */
+export interface DeleteChunkOutcome<Id> {
+  ids: Id[];
+  outcome: WriteOutcome;
+}
+
 function toRejectedItems(value: unknown): RejectedItem[] {
   if (!Array.isArray(value)) {
     return [];

@@ -105,6 +105,54 @@ describe('toShopimindCustomer', () => {
     expect([customer.created_at, customer.updated_at]).toEqual([createdAt, updatedAt]);
   });
 
+  it('takes the name from the billing address when the order names nobody', () => {
+    const customer = customerOf(
+      toShopimindCustomer(
+        order({
+          customerName: undefined,
+          billingAddress: { firstName: 'Grace', lastName: 'Hopper', city: 'Arlington' },
+        }),
+        context,
+      ),
+    );
+
+    expect([customer.first_name, customer.last_name]).toEqual(['Grace', 'Hopper']);
+  });
+
+  it("splits the billing address's whole name when it has no first and last name", () => {
+    const customer = customerOf(
+      toShopimindCustomer(
+        order({ customerName: undefined, billingAddress: { name: 'Grace Brewster Hopper' } }),
+        context,
+      ),
+    );
+
+    expect([customer.first_name, customer.last_name]).toEqual(['Grace', 'Brewster Hopper']);
+  });
+
+  it('takes the phone from the order, else from the billing address, and leaves it out when neither has one', () => {
+    const phoneOf = (overrides: Partial<NormalizedOrder>) =>
+      customerOf(toShopimindCustomer(order(overrides), context)).phone_number;
+
+    expect(phoneOf({ customerPhone: '+33 1 23', billingAddress: { phone: '+33 9 87' } })).toBe('+33 1 23');
+    expect(phoneOf({ billingAddress: { phone: '+33 9 87' } })).toBe('+33 9 87');
+    expect(customerOf(toShopimindCustomer(order(), context))).not.toHaveProperty('phone_number');
+  });
+
+  it('sends the consent the store gives', () => {
+    const customer = customerOf(
+      toShopimindCustomer(order({ acceptsMarketing: true, newsletterSubscribed: true }), context),
+    );
+
+    expect([customer.is_opt_in, customer.is_newsletter_subscribed]).toEqual([true, true]);
+  });
+
+  it('sends false for a consent the store does not give: ShopiMind requires both flags', () => {
+    const customer = customerOf(toShopimindCustomer(order({ acceptsMarketing: true }), context));
+
+    expect([customer.is_opt_in, customer.is_newsletter_subscribed]).toEqual([true, false]);
+  });
+
   it('leaves the data source out when there is none', () => {
     expect(customerOf(toShopimindCustomer(order(), context))).not.toHaveProperty('id_data_source');
   });

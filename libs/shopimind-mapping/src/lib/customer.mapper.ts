@@ -36,7 +36,22 @@ export function splitCustomerName(name: string | undefined): { first_name: strin
   return { first_name: first, last_name: rest.join(' ') };
 }
 
-/** The customer an order was placed by. Orders carry no consent, so nobody is opted in. */
+/** The order's customer name; without one, whom the billing address names. */
+function customerNames(order: NormalizedOrder): { first_name: string; last_name: string } {
+  const billing = order.billingAddress;
+  if (order.customerName?.trim() || billing === undefined) {
+    return splitCustomerName(order.customerName);
+  }
+  if (billing.firstName?.trim() || billing.lastName?.trim()) {
+    return { first_name: billing.firstName?.trim() ?? '', last_name: billing.lastName?.trim() ?? '' };
+  }
+  return splitCustomerName(billing.name);
+}
+
+/**
+ * The customer an order was placed by. ShopiMind requires both consent flags: what the store does not say is sent
+ * as false, which means "not known", not "refused".
+ */
 export function toShopimindCustomer(
   order: NormalizedOrder,
   context: ShopimindCustomerContext,
@@ -45,14 +60,16 @@ export function toShopimindCustomer(
   if (email === undefined) {
     return { kind: 'skipped', reason: 'missing_customer_email' };
   }
+  const phone = order.customerPhone?.trim() || order.billingAddress?.phone?.trim();
   return {
     kind: 'customer',
     customer: {
       customer_id: toShopimindCustomerId(email),
       email,
-      ...splitCustomerName(order.customerName),
-      is_opt_in: false,
-      is_newsletter_subscribed: false,
+      ...(phone ? { phone_number: phone } : {}),
+      ...customerNames(order),
+      is_opt_in: order.acceptsMarketing ?? false,
+      is_newsletter_subscribed: order.newsletterSubscribed ?? false,
       lang: context.lang,
       is_active: true,
       created_at: order.createdAt ?? context.now,

@@ -4,6 +4,9 @@
  * a record fails the mappers' typecheck.
  */
 import type {
+  SpmBulkCustomerAddressData,
+  SpmBulkProductImageData,
+  SpmBulkProductVariationData,
   SpmCustomerData,
   SpmOrderCustomer,
   SpmOrderData,
@@ -18,5 +21,10 @@ export type ShopimindOrder = SpmOrderData;
 export type ShopimindOrderCustomer = SpmOrderCustomer;
 export type ShopimindOrderProduct = SpmOrderProduct;
 export type ShopimindCustomer = SpmCustomerData;
+/** An address with the customer it belongs to, as `SpmCustomersAddresses.bulkSaveAll` takes it. */
+export type ShopimindCustomerAddress = SpmBulkCustomerAddressData;
 export type ShopimindOrderStatus = SpmOrderStatusData;
 export type ShopimindProductCategory = SpmProductCategoryData;
+/** A variation or image as the flat bulk routes take it: each names its product. */
+export type ShopimindProductVariation = SpmBulkProductVariationData;
+export type ShopimindProductImage = SpmBulkProductImageData;

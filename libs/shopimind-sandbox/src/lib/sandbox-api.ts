@@ -6,10 +6,12 @@ import {
   updateDataSource,
 } from './sandbox-data-sources';
 import { FaultInjector } from './sandbox-faults';
-import { ApiResponse, apiError } from './sandbox-response';
+import { ApiResponse, apiError, bulkDeleteIds, bulkWriteAnswer, type RejectedItem } from './sandbox-response';
 import { InstallationRecord, SandboxState } from './sandbox-state';
 import { isRecord } from '@storebridge/untrusted-input';
 import { validateObject } from './sandbox-validation';
+import { deletePartsOfProducts, routeProductParts } from './sandbox-product-parts';
+import { isCustomerAddressPath, routeCustomerAddresses } from './sandbox-customer-addresses';
 
 /** The `/v1/...` API: authentication by `spm-api-key`, then one handler per route. */
 
@@ -26,17 +28,7 @@ export interface ApiRequest {
   inFlight: number;
 }
 
-export interface RejectedItem {
-  index: number;
-  errors: string[];
-}
-
-export interface BulkWriteResult {
-  statusCode: 200;
-  sent_count: number;
-  rejected_count: number;
-  rejected_items: RejectedItem[];
-}
+export type { BulkWriteResult, RejectedItem } from './sandbox-response';
 
 type Authentication =
   | { ok: true; installation: InstallationRecord }
@@ -73,7 +65,7 @@ function bodyValue(body: RequestBody): unknown {
   return body.kind === 'json' ? body.value : undefined;
 }
 
-function dataSourceError(installation: InstallationRecord, item: Record<string, unknown>): string[] {
+export function dataSourceError(installation: InstallationRecord, item: Record<string, unknown>): string[] {
   const id = item['id_data_source'];
   if (typeof id !== 'number') {
     return [];
@@ -111,13 +103,7 @@ function upsertItems(
     // else holds it, so it is kept as it is.
     store.set(definition.keyOf(item), item);
   });
-  const result: BulkWriteResult = {
-    statusCode: 200,
-    sent_count: body.length - rejected.length,
-    rejected_count: rejected.length,
-    rejected_items: rejected,
-  };
-  return { status: 200, body: result };
+  return bulkWriteAnswer(body.length, rejected);
 }
 
 function deleteByIds(
@@ -134,6 +120,9 @@ function deleteByIds(
       deleted += 1;
     }
   }
+  if (definition.entity === 'products') {
+    deletePartsOfProducts(installation, wanted);
+  }
   // Idempotent: ids already gone are not an error.
   return { status: 200, body: { statusCode: 200, deleted_count: deleted } };
 }
@@ -143,11 +132,8 @@ function bulkDelete(
   installation: InstallationRecord,
   body: unknown,
 ): ApiResponse {
-  const ids = isRecord(body) ? body[definition.deleteField] : undefined;
-  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string' || typeof id === 'number')) {
-    return apiError(400, `Request body must be {"${definition.deleteField}": [ids]}`);
-  }
-  return deleteByIds(definition, installation, ids.map(String));
+  const ids = bulkDeleteIds(definition, body);
+  return Array.isArray(ids) ? deleteByIds(definition, installation, ids) : ids;
 }
 
 function listItems(definition: EntityDefinition, installation: InstallationRecord): ApiResponse {
@@ -213,12 +199,24 @@ function route(state: SandboxState, request: ApiRequest, installation: Installat
     .split('/')
     .filter(Boolean);
   const body = bodyValue(request.body);
-  const response = isSandboxEntity(resource)
-    ? routeEntity(ENTITY_DEFINITIONS[resource], request.method, rest, installation, body)
-    : resource === 'data-sources'
-      ? routeDataSources(state, request.method, rest, installation, body)
-      : undefined;
+  const response = isCustomerAddressPath(resource, rest)
+    ? routeCustomerAddresses(installation, request.method, rest, body)
+    : isProductPartPath(resource, rest)
+      ? routeProductParts(request.method, rest, installation, body)
+      : isSandboxEntity(resource) &&
+          ENTITY_DEFINITIONS[resource].productPart === undefined &&
+          ENTITY_DEFINITIONS[resource].customerPart === undefined
+        ? routeEntity(ENTITY_DEFINITIONS[resource], request.method, rest, installation, body)
+        : resource === 'data-sources'
+          ? routeDataSources(state, request.method, rest, installation, body)
+          : undefined;
   return response ?? apiError(404, `Cannot ${request.method} ${request.path}`);
+}
+
+/** `/v1/products/{variations|images}/…` or `/v1/products/:id/{variations|images}…`. */
+function isProductPartPath(resource: string, rest: readonly string[]): boolean {
+  const part = (segment: string | undefined) => segment === 'variations' || segment === 'images';
+  return resource === 'products' && (part(rest[0]) || part(rest[1]));
 }
 
 function itemCount(body: RequestBody): number {

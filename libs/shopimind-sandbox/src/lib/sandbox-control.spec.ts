@@ -370,7 +370,7 @@ describe('sandbox control API', () => {
         '/sandbox/installations/known/reinstall',
         undefined,
         404,
-        'No route /sandbox/installations/known/reinstall: expected activate, config_updated, deactivate, uninstall, products, orders, customers, orders-statuses, products-categories after the id',
+        'No route /sandbox/installations/known/reinstall: expected activate, config_updated, deactivate, uninstall, products, orders, customers, orders-statuses, products-categories, products-variations, products-images, customers-addresses after the id',
       ],
       [
         'a bad limit',

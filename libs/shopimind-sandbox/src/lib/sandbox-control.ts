@@ -349,6 +349,9 @@ export function createSandboxControl(
       customers: described.customers.length,
       'orders-statuses': described.orderStatuses.length,
       'products-categories': described.productCategories.length,
+      'products-variations': described.productVariations.length,
+      'products-images': described.productImages.length,
+      'customers-addresses': described.customerAddresses.length,
     };
     return {
       installation_id: installation.installationId,
@@ -369,6 +372,9 @@ export function createSandboxControl(
       customers: described.customers,
       'orders-statuses': described.orderStatuses,
       'products-categories': described.productCategories,
+      'products-variations': described.productVariations,
+      'products-images': described.productImages,
+      'customers-addresses': described.customerAddresses,
     };
     const items = byEntity[entity];
     return { installation_id: installationId, entity, total: items.length, items: items.slice(0, limit) };

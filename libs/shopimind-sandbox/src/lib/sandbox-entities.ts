@@ -1,14 +1,25 @@
 import {
+  BULK_CUSTOMER_ADDRESS_SCHEMA,
   CUSTOMER_SCHEMA,
   ObjectSchema,
   ORDER_SCHEMA,
   ORDER_STATUS_SCHEMA,
   PRODUCT_CATEGORY_SCHEMA,
+  PRODUCT_IMAGE_SCHEMA,
   PRODUCT_SCHEMA,
+  PRODUCT_VARIATION_SCHEMA,
 } from './sandbox-validation';
 
 /** Each entity is named like its API path: `/v1/<entity>`. */
-export type SandboxEntity = 'products' | 'orders' | 'customers' | 'orders-statuses' | 'products-categories';
+export type SandboxEntity =
+  | 'products'
+  | 'orders'
+  | 'customers'
+  | 'orders-statuses'
+  | 'products-categories'
+  | 'products-variations'
+  | 'products-images'
+  | 'customers-addresses';
 
 export type SandboxItem = Record<string, unknown>;
 
@@ -27,6 +38,10 @@ export interface EntityDefinition {
   deleteField: string;
   /** Id that `bulk-delete` and `DELETE /v1/<entity>/:id` match against. */
   deleteIdOf(item: SandboxItem): string;
+  /** Reached only under `/v1/products/…` (sandbox-product-parts.ts), never as `/v1/<entity>`. */
+  productPart?: 'variations' | 'images';
+  /** Reached only under `/v1/customers/…` (sandbox-customer-addresses.ts), never as `/v1/<entity>`. */
+  customerPart?: 'addresses';
 }
 
 const field =
@@ -80,6 +95,35 @@ export const ENTITY_DEFINITIONS: Readonly<Record<SandboxEntity, EntityDefinition
     deleteField: 'category_ids',
     // A category is deleted in every language at once.
     deleteIdOf: field('category_id'),
+  },
+  'products-variations': {
+    entity: 'products-variations',
+    maxBatch: 50,
+    schema: PRODUCT_VARIATION_SCHEMA,
+    // Named per language like its product; variation ids are unique per product only.
+    keyOf: (item) => `${String(item['product_id'])}|${String(item['variation_id'])}|${String(item['lang'])}`,
+    deleteField: 'variation_ids',
+    deleteIdOf: field('variation_id'),
+    productPart: 'variations',
+  },
+  'products-images': {
+    entity: 'products-images',
+    maxBatch: 50,
+    schema: PRODUCT_IMAGE_SCHEMA,
+    keyOf: (item) => `${String(item['product_id'])}|${String(item['image_id'])}|${String(item['lang'])}`,
+    deleteField: 'image_ids',
+    deleteIdOf: field('image_id'),
+    productPart: 'images',
+  },
+  'customers-addresses': {
+    entity: 'customers-addresses',
+    maxBatch: 50,
+    schema: BULK_CUSTOMER_ADDRESS_SCHEMA,
+    // Address ids are unique per customer only.
+    keyOf: (item) => `${String(item['customer_id'])}|${String(item['address_id'])}`,
+    deleteField: 'address_ids',
+    deleteIdOf: field('address_id'),
+    customerPart: 'addresses',
   },
 };
 

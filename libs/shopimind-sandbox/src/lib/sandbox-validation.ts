@@ -233,3 +233,62 @@ export const PRODUCT_CATEGORY_SCHEMA: ObjectSchema = {
   created_at: required(dateString),
   updated_at: required(dateString),
 };
+
+// The flat bulk routes' `product_id` is typed `string` by the SDK (`SpmBulkProduct…Data`) while products are
+// numbered: a positive integer, as a number or in digits.
+const productIdReference = rule(
+  (v) =>
+    (Number.isSafeInteger(v) && (v as number) > 0) || (typeof v === 'string' && /^[1-9]\d{0,15}$/.test(v)),
+  'a positive integer or its digits',
+);
+
+/** SpmBulkProductVariationData; `product_id` comes from the path on the per-product routes. */
+export const PRODUCT_VARIATION_SCHEMA: ObjectSchema = {
+  ...DATA_SOURCE_FIELDS,
+  product_id: required(productIdReference),
+  variation_id: required(positiveInteger),
+  name: required(nonEmptyString),
+  lang: required(nonEmptyString),
+  reference: optional(nullable(string)),
+  ean13: optional(nullable(string)),
+  link: required(httpUrl),
+  image_link: optional(nullable(httpUrl)),
+  price: required(nonNegativeNumber),
+  price_discount: optional(nullable(nonNegativeNumber)),
+  quantity_remaining: required(integer),
+  is_default: required(boolean),
+};
+
+/** SpmBulkProductImageData; `product_id` comes from the path on the per-product routes. */
+export const PRODUCT_IMAGE_SCHEMA: ObjectSchema = {
+  ...DATA_SOURCE_FIELDS,
+  product_id: required(productIdReference),
+  image_id: required(nonEmptyString),
+  lang: required(nonEmptyString),
+  variation_id: optional(nullable(positiveInteger)),
+  url: required(httpUrl),
+  is_default: required(boolean),
+};
+
+/** SpmCustomerAddressData; the customer comes from the path on the per-customer routes. */
+export const CUSTOMER_ADDRESS_SCHEMA: ObjectSchema = {
+  ...DATA_SOURCE_FIELDS,
+  address_id: required(positiveInteger),
+  first_name: required(string),
+  last_name: required(string),
+  primary_phone: optional(nullable(string)),
+  secondary_phone: optional(nullable(string)),
+  company: optional(nullable(string)),
+  address_line_1: required(string),
+  address_line_2: optional(nullable(string)),
+  postal_code: required(string),
+  city: required(string),
+  country: required(string),
+  is_active: required(boolean),
+};
+
+/** SpmBulkCustomerAddressData: the flat bulk route's items name their customer. */
+export const BULK_CUSTOMER_ADDRESS_SCHEMA: ObjectSchema = {
+  ...CUSTOMER_ADDRESS_SCHEMA,
+  customer_id: required(nonEmptyString),
+};

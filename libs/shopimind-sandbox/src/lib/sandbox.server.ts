@@ -41,6 +41,10 @@ export interface SandboxInstallationState {
   customers: SandboxItem[];
   orderStatuses: SandboxItem[];
   productCategories: SandboxItem[];
+  productVariations: SandboxItem[];
+  productImages: SandboxItem[];
+  /** Flat, each with its `customer_id`. */
+  customerAddresses: SandboxItem[];
   dataSources: SandboxDataSource[];
   requestLog: SandboxRequestLogEntry[];
 }
@@ -63,6 +67,11 @@ export interface ShopimindSandbox {
   customers(installationId: string): SandboxItem[];
   orderStatuses(installationId: string): SandboxItem[];
   productCategories(installationId: string): SandboxItem[];
+  /** Flat, each with its numeric `product_id`, whichever route brought it. */
+  productVariations(installationId: string): SandboxItem[];
+  productImages(installationId: string): SandboxItem[];
+  /** Flat, each with its `customer_id`. */
+  customerAddresses(installationId: string): SandboxItem[];
   dataSources(installationId: string): SandboxDataSource[];
   /** API requests received, oldest first, optionally for one installation. */
   requestLog(installationId?: string): SandboxRequestLogEntry[];
@@ -100,6 +109,9 @@ function installationState(state: SandboxState, record: InstallationRecord): San
     customers: itemsOf(record, 'customers'),
     orderStatuses: itemsOf(record, 'orders-statuses'),
     productCategories: itemsOf(record, 'products-categories'),
+    productVariations: itemsOf(record, 'products-variations'),
+    productImages: itemsOf(record, 'products-images'),
+    customerAddresses: itemsOf(record, 'customers-addresses'),
     dataSources: record.dataSources.map((source) => ({ ...source })),
     requestLog: state.requestLog(record.installationId),
   };
@@ -288,6 +300,9 @@ export async function startShopimindSandbox(options: SandboxOptions = {}): Promi
     customers: items('customers'),
     orderStatuses: items('orders-statuses'),
     productCategories: items('products-categories'),
+    productVariations: items('products-variations'),
+    productImages: items('products-images'),
+    customerAddresses: items('customers-addresses'),
     dataSources: (installationId) =>
       state.require(installationId).dataSources.map((source) => ({ ...source })),
     requestLog: (installationId) => state.requestLog(installationId),

@@ -99,8 +99,40 @@ describe('diagnoseStore', () => {
       await expect(diagnose()).resolves.toEqual({
         ok: true,
         healthMs: expect.any(Number),
-        products: { shape: 'envelope', sampled: 0 },
+        products: { shape: 'envelope', sampled: 0, currencies: [] },
       });
+    });
+
+    it.each<[string, unknown[], string[]]>([
+      ['no currency', PRODUCTS, []],
+      [
+        'their own currency fields',
+        [
+          { id: 'p1', name: 'Cap', price: 10, currency: 'usd' },
+          { id: 'p2', name: 'Mug', price: 12, currency_code: 'USD' },
+        ],
+        ['USD'],
+      ],
+      [
+        'the marks of their prices',
+        [
+          { id: 'p1', name: 'Cap', selling_price: 'USD 1,299.00' },
+          { id: 'p2', name: 'Mug', price: '$12' },
+        ],
+        ['USD'],
+      ],
+      [
+        'several currencies, most products first',
+        [
+          { id: 'p1', name: 'Cap', price: '€10' },
+          { id: 'p2', name: 'Mug', price: 'USD 12' },
+          { id: 'p3', name: 'Hat', price: 'USD 14' },
+        ],
+        ['USD', 'EUR'],
+      ],
+    ])('tells the currencies the sampled products name: %s', async (_label, products, currencies) => {
+      server.respondWith(store(OK_HEALTH, { json: products }));
+      await expect(diagnose()).resolves.toMatchObject({ ok: true, products: { currencies } });
     });
 
     it('reads id and name through aliases and through the given mappings', async () => {

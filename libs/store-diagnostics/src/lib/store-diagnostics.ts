@@ -49,6 +49,11 @@ export interface StoreDiagnosisSuccess {
     total?: number;
     /** The first product as we read it, so a merchant can recognise their catalogue. */
     first?: { id: string; name: string };
+    /**
+     * The currencies the sampled products name (their own field or their prices' marks, as the sync reads
+     * them), the most named first; empty when none names one.
+     */
+    currencies: string[];
   };
 }
 
@@ -90,17 +95,21 @@ export async function diagnoseStore(
     }
     throw error;
   }
+  const mappings = settings.fieldMappings.products;
+  const normalized = page.records.map((record) =>
+    toNormalizedProduct(record, { baseUrl: settings.baseUrl, mappings }),
+  );
   const products: StoreDiagnosisSuccess['products'] = {
     shape: page.shape,
     sampled: page.records.length,
     ...(page.meta?.total === undefined ? {} : { total: page.meta.total }),
+    currencies: mostNamedFirst(normalized.flatMap((result) => result.product?.currency ?? [])),
   };
   if (page.records.length === 0) {
     return { ok: true, healthMs: health.durationMs, products };
   }
   const first = page.records[0];
-  const mappings = settings.fieldMappings.products;
-  const mapped = toNormalizedProduct(first, { baseUrl: settings.baseUrl, mappings });
+  const mapped = normalized[0];
   if (mapped.product === undefined) {
     return {
       ok: false,
@@ -146,6 +155,13 @@ export async function openDiagnosisClient(
     }
     throw error;
   }
+}
+
+/** Distinct values, the most frequent first (ties in order of appearance). */
+function mostNamedFirst(values: string[]): string[] {
+  const counts = new Map<string, number>();
+  values.forEach((value) => counts.set(value, (counts.get(value) ?? 0) + 1));
+  return [...counts.keys()].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0));
 }
 
 const REQUIRED_PRODUCT_FIELDS = ['id', 'name'] as const;

@@ -2,7 +2,7 @@
 export type FieldAliasTable = Readonly<Record<string, readonly string[]>>;
 
 /**
- * Spec §4, verbatim. `created_at`/`updated_at` have no aliases in the spec: they are read
+ * Spec §4, verbatim, plus `currency`. `created_at`/`updated_at` have no aliases in the spec: they are read
  * under their canonical name or through a field mapping.
  */
 export const PRODUCT_FIELD_ALIASES = {
@@ -34,6 +34,8 @@ export const PRODUCT_FIELD_ALIASES = {
   slug: ['handle', 'product_slug', 'permalink_slug', 'url_key', 'url_slug', 'seo_slug'],
   created_at: [],
   updated_at: [],
+  // [ours] Not in spec §4: the currency of the product's prices, under the alias spec §5 gives orders.
+  currency: ['currency_code'],
 } as const satisfies FieldAliasTable;
 
 export type ProductField = keyof typeof PRODUCT_FIELD_ALIASES;
@@ -61,6 +63,13 @@ export const ORDER_FIELD_ALIASES = {
   payment_method: [],
   created_at: ['date', 'order_date', 'created_date'],
   updated_at: [],
+  // [ours] The customer's phone and marketing consent, for ShopiMind's customer record: `phone`/`billing_phone`
+  // as WooCommerce's billing fields and most custom stores name them; `buyer_accepts_marketing` is Shopify's
+  // order field, `optin`/`newsletter` PrestaShop's customer flags (ShopiMind's `is_opt_in` and
+  // `is_newsletter_subscribed` come from there).
+  customer_phone: ['phone', 'billing_phone', 'phone_number'],
+  accepts_marketing: ['buyer_accepts_marketing', 'marketing_opt_in', 'opt_in', 'optin'],
+  newsletter: ['newsletter_subscribed', 'is_newsletter_subscribed', 'subscribed_to_newsletter'],
 } as const satisfies FieldAliasTable;
 
 export type OrderField = keyof typeof ORDER_FIELD_ALIASES;
@@ -80,13 +89,23 @@ export const ORDER_ITEM_FIELD_ALIASES = {
 
 export type OrderItemField = keyof typeof ORDER_ITEM_FIELD_ALIASES;
 
-/** [ours] Address fields (spec §5 `street, city, state, zip, country`) under their common store spellings. */
+/**
+ * [ours] Address fields (spec §5 `street, city, state, zip, country`) under their common store spellings, plus who
+ * the address is for, as WooCommerce, Shopify, Magento and PrestaShop name it (`first_name`/`firstname`,
+ * `company`, `phone`/`telephone`, `address_2`/`address2`); `address_line_1/2` are ShopiMind's own names.
+ */
 export const ADDRESS_FIELD_ALIASES = {
-  street: ['address_1', 'address1', 'line1'],
+  street: ['address_1', 'address1', 'line1', 'street_1', 'address_line_1'],
   city: [],
   state: ['province', 'region'],
   zip: ['postcode', 'postal_code', 'zip_code'],
   country: ['country_code'],
+  first_name: ['firstname', 'given_name'],
+  last_name: ['lastname', 'surname', 'family_name'],
+  name: ['full_name'],
+  company: ['company_name'],
+  phone: ['telephone', 'phone_number'],
+  street_2: ['address_2', 'address2', 'line2', 'street2', 'address_line_2'],
 } as const satisfies FieldAliasTable;
 
 export type AddressField = keyof typeof ADDRESS_FIELD_ALIASES;

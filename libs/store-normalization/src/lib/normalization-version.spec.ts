@@ -50,6 +50,18 @@ const SAMPLE_PRODUCTS: unknown[] = [
     url: '/products/desk',
     tags: ['office'],
   },
+  {
+    id: 'p7',
+    name: 'Tee',
+    selling_price: 'USD 25.00',
+    list_price: '20.00',
+    currency_code: 'usd',
+    variations: [
+      { id: 'v1', sku: 'TEE-S', price: 25, stock: 2, image: 'https://cdn.example/7-s.jpg' },
+      { id: 'v2', sku: 'TEE-M', stock_status: 'out_of_stock' },
+      { color: 'Black' },
+    ],
+  },
   { name: 'No id' },
   { id: 'p8' },
   'not a record',
@@ -68,6 +80,16 @@ const SAMPLE_ORDERS: unknown[] = [
   },
   { id: 'o2', status: 'completed', total: 10, email: 'bob@example.com', items: [], created_at: '2024-03-01' },
   { id: 'o3', state: 'refunded', grand_total: 'n/a', shipping_address: { city: 'Paris', zip: 75001 } },
+  {
+    id: 'o4',
+    total: 120,
+    subtotal: 95,
+    shipping: 5,
+    customer_phone: '+33 1 23',
+    accepts_marketing: 'yes',
+    billing_address: { first_name: 'Grace', last_name: 'Hopper', address_1: '1 Navy Way', phone: '+1 555' },
+    items: [{ name: 'Gift wrapping', price: 5 }],
+  },
   { number: 'no id' },
 ];
 
@@ -84,6 +106,7 @@ function normalizedSamples(): unknown {
 /** The digest of `normalizedSamples()` under each version: a new version pins its own. */
 const DIGESTS: Readonly<Record<number, string>> = {
   1: '433fca6a1ca842736cb826eee239c64eea967f83fedcfde53496a20de5459aa5',
+  2: 'b3d97f0da4b8309b2147ac8bbcd61e42e43daeb78d54f6a658c6e7f5036576df',
 };
 
 describe('NORMALIZATION_VERSION', () => {

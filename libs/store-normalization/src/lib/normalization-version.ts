@@ -4,4 +4,4 @@
  * some record differently, so that the next crawl normalizes every page again. normalization-version.spec.ts
  * fails on such a change until it is bumped.
  */
-export const NORMALIZATION_VERSION = 1;
+export const NORMALIZATION_VERSION = 2;

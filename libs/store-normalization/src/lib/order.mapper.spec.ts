@@ -22,6 +22,9 @@ const SPEC_ORDER_ALIASES: Record<string, string[]> = {
   payment_method: [],
   created_at: ['date', 'order_date', 'created_date'],
   updated_at: [],
+  customer_phone: ['phone', 'billing_phone', 'phone_number'],
+  accepts_marketing: ['buyer_accepts_marketing', 'marketing_opt_in', 'opt_in', 'optin'],
+  newsletter: ['newsletter_subscribed', 'is_newsletter_subscribed', 'subscribed_to_newsletter'],
 };
 
 /** For each canonical field: a store value and where and how it lands in the order. */
@@ -46,6 +49,9 @@ const FIELD_SAMPLES: Record<OrderField, [unknown, (o: NormalizedOrder) => unknow
   payment_method: ['card', (o) => o.paymentMethod, 'card'],
   created_at: [1_704_067_200, (o) => o.createdAt, '2024-01-01T00:00:00.000Z'],
   updated_at: ['2024-01-02T03:04:05Z', (o) => o.updatedAt, '2024-01-02T03:04:05.000Z'],
+  customer_phone: [' +33 1 23 45 67 89 ', (o) => o.customerPhone, '+33 1 23 45 67 89'],
+  accepts_marketing: [true, (o) => o.acceptsMarketing, true],
+  newsletter: ['no', (o) => o.newsletterSubscribed, false],
 };
 
 function map(raw: Record<string, unknown>, mappings: Record<string, string> = {}): OrderMappingResult {
@@ -323,10 +329,58 @@ describe('toNormalizedOrder', () => {
       });
     });
 
+    it('reads who the address is for, their company, phone and second street line', () => {
+      const order = mapped({
+        billing_address: {
+          first_name: 'Ada',
+          last_name: 'Lovelace',
+          company: 'Analytical Engines Ltd',
+          phone: '+44 20 7946 0000',
+          street: '12 St James Sq',
+          street_2: 'Flat 3',
+          city: 'London',
+          zip: 'SW1Y 4JH',
+          country: 'GB',
+        },
+        shipping_address: {
+          firstname: 'Grace',
+          surname: 'Hopper',
+          full_name: 'Grace Brewster Hopper',
+          company_name: 'Navy',
+          telephone: '555-0100',
+          address_line_1: '1 Navy Way',
+          address2: 'Building 5',
+          city: 'Arlington',
+        },
+      });
+      expect(order.billingAddress).toEqual({
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        company: 'Analytical Engines Ltd',
+        phone: '+44 20 7946 0000',
+        street: '12 St James Sq',
+        street2: 'Flat 3',
+        city: 'London',
+        zip: 'SW1Y 4JH',
+        country: 'GB',
+      });
+      expect(order.shippingAddress).toEqual({
+        firstName: 'Grace',
+        lastName: 'Hopper',
+        name: 'Grace Brewster Hopper',
+        company: 'Navy',
+        phone: '555-0100',
+        street: '1 Navy Way',
+        street2: 'Building 5',
+        city: 'Arlington',
+      });
+      expect(validateSync(plainToInstance(NormalizedOrder, order))).toEqual([]);
+    });
+
     it('does not copy unknown address fields and leaves out an address with none of the known ones', () => {
       const order = mapped({
-        shipping_address: { city: 'Paris', phone: '+33' },
-        billing_address: { phone: '+33' },
+        shipping_address: { city: 'Paris', door_code: '1234' },
+        billing_address: { door_code: '1234' },
       });
       expect(order.shippingAddress).toEqual({ city: 'Paris' });
       expect(order).not.toHaveProperty('billingAddress');
@@ -344,6 +398,39 @@ describe('toNormalizedOrder', () => {
         'invalid_value:billing_address.city',
       ]);
       expect(result.warnings[1].message).toContain('"billing_address.city"');
+    });
+  });
+
+  describe('marketing consent', () => {
+    it.each<[unknown, boolean]>([
+      [true, true],
+      [false, false],
+      [1, true],
+      [0, false],
+      ['yes', true],
+      [' No ', false],
+      ['TRUE', true],
+      ['false', false],
+      ['1', true],
+      ['0', false],
+    ])('reads %p as %p', (value, expected) => {
+      expect(mapped({ accepts_marketing: value, newsletter: value })).toMatchObject({
+        acceptsMarketing: expected,
+        newsletterSubscribed: expected,
+      });
+    });
+
+    it('leaves the flags out when the store says nothing: not knowing is not a no', () => {
+      const order = mapped({});
+      expect(order).not.toHaveProperty('acceptsMarketing');
+      expect(order).not.toHaveProperty('newsletterSubscribed');
+    });
+
+    it.each<[unknown]>([['maybe'], [2], [{ value: true }]])('leaves %p out with a warning', (value) => {
+      const result = map({ buyer_accepts_marketing: value });
+      expect(result.order).not.toHaveProperty('acceptsMarketing');
+      expect(warningCodes(result)).toEqual(['invalid_value:accepts_marketing']);
+      expect(result.warnings[0].message).toContain('"buyer_accepts_marketing"');
     });
   });
 

@@ -88,6 +88,9 @@ export function toNormalizedOrder(raw: unknown, context: OrderMappingContext): O
   setIfDefined(order, 'currency', text('currency')?.toUpperCase());
   setIfDefined(order, 'customerEmail', email(resolve('customer_email'), warn));
   setIfDefined(order, 'customerName', text('customer_name'));
+  setIfDefined(order, 'customerPhone', text('customer_phone'));
+  setIfDefined(order, 'acceptsMarketing', flag(resolve('accepts_marketing'), 'accepts_marketing', warn));
+  setIfDefined(order, 'newsletterSubscribed', flag(resolve('newsletter'), 'newsletter', warn));
   order.items = items(resolve('items'), warn);
   setIfDefined(order, 'shippingAddress', address('shipping_address'));
   setIfDefined(order, 'billingAddress', address('billing_address'));
@@ -105,6 +108,37 @@ function email(resolved: ResolvedField | undefined, warn: Warn): string | undefi
     return undefined;
   }
   return value;
+}
+
+const YES = new Set(['true', 'yes', '1']);
+const NO = new Set(['false', 'no', '0']);
+
+/**
+ * [ours] A consent flag: booleans, 1/0, and true/false or yes/no in any case. Anything else is left out with a
+ * warning: a consent we cannot read is not a consent.
+ */
+function flag(
+  resolved: ResolvedField | undefined,
+  field: 'accepts_marketing' | 'newsletter',
+  warn: Warn,
+): boolean | undefined {
+  if (resolved === undefined) {
+    return undefined;
+  }
+  const { value } = resolved;
+  if (typeof value === 'boolean') {
+    return value;
+  }
+  const word =
+    typeof value === 'string' || typeof value === 'number' ? String(value).trim().toLowerCase() : '';
+  if (YES.has(word)) {
+    return true;
+  }
+  if (NO.has(word)) {
+    return false;
+  }
+  warn('invalid_value', field, `${describeResolved(resolved)} is not yes or no`);
+  return undefined;
 }
 
 /** Items must be an array of records; anything else in the array is dropped with a warning. */
@@ -182,10 +216,25 @@ function toAddress(
     );
   const address = new NormalizedAddress();
   for (const name of Object.keys(ADDRESS_FIELD_ALIASES) as AddressField[]) {
-    setIfDefined(address, name, part(name));
+    setIfDefined(address, ADDRESS_PROPERTIES[name], part(name));
   }
   return Object.keys(address).length === 0 ? undefined : address;
 }
+
+/** Where each store address field lands in `NormalizedAddress`. */
+const ADDRESS_PROPERTIES: Readonly<Record<AddressField, keyof NormalizedAddress>> = {
+  first_name: 'firstName',
+  last_name: 'lastName',
+  name: 'name',
+  company: 'company',
+  phone: 'phone',
+  street: 'street',
+  street_2: 'street2',
+  city: 'city',
+  state: 'state',
+  zip: 'zip',
+  country: 'country',
+};
 
 /** Prefixes a nested key with where its record sits, so warnings name `line_items.2.unit_price`. */
 function within(prefix: string, resolved: ResolvedField | undefined): ResolvedField | undefined {

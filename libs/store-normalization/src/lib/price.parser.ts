@@ -19,6 +19,99 @@ export function parsePrice(value: unknown): number | undefined {
   if (typeof value !== 'string') {
     return undefined;
   }
+  const parts = splitPrice(value);
+  if (parts === undefined) {
+    return undefined;
+  }
+  const canonical = toDecimalString(parts.amount);
+  return canonical === undefined ? undefined : Number(canonical);
+}
+
+/**
+ * The ISO 4217 code a price's currency marks name (`USD 1,299.00`, `€1,299.00`, `12.50 £`, `US$12`), or
+ * `undefined` for a number, a price without a mark, an unreadable price, or a mark several currencies use
+ * (`$`, `¥`, `kr`, `Fr.`): guessing there would label a Canadian store's prices in US dollars.
+ */
+export function parsePriceCurrency(value: unknown): string | undefined {
+  if (typeof value !== 'string' || parsePrice(value) === undefined) {
+    return undefined;
+  }
+  const parts = splitPrice(value);
+  const named = new Set(
+    [parts?.prefix, parts?.suffix].flatMap((mark) => (mark ? (currencyOfMark(mark) ?? []) : [])),
+  );
+  return named.size === 1 ? [...named][0] : undefined;
+}
+
+/** The upper-cased ISO 4217 code, or `undefined` when `value` is not one (a store's `currency` field). */
+export function toCurrencyCode(value: unknown): string | undefined {
+  if (typeof value !== 'string') {
+    return undefined;
+  }
+  const code = value.trim().toUpperCase();
+  return ISO_CURRENCY_CODES.has(code) ? code : undefined;
+}
+
+/** The price fields of spec §4 under their canonical names. */
+export type StorePriceField = 'price' | 'regular_price' | 'sale_price';
+
+/** A product's (or a variation's) prices as normalized: `price`, `regular_price` and `sale_price` of spec §4. */
+export interface StorePriceFields {
+  price?: number;
+  regularPrice?: number;
+  salePrice?: number;
+}
+
+export interface StorePrice {
+  field: StorePriceField;
+  amount: number;
+}
+
+export interface StorePrices {
+  /** What the customer pays; absent when the store gives no price at all. */
+  selling?: StorePrice;
+  /** The higher price the selling one is reduced from (shown struck through); absent when there is none. */
+  regular?: StorePrice;
+  /** Prices given above the price they should reduce, each worth a warning: the store's data contradicts itself. */
+  inverted: Array<{ price: StorePrice; above: StorePrice }>;
+}
+
+/**
+ * Spec §4: `price` is the current selling price, `regular_price` the pre-discount price, `sale_price` a
+ * discounted price. The customer pays the sale price when it is below the price (or when there is no price),
+ * else the price, else the regular price. The regular price is the struck-through one when it is above what the
+ * customer pays; without one, a price reduced by a lower sale price is. A regular price of 0 is a store's way of
+ * saying it has none. Nothing is dropped in silence: a selling price above the regular price is still what the
+ * customer pays, and `inverted` says so.
+ */
+export function readStorePrices(fields: StorePriceFields): StorePrices {
+  const price = given('price', fields.price);
+  const sale = given('sale_price', fields.salePrice);
+  const listed = given('regular_price', fields.regularPrice);
+  const regular = listed !== undefined && listed.amount > 0 ? listed : undefined;
+  const inverted: StorePrices['inverted'] = [];
+  if (price && sale && sale.amount > price.amount) {
+    inverted.push({ price: sale, above: price });
+  }
+  const discounted = price && sale && sale.amount < price.amount ? sale : undefined;
+  const selling = discounted ?? price ?? sale ?? listed;
+  const reference = regular ?? (discounted ? price : undefined);
+  if (selling && regular && selling.amount > regular.amount) {
+    inverted.push({ price: selling, above: regular });
+  }
+  return {
+    ...(selling ? { selling } : {}),
+    ...(selling && reference && reference.amount > selling.amount ? { regular: reference } : {}),
+    inverted,
+  };
+}
+
+function given(field: StorePriceField, amount: number | undefined): StorePrice | undefined {
+  return amount === undefined ? undefined : { field, amount };
+}
+
+/** The number and the marks around it, when the marks are currency marks at all. */
+function splitPrice(value: string): { prefix: string; amount: string; suffix: string } | undefined {
   const parts = PRICE_PARTS.exec(value.trim());
   if (!parts) {
     return undefined;
@@ -27,8 +120,43 @@ export function parsePrice(value: unknown): number | undefined {
   if (!CURRENCY_AFFIX.test(prefix.trim()) || !CURRENCY_AFFIX.test(suffix.trim())) {
     return undefined;
   }
-  const canonical = toDecimalString(amount);
-  return canonical === undefined ? undefined : Number(canonical);
+  return { prefix: prefix.trim(), amount, suffix: suffix.trim() };
+}
+
+const ISO_CURRENCY_CODES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+/** Symbols (with their country letters) that name one currency only; `$`, `¥`, `kr` and the like name several. */
+const UNAMBIGUOUS_SYMBOLS: ReadonlyMap<string, string> = new Map([
+  ['€', 'EUR'],
+  ['£', 'GBP'],
+  ['₹', 'INR'],
+  ['₩', 'KRW'],
+  ['₺', 'TRY'],
+  ['₽', 'RUB'],
+  ['₴', 'UAH'],
+  ['₪', 'ILS'],
+  ['₦', 'NGN'],
+  ['₱', 'PHP'],
+  ['₫', 'VND'],
+  ['฿', 'THB'],
+  ['US$', 'USD'],
+  ['C$', 'CAD'],
+  ['CA$', 'CAD'],
+  ['A$', 'AUD'],
+  ['AU$', 'AUD'],
+  ['NZ$', 'NZD'],
+  ['HK$', 'HKD'],
+  ['S$', 'SGD'],
+  ['R$', 'BRL'],
+  ['MX$', 'MXN'],
+]);
+
+/** `USD`, `usd`, `USD $` (the code wins) or an unambiguous symbol; `undefined` for anything else. */
+function currencyOfMark(mark: string): string | undefined {
+  const compact = mark.replace(/\s+/gu, '');
+  const letters = /^\p{L}{3}/u.exec(compact)?.[0];
+  const code = letters === undefined ? undefined : toCurrencyCode(letters);
+  return code ?? UNAMBIGUOUS_SYMBOLS.get(compact.toUpperCase());
 }
 
 /** `1.299,00` → `1299.00`; `undefined` for digit groups that do not follow one convention. */

@@ -39,6 +39,8 @@ const SPEC_PRODUCT_ALIASES: Record<string, string[]> = {
   slug: ['handle', 'product_slug', 'permalink_slug', 'url_key', 'url_slug', 'seo_slug'],
   created_at: [],
   updated_at: [],
+  // [ours] Not in spec §4; the alias of the order table (§5).
+  currency: ['currency_code'],
 };
 
 /** For each canonical field with an output: a store value and where and how it lands in the product. */
@@ -63,6 +65,7 @@ const FIELD_SAMPLES: Record<
   slug: ['linen-shirt', (p) => p.url, 'https://shop.example/product/linen-shirt'],
   created_at: [1_704_067_200, (p) => p.createdAt, '2024-01-01T00:00:00.000Z'],
   updated_at: ['2024-01-02T03:04:05Z', (p) => p.updatedAt, '2024-01-02T03:04:05.000Z'],
+  currency: [' usd ', (p) => p.currency, 'USD'],
 };
 
 function mapped(raw: Record<string, unknown>, mappings: Record<string, string> = {}): NormalizedProduct {
@@ -233,6 +236,75 @@ describe('toNormalizedProduct', () => {
       expect(map({ current_price: 'n/a' }).warnings[0].message).toBe(
         '"current_price" ("n/a") is not a price',
       );
+    });
+
+    it('keeps a selling price above the list price as given, with a warning (issue #16)', () => {
+      const result = map({ selling_price: 'USD 1,299.00', list_price: '20.00' });
+      expect(result.product).toMatchObject({ price: 1299, regularPrice: 20 });
+      expect(result.warnings).toEqual([
+        {
+          code: 'sale_price_above_regular',
+          field: 'price',
+          message:
+            'the selling price "selling_price" (1299) is above the regular price "list_price" (20): ' +
+            'the customer pays 1299, shown without a struck-through price',
+        },
+      ]);
+    });
+
+    it.each<[string, Record<string, unknown>, string[]]>([
+      ['a sale price above the regular price', { regular_price: 30, sale_price: 35 }, ['sale_price']],
+      ['a sale price above the price, which is kept', { price: 100, sale_price: 120 }, ['sale_price']],
+      ['a discount below the regular price', { price: 80, regular_price: 100, sale_price: 80 }, []],
+      ['a price equal to the regular price', { price: 100, regular_price: 100 }, []],
+      ['a regular price of 0, meaning none', { price: 15, regular_price: 0 }, []],
+      ['a single price', { price: 15 }, []],
+    ])('warns only when the customer pays more than a regular price: %s', (_label, raw, fields) => {
+      const result = map(raw);
+      expect(
+        result.warnings.filter((w) => w.code === 'sale_price_above_regular').map((w) => w.field),
+      ).toEqual(fields);
+    });
+  });
+
+  describe('currency', () => {
+    it.each<[string, Record<string, unknown>, string | undefined]>([
+      ['an ISO code before the price', { selling_price: 'USD 1,299.00' }, 'USD'],
+      ['an ISO code after the price', { price: '349,99 eur' }, 'EUR'],
+      ['the euro sign', { price: '€1,299.00' }, 'EUR'],
+      ['the pound sign after the price', { price: '12.50 £' }, 'GBP'],
+      ['a dollar with its country', { price: 'US$12' }, 'USD'],
+      ['a lone dollar sign, used by many currencies', { price: '$12' }, undefined],
+      ['a bare number', { price: 12 }, undefined],
+      ['a currency field', { price: 12, currency: 'usd' }, 'USD'],
+      ['the currency_code alias', { price: 12, currency_code: 'CHF' }, 'CHF'],
+      ['a currency field over the price marks', { price: '€12', currency: 'EUR' }, 'EUR'],
+      ['prices marked alike', { price: 'USD 8', regular_price: 'USD 10' }, 'USD'],
+    ])('reads %s', (_label, raw, currency) => {
+      const result = map(raw);
+      expect(result.product?.currency).toBe(currency);
+      expect(result.warnings).toEqual([]);
+    });
+
+    it('leaves out a currency the prices contradict, with a warning', () => {
+      const result = map({ price: 'USD 8', regular_price: '€10' });
+      expect(result.product).not.toHaveProperty('currency');
+      expect(warningCodes(result)).toEqual(['conflicting_currency:currency']);
+      expect(result.warnings[0].message).toBe(
+        "the prices name several currencies (USD, EUR): the connection's currency is used",
+      );
+    });
+
+    it('prefers the currency field to the price marks, with a warning when they disagree', () => {
+      const result = map({ price: '€12', currency: 'USD' });
+      expect(result.product?.currency).toBe('USD');
+      expect(warningCodes(result)).toEqual(['conflicting_currency:currency']);
+    });
+
+    it('ignores a currency field that is not a three-letter code, for the price marks', () => {
+      const result = map({ price: '€12', currency: 'euros' });
+      expect(result.product?.currency).toBe('EUR');
+      expect(warningCodes(result)).toEqual(['invalid_value:currency']);
     });
   });
 

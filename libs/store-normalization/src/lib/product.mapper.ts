@@ -6,6 +6,14 @@ import { ResolvedField, resolveField } from './field-resolver';
 import { describeResolved, readDate, readPrice, readText, setIfDefined, toText } from './field-value';
 import { absoluteHttpUrl, parseImageUrls, parseNameList } from './list.parser';
 import { parseStockQuantity, parseStockStatus, stockStatusFromQuantity } from './stock-status.parser';
+import {
+  parsePriceCurrency,
+  readStorePrices,
+  StorePrice,
+  StorePriceField,
+  toCurrencyCode,
+} from './price.parser';
+import { parseVariations } from './variation.parser';
 
 export interface ProductMappingContext {
   /** The store's base URL, for the slug and home-page URL rules of spec §4. */
@@ -18,7 +26,14 @@ export interface ProductMappingContext {
 export type ProductSkipReason = 'not_an_object' | 'missing_id' | 'missing_name';
 
 export type ProductWarningCode =
-  'unparseable_price' | 'unparseable_date' | 'invalid_value' | 'dropped_image' | 'missing_product_url';
+  | 'unparseable_price'
+  | 'unparseable_date'
+  | 'invalid_value'
+  | 'dropped_image'
+  | 'missing_product_url'
+  | 'sale_price_above_regular'
+  | 'conflicting_currency'
+  | 'dropped_variation';
 
 /** A value that could not be used; the product is still synced without it. */
 export interface ProductWarning {
@@ -82,6 +97,8 @@ export function toNormalizedProduct(raw: unknown, context: ProductMappingContext
   setIfDefined(product, 'price', price('price'));
   setIfDefined(product, 'regularPrice', price('regular_price'));
   setIfDefined(product, 'salePrice', price('sale_price'));
+  warnInvertedPrices(product, resolve, warn);
+  setIfDefined(product, 'currency', currency(resolve, warn));
   setIfDefined(product, 'sku', text('sku'));
   setIfDefined(product, 'description', text('description'));
   setIfDefined(product, 'shortDescription', text('short_description'));
@@ -106,6 +123,14 @@ export function toNormalizedProduct(raw: unknown, context: ProductMappingContext
   product.categories = names('categories');
   product.tags = names('tags');
   product.images = images(resolve('images'), context.baseUrl, warn);
+  const attributes = resolve('attributes');
+  if (attributes) {
+    const parsed = parseVariations(attributes.value, context.baseUrl);
+    if (parsed.variations.length > 0) {
+      product.variations = parsed.variations;
+    }
+    parsed.problems.forEach((problem) => warn('dropped_variation', 'attributes', problem));
+  }
   product.url = productUrl(resolve('permalink'), resolve('slug'), context.baseUrl, warn);
   setIfDefined(product, 'createdAt', date('created_at'));
   setIfDefined(product, 'updatedAt', date('updated_at'));
@@ -113,6 +138,73 @@ export function toNormalizedProduct(raw: unknown, context: ProductMappingContext
 }
 
 type Warn = (code: ProductWarningCode, field: ProductField, message: string) => void;
+type Resolve = (field: ProductField) => ResolvedField | undefined;
+
+const PRICE_LABELS = {
+  price: 'selling price',
+  regular_price: 'regular price',
+  sale_price: 'sale price',
+} as const satisfies Record<StorePriceField, string>;
+
+/** Issue #16: the customer still pays a selling price above the regular one, but the store is told. */
+function warnInvertedPrices(product: NormalizedProduct, resolve: Resolve, warn: Warn): void {
+  const { selling, regular, inverted } = readStorePrices(product);
+  const named = (price: StorePrice): string =>
+    `the ${PRICE_LABELS[price.field]} "${resolve(price.field)?.source ?? price.field}" (${price.amount})`;
+  for (const { price, above } of inverted) {
+    const shown = regular
+      ? `below the struck-through ${regular.amount}`
+      : 'shown without a struck-through price';
+    warn(
+      'sale_price_above_regular',
+      price.field,
+      `${named(price)} is above ${named(above)}: the customer pays ${selling?.amount}, ${shown}`,
+    );
+  }
+}
+
+/**
+ * [ours] The product's own `currency` field (alias `currency_code`, as for orders), else the currency its price
+ * marks name (`USD 1,299.00`, `€1,299.00`); absent when neither says, and the connection's currency applies.
+ */
+function currency(resolve: Resolve, warn: Warn): string | undefined {
+  const field = resolve('currency');
+  const declared = field && toCurrencyCode(field.value);
+  if (field && declared === undefined) {
+    warn(
+      'invalid_value',
+      'currency',
+      `${describeResolved(field)} is not a three-letter ISO 4217 currency code`,
+    );
+  }
+  const marked = [
+    ...new Set(
+      (['price', 'regular_price', 'sale_price'] as const).flatMap(
+        (name) => parsePriceCurrency(resolve(name)?.value) ?? [],
+      ),
+    ),
+  ];
+  const others = marked.filter((code) => code !== declared);
+  if (declared !== undefined) {
+    if (others.length > 0) {
+      warn(
+        'conflicting_currency',
+        'currency',
+        `the prices are marked ${others.join(', ')} but "${field?.source}" says ${declared}: ${declared} is used`,
+      );
+    }
+    return declared;
+  }
+  if (marked.length > 1) {
+    warn(
+      'conflicting_currency',
+      'currency',
+      `the prices name several currencies (${marked.join(', ')}): the connection's currency is used`,
+    );
+    return undefined;
+  }
+  return marked[0];
+}
 
 function images(resolved: ResolvedField | undefined, baseUrl: string, warn: Warn): string[] {
   if (resolved === undefined) {

@@ -13,12 +13,13 @@ import {
   toNormalizedProduct,
 } from '@storebridge/store-normalization';
 import { MessagePublisher } from '@storebridge/messaging';
-import { type RecordKind } from '@storebridge/persistence';
+import { type RecordKind, type StoreConnectionEntity } from '@storebridge/persistence';
 import {
   StoreOrderRepository,
   StoreProductRepository,
   type StoreRecordMirror,
 } from '@storebridge/sync-persistence';
+import { EVERY_RECORD, productSelection, type RecordSelection } from './connection-settings/record-selection';
 
 /** One normalized store record, or why it was skipped, with its value warnings by code. */
 export interface NormalizedRecordResult<T> {
@@ -67,6 +68,8 @@ export interface SyncedRecordKind<T extends { id: string } = { id: string }> {
   normalizationKey(settings: StoreConnectionSettings): string;
   /** The store's id of the record a (possibly partial) webhook `data` is about, resolved like a crawled one's. */
   idOf(data: Record<string, unknown>, settings: StoreConnectionSettings): string | undefined;
+  /** Which records ShopiMind must not hold under the connection's settings, announced as deleted instead. */
+  selection(connection: StoreConnectionEntity): RecordSelection<T>;
   publishChange(change: RecordChange<T>, messageId: string): Promise<void>;
 }
 
@@ -103,6 +106,7 @@ export function syncedProducts(
     },
     normalizationKey: (settings) => normalizationKeyOf('products', productContext(settings)),
     idOf: (data, settings) => resolveRecordId(data, PRODUCT_FIELD_ALIASES, settings.fieldMappings.products),
+    selection: productSelection,
     publishChange: ({ records, ...change }, messageId) =>
       publisher.publish(Subjects.productsChanged, { ...change, products: records }, { messageId }),
   };
@@ -125,6 +129,7 @@ export function syncedOrders(
     },
     normalizationKey: (settings) => normalizationKeyOf('orders', orderContext(settings)),
     idOf: (data, settings) => resolveRecordId(data, ORDER_FIELD_ALIASES, settings.fieldMappings.orders),
+    selection: () => EVERY_RECORD,
     publishChange: ({ records, ...change }, messageId) =>
       publisher.publish(Subjects.ordersChanged, { ...change, orders: records }, { messageId }),
   };

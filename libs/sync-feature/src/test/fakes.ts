@@ -31,6 +31,8 @@ import type { RecordMirror, SyncedRecordKind } from '../lib/synced-record-kinds'
 interface MirrorRow<T> {
   record: T;
   raw: RawStoreRecord | null;
+  /** As the writer gave it, like the real mirror's `content_hash` column. */
+  contentHash: string;
   /** When it was written, on the clock `FakeSyncRuns` stamps its runs with. */
   writtenAt: bigint;
   /** The run that held its deletion, if one did. */
@@ -78,6 +80,7 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
     connectionId: string,
     records: readonly T[],
     raws?: ReadonlyMap<string, RawStoreRecord>,
+    contentHashes?: ReadonlyMap<string, string>,
   ): Promise<void> {
     if (this.failNext) {
       this.failNext = false;
@@ -88,6 +91,7 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
       this.rows.set(`${connectionId}/${record.id}`, {
         record,
         raw: raws?.get(record.id) ?? null,
+        contentHash: contentHashes?.get(record.id) ?? recordContentHash(record),
         writtenAt: process.hrtime.bigint(),
       });
     }
@@ -121,7 +125,7 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
     for (const id of ids) {
       const row = this.rows.get(`${connectionId}/${id}`);
       if (row) {
-        contentHashes.set(id, recordContentHash(row.record));
+        contentHashes.set(id, row.contentHash);
       }
     }
     return { firstTime, contentHashes };
@@ -150,7 +154,7 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
     const held = new Map(
       kept.ids.flatMap((id) => {
         const row = this.rows.get(`${connectionId}/${id}`);
-        return row ? [[id, recordContentHash(row.record)] as const] : [];
+        return row ? [[id, row.contentHash] as const] : [];
       }),
     );
     if (mirrorDigest(kept.ids, held) !== kept.digest) {
@@ -212,7 +216,7 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
 
   async findState(connectionId: string, id: string): Promise<MirroredRecordState | null> {
     const row = this.rows.get(`${connectionId}/${id}`);
-    return row ? { contentHash: recordContentHash(row.record), raw: row.raw } : null;
+    return row ? { contentHash: row.contentHash, raw: row.raw } : null;
   }
 
   async deleteMany(connectionId: string, ids: readonly string[]): Promise<number> {
@@ -222,7 +226,7 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
 }
 
 /** Store connections as StoreConnectionService resolves them, built from plain settings. */
-export class FakeStoreConnections implements Pick<StoreConnectionService, 'findById'> {
+export class FakeStoreConnections implements Pick<StoreConnectionService, 'findById' | 'recordRepublished'> {
   readonly views = new Map<string, StoreConnectionView>();
   readonly lookups: string[] = [];
 
@@ -254,6 +258,16 @@ export class FakeStoreConnections implements Pick<StoreConnectionService, 'findB
     const view: StoreConnectionView = { connection, settings };
     this.views.set(connection.id, view);
     return view;
+  }
+
+  /** Like the repository: only while the configuration is the one the crawl published under. */
+  async recordRepublished(
+    connection: Pick<StoreConnectionEntity, 'id' | 'configFingerprint'>,
+  ): Promise<void> {
+    const stored = this.views.get(connection.id)?.connection;
+    if (stored && stored.configFingerprint === connection.configFingerprint) {
+      stored.republishedFingerprint = connection.configFingerprint;
+    }
   }
 
   async findById(connectionId: string): Promise<StoreConnectionView | null> {

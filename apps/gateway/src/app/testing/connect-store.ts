@@ -42,6 +42,8 @@ export async function connectionThroughLifecycle(
     store_auth_method: 'api_key',
     store_api_token: fixture.storeApiKey,
     store_webhook_secret: fixture.storeWebhookSecret,
+    lang: 'en',
+    currency: 'EUR',
   };
   for (const event of [
     { event: 'install', installation_id: fixture.installationId, access_token: fixture.accessToken },

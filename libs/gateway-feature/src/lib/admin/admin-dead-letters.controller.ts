@@ -13,7 +13,7 @@ import { AdminCommandsService } from './admin-commands.service';
 import { parseAdminInput } from './admin-input';
 import { AdminTokenGuard } from './admin-token.guard';
 import { ADMIN_BEARER_AUTH, ADMIN_ROUTE_PREFIX } from './admin.options';
-import { DeadLetterView, RequestAccepted } from './connection-report';
+import { DeadLetterView, PendingDeleteView, RequestAccepted } from './connection-report';
 import { ConnectionReportService } from './connection-report.service';
 import { DeadLetterFilterDto } from './dto/admin-queries.dto';
 
@@ -22,7 +22,7 @@ const DEFAULT_DEAD_LETTERS = 100;
 @ApiTags('admin')
 @ApiBearerAuth(ADMIN_BEARER_AUTH)
 @ApiUnauthorizedResponse({ description: 'Missing or wrong ADMIN_TOKEN' })
-@Controller(`${ADMIN_ROUTE_PREFIX}/dead-letters`)
+@Controller(ADMIN_ROUTE_PREFIX)
 @UseGuards(AdminTokenGuard)
 export class AdminDeadLettersController {
   constructor(
@@ -30,7 +30,7 @@ export class AdminDeadLettersController {
     private readonly commands: AdminCommandsService,
   ) {}
 
-  @Get()
+  @Get('dead-letters')
   @ApiOperation({ summary: 'Records ShopiMind rejected, most recent first, with its reasons' })
   @ApiOkResponse({ type: [DeadLetterView] })
   @ApiBadRequestResponse({ description: 'A query parameter out of bounds' })
@@ -39,7 +39,7 @@ export class AdminDeadLettersController {
     return this.reports.deadLetters({ ...filter, limit: filter.limit ?? DEFAULT_DEAD_LETTERS });
   }
 
-  @Post('replay')
+  @Post('dead-letters/replay')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Asks push to send the dead letters of the filter again (1,000 at most without a limit)',
@@ -50,5 +50,16 @@ export class AdminDeadLettersController {
   async replay(@Body() body: DeadLetterFilterDto): Promise<RequestAccepted> {
     await this.commands.requestDeadLetterReplay(parseAdminInput(DeadLetterFilterDto, body ?? {}));
     return { accepted: true };
+  }
+
+  @Get('pending-deletes')
+  @ApiOperation({
+    summary: 'Deletes ShopiMind refused, most recent first: push tries each again, waiting longer every time',
+  })
+  @ApiOkResponse({ type: [PendingDeleteView] })
+  @ApiBadRequestResponse({ description: 'A query parameter out of bounds' })
+  pendingDeletes(@Query() query: DeadLetterFilterDto): Promise<PendingDeleteView[]> {
+    const filter = parseAdminInput(DeadLetterFilterDto, query, ['limit']);
+    return this.reports.pendingDeletes({ ...filter, limit: filter.limit ?? DEFAULT_DEAD_LETTERS });
   }
 }

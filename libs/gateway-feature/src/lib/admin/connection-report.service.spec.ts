@@ -119,17 +119,22 @@ class FakeRuns implements Pick<SyncRunReader, 'findRecent' | 'findLastComplete'>
   }
 }
 
-class FakeLedger implements Pick<PushLedgerReader, 'findRejected' | 'summary'> {
+class FakeLedger implements Pick<PushLedgerReader, 'findRejected' | 'findPendingDeletes' | 'summary'> {
   letters: PushOutcomeEntity[] = [];
+  owedDeletes: PushOutcomeEntity[] = [];
 
   async findRejected(): Promise<PushOutcomeEntity[]> {
     return this.letters;
   }
 
+  async findPendingDeletes(): Promise<PushOutcomeEntity[]> {
+    return this.owedDeletes;
+  }
+
   async summary(_connectionId: string, entity: RecordKind): Promise<PushStatusSummary> {
     return entity === 'products'
-      ? { accepted: 10, rejected: 1, pending: 2 }
-      : { accepted: 3, rejected: 0, pending: 0 };
+      ? { accepted: 10, rejected: 1, pending: 2, leftOut: 4 }
+      : { accepted: 3, rejected: 0, pending: 0, leftOut: 0 };
   }
 }
 
@@ -252,8 +257,8 @@ describe('ConnectionReportService', () => {
   it('summarizes the push ledger of both entities', async () => {
     expect(await service.pushSummary(connection.id)).toEqual({
       connectionId: connection.id,
-      products: { accepted: 10, rejected: 1, pending: 2 },
-      orders: { accepted: 3, rejected: 0, pending: 0 },
+      products: { accepted: 10, rejected: 1, pending: 2, leftOut: 4 },
+      orders: { accepted: 3, rejected: 0, pending: 0, leftOut: 0 },
     });
   });
 
@@ -291,6 +296,33 @@ describe('ConnectionReportService', () => {
         attempts: 2,
         updatedAt: '2026-03-01T00:00:00.000Z',
         replayable: true,
+      },
+    ]);
+  });
+
+  it('lists the deletes ShopiMind refused, derived records included, without their records', async () => {
+    ledger.owedDeletes = [
+      {
+        connectionId: connection.id,
+        entity: 'categories' as RecordKind,
+        storeId: '4294967301',
+        contentHash: 'h',
+        status: 'delete_pending',
+        reasons: ['HTTP 422: category in use'],
+        attempts: 3,
+        record: null,
+        updatedAt: new Date('2026-03-02T00:00:00Z'),
+      },
+    ];
+
+    expect(await service.pendingDeletes({ limit: 10 })).toEqual([
+      {
+        connectionId: connection.id,
+        entity: 'categories',
+        storeId: '4294967301',
+        reasons: ['HTTP 422: category in use'],
+        attempts: 3,
+        updatedAt: '2026-03-02T00:00:00.000Z',
       },
     ]);
   });

@@ -16,6 +16,7 @@ import type {
   ConnectionView,
   DeadLetterView,
   InstallationView,
+  PendingDeleteView,
   PushSummaryView,
   SyncRunView,
 } from './connection-report';
@@ -100,6 +101,18 @@ export class ConnectionReportService {
   async deadLetters(query: DeadLetterQuery): Promise<DeadLetterView[]> {
     const letters = await this.ledger.findRejected(query);
     return letters.map(deadLetterView);
+  }
+
+  async pendingDeletes(query: DeadLetterQuery): Promise<PendingDeleteView[]> {
+    const owed = await this.ledger.findPendingDeletes(query);
+    return owed.map((row) => ({
+      connectionId: row.connectionId,
+      entity: row.entity,
+      storeId: row.storeId,
+      reasons: row.reasons,
+      attempts: row.attempts,
+      updatedAt: row.updatedAt.toISOString(),
+    }));
   }
 
   /** Throws NotFoundException for an unknown connection. */

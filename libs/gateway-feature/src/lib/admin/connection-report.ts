@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   INSTALLATION_STATUSES,
+  LEDGER_ENTITIES,
   STORE_AUTH_METHODS,
   RECORD_KINDS,
   SYNC_RUN_STATUSES,
   type InstallationStatus,
+  type LedgerEntity,
   type StoreAuthMethod,
   type RecordKind,
   type SyncRunStatus,
@@ -213,8 +215,14 @@ export class PushStatusView {
   @ApiProperty()
   rejected!: number;
 
-  @ApiProperty({ description: 'Emitted by sync, not answered for in its current version yet' })
+  @ApiProperty({
+    description:
+      'Emitted by sync, not answered for in its current version yet (a delete still owed included)',
+  })
   pending!: number;
+
+  @ApiProperty({ description: "Mirrored but left out of ShopiMind by the merchant's excluded categories" })
+  leftOut!: number;
 }
 
 /** The push ledger of one connection: where every record sync emitted stands with ShopiMind. */
@@ -251,6 +259,29 @@ export class DeadLetterView {
 
   @ApiProperty({ description: 'Whether the ledger kept the record, so a replay can send it again' })
   replayable!: boolean;
+}
+
+/** A delete ShopiMind refused: push keeps it and tries again, later each time. */
+export class PendingDeleteView {
+  @ApiProperty({ format: 'uuid' })
+  connectionId!: string;
+
+  @ApiProperty({ enum: LEDGER_ENTITIES })
+  entity!: LedgerEntity;
+
+  @ApiProperty({
+    description: "The store's record id (the ShopiMind id for categories, statuses, customers)",
+  })
+  storeId!: string;
+
+  @ApiProperty({ type: [String], description: "ShopiMind's reasons for the last refusal" })
+  reasons!: string[];
+
+  @ApiProperty({ description: 'Refusals in a row' })
+  attempts!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt!: string;
 }
 
 /** Everything about one store connection. */

@@ -4,8 +4,8 @@ import { StoreConnectionRepository, type StoreConnectionEntity } from '@storebri
 import { CredentialCipher, safeEqualText } from '@storebridge/security';
 import {
   InvalidIntegrationConfigError,
-  parseIntegrationConfig,
-  type IntegrationConfig,
+  parseStoreFormConfig,
+  type StoreFormConfig,
 } from '@storebridge/shopimind-declaration';
 import type { StoreAuth } from '@storebridge/store-client';
 
@@ -25,9 +25,9 @@ export class StoreConnectionMatcher {
 
   /** The connections of this store with this credential, the last reconfigured first; usually one. */
   async matching(configs: Record<string, unknown>): Promise<StoreConnectionEntity[]> {
-    let config: IntegrationConfig;
+    let config: StoreFormConfig;
     try {
-      config = parseIntegrationConfig(configs);
+      config = parseStoreFormConfig(configs);
     } catch (error) {
       if (error instanceof InvalidIntegrationConfigError) {
         return [];

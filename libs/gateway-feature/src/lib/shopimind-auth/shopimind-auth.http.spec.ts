@@ -3,6 +3,7 @@ import { CommonEnv, loadEnv } from '@storebridge/config';
 import { MessagingModule } from '@storebridge/messaging';
 import { AcceptedSignatureRepository } from '@storebridge/gateway-persistence';
 import { localUrl, startService } from '@storebridge/runtime';
+import { expectEventually } from '@storebridge/testing';
 import { signShopimindPayload } from '@storebridge/security';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
 import { failed, succeeded, type ShopimindResponse } from '../shopimind-webhooks/shopimind-response';
@@ -18,10 +19,20 @@ const MIB = 1024 * 1024;
 @UseGuards(ShopimindSignatureGuard)
 class ProbeController {
   private readonly crashed = new Set<string>();
+  /** How many times the handler ran, per body `id`. */
+  readonly runs = new Map<string, number>();
+  /** Requests with outcome `slow` wait for this gate. */
+  gate: Promise<void> = Promise.resolve();
 
   @Post('receive')
   @HttpCode(200)
-  receive(@Body() body: { outcome?: string; id?: string }): ShopimindResponse {
+  async receive(@Body() body: { outcome?: string; id?: string }): Promise<ShopimindResponse> {
+    if (body.id) {
+      this.runs.set(body.id, (this.runs.get(body.id) ?? 0) + 1);
+    }
+    if (body.outcome === 'slow') {
+      await this.gate;
+    }
     if (body.outcome === 'crash-once' && body.id && !this.crashed.has(body.id)) {
       this.crashed.add(body.id);
       throw new Error('the store did not answer');
@@ -29,10 +40,11 @@ class ProbeController {
     return body.outcome === 'refuse' ? failed('unknown_installation') : succeeded();
   }
 
+  /** Like the real remote-data route: options, not the `{success}` shape, so the answer is not kept. */
   @Post('remote-data/:resource')
   @HttpCode(200)
-  remoteData(): ShopimindResponse {
-    return succeeded();
+  remoteData(): { data: Array<{ value: string; label: string }> } {
+    return { data: [{ value: 'https://shop.example.com/hooks/store-token', label: 'products' }] };
   }
 }
 
@@ -111,25 +123,63 @@ describe('ShopiMind request authentication over HTTP', () => {
 
   afterAll(() => app?.close());
 
-  it('answers a signed request, then refuses its exact replay with a bare 401', async () => {
-    const send = signedPost(url, JSON.stringify({ event: 'deactivate', installation_id: 'inst_1' }));
+  const probe = (): ProbeController => app.get(ProbeController);
+
+  it('answers an exact resend of a processed request with its first answer, without running it again', async () => {
+    const send = signedPost(url, JSON.stringify({ event: 'deactivate', id: 'resend-1' }));
 
     expect(await answerOf(await send())).toEqual({ status: 200, body: { success: true } });
-    expect(await answerOf(await send())).toEqual({
-      status: 401,
-      body: { success: false, error: 'unauthorized' },
-    });
+    expect(await answerOf(await send())).toEqual({ status: 200, body: { success: true } });
+    expect(probe().runs.get('resend-1')).toBe(1);
   });
 
-  it('refuses the replay sent to another spelling of the same URL', async () => {
-    const body = JSON.stringify({ event: 'deactivate', installation_id: 'inst_2' });
+  it('answers a resend sent to another spelling of the same URL from the first answer', async () => {
+    const body = JSON.stringify({ outcome: 'refuse', id: 'resend-2' });
     const timestamp = Math.floor(Date.now() / 1000) - ++sequence;
 
     expect((await signedPost(url, body, timestamp)()).status).toBe(200);
-    expect((await signedPost(url, body, timestamp, '/WEBHOOK/Receive/')()).status).toBe(401);
+    expect(await answerOf(await signedPost(url, body, timestamp, '/WEBHOOK/Receive/')())).toEqual({
+      status: 200,
+      body: { success: false, error: 'unknown_installation' },
+    });
+    expect(probe().runs.get('resend-2')).toBe(1);
   });
 
-  it('accepts one signed config map on several remote-data resources in the same second', async () => {
+  it('gives a resend sent while the first is in progress the same answer once it is done', async () => {
+    let open = (): void => undefined;
+    probe().gate = new Promise((resolve) => (open = resolve));
+    const send = signedPost(url, JSON.stringify({ outcome: 'slow', id: 'resend-3' }));
+
+    const first = send();
+    await expectEventually(() => expect(probe().runs.get('resend-3')).toBe(1));
+    const resend = send();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    open();
+
+    expect(await answerOf(await first)).toEqual({ status: 200, body: { success: true } });
+    expect(await answerOf(await resend)).toEqual({ status: 200, body: { success: true } });
+    expect(probe().runs.get('resend-3')).toBe(1);
+  });
+
+  it('lets the resend of a request whose first attempt died mid-way do the work', async () => {
+    const body = JSON.stringify({ event: 'activate', id: 'resend-4' });
+    const timestamp = Math.floor(Date.now() / 1000) - ++sequence;
+    // What a replica that crashed while processing leaves behind: a claim whose processing lease ran out.
+    await signatures.claim(
+      signShopimindPayload(SECRET, timestamp, body),
+      'POST /webhook/receive',
+      new Date(Date.now() + 60_000),
+      new Date(Date.now() - 1),
+    );
+
+    expect(await answerOf(await signedPost(url, body, timestamp)())).toEqual({
+      status: 200,
+      body: { success: true },
+    });
+    expect(probe().runs.get('resend-4')).toBe(1);
+  });
+
+  it('keeps no answer but the ShopiMind {success} shape: a remote-data resend is refused as before', async () => {
     const body = JSON.stringify({ store_base_url: 'https://shop.example.com' });
     const timestamp = Math.floor(Date.now() / 1000) - ++sequence;
     const statuses = [];
@@ -138,25 +188,39 @@ describe('ShopiMind request authentication over HTTP', () => {
     }
 
     expect(statuses).toEqual([200, 200, 401]);
+    expect(JSON.stringify([...signatures.progress.values()])).not.toContain('store-token');
   });
 
-  it("accepts ShopiMind's retry of a request whose processing failed", async () => {
+  it('refuses a tampered resend with a bare 401', async () => {
+    const body = JSON.stringify({ event: 'deactivate', id: 'resend-5' });
+    const timestamp = Math.floor(Date.now() / 1000) - ++sequence;
+    await signedPost(url, body, timestamp)();
+    const tampered = body.replace('deactivate', 'uninstall');
+
+    const response = await fetch(`${url}/webhook/receive`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopimind-signature': signShopimindPayload(SECRET, timestamp, body),
+        'x-shopimind-timestamp': String(timestamp),
+      },
+      body: tampered,
+    });
+
+    expect(await answerOf(response)).toEqual({
+      status: 401,
+      body: { success: false, error: 'unauthorized' },
+    });
+  });
+
+  it("accepts ShopiMind's retry of a request whose processing failed, then answers resends from it", async () => {
     jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const send = signedPost(url, JSON.stringify({ outcome: 'crash-once', id: 'retry-1' }));
 
     expect((await send()).status).toBe(500);
     expect(await answerOf(await send())).toEqual({ status: 200, body: { success: true } });
-    expect((await send()).status).toBe(401);
-  });
-
-  it('keeps a request answered {success:false} consumed: it was processed', async () => {
-    const send = signedPost(url, JSON.stringify({ outcome: 'refuse' }));
-
-    expect(await answerOf(await send())).toEqual({
-      status: 200,
-      body: { success: false, error: 'unknown_installation' },
-    });
-    expect((await send()).status).toBe(401);
+    expect(await answerOf(await send())).toEqual({ status: 200, body: { success: true } });
+    expect(probe().runs.get('retry-1')).toBe(2);
   });
 
   it('refuses a body over 1 MiB with 413 {success:false, error:"payload_too_large"}', async () => {

@@ -4,17 +4,17 @@ import { ShopimindSignatureGuard } from '../shopimind-webhooks/shopimind-signatu
 import { RequestBodyErrorFilter } from './request-body-error.filter';
 import { ShopimindRateLimits } from './shopimind-rate-limits';
 import { ShopimindSignatureStrategy } from './shopimind-signature.strategy';
-import { SignatureReleaseInterceptor } from './signature-release.interceptor';
+import { SignatureOutcomeInterceptor } from './signature-outcome.interceptor';
 
 /**
  * What `@UseGuards(ShopimindSignatureGuard)` relies on: the passport strategy (registered when instantiated),
- * the rate limit, the release of failed requests' signatures and the body-error answers. Needs
+ * the rate limit, the answers kept for resends (or released signatures of failed requests) and the body-error answers. Needs
  * GATEWAY_FEATURE_OPTIONS and AcceptedSignatureRepository.
  */
 export const shopimindAuthProviders: Provider[] = [
   ShopimindRateLimits,
   ShopimindSignatureStrategy,
   ShopimindSignatureGuard,
-  { provide: APP_INTERCEPTOR, useClass: SignatureReleaseInterceptor },
+  { provide: APP_INTERCEPTOR, useClass: SignatureOutcomeInterceptor },
   { provide: APP_FILTER, useClass: RequestBodyErrorFilter },
 ];

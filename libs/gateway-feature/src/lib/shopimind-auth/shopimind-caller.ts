@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { KeptAnswerBody } from '@storebridge/gateway-persistence';
 
 /** A request that passed the signature check; its signature is claimed against replays until it expires. */
 export interface ShopimindCaller {
@@ -8,6 +9,8 @@ export interface ShopimindCaller {
   route: string;
   /** `X-Shopimind-Timestamp`, unix seconds. */
   timestamp: number;
+  /** Set on an exact resend of a request already answered: what it was answered, to answer again. */
+  firstAnswer?: { status: number; body: KeptAnswerBody };
 }
 
 /** Where the guard leaves the caller (passport's `property` option), rather than the generic `user`. */

@@ -30,8 +30,9 @@ class ProbeController {
 
   @Post('remote-data/:resource')
   @HttpCode(200)
-  remoteData(): ShopimindResponse {
-    return succeeded();
+  remoteData(): { data: [] } {
+    // Options, as the real route answers: not a kept answer, so a resend stays refused.
+    return { data: [] };
   }
 }
 

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { AcceptedSignatureRepository } from '@storebridge/gateway-persistence';
+import { AcceptedSignatureRepository, type SignatureClaim } from '@storebridge/gateway-persistence';
 import {
   declaredRemoteResources,
   LIFECYCLE_ROUTE,
@@ -15,11 +15,25 @@ import {
 import { RequestStrategy } from './request.strategy';
 import { ShopimindRateLimits } from './shopimind-rate-limits';
 import { routeKeyOf, type ShopimindCaller, type ShopimindRequest } from './shopimind-caller';
+import { failed } from '../shopimind-webhooks/shopimind-response';
 
 export const SHOPIMIND_SIGNATURE_STRATEGY = 'shopimind-signature';
 
 /** Each replica deletes the expired signatures at most this often, on the request path (one indexed DELETE). */
 export const SIGNATURE_PURGE_INTERVAL_MS = 60_000;
+
+/**
+ * How long an accepted request holds its signature without an answer. Past it, its processing is presumed dead
+ * (the replica crashed) and a resend does the work; a live one slower than that may thus run twice, which the
+ * lifecycle handlers, idempotent (spec §4), tolerate.
+ */
+export const SIGNATURE_PROCESSING_LEASE_MS = 20_000;
+
+/** How often a resend waiting for the first request's answer looks again. */
+export const RESEND_POLL_INTERVAL_MS = 100;
+
+/** Enough looks to see the lease run out: the wait for a first answer is bounded by the lease. */
+const RESEND_MAX_POLLS = Math.ceil(SIGNATURE_PROCESSING_LEASE_MS / RESEND_POLL_INTERVAL_MS) + 1;
 
 type Refusal = Exclude<SignatureVerdict, 'valid'> | 'replayed' | 'signed_for_another_route';
 
@@ -42,7 +56,9 @@ function bodyFitsRoute(request: ShopimindRequest): boolean {
 /**
  * Spec §3. The signature covers the exact bytes received, so this reads `rawBody` (kept by the app's body
  * parser), never the re-serialized JSON. A valid signature is then claimed in `accepted_signatures`, shared by
- * every replica, so an exact replay is refused until the request's timestamp is out of the window anyway.
+ * every replica. An exact resend of it (revised §3: the sender lost our answer) is handed the first answer,
+ * which SignatureOutcomeInterceptor sends without running the handler; one sent while the first is processed
+ * waits for it, within the processing lease. A resend of a request whose answer was not kept stays refused.
  *
  * Keyed on (signature, route), not on the installation the spec mentions: the HMAC covers the timestamp and
  * the body, which names the installation, so two installations' requests never share a signature. The route
@@ -97,11 +113,36 @@ export class ShopimindSignatureStrategy extends PassportStrategy(
       route: routeKeyOf(request, this.knownResources),
       timestamp: Number(timestamp),
     };
-    if (!(await this.acceptedSignatures.claim(caller.signature, caller.route, this.expiryOf(caller)))) {
-      return this.refuse(request, 'replayed');
+    const claim = await this.claimOrAwaitFirstAnswer(caller);
+    if (claim.kind === 'in_progress') {
+      // Only when the holder keeps coming back (a release and a new claim in turn): a 5xx ShopiMind retries.
+      throw new ServiceUnavailableException(failed('in_progress'));
+    }
+    if (claim.kind === 'answered') {
+      if (!claim.answer.body) {
+        return this.refuse(request, 'replayed');
+      }
+      this.logger.log(`Answered a resend to ${request.path} with its first answer`);
+      return { ...caller, firstAnswer: { status: claim.answer.status, body: claim.answer.body } };
     }
     await this.purgeExpiredFromTimeToTime(nowMs);
     return caller;
+  }
+
+  /** A claim in progress is looked at again until it is answered, released or its lease lapses (then ours). */
+  private async claimOrAwaitFirstAnswer(caller: ShopimindCaller): Promise<SignatureClaim> {
+    for (let poll = 0; ; poll++) {
+      const claim = await this.acceptedSignatures.claim(
+        caller.signature,
+        caller.route,
+        this.expiryOf(caller),
+        new Date(Date.now() + SIGNATURE_PROCESSING_LEASE_MS),
+      );
+      if (claim.kind !== 'in_progress' || poll === RESEND_MAX_POLLS) {
+        return claim;
+      }
+      await new Promise((resolve) => setTimeout(resolve, RESEND_POLL_INTERVAL_MS));
+    }
   }
 
   /**

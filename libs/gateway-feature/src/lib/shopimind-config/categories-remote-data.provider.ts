@@ -3,8 +3,8 @@ import { sampleStoreCategories } from '@storebridge/store-diagnostics';
 import {
   CATEGORIES_REMOTE_RESOURCE,
   InvalidIntegrationConfigError,
-  parseIntegrationConfig,
-  type IntegrationConfig,
+  parseStoreFormConfig,
+  type StoreFormConfig,
 } from '@storebridge/shopimind-declaration';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
 import type { RemoteDataProvider, RemoteOption } from './remote-data.provider';
@@ -22,9 +22,9 @@ export class CategoriesRemoteDataProvider implements RemoteDataProvider {
   constructor(@Inject(GATEWAY_FEATURE_OPTIONS) private readonly gatewayOptions: GatewayFeatureOptions) {}
 
   async load(configs: Record<string, unknown>): Promise<RemoteOption[]> {
-    let config: IntegrationConfig;
+    let config: StoreFormConfig;
     try {
-      config = parseIntegrationConfig(configs);
+      config = parseStoreFormConfig(configs);
     } catch (error) {
       if (error instanceof InvalidIntegrationConfigError) {
         this.logger.warn(`No categories: ${error.message}`);

@@ -17,10 +17,21 @@ describe('ConnectionTestService', () => {
 
   const service = (allowPrivateStoreUrls = true) =>
     new ConnectionTestService(configSpecOptions(allowPrivateStoreUrls));
-  const configs = (overrides: Record<string, unknown> = {}) => storeConfigsFor(store.url, API_KEY, overrides);
+  // The demo store sells in EUR, like the form here says.
+  const configs = (overrides: Record<string, unknown> = {}) =>
+    storeConfigsFor(store.url, API_KEY, { lang: 'en', currency: 'EUR', ...overrides });
 
   it('succeeds against a store that answers health and products with the credential', async () => {
     await expect(service().test(configs())).resolves.toEqual({ success: true });
+  });
+
+  it("fails when the store's products are priced in another currency than the form's (issue #16)", async () => {
+    await expect(service().test(configs({ currency: 'USD' }))).resolves.toEqual({
+      success: false,
+      error:
+        "Your store's products are priced in EUR (their currency field or the marks of their prices say so), " +
+        'but Currency is USD: set Currency to EUR.',
+    });
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
@@ -50,6 +61,8 @@ describe('ConnectionTestService', () => {
     ['a missing base URL', { store_base_url: undefined }, 'store_base_url'],
     ['a token method without token', { store_api_token: '' }, 'store_api_token'],
     ['mappings that are not JSON', { product_field_mappings: '{name' }, 'product_field_mappings'],
+    ['a missing currency, which has no default', { currency: '' }, 'currency is required'],
+    ['a missing language, which has no default', { lang: undefined }, 'lang is required'],
   ])('answers a validation error for %s without calling the store', async (_label, overrides, field) => {
     const before = store.stats.total;
     const response = await service().test(configs(overrides));

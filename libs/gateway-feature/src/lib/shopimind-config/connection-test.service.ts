@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { diagnoseStore } from '@storebridge/store-diagnostics';
+import { describeCurrencyDisagreement, diagnoseStore } from '@storebridge/store-diagnostics';
 import {
   InvalidIntegrationConfigError,
   parseIntegrationConfig,
@@ -10,7 +10,8 @@ import { failed, succeeded, type ShopimindResponse } from '../shopimind-webhooks
 
 /**
  * ShopiMind §6 connection test: validates the config being edited, then proves the store answers with it
- * (address policy, health, first products page). The reason goes back to the merchant's form as is.
+ * (address policy, health, first products page) and that the form's currency is the one the store's products
+ * name, when they name one. The reason goes back to the merchant's form as is.
  */
 @Injectable()
 export class ConnectionTestService {
@@ -34,6 +35,17 @@ export class ConnectionTestService {
         `Connection test of ${config.store.baseUrl} failed at ${diagnosis.step}: ${diagnosis.problem}`,
       );
       return failed(diagnosis.message);
+    }
+    const { currencies } = diagnosis.products;
+    const disagreement = describeCurrencyDisagreement(currencies, config.currency);
+    if (disagreement !== undefined) {
+      return failed(disagreement);
+    }
+    if (currencies.length > 1) {
+      // Nothing the form can fix: each product keeps its own currency.
+      this.logger.log(
+        `Connection test of ${config.store.baseUrl}: its products mix currencies (${currencies.join(', ')})`,
+      );
     }
     return succeeded();
   }

@@ -26,7 +26,8 @@ describe('lifecycleTransition', () => {
     ['inactive', 'activate', apply],
     ['inactive', 'deactivate', done],
     ['inactive', 'uninstall', apply],
-    ['uninstalled', 'install', gone],
+    // A reinstall: the shop installs the integration again (shopimind.md §2, issue #16).
+    ['uninstalled', 'install', apply],
     ['uninstalled', 'activate', gone],
     ['uninstalled', 'config_updated', gone],
     ['uninstalled', 'deactivate', gone],

@@ -3,8 +3,8 @@ import type { LifecycleEventName } from './dto/lifecycle-event.dto';
 
 /**
  * What an event does to an installation in a given state (shopimind.md §2):
- * installed → active ⇄ inactive → uninstalled. `already_done` answers success without touching anything,
- * which is how a retried event stays harmless.
+ * installed → active ⇄ inactive → uninstalled → (install again) installed. `already_done` answers success
+ * without touching anything, which is how a retried event stays harmless.
  */
 export type LifecycleTransition =
   | { kind: 'apply' }
@@ -22,8 +22,18 @@ export function lifecycleTransition(
     return event === 'install' ? APPLY : { kind: 'refuse', error: 'unknown_installation' };
   }
   if (status === 'uninstalled') {
-    // Uninstall is forever; its own retry is answered as done.
-    return event === 'uninstall' ? ALREADY_DONE : { kind: 'refuse', error: 'installation_uninstalled' };
+    // The key is revoked forever, so nothing but a new install (a reinstall of the shop) brings it back; the
+    // uninstall's own retry is answered as done.
+    switch (event) {
+      case 'install':
+        return APPLY;
+      case 'uninstall':
+        return ALREADY_DONE;
+      case 'activate':
+      case 'config_updated':
+      case 'deactivate':
+        return { kind: 'refuse', error: 'installation_uninstalled' };
+    }
   }
   switch (event) {
     case 'install':

@@ -6,12 +6,7 @@ import { plainToInstance } from 'class-transformer';
 import type { SavedStoreConnection, StoreConnectionService } from '@storebridge/connections';
 import { Subjects } from '@storebridge/contracts';
 import { RecordingPublisher } from '@storebridge/messaging';
-import type {
-  InstallationEntity,
-  InstallationStatus,
-  StoreConnectionEntity,
-  StoreConnectionRepository,
-} from '@storebridge/persistence';
+import type { InstallationEntity, InstallationStatus, StoreConnectionEntity } from '@storebridge/persistence';
 import type {
   ExternalAccountClaim,
   InstallationRepository,
@@ -39,11 +34,54 @@ type InstallationPort = Pick<
   | 'findByLegacyShopIntegrationId'
   | 'updateStatus'
   | 'setAccessTokenCiphertext'
+  | 'findUninstalledOfShop'
+  | 'reinstall'
+  | 'uninstall'
 >;
 
-/** Mirrors the real repository: upsert by `installationId`, absent optional fields keep their value. */
+/**
+ * Mirrors the real repository: upsert by `installationId`, absent optional fields keep their value; uninstall
+ * deletes the installation's connection (from the table shared with the connection service fake).
+ */
 class InMemoryInstallations implements InstallationPort {
   readonly rows = new Map<string, InstallationEntity>();
+
+  constructor(private readonly connections: ConnectionTable) {}
+
+  async findUninstalledOfShop(shop: {
+    shopDomain?: string;
+    legacyShopIntegrationId?: string;
+  }): Promise<InstallationEntity | null> {
+    const domain = shop.shopDomain?.trim().toLowerCase();
+    const row = [...this.rows.values()]
+      .filter((candidate) => candidate.status === 'uninstalled')
+      .filter(
+        (candidate) =>
+          (domain && candidate.shopDomain.toLowerCase() === domain) ||
+          (shop.legacyShopIntegrationId !== undefined &&
+            candidate.legacyShopIntegrationId === shop.legacyShopIntegrationId),
+      )
+      .sort((a, b) => (b.uninstalledAt?.getTime() ?? 0) - (a.uninstalledAt?.getTime() ?? 0))[0];
+    return row ? { ...row } : null;
+  }
+
+  async reinstall(id: string, input: InstallationUpsert): Promise<InstallationEntity | null> {
+    const row = this.rows.get(id);
+    if (row?.status !== 'uninstalled') {
+      return null;
+    }
+    const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+    Object.assign(row, defined, { updatedAt: new Date() });
+    return { ...row };
+  }
+
+  async uninstall(id: string, uninstalledAt: Date): Promise<void> {
+    this.connections.delete(id);
+    const row = this.rows.get(id);
+    if (row) {
+      Object.assign(row, { status: 'uninstalled', accessTokenCiphertext: null, uninstalledAt });
+    }
+  }
 
   async upsert(input: InstallationUpsert): Promise<InstallationEntity> {
     const existing = this.byInstallationId(input.installationId);
@@ -116,23 +154,25 @@ class InMemoryInstallations implements InstallationPort {
 /** Store connections keyed by `installations.id`, shared by the repository and service fakes. */
 type ConnectionTable = Map<string, StoreConnectionEntity>;
 
-class InMemoryStoreConnections implements Pick<StoreConnectionRepository, 'deleteByInstallation'> {
-  constructor(private readonly table: ConnectionTable) {}
-
-  async deleteByInstallation(installationId: string): Promise<boolean> {
-    return this.table.delete(installationId);
-  }
-}
-
 /**
  * Keeps the id of an existing connection (reconfigured in place) and bumps `updatedAt`, like the real one;
  * an identical config is reported unchanged.
  */
-class FakeStoreConnectionService implements Pick<StoreConnectionService, 'saveFromConfig'> {
+class FakeStoreConnectionService implements Pick<
+  StoreConnectionService,
+  'saveFromConfig' | 'storedCatalogueSettings'
+> {
   readonly saved: Array<{ installationId: string; config: IntegrationConfig }> = [];
   private clock = Date.UTC(2026, 0, 1);
 
   constructor(private readonly table: ConnectionTable) {}
+
+  async storedCatalogueSettings(
+    installationId: string,
+  ): Promise<{ lang: string; currency: string } | undefined> {
+    const existing = this.table.get(installationId);
+    return existing && { lang: existing.lang, currency: existing.currency };
+  }
 
   async saveFromConfig(installationId: string, config: IntegrationConfig): Promise<SavedStoreConnection> {
     this.saved.push({ installationId, config });
@@ -271,6 +311,9 @@ describe('LifecycleService', () => {
     store_base_url: store.baseUrl,
     store_auth_method: 'api_key',
     store_api_token: STORE_API_TOKEN,
+    // Required since issue #16 point 4 (no invented EUR/en defaults).
+    lang: 'en',
+    currency: 'EUR',
   });
 
   beforeAll(async () => {
@@ -284,8 +327,8 @@ describe('LifecycleService', () => {
   beforeEach(() => {
     store.requests.length = 0;
     store.healthStatus = 200;
-    installations = new InMemoryInstallations();
     connectionTable = new Map();
+    installations = new InMemoryInstallations(connectionTable);
     storeConnections = new FakeStoreConnectionService(connectionTable);
     publisher = new RecordingPublisher();
     cipher = new CredentialCipher(CIPHER_KEY);
@@ -298,7 +341,6 @@ describe('LifecycleService', () => {
   function lifecycleService({ allowPrivateStoreUrls }: { allowPrivateStoreUrls: boolean }): LifecycleService {
     return new LifecycleService(
       installations as unknown as InstallationRepository,
-      new InMemoryStoreConnections(connectionTable) as unknown as StoreConnectionRepository,
       storeConnections as unknown as StoreConnectionService,
       cipher,
       publisher,
@@ -577,6 +619,37 @@ describe('LifecycleService', () => {
   });
 
   describe('config_updated', () => {
+    it('keeps the stored language and currency of a connection when the config map has none', async () => {
+      await install();
+      await activate();
+      const { lang: _lang, currency: _currency, ...withoutCatalogue } = validConfigs();
+
+      const response = await service.handle(
+        'config_updated',
+        event({
+          event: 'config_updated',
+          installation_id: 'inst_1',
+          configs: { ...withoutCatalogue, lang: '' },
+        }),
+      );
+
+      expect(response).toEqual({ success: true });
+      expect(storeConnections.saved.at(-1)?.config).toMatchObject({ lang: 'en', currency: 'EUR' });
+    });
+
+    it('refuses a first config without language or currency', async () => {
+      await install();
+      const { currency: _currency, ...withoutCurrency } = validConfigs();
+
+      const response = await service.handle(
+        'activate',
+        event({ event: 'activate', installation_id: 'inst_1', configs: withoutCurrency }),
+      );
+
+      expect(response).toEqual({ success: false, error: expect.stringContaining('currency') });
+      expect(storeConnections.saved).toEqual([]);
+    });
+
     it('re-validates, re-checks the store and requests a sync with its own trigger and message id', async () => {
       await install();
       const connection = await activate();
@@ -710,7 +783,7 @@ describe('LifecycleService', () => {
       await expect(
         service.handle(
           'activate',
-          event({ event: 'activate', installation_id: 'inst_b', configs: { lang: 'fr' } }),
+          event({ event: 'activate', installation_id: 'inst_b', configs: { lang: 'fr', currency: 'EUR' } }),
         ),
       ).resolves.toEqual({ success: true });
 
@@ -828,7 +901,7 @@ describe('LifecycleService', () => {
       expect(installations.get('inst_1')).toEqual(before);
     });
 
-    it.each<LifecycleEventName>(['install', 'activate', 'config_updated', 'deactivate'])(
+    it.each<LifecycleEventName>(['activate', 'config_updated', 'deactivate'])(
       'answers installation_uninstalled to a later %p and changes nothing',
       async (name) => {
         await install();
@@ -853,6 +926,116 @@ describe('LifecycleService', () => {
         expect(connectionTable.size).toBe(0);
       },
     );
+  });
+
+  describe('reinstall (issue #16: one copy of each record in ShopiMind)', () => {
+    async function uninstall(installationId = 'inst_1'): Promise<void> {
+      await expect(
+        service.handle('uninstall', event({ event: 'uninstall', installation_id: installationId })),
+      ).resolves.toEqual({ success: true });
+    }
+
+    function installEvent(body: Record<string, unknown>): LifecycleEventDto {
+      return event({ event: 'install', access_token: 'spm_reinstalled', ...body });
+    }
+
+    it('accepts an install of the uninstalled installation_id: the same row, installed afresh', async () => {
+      const { id } = await install();
+      await activate();
+      await uninstall();
+
+      await expect(
+        service.handle(
+          'install',
+          installEvent({ installation_id: 'inst_1', shop_domain: 'shop.example.com' }),
+        ),
+      ).resolves.toEqual({ success: true });
+
+      const reinstalled = installations.get('inst_1');
+      expect(reinstalled).toMatchObject({
+        id,
+        status: 'installed',
+        activatedAt: null,
+        deactivatedAt: null,
+        uninstalledAt: null,
+      });
+      expect(cipher.decrypt(reinstalled.accessTokenCiphertext as string)).toBe('spm_reinstalled');
+      expect(installations.rows.size).toBe(1);
+    });
+
+    it('takes up the uninstalled installation of the same shop_domain for a new installation_id', async () => {
+      const { id } = await install('inst_old');
+      await uninstall('inst_old');
+
+      await expect(
+        service.handle(
+          'install',
+          installEvent({ installation_id: 'inst_new', shop_domain: 'SHOP.example.com' }),
+        ),
+      ).resolves.toEqual({ success: true });
+
+      expect(installations.get('inst_new')).toMatchObject({ id, status: 'installed' });
+      expect(installations.rows.size).toBe(1);
+    });
+
+    it('takes up the uninstalled installation of the same legacy id_shop_integration', async () => {
+      await service.handle(
+        'install',
+        event({ event: 'install', installation_id: 'inst_8', id_shop_integration: 8, access_token: 'tok' }),
+      );
+      const { id } = installations.get('inst_8');
+      await uninstall('inst_8');
+
+      await service.handle('install', installEvent({ installation_id: 'inst_9', id_shop_integration: '8' }));
+
+      expect(installations.get('inst_9')).toMatchObject({
+        id,
+        status: 'installed',
+        legacyShopIntegrationId: '8',
+      });
+    });
+
+    it('makes its new connection for the same installation row, which its id mappings and data source hang on', async () => {
+      const { id } = await install('inst_old');
+      const before = await activate('inst_old');
+      await uninstall('inst_old');
+      expect(connectionTable.size).toBe(0);
+
+      await service.handle(
+        'install',
+        installEvent({ installation_id: 'inst_new', shop_domain: 'shop.example.com' }),
+      );
+      const after = await activate('inst_new');
+
+      expect(after.installationId).toBe(id);
+      expect(after.id).not.toBe(before.id);
+      expect(installations.get('inst_new').status).toBe('active');
+      expect(publisher.published.map((message) => message.subject)).toEqual([
+        Subjects.syncRequested,
+        Subjects.syncRequested,
+      ]);
+    });
+
+    it('never takes up an installation of the same shop that is not uninstalled', async () => {
+      const live = await install('inst_live');
+
+      await service.handle(
+        'install',
+        installEvent({ installation_id: 'inst_other', shop_domain: 'shop.example.com' }),
+      );
+
+      expect(installations.get('inst_other').id).not.toBe(live.id);
+      expect(installations.get('inst_live')).toMatchObject({ id: live.id, status: 'installed' });
+    });
+
+    it('takes up nothing on an empty shop_domain', async () => {
+      await service.handle('install', installEvent({ installation_id: 'inst_a' }));
+      await uninstall('inst_a');
+
+      await service.handle('install', installEvent({ installation_id: 'inst_b' }));
+
+      expect(installations.get('inst_b').id).not.toBe(installations.get('inst_a').id);
+    });
   });
 
   describe('legacy id_shop_integration', () => {

@@ -3,11 +3,7 @@ import { StoreConnectionService } from '@storebridge/connections';
 import { Subjects, type SyncTrigger } from '@storebridge/contracts';
 import { checkStoreUrl, StoreClient } from '@storebridge/store-client';
 import { MessagePublisher } from '@storebridge/messaging';
-import {
-  StoreConnectionRepository,
-  type InstallationEntity,
-  type StoreConnectionEntity,
-} from '@storebridge/persistence';
+import type { InstallationEntity, StoreConnectionEntity } from '@storebridge/persistence';
 import { InstallationRepository } from '@storebridge/gateway-persistence';
 import { CredentialCipher } from '@storebridge/security';
 import {
@@ -35,7 +31,6 @@ export class LifecycleService {
 
   constructor(
     private readonly installations: InstallationRepository,
-    private readonly connections: StoreConnectionRepository,
     private readonly storeConnections: StoreConnectionService,
     private readonly cipher: CredentialCipher,
     private readonly publisher: MessagePublisher,
@@ -48,7 +43,9 @@ export class LifecycleService {
     if (!key) {
       return failed('missing_installation_id');
     }
-    const installation = await this.findInstallation(key);
+    const installation =
+      (await this.findInstallation(key)) ??
+      (name === 'install' ? await this.uninstalledInstallationOfShop(event) : null);
     const transition = lifecycleTransition(installation?.status, name);
     switch (transition.kind) {
       case 'refuse':
@@ -77,7 +74,8 @@ export class LifecycleService {
 
   /**
    * Spec §4: install is never retried and must be atomic: one upsert, or nothing stored. A second install of
-   * a live installation refreshes its token without downgrading its state.
+   * a live installation refreshes its token without downgrading its state. An install of an uninstalled one
+   * is a reinstall.
    */
   private async install(
     key: string,
@@ -95,6 +93,9 @@ export class LifecycleService {
       this.logger.warn(`Install ${key} refused: its external account belongs to another installation`);
       return failed('external_account_taken');
     }
+    if (existing?.status === 'uninstalled') {
+      return this.reinstall(key, event, existing, event.access_token);
+    }
     await this.installations.upsert({
       installationId: key,
       legacyShopIntegrationId: event.id_shop_integration,
@@ -107,6 +108,47 @@ export class LifecycleService {
     });
     this.logger.log(`Installed ${key}`);
     return succeeded();
+  }
+
+  /**
+   * The shop installs the integration again (README: reinstall): the uninstalled row is taken up, under the
+   * event's installation_id when it brings a new one, and starts afresh as installed with the new key. Its id,
+   * which its id mappings and its data source label hang on, stays: the records are written over the ones
+   * ShopiMind holds, not beside them.
+   */
+  private async reinstall(
+    key: string,
+    event: LifecycleEventDto,
+    uninstalled: InstallationEntity,
+    accessToken: string,
+  ): Promise<ShopimindResponse> {
+    const reinstalled = await this.installations.reinstall(uninstalled.id, {
+      // A legacy key (`legacy:<id>`) found this row by its legacy id: its own installation_id stays.
+      installationId: event.installation_id ?? uninstalled.installationId,
+      legacyShopIntegrationId: event.id_shop_integration,
+      shopDomain: event.shop_domain ?? uninstalled.shopDomain,
+      shopName: event.shop_name,
+      status: 'installed',
+      accessTokenCiphertext: this.cipher.encrypt(accessToken),
+      externalAccountId: event.external_account_id ?? null,
+      installedAt: new Date(),
+      activatedAt: null,
+      deactivatedAt: null,
+      uninstalledAt: null,
+    });
+    if (!reinstalled) {
+      return failed('install_conflict');
+    }
+    this.logger.log(`Reinstalled ${key} (installation ${uninstalled.installationId} before)`);
+    return succeeded();
+  }
+
+  /** Only a shop that uninstalled: a live installation of the same shop is another one, left alone. */
+  private uninstalledInstallationOfShop(event: LifecycleEventDto): Promise<InstallationEntity | null> {
+    return this.installations.findUninstalledOfShop({
+      shopDomain: event.shop_domain,
+      legacyShopIntegrationId: event.id_shop_integration,
+    });
   }
 
   /**
@@ -166,7 +208,11 @@ export class LifecycleService {
   ): Promise<{ ok: true; value: IntegrationConfig } | { ok: false; error: string }> {
     let config: IntegrationConfig;
     try {
-      config = parseIntegrationConfig(await this.withExternalAccount(installation, event.configs ?? {}));
+      // A connection saved before lang and currency were required keeps them when ShopiMind sends none.
+      config = parseIntegrationConfig(
+        await this.withExternalAccount(installation, event.configs ?? {}),
+        await this.storeConnections.storedCatalogueSettings(installation.id),
+      );
     } catch (error) {
       if (error instanceof InvalidIntegrationConfigError) {
         return { ok: false, error: error.message };
@@ -234,12 +280,10 @@ export class LifecycleService {
     return succeeded();
   }
 
-  /** Spec §2: keep nothing secret once uninstalled. */
+  /** Spec §2: keep nothing secret once uninstalled; the id mappings stay for a reinstall. */
   private async uninstall(installation: InstallationEntity): Promise<ShopimindResponse> {
-    await this.connections.deleteByInstallation(installation.id);
     await this.externalAccounts.destroyClaimedBy(installation.installationId);
-    await this.installations.setAccessTokenCiphertext(installation.id, null);
-    await this.installations.updateStatus(installation.id, 'uninstalled', { uninstalledAt: new Date() });
+    await this.installations.uninstall(installation.id, new Date());
     this.logger.log(`Uninstalled ${installation.installationId}`);
     return succeeded();
   }

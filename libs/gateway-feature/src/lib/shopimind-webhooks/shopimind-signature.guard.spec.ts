@@ -5,6 +5,8 @@ import { InMemoryAcceptedSignatures } from '../shopimind-auth/accepted-signature
 import { SHOPIMIND_CALLER_PROPERTY } from '../shopimind-auth/shopimind-caller';
 import { ShopimindRateLimits } from '../shopimind-auth/shopimind-rate-limits';
 import {
+  RESEND_POLL_INTERVAL_MS,
+  SIGNATURE_PROCESSING_LEASE_MS,
   SIGNATURE_PURGE_INTERVAL_MS,
   ShopimindSignatureStrategy,
 } from '../shopimind-auth/shopimind-signature.strategy';
@@ -218,8 +220,27 @@ describe('ShopimindSignatureGuard', () => {
   });
 
   describe('replays', () => {
-    it('refuses an exact replay of an accepted request with a bare 401', async () => {
-      await guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET))));
+    /** Accepts the request and keeps `body` as its answer, as the outcome interceptor does. */
+    async function answered(headers: Record<string, string>, body: { success: true } | null): Promise<void> {
+      await guard.canActivate(contextFor(request(headers)));
+      await signatures.recordAnswer(headers['X-Shopimind-Signature'], 'POST /webhook/receive', {
+        status: 200,
+        body,
+      });
+    }
+
+    it('hands an exact resend of an answered request its first answer', async () => {
+      await answered(signedHeaders(NEW_SECRET), { success: true });
+      const resend = request(signedHeaders(NEW_SECRET));
+
+      await expect(guard.canActivate(contextFor(resend))).resolves.toBe(true);
+      expect(resend[SHOPIMIND_CALLER_PROPERTY]).toMatchObject({
+        firstAnswer: { status: 200, body: { success: true } },
+      });
+    });
+
+    it('refuses with a bare 401 the resend of a request whose answer was not kept', async () => {
+      await answered(signedHeaders(NEW_SECRET), null);
 
       expect(await refusal(request(signedHeaders(NEW_SECRET)))).toEqual({
         status: HttpStatus.UNAUTHORIZED,
@@ -228,12 +249,38 @@ describe('ShopimindSignatureGuard', () => {
       expect(warn.mock.calls.flat().map(String).join('\n')).toContain('replayed');
     });
 
-    it('refuses the replay of an accepted signature re-sent in upper-case hex', async () => {
+    it('finds the first answer of a signature re-sent in upper-case hex', async () => {
       const headers = signedHeaders(NEW_SECRET);
-      await guard.canActivate(contextFor(request(headers)));
+      await answered(headers, null);
       headers['X-Shopimind-Signature'] = headers['X-Shopimind-Signature'].toUpperCase();
 
       expect((await refusal(request(headers))).status).toBe(401);
+    });
+
+    it('lets a resend take over a claim whose processing lease ran out', async () => {
+      await guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET))));
+      nowMs += SIGNATURE_PROCESSING_LEASE_MS;
+      const resend = request(signedHeaders(NEW_SECRET));
+
+      await expect(guard.canActivate(contextFor(resend))).resolves.toBe(true);
+      expect(resend[SHOPIMIND_CALLER_PROPERTY]).not.toHaveProperty('firstAnswer');
+    });
+
+    it('answers 503 to a resend whose first request is still processed when the bounded wait ends', async () => {
+      jest.useFakeTimers({ doNotFake: ['Date'] });
+      try {
+        await guard.canActivate(contextFor(request(signedHeaders(NEW_SECRET))));
+        // The clock is held still: the first request's lease never runs out.
+        const refused = refusal(request(signedHeaders(NEW_SECRET)));
+        await jest.advanceTimersByTimeAsync(SIGNATURE_PROCESSING_LEASE_MS + RESEND_POLL_INTERVAL_MS);
+
+        expect(await refused).toEqual({
+          status: HttpStatus.SERVICE_UNAVAILABLE,
+          body: { success: false, error: 'in_progress' },
+        });
+      } finally {
+        jest.useRealTimers();
+      }
     });
 
     it('accepts the same request again once its signature was released', async () => {

@@ -4,7 +4,8 @@ import { bigintToNumber } from './column-transformers';
 /**
  * Stable numeric id per installation for a store's string id: ShopiMind's SDK wants numeric ids while stores
  * use strings like `prod_123` (shopimind.md §9). No foreign key to the installation: installations are never
- * deleted, and uninstall deletes their mappings itself (see the IdMappingsNaturalKey migration).
+ * deleted. Uninstall keeps the mappings (no secret in them): a reinstall of the shop takes the installation row
+ * up again, so its records get the numbers ShopiMind already holds them under.
  */
 @Entity({ name: 'id_mappings' })
 // Two store ids never share a ShopiMind record.

@@ -5,6 +5,7 @@ import { InstallationEntity } from './installation.entity';
 import { OAuthAuthorizationEntity } from './oauth-authorization.entity';
 import { ParkedMessageEntity } from './parked-message.entity';
 import { PushOutcomeEntity } from './push-outcome.entity';
+import { PushedProductPartsEntity } from './pushed-product-parts.entity';
 import { StoreConnectionEntity } from './store-connection.entity';
 import { StoreOrderEntity } from './store-order.entity';
 import { StorePageFingerprintEntity } from './store-page-fingerprint.entity';
@@ -19,6 +20,7 @@ export * from './installation.entity';
 export * from './oauth-authorization.entity';
 export * from './parked-message.entity';
 export * from './push-outcome.entity';
+export * from './pushed-product-parts.entity';
 export * from './store-connection.entity';
 export * from './store-order.entity';
 export * from './store-page-fingerprint.entity';
@@ -40,4 +42,5 @@ export const persistenceEntities = [
   PushOutcomeEntity,
   StorePageFingerprintEntity,
   ParkedMessageEntity,
+  PushedProductPartsEntity,
 ];

@@ -44,6 +44,16 @@ export class InstallationEntity {
   @Column({ name: 'external_account_id', type: 'text', nullable: true })
   externalAccountId!: string | null;
 
+  /**
+   * What tells this installation's ShopiMind data source apart in its label. Set by the migration that made
+   * installations survive a reinstall, to the first 8 characters of the connection each had then (their data
+   * sources were labelled with it); null: the first 8 characters of `id`. Unlike a connection, it outlives
+   * uninstall, so a reinstall finds its data source again. Optional in the type only: code building
+   * installations (fakes, seeds) can leave it out.
+   */
+  @Column({ name: 'data_source_key', type: 'text', nullable: true })
+  dataSourceKey?: string | null;
+
   @Column({ name: 'installed_at', type: 'timestamptz', nullable: true })
   installedAt!: Date | null;
 

@@ -73,12 +73,35 @@ export class StoreConnectionEntity {
   @Column({ name: 'per_page', type: 'integer', default: 50 })
   perPage!: number;
 
+  /**
+   * The merchant's "Categories to leave out", as they typed them: products in any of them stay out of ShopiMind.
+   * Optional in the type only (the column defaults to none): code building connections can leave it out.
+   */
+  @Column({ name: 'excluded_categories', type: 'jsonb', default: () => `'[]'` })
+  excludedCategories?: string[];
+
   @Column({ name: 'webhook_secret_ciphertext', type: 'text', nullable: true })
   webhookSecretCiphertext!: string | null;
 
   /** Keyed hash of the whole configuration (credentials included): unchanged means nothing to re-sync. */
   @Column({ name: 'config_fingerprint', type: 'text', nullable: true })
   configFingerprint!: string | null;
+
+  /**
+   * The `configFingerprint` sync last published every record under (a crawl that succeeded): until it is the
+   * current one, each crawl publishes every record again, changed or not. Optional in the type only, like
+   * `nextSyncAt`: it belongs to sync.
+   */
+  @Column({ name: 'republished_fingerprint', type: 'text', nullable: true })
+  republishedFingerprint?: string | null;
+
+  /**
+   * The language ShopiMind holds this connection's products and categories in; when it is not `lang` any more, push
+   * deletes them (a delete takes every language) before writing in the new one. Optional in the type only: it
+   * belongs to push. Null: nothing to replace.
+   */
+  @Column({ name: 'shopimind_lang', type: 'text', nullable: true })
+  shopimindLang?: string | null;
 
   /**
    * When the next scheduled sync is due; NULL until the scheduler first sees the connection. Optional in the

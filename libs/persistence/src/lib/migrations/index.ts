@@ -18,6 +18,10 @@ import { CrawlSafety1795422300000 } from './1795422300000-crawl-safety';
 import { IdMappingsDeterministic1795422500000 } from './1795422500000-id-mappings-deterministic';
 import { ParkedMessages1795422600000 } from './1795422600000-parked-messages';
 import { ExternalAccountOwner1795422700000 } from './1795422700000-external-account-owner';
+import { ResendAnswersAndReinstallIdentity1795422800000 } from './1795422800000-resend-answers-and-reinstall-identity';
+import { PushLedgerDeletesAndReferences1795422900000 } from './1795422900000-push-ledger-deletes-and-references';
+import { StoreConnectionCatalogueSelection1795423000000 } from './1795423000000-store-connection-catalogue-selection';
+import { PushedProductParts1795423100000 } from './1795423100000-pushed-product-parts';
 
 /** In order of application; every schema change is a new class appended here. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -40,4 +44,8 @@ export const migrations: Array<new () => MigrationInterface> = [
   IdMappingsDeterministic1795422500000,
   ParkedMessages1795422600000,
   ExternalAccountOwner1795422700000,
+  ResendAnswersAndReinstallIdentity1795422800000,
+  PushLedgerDeletesAndReferences1795422900000,
+  StoreConnectionCatalogueSelection1795423000000,
+  PushedProductParts1795423100000,
 ];

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { createScratchDatabase, openDataSource } from '../../test/integration-database';
 import {
   INSTALLATION_STATUSES,
+  LEDGER_ENTITIES,
   PUSH_OUTCOME_STATUSES,
   STORE_AUTH_METHODS,
   RECORD_KINDS,
@@ -41,7 +42,7 @@ describe('schema migrations on PostgreSQL', () => {
     ['CHK_external_accounts_auth_method', STORE_AUTH_METHODS],
     ['CHK_sync_runs_status', SYNC_RUN_STATUSES],
     ['CHK_sync_runs_entity', RECORD_KINDS],
-    ['CHK_push_outcomes_entity', RECORD_KINDS],
+    ['CHK_push_outcomes_entity', LEDGER_ENTITIES],
     ['CHK_push_outcomes_status', PUSH_OUTCOME_STATUSES],
     ['CHK_store_page_fingerprints_entity', RECORD_KINDS],
   ])('allows exactly the values the code declares in %s', async (constraint, declared) => {
@@ -90,6 +91,7 @@ describe('schema migrations on PostgreSQL', () => {
           'oauth_authorizations',
           'parked_messages',
           'push_outcomes',
+          'pushed_product_parts',
           'store_connections',
           'store_orders',
           'store_page_fingerprints',

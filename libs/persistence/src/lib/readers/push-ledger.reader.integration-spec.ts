@@ -3,6 +3,7 @@ import { aPersistedConnection } from '../../test/factories';
 import { openDataSource, truncateTables } from '../../test/integration-database';
 import { PushOutcomeEntity, StoreOrderEntity, StoreProductEntity, type RecordKind } from '../entities';
 import { PushLedgerReader } from './push-ledger.reader';
+import { LEFT_OUT_HASH_SUFFIX } from '../record-content-hash';
 
 describe('PushLedgerReader', () => {
   let dataSource: DataSource;
@@ -36,7 +37,12 @@ describe('PushLedgerReader', () => {
   }
 
   /** Sync's mirror rows, through the entities: the current version of each record is its content hash. */
-  async function mirror(connection: string, entity: RecordKind, storeIds: string[]): Promise<void> {
+  async function mirror(
+    connection: string,
+    entity: RecordKind,
+    storeIds: string[],
+    hashSuffix = '',
+  ): Promise<void> {
     if (entity === 'products') {
       await dataSource.getRepository(StoreProductEntity).insert(
         storeIds.map((id) => ({
@@ -48,7 +54,7 @@ describe('PushLedgerReader', () => {
           imageUrl: null,
           url: `https://store.example.com/p/${id}`,
           categories: [],
-          contentHash: `hash of ${id}`,
+          contentHash: `hash of ${id}${hashSuffix}`,
           raw: null,
         })),
       );
@@ -104,12 +110,36 @@ describe('PushLedgerReader', () => {
     await mirror(connectionId, 'orders', ['o1']);
     await answer(connectionId, 'orders', 'o1', { status: 'accepted' });
 
-    expect(await reader.summary(connectionId, 'products')).toEqual({ accepted: 1, rejected: 1, pending: 2 });
-    expect(await reader.summary(connectionId, 'orders')).toEqual({ accepted: 1, rejected: 0, pending: 0 });
+    expect(await reader.summary(connectionId, 'products')).toEqual({
+      accepted: 1,
+      rejected: 1,
+      pending: 2,
+      leftOut: 0,
+    });
+    expect(await reader.summary(connectionId, 'orders')).toEqual({
+      accepted: 1,
+      rejected: 0,
+      pending: 0,
+      leftOut: 0,
+    });
     expect(await reader.summary(await aPersistedConnection(dataSource), 'products')).toEqual({
       accepted: 0,
       rejected: 0,
       pending: 0,
+      leftOut: 0,
+    });
+  });
+
+  it('counts the records the merchant left out of ShopiMind apart, never pending', async () => {
+    await mirror(connectionId, 'products', ['p1']);
+    await mirror(connectionId, 'products', ['p2', 'p3'], LEFT_OUT_HASH_SUFFIX);
+    await answer(connectionId, 'products', 'p1', { status: 'accepted' });
+
+    expect(await reader.summary(connectionId, 'products')).toEqual({
+      accepted: 1,
+      rejected: 0,
+      pending: 0,
+      leftOut: 2,
     });
   });
 });

@@ -34,6 +34,25 @@ export class StoreProductReader {
     return new Set(rows.map((row) => row.store_product_id));
   }
 
+  /** Every product id of the connection's mirror and every category name they are in: what ShopiMind may hold. */
+  async findIdsAndCategoryNames(
+    connectionId: string,
+  ): Promise<{ productIds: string[]; categoryNames: string[] }> {
+    const products: Array<{ store_product_id: string }> = await this.repository.query(
+      `SELECT "store_product_id" FROM "store_products" WHERE "connection_id" = $1::uuid`,
+      [connectionId],
+    );
+    const categories: Array<{ name: string }> = await this.repository.query(
+      `SELECT DISTINCT jsonb_array_elements_text("categories") AS "name" FROM "store_products"
+       WHERE "connection_id" = $1::uuid AND jsonb_typeof("categories") = 'array'`,
+      [connectionId],
+    );
+    return {
+      productIds: products.map((row) => row.store_product_id),
+      categoryNames: categories.map((row) => row.name),
+    };
+  }
+
   findOne(connectionId: string, storeProductId: string): Promise<StoreProductEntity | null> {
     return this.repository.findOneBy({ connectionId, storeProductId });
   }

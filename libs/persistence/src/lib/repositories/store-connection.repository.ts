@@ -83,7 +83,12 @@ export type StoreConnectionInput = Pick<
   | 'perPage'
   | 'storeToken'
 > &
-  Partial<Pick<StoreConnectionEntity, 'webhookSecretCiphertext' | 'configFingerprint'>>;
+  Partial<
+    Pick<
+      StoreConnectionEntity,
+      'webhookSecretCiphertext' | 'configFingerprint' | 'excludedCategories' | 'shopimindLang'
+    >
+  >;
 
 @Injectable()
 export class StoreConnectionRepository {
@@ -164,6 +169,7 @@ export class StoreConnectionRepository {
       .values({
         webhookSecretCiphertext: null,
         configFingerprint: null,
+        excludedCategories: [],
         ...input,
         installationId,
         updatedAt: () => 'now()',
@@ -179,6 +185,7 @@ export class StoreConnectionRepository {
           'currency',
           'sync_interval_minutes',
           'per_page',
+          'excluded_categories',
           'webhook_secret_ciphertext',
           'config_fingerprint',
           'updated_at',
@@ -190,21 +197,43 @@ export class StoreConnectionRepository {
   }
 
   /**
-   * Uninstall: the credentials go with the row; its sync runs, mirrors and push ledger cascade, and the
-   * installation's id mappings go too (a reinstall starts afresh, spec: push engine "uninstall drops the queue
-   * and the id mapping"). One transaction. Returns whether a connection was deleted.
+   * Records that every record of the connection was published under configuration `fingerprint`; a no-op when the
+   * configuration changed since (its records are still to publish).
+   */
+  async recordRepublished(id: string, fingerprint: string | null): Promise<void> {
+    await this.repository.query(
+      `UPDATE "store_connections" SET "republished_fingerprint" = $2
+       WHERE "id" = $1 AND "config_fingerprint" IS NOT DISTINCT FROM $2`,
+      [id, fingerprint],
+    );
+  }
+
+  /** Records that ShopiMind holds the connection's products in `to` now, if it held them in `from`. */
+  async replaceShopimindLang(id: string, from: string, to: string): Promise<boolean> {
+    const rows: unknown = await this.repository.query(
+      `WITH "replaced" AS (
+         UPDATE "store_connections" SET "shopimind_lang" = $3 WHERE "id" = $1 AND "shopimind_lang" = $2
+         RETURNING "id"
+       )
+       SELECT "id" FROM "replaced"`,
+      [id, from, to],
+    );
+    return returnedRows(rows).length > 0;
+  }
+
+  /**
+   * The credentials go with the row; its sync runs, mirrors and push ledger cascade. The installation's id
+   * mappings stay: a reinstall of the same shop must find ShopiMind's records under the same numbers. Returns
+   * whether a connection was deleted.
    */
   async deleteByInstallation(installationId: string): Promise<boolean> {
-    return this.repository.manager.transaction(async (manager) => {
-      await manager.query(`DELETE FROM "id_mappings" WHERE "installation_id" = $1`, [installationId]);
-      const deleted = await manager
-        .createQueryBuilder()
-        .delete()
-        .from(StoreConnectionEntity)
-        .where('installation_id = :installationId', { installationId })
-        .returning(['id'])
-        .execute();
-      return returnedRows(deleted.raw).length > 0;
-    });
+    const deleted = await this.repository
+      .createQueryBuilder()
+      .delete()
+      .from(StoreConnectionEntity)
+      .where('installation_id = :installationId', { installationId })
+      .returning(['id'])
+      .execute();
+    return returnedRows(deleted.raw).length > 0;
   }
 }

@@ -57,10 +57,25 @@ describe('OrderPushService against the ShopiMind sandbox', () => {
       currency: 'EUR',
       customerEmail: 'Ada@Example.com',
       customerName: 'Ada Lovelace',
+      customerPhone: '+44 20 7946 0000',
+      acceptsMarketing: true,
       items: [
         { productId: 'prod_1', name: 'Desk lamp', quantity: 1, price: 29.9 },
         { name: 'Gift wrap', quantity: 1, price: 7.7 },
       ],
+      billingAddress: {
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        company: 'Analytical Engines Ltd',
+        street: '12 St James Sq',
+        street2: 'Flat 3',
+        city: 'London',
+        state: 'Greater London',
+        zip: 'SW1Y 4JH',
+        country: 'GB',
+      },
+      shippingAddress: { name: 'Charles Babbage', street: '1 Dorset St', city: 'London', country: 'GB' },
+      paymentMethod: 'credit_card',
       createdAt: '2025-05-01T10:00:00.000Z',
       updatedAt: '2025-05-02T10:00:00.000Z',
     },
@@ -69,8 +84,9 @@ describe('OrderPushService against the ShopiMind sandbox', () => {
       status: 'On Hold',
       subtotal: 10,
       customerEmail: 'grace@example.com',
-      customerName: 'Grace',
       items: [{ productId: 'prod_2', quantity: 2 }],
+      // No customer name: the billing address names her; no street, yet a place.
+      billingAddress: { firstName: 'Grace', lastName: 'Hopper', city: 'Arlington', country: 'US' },
     },
     { id: 'ord_3', items: [{ productId: 'prod_1', quantity: 1, price: 29.9 }] },
   ];
@@ -87,6 +103,7 @@ describe('OrderPushService against the ShopiMind sandbox', () => {
     ).toEqual([
       'POST /v1/orders-statuses 200 2',
       'POST /v1/customers 200 2',
+      'POST /v1/customers/addresses/bulk 200 3',
       'POST /v1/orders 200 2',
       'POST /v1/orders/bulk-delete 200 1',
     ]);
@@ -104,12 +121,56 @@ describe('OrderPushService against the ShopiMind sandbox', () => {
       'completed',
       'on_hold',
     ]);
-    expect(sandbox.customers(installationId).map((customer) => customer['email'])).toEqual([
-      'ada@example.com',
-      'grace@example.com',
+    expect(
+      sandbox
+        .customers(installationId)
+        .map(({ email, first_name, last_name, phone_number, is_opt_in, is_newsletter_subscribed }) => ({
+          email,
+          first_name,
+          last_name,
+          phone_number,
+          is_opt_in,
+          is_newsletter_subscribed,
+        })),
+    ).toEqual([
+      {
+        email: 'ada@example.com',
+        first_name: 'Ada',
+        last_name: 'Lovelace',
+        phone_number: '+44 20 7946 0000',
+        is_opt_in: true,
+        is_newsletter_subscribed: false,
+      },
+      {
+        email: 'grace@example.com',
+        first_name: 'Grace',
+        last_name: 'Hopper',
+        phone_number: undefined,
+        is_opt_in: false,
+        is_newsletter_subscribed: false,
+      },
     ]);
+    const addresses = sandbox.customerAddresses(installationId);
+    expect(
+      addresses.map((address) => [address['first_name'], address['city'], address['address_line_1']]),
+    ).toEqual([
+      ['Ada', 'London', '12 St James Sq'],
+      ['Charles', 'London', '1 Dorset St'],
+      ['Grace', 'Arlington', ''],
+    ]);
+    const [invoice, delivery] = addresses.map((address) => String(address['address_id']));
     expect(sandbox.orders(installationId)).toEqual([
-      expect.objectContaining({ order_id: 'ord_1', amount: 42.5, amount_without_tax: 35.42, lang: 'fr' }),
+      expect.objectContaining({
+        order_id: 'ord_1',
+        amount: 42.5,
+        amount_without_tax: 35.42,
+        shipping_costs: 4.9,
+        shipping_costs_without_tax: 4.08,
+        address_invoice_id: invoice,
+        address_delivery_id: delivery,
+        lang: 'fr',
+        products: [expect.objectContaining({ price: 29.9, price_without_tax: 24.92 })],
+      }),
     ]);
   });
 

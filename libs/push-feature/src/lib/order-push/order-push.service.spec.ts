@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { NormalizedOrder, OrdersChangedEvent } from '@storebridge/contracts';
-import { RetryLaterError } from '@storebridge/messaging';
+import { type CorrelationScope, RetryLaterError, runWithCorrelation } from '@storebridge/messaging';
 import type { InstallationEntity, StoreConnectionEntity } from '@storebridge/persistence';
 import type { WriteOutcome } from '@storebridge/shopimind-client';
 import { toShopimindCustomerId } from '@storebridge/shopimind-mapping';
@@ -15,6 +15,8 @@ import {
 } from '../../test/fakes';
 import { INACTIVE_RETRY_MS, PRODUCT_ENTITY } from '../push-target/push-target.service';
 import {
+  CUSTOMER_ADDRESS_BATCH_SIZE,
+  CUSTOMER_ADDRESS_ENTITY,
   CUSTOMER_BATCH_SIZE,
   ORDER_BATCH_SIZE,
   ORDER_STATUS_BATCH_SIZE,
@@ -267,6 +269,136 @@ describe('OrderPushService.pushOrders', () => {
     });
   });
 
+  describe('customer details', () => {
+    it("sends the customer's phone, consent and, without a customer name, the billing address's names", async () => {
+      await service.pushOrders(
+        event([
+          anOrder(1, {
+            customerName: undefined,
+            customerPhone: '+33 1 23 45 67 89',
+            acceptsMarketing: true,
+            newsletterSubscribed: false,
+            billingAddress: { firstName: 'Ada', lastName: 'Lovelace', city: 'London' },
+          }),
+        ]),
+      );
+
+      expect(savedCustomers()).toEqual([
+        expect.objectContaining({
+          first_name: 'Ada',
+          last_name: 'Lovelace',
+          phone_number: '+33 1 23 45 67 89',
+          is_opt_in: true,
+          is_newsletter_subscribed: false,
+        }),
+      ]);
+    });
+  });
+
+  describe('addresses', () => {
+    const london = {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      street: '12 St James Sq',
+      city: 'London',
+      country: 'GB',
+    };
+    const arlington = {
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      street: '1 Navy Way',
+      city: 'Arlington',
+      country: 'US',
+    };
+    const savedAddresses = () =>
+      writer()
+        .callsOf('saveCustomerAddresses')
+        .flatMap((call) => call.items);
+
+    it('writes the addresses of the orders after their customers and before the orders', async () => {
+      await service.pushOrders(event([anOrder(1, { billingAddress: london })], ['ord_gone']));
+
+      expect(writer().methods()).toEqual([
+        'saveOrderStatuses',
+        'saveCustomers',
+        'saveCustomerAddresses',
+        'saveOrders',
+        'deleteOrders',
+      ]);
+    });
+
+    it('sends one address per place of a customer, numbered for good, and points the orders at it', async () => {
+      await service.pushOrders(
+        event([
+          anOrder(1, {
+            customerEmail: 'ada@example.com',
+            billingAddress: london,
+            shippingAddress: arlington,
+          }),
+          anOrder(2, {
+            customerEmail: 'Ada@Example.com',
+            billingAddress: { ...london, phone: '+44 20 7946 0000' },
+            shippingAddress: london,
+          }),
+          anOrder(3, { customerEmail: 'grace@example.com', billingAddress: arlington }),
+        ]),
+      );
+
+      const addresses = savedAddresses();
+      const adaId = toShopimindCustomerId('ada@example.com');
+      expect(addresses.map(({ customer_id, city }) => [customer_id, city])).toEqual([
+        [adaId, 'London'],
+        [adaId, 'Arlington'],
+        [toShopimindCustomerId('grace@example.com'), 'Arlington'],
+      ]);
+      // The latest order's phone for the one London address of Ada's.
+      expect(addresses[0]).toMatchObject({
+        primary_phone: '+44 20 7946 0000',
+        id_data_source: FAKE_DATA_SOURCE_ID,
+      });
+      const addressCall = idMappings.calls.find((call) => call.entityType === CUSTOMER_ADDRESS_ENTITY);
+      expect(addressCall?.installationId).toBe(installation.id);
+      const [adaLondon, adaArlington, graceArlington] = addresses.map((address) =>
+        String(address.address_id),
+      );
+      expect(new Set([adaLondon, adaArlington, graceArlington]).size).toBe(3);
+      expect(
+        savedOrders().map((order) => [order.order_id, order.address_invoice_id, order.address_delivery_id]),
+      ).toEqual([
+        ['ord_1', adaLondon, adaArlington],
+        ['ord_2', adaLondon, adaLondon],
+        ['ord_3', graceArlington, undefined],
+      ]);
+
+      // The next message numbers the same place the same way.
+      await service.pushOrders(
+        event([anOrder(4, { customerEmail: 'ada@example.com', billingAddress: london })]),
+      );
+      expect(savedOrders().at(-1)?.address_invoice_id).toBe(adaLondon);
+    });
+
+    it('sends no address, and maps no id, for orders without one or without a customer', async () => {
+      await service.pushOrders(
+        event([anOrder(1), anOrder(2, { customerEmail: undefined, billingAddress: london })]),
+      );
+
+      expect(writer().methods()).not.toContain('saveCustomerAddresses');
+      expect(idMappings.calls.map((call) => call.entityType)).not.toContain(CUSTOMER_ADDRESS_ENTITY);
+    });
+
+    it(`sends at most ${CUSTOMER_ADDRESS_BATCH_SIZE} addresses per call`, async () => {
+      await service.pushOrders(
+        event(orders(120, (index) => ({ billingAddress: { ...london, street: `${index} Main St` } }))),
+      );
+
+      expect(
+        writer()
+          .callsOf('saveCustomerAddresses')
+          .map((call) => call.items.length),
+      ).toEqual([50, 50, 20]);
+    });
+  });
+
   describe('orders', () => {
     it('sends the line products under the numeric ids products get, with the connection defaults', async () => {
       const productIds = await idMappings.numericIdsFor(installation.id, PRODUCT_ENTITY, ['prod_b']);
@@ -408,6 +540,64 @@ describe('OrderPushService.pushOrders', () => {
       await service.pushOrders(event(orders(3)));
 
       expect(warnings).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('run summary', () => {
+    let lines: jest.SpyInstance;
+
+    beforeEach(() => {
+      lines = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    });
+
+    /** Runs a push as the message dispatcher runs a handler, telling it the run's end afterwards. */
+    async function handlerRun(push: () => Promise<void>): Promise<void> {
+      const scope: CorrelationScope = { correlationId: 'corr-1', runEndCallbacks: [] };
+      await runWithCorrelation(scope, async () => {
+        await push();
+        scope.runEndCallbacks?.forEach((callback) => callback({ outcome: 'ack', durationMs: 5 }));
+      });
+    }
+
+    it('counts guest orders without an email and the order lines left out in the run summary', async () => {
+      await handlerRun(() =>
+        service.pushOrders(
+          event([
+            anOrder(1, {
+              items: [
+                { productId: 'prod_1', quantity: 1, price: 10 },
+                { name: 'Gift wrap', quantity: 1, price: 2 },
+                { productId: 'prod_unknown', quantity: 1, price: 3 },
+              ],
+            }),
+            anOrder(2, { customerEmail: undefined }),
+            anOrder(3, { customerEmail: undefined }),
+          ]),
+        ),
+      );
+
+      expect(lines.mock.calls).toEqual([
+        [
+          expect.objectContaining({
+            msg: 'Push of orders done: 1 written, 0 deleted, 0 dead-lettered, 2 skipped (2 missing_customer_email), 1 order lines naming products ShopiMind does not have left out, 1 order lines without a product id or units left out in 5 ms',
+            skipped: 2,
+            skippedReasons: { missing_customer_email: 2 },
+            leftOut: {
+              'order lines without a product id or units': 1,
+              'order lines naming products ShopiMind does not have': 1,
+            },
+          }),
+        ],
+      ]);
+      // The guest orders are dead letters, with the reason.
+      expect(world.outcomes.statuses('orders')).toEqual({
+        ord_1: 'accepted',
+        ord_2: 'rejected',
+        ord_3: 'rejected',
+      });
+      expect(world.outcomes.rows.get(`${connection.id}/orders/ord_2`)?.reasons).toEqual([
+        'missing_customer_email',
+      ]);
     });
   });
 

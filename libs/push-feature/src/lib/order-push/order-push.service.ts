@@ -3,6 +3,10 @@ import type { NormalizedOrder, OrdersChangedEvent } from '@storebridge/contracts
 import { StoreProductReader } from '@storebridge/persistence';
 import { IdMappingRepository } from '@storebridge/push-persistence';
 import {
+  toCustomerAddressDrafts,
+  toShopimindCustomerAddress,
+  type CustomerAddressDraft,
+  type ShopimindAddressContext,
   toShopimindCustomer,
   toShopimindOrder,
   toShopimindOrderStatus,
@@ -21,11 +25,23 @@ import {
   REFERENCE_BATCH_SIZE,
   type PushMessage,
 } from '../push-target/push-target.service';
+import { idsToDelete, retryDueDerived } from '../deletes/record-deletes';
+import { orderReferences } from '../derived-records/derived-references';
 
 /** ShopiMind's per-call item limits (spec §9): orders and customers are records, statuses reference data. */
 export const ORDER_BATCH_SIZE = RECORD_BATCH_SIZE;
 export const CUSTOMER_BATCH_SIZE = RECORD_BATCH_SIZE;
 export const ORDER_STATUS_BATCH_SIZE = REFERENCE_BATCH_SIZE;
+/** `SpmCustomersAddresses.CHUNK_SIZE`, like every record. */
+export const CUSTOMER_ADDRESS_BATCH_SIZE = RECORD_BATCH_SIZE;
+/** Id-mapping entity type of customer addresses; their store id is the address key (`toCustomerAddressDrafts`). */
+export const CUSTOMER_ADDRESS_ENTITY = 'customer_address';
+/**
+ * Order lines ShopiMind cannot take (its order lines require a product id, a number of its own): counted in the run
+ * summary under these names.
+ */
+const UNKNOWN_PRODUCT_LINES = 'order lines naming products ShopiMind does not have';
+const UNNAMED_LINES = 'order lines without a product id or units';
 /** How many ids of skipped orders (or of lines naming unknown products) a log line names. */
 const LOGGED_IDS = 10;
 
@@ -76,8 +92,35 @@ function latestCustomers(
 }
 
 /**
+ * The addresses of the orders, one per key (a place of a customer), from its latest order (latest phone and
+ * company); on a tie the later one in the page wins.
+ */
+function latestAddresses(
+  orders: readonly NormalizedOrder[],
+  context: ShopimindAddressContext,
+): Map<string, CustomerAddressDraft> {
+  const addresses = new Map<string, { draft: CustomerAddressDraft; recency: number }>();
+  for (const order of orders) {
+    const { billing, shipping } = toCustomerAddressDrafts(order, context);
+    // One place for both: the billing address's phone and company, else the shipping one's.
+    const same = billing && shipping && billing.key === shipping.key;
+    const drafts = same
+      ? [{ key: billing.key, record: { ...shipping.record, ...billing.record } }]
+      : [billing, shipping];
+    for (const draft of drafts) {
+      const known = draft && addresses.get(draft.key);
+      if (draft && (!known || recency(order) >= known.recency)) {
+        addresses.set(draft.key, { draft, recency: recency(order) });
+      }
+    }
+  }
+  return new Map([...addresses].map(([key, entry]) => [key, entry.draft]));
+}
+
+/**
  * Writes changed orders to ShopiMind with what they point at, referenced things first: order statuses, then the
- * customers (derived from the orders), then the orders, then the deletes. Only while the installation is active.
+ * customers (derived from the orders), then their addresses, then the orders, then the deletes. Only while the
+ * installation is active.
  */
 @Injectable()
 export class OrderPushService {
@@ -109,11 +152,20 @@ export class OrderPushService {
       PRODUCT_ENTITY,
       lineProductIds.filter((productId) => held.has(productId)),
     );
+    const addresses = latestAddresses(event.orders, { dataSourceId: target.dataSourceId });
+    // An address keeps its number for good: the same place of a customer, on any order, is one ShopiMind address.
+    const addressIds =
+      addresses.size === 0
+        ? new Map<string, number>()
+        : await this.idMappings.numericIdsFor(installation.id, CUSTOMER_ADDRESS_ENTITY, [
+            ...addresses.keys(),
+          ]);
     // One timestamp for the whole message, so undated records of one page agree.
     const context = {
       lang: connection.lang,
       currency: connection.currency,
       productIds,
+      addressIds,
       dataSourceId: target.dataSourceId,
       now: new Date().toISOString(),
     };
@@ -145,6 +197,8 @@ export class OrderPushService {
 
     const statuses = distinctStatuses(sent, context);
     const customers = latestCustomers(sent, context);
+    // Deletes ShopiMind refused before are tried again with this message's own.
+    const due = await this.pushTargets.dueDeletes(event, ['orders', 'order_statuses', 'customers']);
 
     await this.pushTargets.writeReferenceRows(
       target,
@@ -153,16 +207,45 @@ export class OrderPushService {
       (status) => status.status_id,
       (batch) => target.writer.saveOrderStatuses(batch),
       event,
+      'order_statuses',
     );
-    await writeBatches(chunks(customers, CUSTOMER_BATCH_SIZE), async (batch) =>
-      this.pushTargets.settle(await target.writer.saveCustomers(batch), 'customers', event),
+    await this.pushTargets.writeDerivedRecords(
+      'customers',
+      event,
+      customers,
+      (customer) => customer.customer_id,
+      (batch) => target.writer.saveCustomers(batch),
     );
-    await this.pushTargets.writeRecords('orders', event, sent, orders, (batch) =>
-      target.writer.saveOrders(batch),
+    // After the customers: ShopiMind keeps an address under its customer.
+    const addressRows = [...addresses].flatMap(([key, draft]) => {
+      const addressId = addressIds.get(key);
+      return addressId === undefined ? [] : [toShopimindCustomerAddress(draft, addressId)];
+    });
+    await writeBatches(chunks(addressRows, CUSTOMER_ADDRESS_BATCH_SIZE), async (batch) =>
+      this.pushTargets.settle(await target.writer.saveCustomerAddresses(batch), 'customer addresses', event),
     );
-    await writeBatches(chunks(event.deletedIds, ORDER_BATCH_SIZE), async (batch) =>
-      this.pushTargets.settleDelete(await target.writer.deleteOrders(batch), 'orders', event, batch),
+    await this.pushTargets.writeRecords(
+      'orders',
+      event,
+      sent,
+      orders,
+      (batch) => target.writer.saveOrders(batch),
+      orderReferences,
     );
+    const deletedIds = idsToDelete(
+      event.deletedIds,
+      due,
+      'orders',
+      event.orders.map((order) => order.id),
+    );
+    if (deletedIds.length > 0) {
+      const answers = await target.writer.deleteOrders(deletedIds);
+      await this.pushTargets.settleDeletes('orders', event, answers, String);
+    }
+    const statusIds = statuses.map((status) => status.status_id);
+    await retryDueDerived(this.pushTargets, target, event, due, 'order_statuses', statusIds);
+    const customerIds = customers.map((customer) => customer.customer_id);
+    await retryDueDerived(this.pushTargets, target, event, due, 'customers', customerIds);
   }
 
   /** Not sent, so said once per message with counts (the skipped orders are dead letters too). */
@@ -178,6 +261,8 @@ export class OrderPushService {
         `Skipped ${skipped.length} orders without a customer email of ${origin}: ${named(skipped)}`,
       );
     }
+    this.pushTargets.countLeftOut(message, UNKNOWN_PRODUCT_LINES, unknownProducts.length);
+    this.pushTargets.countLeftOut(message, UNNAMED_LINES, leftOutLines);
     if (unknownProducts.length > 0) {
       this.logger.warn(
         `Left out ${unknownProducts.length} order lines naming products ShopiMind does not have of ${origin}: ${named(unknownProducts)}`,

@@ -34,7 +34,7 @@ describe('ProductPushService against the ShopiMind sandbox', () => {
     const world = aPushWorldWritingTo(sandbox.url, credentials.accessToken);
     outcomes = world.outcomes;
     connectionId = world.connection.id;
-    service = new ProductPushService(world.pushTargets, world.idMappings);
+    service = new ProductPushService(world.pushTargets, world.idMappings, world.productParts);
   });
 
   afterEach(() => {
@@ -95,5 +95,62 @@ describe('ProductPushService against the ShopiMind sandbox', () => {
       ['https://shop.example.com/product/prod_2', [idOf.get('Kitchen'), idOf.get('Sale')]],
       ['https://shop.example.com/product/prod_3', []],
     ]);
+  });
+
+  it('writes variations and images ShopiMind accepts, and deletes those the store removed', async () => {
+    const black = {
+      id: 'v1',
+      name: 'Black / M',
+      sku: 'TS-1',
+      regularPrice: 25,
+      salePrice: 20,
+      stockQuantity: 3,
+    };
+    const white = { id: 'v2', price: 22, stockStatus: 'in_stock', image: 'https://cdn.example.com/v2.jpg' };
+    const tee: NormalizedProduct = {
+      ...aProduct('tee', []),
+      images: ['https://cdn.example.com/a.jpg', 'https://cdn.example.com/b.jpg'],
+      variations: [black, white],
+    };
+    const push = (product: NormalizedProduct) =>
+      service.pushProducts({ connectionId, syncRunId: null, page: 0, products: [product], deletedIds: [] });
+
+    await push(tee);
+
+    expect(warnings).not.toHaveBeenCalled();
+    expect(errors).not.toHaveBeenCalled();
+    const [product] = sandbox.products(installationId);
+    expect(
+      sandbox
+        .productVariations(installationId)
+        .map((item) => [
+          item['product_id'],
+          item['name'],
+          item['price'],
+          item['price_discount'],
+          item['is_default'],
+        ]),
+    ).toEqual([
+      [product['product_id'], 'Black / M', 25, 20, true],
+      [product['product_id'], 'Product tee', 22, null, false],
+    ]);
+    expect(sandbox.productImages(installationId).map((item) => [item['url'], item['is_default']])).toEqual([
+      ['https://cdn.example.com/a.jpg', true],
+      ['https://cdn.example.com/b.jpg', false],
+    ]);
+
+    await push({
+      ...tee,
+      images: ['https://cdn.example.com/b.jpg'],
+      variations: [white],
+    });
+
+    expect(sandbox.productVariations(installationId).map((item) => item['image_link'])).toEqual([
+      'https://cdn.example.com/v2.jpg',
+    ]);
+    expect(sandbox.productImages(installationId).map((item) => [item['url'], item['is_default']])).toEqual([
+      ['https://cdn.example.com/b.jpg', true],
+    ]);
+    expect(errors).not.toHaveBeenCalled();
   });
 });

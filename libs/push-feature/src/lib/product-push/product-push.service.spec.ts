@@ -28,6 +28,13 @@ function aProduct(index: number, overrides: Partial<NormalizedProduct> = {}): No
   };
 }
 
+const PART_METHODS: ReadonlySet<string> = new Set([
+  'saveProductVariations',
+  'saveProductImages',
+  'deleteProductVariations',
+  'deleteProductImages',
+]);
+
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('ProductPushService.pushProducts', () => {
@@ -45,7 +52,7 @@ describe('ProductPushService.pushProducts', () => {
     errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     world = new FakePushWorld();
     ({ idMappings, targets, installation, connection } = world);
-    service = new ProductPushService(world.pushTargets, world.idMappingRepository);
+    service = new ProductPushService(world.pushTargets, world.idMappingRepository, world.productParts);
   });
 
   afterEach(() => {
@@ -58,6 +65,11 @@ describe('ProductPushService.pushProducts', () => {
 
   function products(count: number): NormalizedProduct[] {
     return Array.from({ length: count }, (_, index) => aProduct(index + 1));
+  }
+
+  /** The writes of products, categories and deletes; variations and images: product-parts-push.service.spec.ts. */
+  function recordMethods(): string[] {
+    return targets.writer.methods().filter((method) => !PART_METHODS.has(method));
   }
 
   function saved(): ShopimindProduct[][] {
@@ -116,7 +128,7 @@ describe('ProductPushService.pushProducts', () => {
       const batches = saved();
       expect(batches.map((batch) => batch.length)).toEqual([50, 50, 20]);
       expect(batches.flat().map((item) => item.name)).toEqual(products(120).map((product) => product.name));
-      expect(targets.writer.methods().every((method) => method === 'saveProducts')).toBe(true);
+      expect(recordMethods().every((method) => method === 'saveProducts')).toBe(true);
     });
 
     it('sends the numeric id of each product from the id mapping of its installation', async () => {
@@ -143,7 +155,7 @@ describe('ProductPushService.pushProducts', () => {
     });
 
     it('sends the language and currency of the connection and the data source of the target', async () => {
-      await service.pushProducts(event([aProduct(1, { regularPrice: 20, salePrice: 15, sku: 'SKU-1' })]));
+      await service.pushProducts(event([aProduct(1, { price: 15, regularPrice: 20, sku: 'SKU-1' })]));
 
       const [[item]] = saved();
       expect(item).toMatchObject({
@@ -182,13 +194,13 @@ describe('ProductPushService.pushProducts', () => {
     it('writes the categories before the products that point at them', async () => {
       await service.pushProducts(event(categorized(2), ['gone_1']));
 
-      expect(targets.writer.methods()).toEqual(['saveProductCategories', 'saveProducts', 'deleteProducts']);
+      expect(recordMethods()).toEqual(['saveProductCategories', 'saveProducts', 'deleteProducts']);
     });
 
     it('writes no categories for products without any', async () => {
       await service.pushProducts(event(products(3)));
 
-      expect(targets.writer.methods()).toEqual(['saveProducts']);
+      expect(recordMethods()).toEqual(['saveProducts']);
     });
 
     it(`sends at most ${CATEGORY_BATCH_SIZE} categories per call, reference data`, async () => {
@@ -196,7 +208,7 @@ describe('ProductPushService.pushProducts', () => {
 
       expect(savedCategories().map((batch) => batch.length)).toEqual([100, 100, 50]);
       expect(saved().map((batch) => batch.length)).toEqual([50, 50, 50, 50, 49]);
-      expect(targets.writer.methods().slice(0, 3)).toEqual(Array(3).fill('saveProductCategories'));
+      expect(recordMethods().slice(0, 3)).toEqual(Array(3).fill('saveProductCategories'));
     });
 
     it('sends each category once, named by its first spelling, leaving blank names out', async () => {
@@ -341,8 +353,8 @@ describe('ProductPushService.pushProducts', () => {
 
       await service.pushProducts(event(products(2), ['gone_1', 'gone_2']));
 
-      expect(targets.writer.methods()).toEqual(['saveProducts', 'deleteProducts']);
-      expect(targets.writer.calls[1]).toEqual({
+      expect(recordMethods()).toEqual(['saveProducts', 'deleteProducts']);
+      expect(targets.writer.callsOf('deleteProducts')[0]).toEqual({
         method: 'deleteProducts',
         ids: [known.get('gone_1'), known.get('gone_2')],
       });
@@ -358,7 +370,7 @@ describe('ProductPushService.pushProducts', () => {
     it('does not call delete without deleted ids', async () => {
       await service.pushProducts(event(products(2)));
 
-      expect(targets.writer.methods()).toEqual(['saveProducts']);
+      expect(recordMethods()).toEqual(['saveProducts']);
     });
   });
 
@@ -393,7 +405,7 @@ describe('ProductPushService.pushProducts', () => {
       const error = await retryLater(service.pushProducts(event([aProduct(1, { categories: ['Shoes'] })])));
 
       expect(error.delayMs).toBe(INACTIVE_RETRY_MS);
-      expect(targets.writer.methods()).toEqual(['saveProductCategories']);
+      expect(recordMethods()).toEqual(['saveProductCategories']);
     });
 
     it('throws on a rate-limited category write before any product is written', async () => {
@@ -402,7 +414,7 @@ describe('ProductPushService.pushProducts', () => {
       await expect(service.pushProducts(event([aProduct(1, { categories: ['Shoes'] })]))).rejects.toThrow(
         /product categories.*rate_limited/,
       );
-      expect(targets.writer.methods()).toEqual(['saveProductCategories']);
+      expect(recordMethods()).toEqual(['saveProductCategories']);
     });
 
     it('still writes the products when the categories are refused for good, and logs it', async () => {
@@ -410,7 +422,7 @@ describe('ProductPushService.pushProducts', () => {
 
       await service.pushProducts(event([aProduct(1, { categories: ['Shoes'] })]));
 
-      expect(targets.writer.methods()).toEqual(['saveProductCategories', 'saveProducts']);
+      expect(recordMethods()).toEqual(['saveProductCategories', 'saveProducts']);
       expect(errors).toHaveBeenCalledWith(
         expect.stringMatching(/refused product categories .*HTTP 422 Unprocessable Entity/),
       );

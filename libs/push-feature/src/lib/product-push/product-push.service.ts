@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { NormalizedProduct, ProductsChangedEvent } from '@storebridge/contracts';
 import { IdMappingRepository } from '@storebridge/push-persistence';
 import {
@@ -15,6 +15,10 @@ import {
   RECORD_BATCH_SIZE,
   REFERENCE_BATCH_SIZE,
 } from '../push-target/push-target.service';
+import { deleteProducts, idsToDelete, retryDueDerived } from '../deletes/record-deletes';
+import { productReferences } from '../derived-records/derived-references';
+import { ProductPartsPushService } from './product-parts-push.service';
+import { ShopimindLanguageService } from './shopimind-language.service';
 
 /** ShopiMind's per-call item limits (spec §9): products are records, categories reference data. */
 export const PRODUCT_BATCH_SIZE = RECORD_BATCH_SIZE;
@@ -41,6 +45,9 @@ export class ProductPushService {
   constructor(
     private readonly pushTargets: PushTargetService,
     private readonly idMappings: IdMappingRepository,
+    private readonly productParts: ProductPartsPushService,
+    // Absent in tests that never change the connection's language.
+    @Optional() private readonly languages?: ShopimindLanguageService,
   ) {}
 
   async pushProducts(event: ProductsChangedEvent): Promise<void> {
@@ -48,15 +55,25 @@ export class ProductPushService {
     if (!opened) {
       return;
     }
+    // Nothing is written in a language the merchant just chose before the old one's rows are gone.
+    await this.languages?.replaceOldLanguage(opened, event);
     const { connection, installation, target } = opened;
     const categoryNames = distinctCategoryNames(event.products);
     // A mapping never changes: the category ids this installation looked up before are not read again.
     const categoryIds = target.categoryIds;
     const unknownCategories = [...categoryNames.keys()].filter((key) => !categoryIds.has(key));
+    // Deletes ShopiMind refused before are tried again with this message's own.
+    const due = await this.pushTargets.dueDeletes(event, ['products', 'categories']);
+    const deletedIds = idsToDelete(
+      event.deletedIds,
+      due,
+      'products',
+      event.products.map((product) => product.id),
+    );
     const [ids, lookedUp] = await Promise.all([
       this.idMappings.numericIdsFor(installation.id, PRODUCT_ENTITY, [
         ...event.products.map((product) => product.id),
-        ...event.deletedIds,
+        ...deletedIds,
       ]),
       unknownCategories.length === 0
         ? new Map<string, number>()
@@ -93,17 +110,23 @@ export class ProductPushService {
       (category) => category.category_id,
       (batch) => target.writer.saveProductCategories(batch),
       event,
+      'categories',
     );
-    await this.pushTargets.writeRecords('products', event, event.products, items, (batch) =>
-      target.writer.saveProducts(batch),
+    await this.pushTargets.writeRecords(
+      'products',
+      event,
+      event.products,
+      items,
+      (batch) => target.writer.saveProducts(batch),
+      productReferences,
     );
-    if (event.deletedIds.length > 0) {
-      await this.pushTargets.settleDelete(
-        await target.writer.deleteProducts(event.deletedIds.map((id) => ids.get(id) as number)),
-        'products',
-        event,
-        event.deletedIds,
-      );
+    // After their products: ShopiMind attaches variations and images to a product it holds.
+    await this.productParts.pushParts(opened, event, event.products, ids);
+    if (deletedIds.length > 0) {
+      await deleteProducts(this.pushTargets, target, event, deletedIds, ids);
+      await this.productParts.forgetDeleted(connection.id, deletedIds);
     }
+    const categoryIdsSent = categories.map((category) => category.category_id);
+    await retryDueDerived(this.pushTargets, target, event, due, 'categories', categoryIdsSent);
   }
 }

@@ -6,10 +6,10 @@ import {
 import {
   mergeProductsChanged,
   productsChangedRecordCount,
+  ProductsChangedEvent,
   Subjects,
-  type ProductsChangedEvent,
 } from '@storebridge/contracts';
-import { MESSAGING_TRANSPORT, RetryLaterError } from '@storebridge/messaging';
+import { MESSAGING_TRANSPORT, RetryLaterError, RpcValidationPipe } from '@storebridge/messaging';
 import type { ProductPushService } from './product-push.service';
 import { ProductsChangedHandler } from './products-changed.handler';
 
@@ -30,6 +30,42 @@ class FakeProductPush implements Pick<ProductPushService, 'pushProducts'> {
     return this.outcome();
   }
 }
+
+describe('ProductsChangedEvent validation of variations', () => {
+  const pipe = new RpcValidationPipe();
+  const metadata = { type: 'body', metatype: ProductsChangedEvent } as const;
+  const withVariations = (variations: unknown[]) => ({
+    ...event,
+    deletedIds: [],
+    products: [
+      {
+        id: 'prod_1',
+        name: 'Tee',
+        categories: [],
+        tags: [],
+        images: [],
+        url: 'https://shop.test/p/tee',
+        variations,
+      },
+    ],
+  });
+
+  it('accepts a product with variations and keeps them', async () => {
+    const variation = { id: 'v1', price: 10, stockQuantity: 2, image: 'https://cdn.shop.test/v1.jpg' };
+
+    const validated = (await pipe.transform(withVariations([variation]), metadata)) as ProductsChangedEvent;
+
+    expect(validated.products[0].variations).toEqual([variation]);
+  });
+
+  it.each([
+    ['without id', { price: 10 }],
+    ['with a fractional stock', { id: 'v1', stockQuantity: 1.5 }],
+    ['with a relative image', { id: 'v1', image: '/v1.jpg' }],
+  ])('refuses a variation %s', async (_label, variation) => {
+    await expect(pipe.transform(withVariations([variation]), metadata)).rejects.toThrow();
+  });
+});
 
 describe('ProductsChangedHandler', () => {
   let productPush: FakeProductPush;

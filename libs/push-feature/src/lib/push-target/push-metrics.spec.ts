@@ -49,7 +49,7 @@ describe('push metrics', () => {
 
       await pushTargets.writeRecords('orders', message, records, records, async () => partly);
       await pushTargets.rejectUnsent('orders', message, [{ record: { id: 'd' }, reason: 'no email' }]);
-      await pushTargets.settleDelete(accepted(2), 'orders', message, ['x', 'y']);
+      await pushTargets.settleDeletes('orders', message, [{ ids: ['x', 'y'], outcome: accepted(2) }], String);
       await pushTargets.writeRecords('products', message, [{ id: 'p' }], [{ id: 'p' }], async () =>
         accepted(1),
       );

@@ -42,18 +42,24 @@ describe('PushTargetService run summary', () => {
       await world.pushTargets.open(message, 'orders');
       await world.pushTargets.rejectUnsent('orders', message, [{ record: { id: 'd' }, reason: 'no email' }]);
       await world.pushTargets.writeRecords('orders', message, records, records, async () => partly);
-      await world.pushTargets.settleDelete(accepted(2), 'orders', message, ['x', 'y']);
+      await world.pushTargets.settleDeletes(
+        'orders',
+        message,
+        [{ ids: ['x', 'y'], outcome: accepted(2) }],
+        String,
+      );
     });
 
     expect(lines.mock.calls).toEqual([
       [
         {
-          msg: 'Push of orders done: 2 written, 2 deleted, 1 dead-lettered, 1 skipped in 12 ms',
+          msg: 'Push of orders done: 2 written, 2 deleted, 1 dead-lettered, 1 skipped (1 no email) in 12 ms',
           entity: 'orders',
           written: 2,
           deleted: 2,
           deadLettered: 1,
           skipped: 1,
+          skippedReasons: { 'no email': 1 },
           durationMs: 12,
           outcome: 'ack',
         },

@@ -257,7 +257,12 @@ describe('PushTargetService', () => {
     it('forgets deleted records once ShopiMind accepted the delete', async () => {
       await world.pushTargets.writeRecords('products', message, records, records, async () => accepted(3));
 
-      await world.pushTargets.settleDelete(accepted(2), 'products', message, ['p1', 'p2']);
+      await world.pushTargets.settleDeletes(
+        'products',
+        message,
+        [{ ids: ['p1', 'p2'], outcome: accepted(2) }],
+        String,
+      );
 
       expect(world.outcomes.statuses('products')).toEqual({ p3: 'accepted' });
     });

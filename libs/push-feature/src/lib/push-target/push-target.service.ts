@@ -4,14 +4,18 @@ import {
   InstallationReader,
   recordContentHash,
   StoreConnectionRepository,
+  type DerivedKind,
+  type DerivedReferences,
   type InstallationEntity,
+  type LedgerEntity,
   type StoreConnectionEntity,
   type RecordKind,
 } from '@storebridge/persistence';
 import { PushOutcomeRepository, type PushOutcomeInput } from '@storebridge/push-persistence';
 import { PushMetrics } from '@storebridge/runtime';
-import type { WriteOutcome } from '@storebridge/shopimind-client';
+import type { DeleteChunkOutcome, WriteOutcome } from '@storebridge/shopimind-client';
 import type { ReferenceRow } from './accepted-reference-rows';
+import { addCount, newRunTally, runSummary, type RunTally } from './push-run-summary';
 import { ShopimindTargets, type ShopimindTarget } from './shopimind-targets';
 
 /** ShopiMind's per-call item limit for records: products, orders, customers (spec §9). */
@@ -69,17 +73,6 @@ export interface PushMessage {
   page: number;
 }
 
-/**
- * What one handler run did with its records, for its summary line: written (ShopiMind accepted them), deleted,
- * dead-lettered (ShopiMind refused them) and skipped (never sent because they cannot be: dead letters too).
- */
-interface RunTally {
-  written: number;
-  deleted: number;
-  deadLettered: number;
-  skipped: number;
-}
-
 /** Where one message is written to: its connection, its active installation and that one's ShopiMind target. */
 export interface PushTarget {
   connection: StoreConnectionEntity;
@@ -129,19 +122,20 @@ export class PushTargetService {
    * the run's scope). Only for a run that got to write: one waiting for its installation says nothing each time.
    */
   private summarizeRun(message: PushMessage, what: string): void {
-    const tally: RunTally = { written: 0, deleted: 0, deadLettered: 0, skipped: 0 };
+    const tally = newRunTally();
     this.tallies.set(message, tally);
-    afterThisRun(({ outcome, durationMs }) => {
+    afterThisRun((end) => {
       this.tallies.delete(message);
-      const ended = outcome === 'ack' ? 'done' : `ended (${outcome})`;
-      this.logger.log({
-        msg: `Push of ${what} ${ended}: ${tally.written} written, ${tally.deleted} deleted, ${tally.deadLettered} dead-lettered, ${tally.skipped} skipped in ${durationMs} ms`,
-        entity: what,
-        ...tally,
-        durationMs,
-        outcome,
-      });
+      this.logger.log(runSummary(what, tally, end));
     });
+  }
+
+  /** Parts of sent records ShopiMind cannot take (order lines), counted by kind in the run's summary line. */
+  countLeftOut(message: PushMessage, kind: string, count: number): void {
+    const tally = this.tallies.get(message);
+    if (tally) {
+      addCount(tally.leftOut, kind, count);
+    }
   }
 
   /** Turns an outcome into "done", "pause" or "retry" for the transport (spec §9 "Errors"). */
@@ -184,20 +178,74 @@ export class PushTargetService {
     idOf: (row: T) => string | number,
     write: (batch: T[]) => Promise<WriteOutcome>,
     message: PushMessage,
+    derivedKind?: DerivedKind,
   ): Promise<void> {
     const toSend = target.referenceRows.toSend(what, rows, idOf);
-    await writeBatches(chunks(toSend, REFERENCE_BATCH_SIZE), async (batch) => {
-      const outcome = await write(batch);
-      this.settle(outcome, what, message);
-      if (outcome.kind === 'accepted') {
-        const rejected = new Set(outcome.rejected.map((item) => item.index));
-        target.referenceRows.remember(
-          what,
-          batch.filter((_, index) => !rejected.has(index)),
-          idOf,
+    await this.writeKept(
+      chunks(toSend, REFERENCE_BATCH_SIZE),
+      what,
+      message,
+      write,
+      (kept) => target.referenceRows.remember(what, kept, idOf),
+      derivedKind && { kind: derivedKind, idOf },
+    );
+  }
+
+  /**
+   * Writes derived records (customers) in batches of RECORD_BATCH_SIZE side by side and keeps in the ledger, in one
+   * statement, those ShopiMind accepted: a complete crawl deletes them again once no record points at them.
+   */
+  async writeDerivedRecords<T>(
+    kind: DerivedKind,
+    message: PushMessage,
+    rows: readonly T[],
+    idOf: (row: T) => string | number,
+    write: (batch: T[]) => Promise<WriteOutcome>,
+  ): Promise<void> {
+    await this.writeKept(chunks(rows, RECORD_BATCH_SIZE), kind, message, write, () => undefined, {
+      kind,
+      idOf,
+    });
+  }
+
+  /**
+   * Writes batches side by side; `onKept` gets the rows of each batch ShopiMind accepted, and derived ones are kept
+   * in the ledger in one statement once every batch is answered, the failed ones included.
+   */
+  private async writeKept<T>(
+    batches: readonly T[][],
+    what: string,
+    message: PushMessage,
+    write: (batch: T[]) => Promise<WriteOutcome>,
+    onKept: (kept: T[]) => void,
+    derived: { kind: DerivedKind; idOf: (row: T) => string | number } | undefined,
+  ): Promise<void> {
+    const accepted: T[] = [];
+    try {
+      await writeBatches(batches, async (batch) => {
+        const kept = this.settleKept(await write(batch), what, message, batch);
+        onKept(kept);
+        accepted.push(...kept);
+      });
+    } finally {
+      if (derived) {
+        await this.outcomes.recordDerived(
+          message.connectionId,
+          derived.kind,
+          accepted.map((row) => String(derived.idOf(row))),
         );
       }
-    });
+    }
+  }
+
+  /** Settles a write and returns the rows ShopiMind accepted (none unless the write was accepted). */
+  private settleKept<T>(outcome: WriteOutcome, what: string, message: PushMessage, batch: readonly T[]): T[] {
+    this.settle(outcome, what, message);
+    if (outcome.kind !== 'accepted') {
+      return [];
+    }
+    const rejected = new Set(outcome.rejected.map((item) => item.index));
+    return batch.filter((_, index) => !rejected.has(index));
   }
 
   /**
@@ -213,6 +261,7 @@ export class PushTargetService {
     records: readonly { id: string }[],
     items: readonly T[],
     write: (batch: T[]) => Promise<WriteOutcome>,
+    refsOf?: (item: T) => DerivedReferences,
   ): Promise<void> {
     const answers: PushOutcomeInput[] = [];
     const settled = await Promise.allSettled(
@@ -220,7 +269,11 @@ export class PushTargetService {
         const outcome = await write(batch);
         this.settle(outcome, entity, message);
         const batchRecords = records.slice(index * RECORD_BATCH_SIZE, (index + 1) * RECORD_BATCH_SIZE);
-        answers.push(...this.answersOf(outcome, batchRecords));
+        answers.push(
+          ...this.answersOf(outcome, batchRecords).map((answer, at) =>
+            refsOf ? { ...answer, refs: refsOf(batch[at]) } : answer,
+          ),
+        );
       }),
     );
     await this.outcomes.record(message.connectionId, entity, answers);
@@ -247,31 +300,59 @@ export class PushTargetService {
     await this.outcomes.record(
       message.connectionId,
       entity,
-      rejected.map(({ record, reason }) => this.outcomeOf(record, [reason])),
+      // Never sent: nothing in ShopiMind is there because of them.
+      rejected.map(({ record, reason }) => ({ ...this.outcomeOf(record, [reason]), refs: {} })),
     );
     this.metrics?.recordsDeadLettered(message.connectionId, entity, rejected.length);
     const tally = this.tallies.get(message);
     if (tally) {
       tally.skipped += rejected.length;
+      rejected.forEach(({ reason }) => addCount(tally.skippedReasons, reason, 1));
     }
   }
 
-  /** Settles a delete; the deleted records have nothing left to answer for in the ledger. */
-  async settleDelete(
-    outcome: WriteOutcome,
-    entity: RecordKind,
+  /**
+   * Settles the chunks of a delete (`storeIdOf` gives the ledger's id of a ShopiMind id). Deleted records have
+   * nothing left to answer for; a refused chunk stays in the ledger as pending deletes, retried later (dueDeletes).
+   * A chunk that could not be made (rate limited, unavailable, not active) fails the message once the others are
+   * settled: its redelivery deletes again, which is harmless (deletes are idempotent).
+   */
+  async settleDeletes<Id>(
+    entity: LedgerEntity,
     message: PushMessage,
-    storeIds: readonly string[],
+    answers: ReadonlyArray<DeleteChunkOutcome<Id>>,
+    storeIdOf: (id: Id) => string,
   ): Promise<void> {
-    this.settle(outcome, `${entity} deletes`, message);
-    if (outcome.kind === 'accepted') {
-      await this.outcomes.forget(message.connectionId, entity, storeIds);
-      this.metrics?.recordsPushed(message.connectionId, entity, 'deleted', storeIds.length);
-      const tally = this.tallies.get(message);
-      if (tally) {
-        tally.deleted += storeIds.length;
+    const deleted: string[] = [];
+    let retry: unknown;
+    for (const { ids, outcome } of answers) {
+      try {
+        this.settle(outcome, `${entity} deletes`, message);
+      } catch (error) {
+        retry ??= error;
+        continue;
+      }
+      const storeIds = ids.map(storeIdOf);
+      if (outcome.kind === 'accepted') {
+        deleted.push(...storeIds);
+      } else {
+        await this.outcomes.markDeletePending(message.connectionId, entity, storeIds, this.refusal(outcome));
       }
     }
+    await this.outcomes.forget(message.connectionId, entity, deleted);
+    this.metrics?.recordsPushed(message.connectionId, entity, 'deleted', deleted.length);
+    const tally = this.tallies.get(message);
+    if (tally) {
+      tally.deleted += deleted.length;
+    }
+    if (retry !== undefined) {
+      throw retry;
+    }
+  }
+
+  /** The refused deletes of `entities` due for another try now, by entity (one statement). */
+  dueDeletes(message: PushMessage, entities: readonly LedgerEntity[]): Promise<Map<LedgerEntity, string[]>> {
+    return this.outcomes.findDueDeletes(message.connectionId, entities);
   }
 
   /** The ledger rows of a settled write of `records`: rejected items with the API's reasons, the rest accepted. */

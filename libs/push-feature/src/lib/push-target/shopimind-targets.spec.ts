@@ -61,7 +61,7 @@ describe('ShopimindTargets', () => {
   const product = (productId: number): ShopimindProduct =>
     sandboxProductFixture({ product_id: productId }) as unknown as ShopimindProduct;
 
-  it("opens a writer on the installation's token and one data source labelled after the connection", async () => {
+  it("opens a writer on the installation's token and one data source labelled after the store and installation", async () => {
     const credentials = activeSandboxInstallation();
     const installation = installationFor(credentials);
     const connection = connectionOf(installation);
@@ -70,7 +70,7 @@ describe('ShopimindTargets', () => {
 
     const [dataSource] = sandbox.dataSources(credentials.installationId);
     expect(sandbox.dataSources(credentials.installationId)).toHaveLength(1);
-    expect(dataSource.label).toBe(`storebridge shop.example.com:8443 (${connection.id.slice(0, 8)})`);
+    expect(dataSource.label).toBe(`storebridge shop.example.com:8443 (${installation.id.slice(0, 8)})`);
     expect(dataSource.type).toBe('api');
     expect(target.dataSourceId).toBe(dataSource.id_data_source);
     await expect(target.writer.saveProducts([product(1)])).resolves.toMatchObject({ kind: 'accepted' });
@@ -145,6 +145,31 @@ describe('ShopimindTargets', () => {
     expect(second).not.toBe(first);
     expect(second.dataSourceId).toBe(first.dataSourceId);
     expect(sandbox.dataSources(credentials.installationId)).toHaveLength(1);
+  });
+
+  it('finds the same data source after a reinstall: the connection is new, the installation row the same', async () => {
+    const credentials = activeSandboxInstallation();
+    const installation = installationFor(credentials);
+    const before = await targets.for(installation, connectionOf(installation));
+
+    // Uninstall deleted the connection; the reinstalled shop's activate made a new one, to the same store.
+    const reinstalled = { ...installation, accessTokenCiphertext: cipher.encrypt(credentials.accessToken) };
+    const restarted = new ShopimindTargets(cipher, { shopimindApiUrl: sandbox.url });
+    const after = await restarted.for(reinstalled, connectionOf(installation));
+
+    expect(after.dataSourceId).toBe(before.dataSourceId);
+    expect(sandbox.dataSources(credentials.installationId)).toHaveLength(1);
+  });
+
+  it('keeps the label of an installation migrated with the key of the connection it had then', async () => {
+    const credentials = activeSandboxInstallation();
+    const installation = { ...installationFor(credentials), dataSourceKey: '0a1b2c3d' };
+
+    await targets.for(installation, connectionOf(installation));
+
+    expect(sandbox.dataSources(credentials.installationId).map((source) => source.label)).toEqual([
+      'storebridge shop.example.com:8443 (0a1b2c3d)',
+    ]);
   });
 
   it('does not cache a failed open: the next call tries again', async () => {

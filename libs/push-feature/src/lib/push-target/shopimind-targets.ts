@@ -6,6 +6,20 @@ import { ShopimindWriter } from '@storebridge/shopimind-client';
 import { PUSH_FEATURE_OPTIONS, type PushFeatureOptions } from '../push-feature.options';
 import { AcceptedReferenceRows } from './accepted-reference-rows';
 
+/**
+ * One data source per connected store (spec §9), found again by this label rather than duplicated. It names the
+ * store's host and the installation row, not the connection: uninstall deletes the connection, and a reinstall
+ * of the shop takes the installation row up again, so its records land in the data source they were in.
+ * Installations older than that rule keep the key of the connection they had (`dataSourceKey`).
+ */
+export function dataSourceLabelOf(
+  installation: Pick<InstallationEntity, 'id' | 'dataSourceKey'>,
+  connection: Pick<StoreConnectionEntity, 'baseUrl'>,
+): string {
+  const key = installation.dataSourceKey ?? installation.id.slice(0, 8);
+  return `storebridge ${new URL(connection.baseUrl).host} (${key})`;
+}
+
 export interface ShopimindTarget {
   writer: ShopimindWriter;
   dataSourceId: number;
@@ -45,7 +59,7 @@ export class ShopimindTargets {
     if (cached && cached.tokenCiphertext === installation.accessTokenCiphertext) {
       return cached.target;
     }
-    const target = this.open(installation.id, installation.accessTokenCiphertext, connection);
+    const target = this.open(installation, installation.accessTokenCiphertext, connection);
     this.targets.set(installation.id, { tokenCiphertext: installation.accessTokenCiphertext, target });
     // A failed open must not be cached: the next batch tries again. (Unless a newer token replaced it.)
     target.catch(() => {
@@ -58,10 +72,11 @@ export class ShopimindTargets {
   }
 
   private async open(
-    installationId: string,
+    installation: InstallationEntity,
     tokenCiphertext: string,
     connection: StoreConnectionEntity,
   ): Promise<ShopimindTarget> {
+    const installationId = installation.id;
     const metrics = this.metrics;
     const writer = new ShopimindWriter(
       this.cipher.decrypt(tokenCiphertext),
@@ -69,10 +84,7 @@ export class ShopimindTargets {
       metrics ? { onCall: (call) => metrics.shopimindCall(installationId, call) } : {},
     );
     this.writers.set(installationId, writer);
-    // One data source per store connection (spec §9), found again by its label rather than duplicated.
-    const dataSourceId = await writer.ensureDataSource(
-      `storebridge ${new URL(connection.baseUrl).host} (${connection.id.slice(0, 8)})`,
-    );
+    const dataSourceId = await writer.ensureDataSource(dataSourceLabelOf(installation, connection));
     return { writer, dataSourceId, referenceRows: new AcceptedReferenceRows(), categoryIds: new Map() };
   }
 }

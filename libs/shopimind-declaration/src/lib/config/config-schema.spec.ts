@@ -39,6 +39,8 @@ const base = {
   store_base_url: 'https://shop.example.com',
   store_auth_method: 'api_key',
   store_api_token: 'sk_live_123',
+  lang: 'en',
+  currency: 'USD',
 };
 
 function problemsOf(configs: Record<string, unknown>): string[] {
@@ -185,12 +187,15 @@ describe('INTEGRATION_CONFIG_SCHEMA', () => {
   it('tests the connection when the merchant completes the store step, which holds everything it needs', () => {
     const [store, ...others] = INTEGRATION_CONFIG_SCHEMA.steps;
     expect(store.on_complete).toEqual({ action: 'test_connection' });
+    // The currency too: the test checks it against the store's records (issue #16).
     expect(store.fields.map((field) => field.key)).toEqual([
       'store_base_url',
       'store_auth_method',
       'store_api_token',
       'store_username',
       'store_password',
+      'lang',
+      'currency',
     ]);
     expect(others.map((step) => step.on_complete)).toEqual([undefined, undefined]);
   });

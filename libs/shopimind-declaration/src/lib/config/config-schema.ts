@@ -152,6 +152,26 @@ const storeStep: ConfigStep = {
       label: 'Password',
       help: 'Required for the username and password method.',
     },
+    // In this step so that the connection test can check the currency against the store's products.
+    {
+      key: 'lang',
+      type: 'text',
+      required: true,
+      label: 'Catalogue language',
+      help: 'Two-letter language code of your product texts, like en or fr.',
+      pattern: CONFIG_RULES.langPattern.source,
+    },
+    {
+      key: 'currency',
+      type: 'text',
+      required: true,
+      label: 'Currency',
+      help:
+        'Three-letter ISO 4217 code of your prices, like USD or EUR. A product whose record names its ' +
+        'currency (a currency or currency_code field, or prices like "USD 1,299.00" or "€1,299.00") keeps ' +
+        "its own; the connection test checks this one against your store's products.",
+      pattern: CONFIG_RULES.currencyPattern.source,
+    },
   ],
   on_complete: { action: 'test_connection' },
 };
@@ -200,24 +220,6 @@ const syncStep: ConfigStep = {
       required: false,
       label: 'Order field mappings',
       help: `${MAPPING_HELP} Example: {"id": "order_ref", "total": "totals.grand"}`,
-    },
-    {
-      key: 'lang',
-      type: 'text',
-      required: false,
-      label: 'Catalogue language',
-      help: 'Two-letter language code of your product texts, like en or fr.',
-      default: CONFIG_DEFAULTS.lang,
-      pattern: CONFIG_RULES.langPattern.source,
-    },
-    {
-      key: 'currency',
-      type: 'text',
-      required: false,
-      label: 'Currency',
-      help: 'Three-letter ISO 4217 code of your prices, like EUR or USD.',
-      default: CONFIG_DEFAULTS.currency,
-      pattern: CONFIG_RULES.currencyPattern.source,
     },
     {
       key: 'sync_interval_minutes',

@@ -106,15 +106,19 @@ export class IntegrationConfigDto {
   @IsOptional()
   order_field_mappings?: unknown;
 
+  /** Required: the store's records do not say which language their texts are in. */
   @Expose()
-  @Transform(trimmedOr(CONFIG_DEFAULTS.lang))
+  @Transform(toOptionalTrimmedString)
+  @IsString({ message: 'lang is required: the two-letter language code of your product texts, like en' })
   @Matches(CONFIG_RULES.langPattern, { message: 'lang must be a two-letter language code like en' })
-  lang: string = CONFIG_DEFAULTS.lang;
+  lang!: string;
 
+  /** Required: it labels every price whose store record names no currency of its own. */
   @Expose()
-  @Transform(trimmedOr(CONFIG_DEFAULTS.currency))
+  @Transform(toOptionalTrimmedString)
+  @IsString({ message: 'currency is required: the three-letter ISO code of your prices, like USD' })
   @Matches(CONFIG_RULES.currencyPattern, { message: 'currency must be a three-letter ISO code like EUR' })
-  currency: string = CONFIG_DEFAULTS.currency;
+  currency!: string;
 
   @Expose()
   @Transform(toIntegerOr(CONFIG_DEFAULTS.sync_interval_minutes))

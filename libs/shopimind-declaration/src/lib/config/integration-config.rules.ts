@@ -24,13 +24,14 @@ export const CONFIG_RULES = {
   storeWebhookSecretMinLength: 16,
 } as const;
 
-/** Values applied when a key is absent or blank; the schema shows the same ones as `default`. */
+/**
+ * Values applied when a key is absent or blank; the schema shows the same ones as `default`. `lang` and
+ * `currency` have none (issue #16): a default would label a USD store's prices EUR without anyone noticing.
+ */
 export const CONFIG_DEFAULTS = {
   health_path: DEFAULT_STORE_PATHS.health,
   products_path: DEFAULT_STORE_PATHS.products,
   orders_path: DEFAULT_STORE_PATHS.orders,
-  lang: 'en',
-  currency: 'EUR',
   sync_interval_minutes: 1440,
   store_page_size: DEFAULT_PER_PAGE,
   excluded_categories: Object.freeze([] as string[]),

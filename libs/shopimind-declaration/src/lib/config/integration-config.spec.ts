@@ -1,9 +1,15 @@
-import { InvalidIntegrationConfigError, parseIntegrationConfig } from './integration-config';
+import {
+  InvalidIntegrationConfigError,
+  parseIntegrationConfig,
+  parseStoreFormConfig,
+} from './integration-config';
 
 const base = {
   store_base_url: 'https://shop.example.com',
   store_auth_method: 'api_key',
   store_api_token: 'sk_live_123',
+  lang: 'en',
+  currency: 'USD',
 };
 
 function problemsOf(configs: Record<string, unknown>): string {
@@ -19,7 +25,26 @@ function problemsOf(configs: Record<string, unknown>): string {
 }
 
 describe('parseIntegrationConfig', () => {
-  it('applies defaults for paths, page size, language, currency and interval', () => {
+  it.each([
+    ['currency', 'currency is required'],
+    ['lang', 'lang is required'],
+  ])('refuses a config without %s: it has no invented default (issue #16)', (key, problem) => {
+    const configs: Record<string, unknown> = { ...base };
+    delete configs[key];
+    expect(problemsOf(configs)).toContain(problem);
+    expect(problemsOf({ ...configs, [key]: ' ' })).toContain(problem);
+  });
+
+  it('keeps the language and currency of an existing connection when the config map has none', () => {
+    const { lang: _lang, currency: _currency, ...withoutThem } = base;
+    const stored = { lang: 'fr', currency: 'CHF' };
+    expect(parseIntegrationConfig({ ...withoutThem, currency: '', lang: null }, stored)).toMatchObject(
+      stored,
+    );
+    expect(parseIntegrationConfig(base, stored)).toMatchObject({ lang: 'en', currency: 'USD' });
+  });
+
+  it('applies defaults for paths, page size and interval', () => {
     const config = parseIntegrationConfig(base);
     expect(config).toEqual({
       store: {
@@ -30,7 +55,7 @@ describe('parseIntegrationConfig', () => {
         perPage: 50,
       },
       lang: 'en',
-      currency: 'EUR',
+      currency: 'USD',
       syncIntervalMinutes: 1440,
       excludedCategories: [],
     });
@@ -129,5 +154,22 @@ describe('parseIntegrationConfig', () => {
       store_api_token: 'sk_secret_value',
     });
     expect(text).not.toContain('sk_secret_value');
+  });
+});
+
+describe('parseStoreFormConfig', () => {
+  const { lang: _lang, currency: _currency, ...storeOnly } = base;
+
+  it('reads the store and the exclusions of a form whose language and currency are not filled in yet', () => {
+    expect(parseStoreFormConfig({ ...storeOnly, excluded_categories: 'Sale' })).toEqual({
+      store: parseIntegrationConfig(base).store,
+      excludedCategories: ['Sale'],
+    });
+  });
+
+  it('still refuses a store part it cannot use', () => {
+    expect(() => parseStoreFormConfig({ ...storeOnly, store_base_url: undefined })).toThrow(
+      InvalidIntegrationConfigError,
+    );
   });
 });

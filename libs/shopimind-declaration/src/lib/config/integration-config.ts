@@ -69,13 +69,67 @@ function authFrom(dto: IntegrationConfigDto, problems: string[]): StoreAuth | un
   }
 }
 
-/** Validates ShopiMind's config map (activate / config_updated) into what the services use. */
-export function parseIntegrationConfig(configs: Record<string, unknown>): IntegrationConfig {
+/** What the form's own routes (connection test aside) need of a config map: the store and the exclusions. */
+export type StoreFormConfig = Pick<IntegrationConfig, 'store' | 'excludedCategories'>;
+
+/** Keys only the synchronisation uses: a form being filled in may not hold them yet. */
+const CATALOGUE_KEYS: ReadonlySet<string> = new Set(['lang', 'currency']);
+
+/** The language and currency a stored connection already has. */
+export type StoredCatalogueSettings = Pick<IntegrationConfig, 'lang' | 'currency'>;
+
+/**
+ * Validates ShopiMind's config map (activate / config_updated) into what the services use. `stored`: an
+ * existing connection's language and currency, kept when the map has none (saved before they were required).
+ */
+export function parseIntegrationConfig(
+  configs: Record<string, unknown>,
+  stored?: StoredCatalogueSettings,
+): IntegrationConfig {
+  const filled =
+    stored === undefined
+      ? configs
+      : { lang: stored.lang, currency: stored.currency, ...withoutBlanks(configs) };
+  const { dto, store } = parseStoreSettings(filled, new Set());
+  return {
+    store,
+    lang: dto.lang,
+    currency: dto.currency,
+    syncIntervalMinutes: dto.sync_interval_minutes,
+    excludedCategories: [...dto.excluded_categories],
+    ...(dto.store_webhook_secret ? { storeWebhookSecret: dto.store_webhook_secret } : {}),
+  };
+}
+
+/**
+ * The store part of a config map, for the remote-data options ShopiMind's form asks for while the merchant
+ * fills it in: the language and currency are neither needed there nor checked.
+ */
+export function parseStoreFormConfig(configs: Record<string, unknown>): StoreFormConfig {
+  const { dto, store } = parseStoreSettings(configs, CATALOGUE_KEYS);
+  return { store, excludedCategories: [...dto.excluded_categories] };
+}
+
+/** Forms send untouched fields as "" (or null): such a field must not hide the stored value. */
+function withoutBlanks(configs: Record<string, unknown>): Record<string, unknown> {
+  const isBlank = (value: unknown): boolean =>
+    value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+  return Object.fromEntries(
+    Object.entries(configs).filter(([key, value]) => !(CATALOGUE_KEYS.has(key) && isBlank(value))),
+  );
+}
+
+function parseStoreSettings(
+  configs: Record<string, unknown>,
+  unchecked: ReadonlySet<string>,
+): { dto: IntegrationConfigDto; store: StoreConnectionSettings } {
   const dto = plainToInstance(IntegrationConfigDto, configs, {
     excludeExtraneousValues: true,
     exposeDefaultValues: true,
   });
-  const problems = validateSync(dto).flatMap((error) => Object.values(error.constraints ?? {}));
+  const problems = validateSync(dto)
+    .filter((error) => !unchecked.has(error.property))
+    .flatMap((error) => Object.values(error.constraints ?? {}));
   if (problems.length > 0) {
     throw new InvalidIntegrationConfigError(problems);
   }
@@ -93,14 +147,7 @@ export function parseIntegrationConfig(configs: Record<string, unknown>): Integr
       fieldMappings: { products, orders },
       perPage: dto.store_page_size,
     });
-    return {
-      store,
-      lang: dto.lang,
-      currency: dto.currency,
-      syncIntervalMinutes: dto.sync_interval_minutes,
-      excludedCategories: [...dto.excluded_categories],
-      ...(dto.store_webhook_secret ? { storeWebhookSecret: dto.store_webhook_secret } : {}),
-    };
+    return { dto, store };
   } catch (error) {
     if (error instanceof StoreSettingsError) {
       throw new InvalidIntegrationConfigError([error.message]);

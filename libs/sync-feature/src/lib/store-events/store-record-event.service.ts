@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StoreConnectionService, type StoreConnectionView } from '@storebridge/connections';
 import { toStorable } from '@storebridge/untrusted-input';
 import type { RecordKind } from '@storebridge/persistence';
-import { recordContentHash } from '@storebridge/persistence';
+import { mirroredContentHash } from '../connection-settings/record-selection';
 import { findReadableConnection } from '../readable-connection';
 import { SYNCED_RECORD_KINDS, type SyncedRecordKind } from '../synced-record-kinds';
 
@@ -84,15 +84,29 @@ export class StoreRecordEventService {
       return;
     }
     const record = normalized.record;
-    const contentHash = recordContentHash(record);
+    const selection = kind.selection(view.connection);
+    const contentHash = mirroredContentHash(record, selection);
     if (stored?.contentHash !== contentHash) {
+      // A record left out is announced as deleted, as a crawl does (StoreSyncService.writePage).
+      const leftOut = selection.leftOut(record);
       await kind.publishChange(
-        { connectionId, syncRunId: null, page: 0, records: [record], deletedIds: [] },
+        {
+          connectionId,
+          syncRunId: null,
+          page: 0,
+          records: leftOut ? [] : [record],
+          deletedIds: leftOut ? [record.id] : [],
+        },
         `webhook:${connectionId}:${kind.name}:${record.id}:${contentHash}`,
       );
     }
     // Also when nothing ShopiMind sees changed: the next partial update merges into the latest record.
-    await kind.mirror.upsertMany(connectionId, [record], new Map([[record.id, merged]]));
+    await kind.mirror.upsertMany(
+      connectionId,
+      [record],
+      new Map([[record.id, merged]]),
+      new Map([[record.id, contentHash]]),
+    );
   }
 
   /** Only a record we hold is announced as deleted; a redelivery after the row went has nothing left to do. */

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { StoreConnectionService, type StoreConnectionView } from '@storebridge/connections';
-import type { SyncRequestedEvent, SyncTrigger } from '@storebridge/contracts';
+import { Subjects, type SyncRequestedEvent, type SyncTrigger } from '@storebridge/contracts';
 import {
   checkStoreUrl,
   type CrawledPage,
@@ -13,11 +13,10 @@ import {
   StoreRequestError,
 } from '@storebridge/store-client';
 import { isRecord } from '@storebridge/untrusted-input';
-import { RetryLaterError } from '@storebridge/messaging';
+import { MessagePublisher, RetryLaterError } from '@storebridge/messaging';
 import { SyncMetrics, type SyncRunEnd } from '@storebridge/runtime';
 import {
   AdvisoryLockRepository,
-  recordContentHash,
   type SkippedStoreRecord,
   type SyncRunEntity,
   type StorePageCounts,
@@ -28,6 +27,12 @@ import { SyncRunRepository, type SyncRunPageProgress } from '@storebridge/sync-p
 import { SYNC_FEATURE_OPTIONS, type SyncFeatureOptions } from '../sync-feature.options';
 import { findReadableConnection } from '../readable-connection';
 import { SYNCED_RECORD_KINDS, type SyncedRecordKind } from '../synced-record-kinds';
+import {
+  mirroredContentHash,
+  type RecordSelection,
+  selectedNormalizationKey,
+  splitBySelection,
+} from '../connection-settings/record-selection';
 import { DEFAULT_PROGRESS_INTERVAL_MS, RunProgressBuffer } from './run-progress';
 
 /** A crawled page compared with the mirror: what is left is to write its changes and count it. */
@@ -40,6 +45,7 @@ interface ComparedPage<T> {
   /** By id, the store's record (mirrored with a changed record, for webhook merges) and the content hash. */
   raws: ReadonlyMap<string, Record<string, unknown>>;
   contentHashes: ReadonlyMap<string, string>;
+  selection: RecordSelection<T>;
   timings: SyncRunTimings;
 }
 
@@ -52,8 +58,12 @@ interface NormalizedPage<T> {
 }
 
 /** What a crawl compares each page with: its key of normalization and the page bodies its fingerprints hold. */
-interface CrawlBaseline {
+interface CrawlBaseline<T = unknown> {
+  /** Also covers the selection: a page taken under another list of categories to leave out is normalized again. */
   normalizationKey: string;
+  selection: RecordSelection<T>;
+  /** See republishesAll. */
+  republishAll: boolean;
   /** Page → body hash of the last crawl under this key; empty when no page may be taken for unchanged. */
   bodyHashes: ReadonlyMap<number, string>;
 }
@@ -85,8 +95,18 @@ function countBy(counts: SyncWarningCounts, kind: string): void {
   counts[kind] = (counts[kind] ?? 0) + 1;
 }
 
-/** Runs that must publish every record, changed or not (see changedRecords). */
+/** Runs that must publish every record, changed or not (see recordSeenAndFindChanged). */
 const REPUSH_TRIGGERS: ReadonlySet<string> = new Set<SyncTrigger>(['activate', 'config_updated']);
+
+/**
+ * Whether a run publishes every record, changed or not: after an activation, and under a configuration whose
+ * records no crawl has all published yet (the crawl its change asked for failed, or was interrupted): what ShopiMind
+ * stores also depends on the connection (language, currency, categories left out), which content hashes miss.
+ */
+function republishesAll(trigger: string, view: StoreConnectionView): boolean {
+  const { configFingerprint, republishedFingerprint } = view.connection;
+  return REPUSH_TRIGGERS.has(trigger) || (republishedFingerprint ?? null) !== configFingerprint;
+}
 
 /** Milliseconds since `start`, whole: run timings are for people, not profilers. */
 function elapsedSince(start: number): number {
@@ -110,6 +130,8 @@ export class StoreSyncService {
     @Inject(SYNC_FEATURE_OPTIONS) private readonly options: SyncFeatureOptions,
     // Absent in tests that do not look at metrics.
     @Optional() private readonly metrics?: SyncMetrics,
+    // Absent in tests that do not look at crawl completions.
+    @Optional() private readonly crawlCompletions?: MessagePublisher,
   ) {}
 
   async runFullSync(request: SyncRequestedEvent): Promise<void> {
@@ -145,13 +167,24 @@ export class StoreSyncService {
       .map((kind, index) => (resumable.some((run) => run.entity === kind.name) ? index : -1))
       .filter((index) => index >= 0);
     const firstIndex = resumedIndexes.length > 0 ? Math.min(...resumedIndexes) : 0;
+    const ends: SyncRunEnd[] = [];
     for (const kind of this.kinds.slice(firstIndex)) {
-      await this.runEntity(
-        request,
-        view,
-        kind,
-        resumable.find((run) => run.entity === kind.name),
+      ends.push(
+        await this.runEntity(
+          request,
+          view,
+          kind,
+          resumable.find((run) => run.entity === kind.name),
+        ),
       );
+    }
+    // Every record was published under this configuration (a request resumed past the first kind cannot tell).
+    if (
+      firstIndex === 0 &&
+      ends.every((end) => end === 'succeeded') &&
+      republishesAll(request.trigger, view)
+    ) {
+      await this.storeConnections.recordRepublished(view.connection);
     }
   }
 
@@ -160,7 +193,7 @@ export class StoreSyncService {
     view: StoreConnectionView,
     kind: SyncedRecordKind,
     resumable: SyncRunEntity | undefined,
-  ): Promise<void> {
+  ): Promise<SyncRunEnd> {
     const started = performance.now();
     let end: SyncRunEnd = 'interrupted';
     try {
@@ -168,6 +201,7 @@ export class StoreSyncService {
     } finally {
       this.metrics?.runEnded(kind.name, end, performance.now() - started);
     }
+    return end;
   }
 
   /** How the run ended; a failure of our own (bus, database) is thrown, the run left to resume. */
@@ -209,6 +243,17 @@ export class StoreSyncService {
         await this.deleteUnseen(view, kind, run, end);
         // Nor are the pages past its end there any more.
         await kind.mirror.forgetPagesFrom(view.connection.id, nextPage);
+        // Once the mirror holds what the store lists: push deletes what only records gone pointed at.
+        await this.crawlCompletions?.publish(
+          Subjects.crawlCompleted,
+          {
+            connectionId: view.connection.id,
+            entity: kind.name,
+            syncRunId: run.id,
+            startedAt: run.startedAt.toISOString(),
+          },
+          { messageId: `${run.id}:${kind.name}:crawl-completed` },
+        );
       } else {
         await this.syncRuns.recordPage(run.id, end);
         this.logger.warn(
@@ -298,19 +343,20 @@ export class StoreSyncService {
   }
 
   /**
-   * After an activation or a configuration change every record is published (see recordSeenAndFindChanged), so
-   * no page is taken for unchanged then: there is nothing to look up.
+   * When every record is published (republishesAll) no page is taken for unchanged: there is nothing to look up.
    */
-  private async baselineOf(
+  private async baselineOf<T extends { id: string }>(
     view: StoreConnectionView,
-    kind: SyncedRecordKind,
+    kind: SyncedRecordKind<T>,
     run: SyncRunEntity,
-  ): Promise<CrawlBaseline> {
-    const normalizationKey = kind.normalizationKey(view.settings);
-    const bodyHashes = REPUSH_TRIGGERS.has(run.trigger)
+  ): Promise<CrawlBaseline<T>> {
+    const selection = kind.selection(view.connection);
+    const normalizationKey = selectedNormalizationKey(kind.normalizationKey(view.settings), selection);
+    const republishAll = republishesAll(run.trigger, view);
+    const bodyHashes = republishAll
       ? new Map<number, string>()
       : await kind.mirror.findPageBodyHashes(view.connection.id, normalizationKey);
-    return { normalizationKey, bodyHashes };
+    return { normalizationKey, selection, republishAll, bodyHashes };
   }
 
   /**
@@ -324,7 +370,7 @@ export class StoreSyncService {
     kind: SyncedRecordKind<T>,
     run: SyncRunEntity,
     page: CrawledPage,
-    baseline: CrawlBaseline,
+    baseline: CrawlBaseline<T>,
     timings: SyncRunTimings,
   ): Promise<ComparedPage<T>> {
     let stepStart = performance.now();
@@ -346,6 +392,7 @@ export class StoreSyncService {
           changed: [],
           raws: NOTHING,
           contentHashes: NOTHING,
+          selection: baseline.selection,
           timings,
         };
       }
@@ -367,6 +414,7 @@ export class StoreSyncService {
       page,
       normalized,
       { normalizationKey: baseline.normalizationKey, counts },
+      baseline,
     );
     timings['mirrorMs'] = (timings['mirrorMs'] ?? 0) + elapsedSince(stepStart);
     return {
@@ -376,6 +424,7 @@ export class StoreSyncService {
       changed,
       raws: normalized.raws,
       contentHashes,
+      selection: baseline.selection,
       timings,
     };
   }
@@ -385,7 +434,7 @@ export class StoreSyncService {
     view: StoreConnectionView,
     kind: SyncedRecordKind<T>,
     run: SyncRunEntity,
-    { page, counts, skipped, changed, raws, contentHashes, timings }: ComparedPage<T>,
+    { page, counts, skipped, changed, raws, contentHashes, selection, timings }: ComparedPage<T>,
     progress: RunProgressBuffer,
     written: { nextPage: number },
   ): Promise<void> {
@@ -399,8 +448,10 @@ export class StoreSyncService {
 
     stepStart = performance.now();
     if (changed.length > 0) {
+      // A record left out is announced as deleted: ShopiMind may hold it from before the merchant left it out.
+      const { kept, leftOutIds } = splitBySelection(changed, selection);
       await kind.publishChange(
-        { connectionId, syncRunId: run.id, page: page.page, records: changed, deletedIds: [] },
+        { connectionId, syncRunId: run.id, page: page.page, records: kept, deletedIds: leftOutIds },
         `${run.id}:${kind.name}:${page.page}`,
       );
     }
@@ -433,9 +484,8 @@ export class StoreSyncService {
    * fingerprint when the store told its body. Returns the records to publish: new ones and those whose content
    * differs from the mirror's. When an id repeats, its last record wins. Every record of a page this run had recorded
    * already is published: the page was redelivered, and the mirror (written before publishing) may hold records
-   * push never got; publishing twice is harmless. After an activation or a configuration change every record is
-   * published: what ShopiMind stores also depends on the connection (language, currency, data source), which the
-   * content hash does not cover.
+   * push never got; publishing twice is harmless. Every record is published too when the run republishes all
+   * (republishesAll).
    */
   private async recordSeenAndFindChanged<T extends { id: string }>(
     connectionId: string,
@@ -444,9 +494,12 @@ export class StoreSyncService {
     page: CrawledPage,
     normalized: NormalizedPage<T>,
     fingerprint: { normalizationKey: string; counts: StorePageCounts },
+    { selection, republishAll }: Pick<CrawlBaseline<T>, 'selection' | 'republishAll'>,
   ): Promise<{ changed: T[]; contentHashes: Map<string, string> }> {
     const latest = new Map(normalized.records.map((record) => [record.id, record]));
-    const contentHashes = new Map([...latest].map(([id, record]) => [id, recordContentHash(record)]));
+    const contentHashes = new Map(
+      [...latest].map(([id, record]) => [id, mirroredContentHash(record, selection)]),
+    );
     const seen = await kind.mirror.recordSeen(
       connectionId,
       run.id,
@@ -454,7 +507,7 @@ export class StoreSyncService {
       [...latest.keys()],
       page.bodyHash === undefined ? undefined : { ...fingerprint, bodyHash: page.bodyHash, contentHashes },
     );
-    if (!seen.firstTime || REPUSH_TRIGGERS.has(run.trigger)) {
+    if (!seen.firstTime || republishAll) {
       return { changed: [...latest.values()], contentHashes };
     }
     const changed = [...latest.values()].filter(
