@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { demoProduct, startDemoStore, type DemoStore } from '@storebridge/demo-store';
+import { demoProduct, startDemoStore, type DemoStore, type DemoStoreOptions } from '@storebridge/demo-store';
 import { startShopimindSandbox, type ShopimindSandbox } from '@storebridge/shopimind-sandbox';
 
 /** What ShopiMind and a merchant's store look like to the system under test. */
@@ -14,10 +14,15 @@ export interface OutsideWorld {
 
 export async function startOutsideWorld(
   productCount: number,
-  options: { shopimindLatencyMs?: number } = {},
+  options: { shopimindLatencyMs?: number } & Pick<DemoStoreOptions, 'orderCount' | 'guestOrderEvery'> = {},
 ): Promise<OutsideWorld> {
   const storeApiKey = randomBytes(16).toString('hex');
-  const store = await startDemoStore({ productCount, apiKey: storeApiKey });
+  const store = await startDemoStore({
+    productCount,
+    orderCount: options.orderCount,
+    guestOrderEvery: options.guestOrderEvery,
+    apiKey: storeApiKey,
+  });
   const sandbox = await startShopimindSandbox({ latencyMs: options.shopimindLatencyMs });
   return {
     store,
@@ -58,13 +63,20 @@ export function storeConfigs(
   };
 }
 
-/** The merchant's ShopiMind install + activate, pointing at the demo store; returns the installation id. */
-export async function installAndActivate(world: OutsideWorld, gatewayUrl: string): Promise<string> {
+/**
+ * The merchant's ShopiMind install + activate, pointing at the demo store, with `configOverrides` filled in the form;
+ * returns the installation id.
+ */
+export async function installAndActivate(
+  world: OutsideWorld,
+  gatewayUrl: string,
+  configOverrides: Record<string, unknown> = {},
+): Promise<string> {
   const { installationId } = world.sandbox.createInstallation({
     shopDomain: 'e2e-shop.example',
     shopName: 'E2E shop',
   });
-  const configs = storeConfigs(world);
+  const configs = storeConfigs(world, configOverrides);
   const install = await world.sandbox.lifecycle.install(gatewayUrl, installationId, {
     secret: world.webhookSecret,
     configs,
