@@ -9,7 +9,7 @@ import { OrdersChangedHandler } from './order-push/orders-changed.handler';
 import { ProductPartsPushService } from './product-push/product-parts-push.service';
 import { ProductPushService } from './product-push/product-push.service';
 import { ProductsChangedHandler } from './product-push/products-changed.handler';
-import { ShopimindLanguageService } from './product-push/shopimind-language.service';
+import { ShopimindLanguageService } from './shopimind-language/shopimind-language.service';
 import { PushTargetService } from './push-target/push-target.service';
 import { ShopimindTargets } from './push-target/shopimind-targets';
 import { PUSH_FEATURE_OPTIONS, type PushFeatureOptions } from './push-feature.options';

@@ -323,7 +323,7 @@ export class FakeTargets implements Pick<ShopimindTargets, 'for'> {
 /** The push ledger as the repository keeps it: the last answer per connection, entity and store id. */
 export class FakePushOutcomes implements Pick<
   PushOutcomeRepository,
-  'record' | 'forget' | 'markDeletePending' | 'findDueDeletes' | 'recordDerived'
+  'record' | 'forget' | 'markDeletePending' | 'findDueDeletes' | 'recordDerived' | 'findAcceptedIds'
 > {
   readonly rows = new Map<string, PushOutcomeInput & { attempts: number; updatedAt?: number }>();
   /** How many times `record` was called with answers: one statement each. */
@@ -371,6 +371,13 @@ export class FakePushOutcomes implements Pick<
       }
     }
     return due;
+  }
+
+  async findAcceptedIds(connectionId: string, entity: LedgerEntity): Promise<string[]> {
+    return [...this.rows]
+      .filter(([key, row]) => key.startsWith(`${connectionId}/${entity}/`) && row.status === 'accepted')
+      .map(([, row]) => row.storeId)
+      .sort();
   }
 
   async recordDerived(connectionId: string, kind: DerivedKind, ids: readonly string[]): Promise<void> {

@@ -296,6 +296,16 @@ describe('PushOutcomeRepository', () => {
       });
     });
 
+    it('lists the accepted ids of one kind of one connection, for a language change to delete', async () => {
+      const other = await aConnection();
+      await outcomes.recordDerived(connectionId, 'order_statuses', ['refunded', 'paid']);
+      await outcomes.recordDerived(connectionId, 'customers', ['ann']);
+      await outcomes.recordDerived(other, 'order_statuses', ['cancelled']);
+      await outcomes.markDeletePending(connectionId, 'order_statuses', ['lost'], 'HTTP 422: in use');
+
+      expect(await outcomes.findAcceptedIds(connectionId, 'order_statuses')).toEqual(['paid', 'refunded']);
+    });
+
     it('tells it cannot know while a mirrored record was answered for before references were kept', async () => {
       await mirrorProducts(connectionId, [lamp, chair]);
       await outcomes.record(connectionId, 'products', [

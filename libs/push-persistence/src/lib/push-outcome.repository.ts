@@ -173,6 +173,16 @@ export class PushOutcomeRepository {
     return due;
   }
 
+  /** The store ids (ShopiMind ids for derived kinds) of one kind ShopiMind accepted for the connection. */
+  async findAcceptedIds(connectionId: string, entity: LedgerEntity): Promise<string[]> {
+    const rows = await this.repository.find({
+      select: { storeId: true },
+      where: { connectionId, entity: entity as RecordKind, status: 'accepted' },
+      order: { storeId: 'ASC' },
+    });
+    return rows.map((row) => row.storeId);
+  }
+
   /** Derived records ShopiMind accepted (their ShopiMind ids): a complete crawl may find them unreferenced later. */
   async recordDerived(connectionId: string, kind: DerivedKind, ids: readonly string[]): Promise<void> {
     if (ids.length > 0) {

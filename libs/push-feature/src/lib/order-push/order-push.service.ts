@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { NormalizedOrder, OrdersChangedEvent } from '@storebridge/contracts';
 import { StoreProductReader } from '@storebridge/persistence';
 import { IdMappingRepository } from '@storebridge/push-persistence';
@@ -27,6 +27,7 @@ import {
 } from '../push-target/push-target.service';
 import { idsToDelete, retryDueDerived } from '../deletes/record-deletes';
 import { orderReferences } from '../derived-records/derived-references';
+import { ShopimindLanguageService } from '../shopimind-language/shopimind-language.service';
 
 /** ShopiMind's per-call item limits (spec §9): orders and customers are records, statuses reference data. */
 export const ORDER_BATCH_SIZE = RECORD_BATCH_SIZE;
@@ -131,6 +132,8 @@ export class OrderPushService {
     private readonly idMappings: IdMappingRepository,
     @Inject(StoreProductReader)
     private readonly storeProducts: Pick<StoreProductReader, 'findHeldIds'>,
+    // Absent in tests that never change the connection's language.
+    @Optional() private readonly languages?: ShopimindLanguageService,
   ) {}
 
   async pushOrders(event: OrdersChangedEvent): Promise<void> {
@@ -138,6 +141,8 @@ export class OrderPushService {
     if (!opened) {
       return;
     }
+    // Order statuses carry the language: none is written before the old language's are gone.
+    await this.languages?.replaceOldLanguage(opened, event);
     const { connection, installation, target } = opened;
     const lineProductIds = [
       ...new Set(event.orders.flatMap((order) => order.items.flatMap((item) => item.productId ?? []))),

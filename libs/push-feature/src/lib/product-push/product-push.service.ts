@@ -18,7 +18,7 @@ import {
 import { deleteProducts, idsToDelete, retryDueDerived } from '../deletes/record-deletes';
 import { productReferences } from '../derived-records/derived-references';
 import { ProductPartsPushService } from './product-parts-push.service';
-import { ShopimindLanguageService } from './shopimind-language.service';
+import { ShopimindLanguageService } from '../shopimind-language/shopimind-language.service';
 
 /** ShopiMind's per-call item limits (spec §9): products are records, categories reference data. */
 export const PRODUCT_BATCH_SIZE = RECORD_BATCH_SIZE;

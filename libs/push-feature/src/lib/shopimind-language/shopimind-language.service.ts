@@ -5,7 +5,7 @@ import {
   StoreConnectionRepository,
   StoreProductReader,
 } from '@storebridge/persistence';
-import { IdMappingRepository } from '@storebridge/push-persistence';
+import { IdMappingRepository, PushOutcomeRepository } from '@storebridge/push-persistence';
 import { toShopimindCategoryKey } from '@storebridge/shopimind-mapping';
 import { deleteDerived, deleteProducts } from '../deletes/record-deletes';
 import {
@@ -15,17 +15,18 @@ import {
   type PushMessage,
   type PushTarget,
 } from '../push-target/push-target.service';
-import { ProductPartsPushService } from './product-parts-push.service';
+import { ProductPartsPushService } from '../product-push/product-parts-push.service';
 
 /** How soon a run that found another one replacing the old language's rows tries again. */
 export const LANGUAGE_REPLACEMENT_RETRY_MS = 5_000;
 
 /**
- * ShopiMind keys products and categories by id and language (spec §9), and deletes them in every language at once:
- * after the merchant changed the language, writing in the new one would leave the old one's rows behind. So the
- * first product push after the change deletes every product and category of the connection (the sync mirror's,
- * whatever ShopiMind holds of them) before it writes anything, then records the new language as ShopiMind's. Sync
- * publishes every record again under the new configuration (StoreSyncService), which writes them back.
+ * ShopiMind keys products, categories and order statuses by id and language (spec §9), and deletes them in every
+ * language at once: after the merchant changed the language, writing in the new one would leave the old one's rows
+ * behind. So the first product or order push after the change deletes every product, category and order status of
+ * the connection (the sync mirror's products, the ledger's statuses) before it writes anything, then records the
+ * new language as ShopiMind's. Sync publishes every record again under the new configuration (StoreSyncService),
+ * which writes them back. Orders and customers are keyed by id alone: writing them again replaces them.
  */
 @Injectable()
 export class ShopimindLanguageService {
@@ -35,6 +36,7 @@ export class ShopimindLanguageService {
     private readonly connections: StoreConnectionRepository,
     private readonly products: StoreProductReader,
     private readonly idMappings: IdMappingRepository,
+    private readonly ledger: PushOutcomeRepository,
     private readonly locks: AdvisoryLockRepository,
     private readonly pushTargets: PushTargetService,
     private readonly productParts: ProductPartsPushService,
@@ -70,9 +72,10 @@ export class ShopimindLanguageService {
     const categoryKeys = [...new Set(held.categoryNames.map(toShopimindCategoryKey))].filter(
       (key) => key !== '',
     );
-    const [productIds, categoryIds] = await Promise.all([
+    const [productIds, categoryIds, statusIds] = await Promise.all([
       this.idMappings.numericIdsFor(installation.id, PRODUCT_ENTITY, held.productIds),
       this.idMappings.numericIdsFor(installation.id, CATEGORY_ENTITY, categoryKeys),
+      this.ledger.findAcceptedIds(connection.id, 'order_statuses'),
     ]);
     // The normal delete path: a chunk ShopiMind refuses is kept and tried again, unless the product is written anew.
     await deleteProducts(this.pushTargets, target, message, held.productIds, productIds);
@@ -85,9 +88,10 @@ export class ShopimindLanguageService {
       'categories',
       [...categoryIds.values()].map(String),
     );
+    await deleteDerived(this.pushTargets, target, message, 'order_statuses', statusIds);
     await this.connections.replaceShopimindLang(connection.id, from, connection.lang);
     this.logger.log(
-      `Deleted the ${from} rows of connection ${connection.id} (${held.productIds.length} products, ${categoryKeys.length} categories): ShopiMind gets them in ${connection.lang}`,
+      `Deleted the ${from} rows of connection ${connection.id} (${held.productIds.length} products, ${categoryKeys.length} categories, ${statusIds.length} order statuses): ShopiMind gets them in ${connection.lang}`,
     );
   }
 }

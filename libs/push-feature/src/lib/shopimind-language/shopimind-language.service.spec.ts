@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import type { NormalizedProduct, ProductsChangedEvent } from '@storebridge/contracts';
+import type {
+  NormalizedOrder,
+  NormalizedProduct,
+  OrdersChangedEvent,
+  ProductsChangedEvent,
+} from '@storebridge/contracts';
 import { RetryLaterError } from '@storebridge/messaging';
 import type {
   AdvisoryLockRepository,
@@ -9,9 +14,11 @@ import type {
   StoreConnectionRepository,
   StoreProductReader,
 } from '@storebridge/persistence';
+import type { PushOutcomeRepository } from '@storebridge/push-persistence';
 import { FakePushWorld } from '../../test/fakes';
 import { LANGUAGE_REPLACEMENT_RETRY_MS, ShopimindLanguageService } from './shopimind-language.service';
-import { ProductPushService } from './product-push.service';
+import { OrderPushService } from '../order-push/order-push.service';
+import { ProductPushService } from '../product-push/product-push.service';
 
 /** The connection rows push reads, and the language ShopiMind holds, moved on like the repository does. */
 class LanguageConnections implements Pick<StoreConnectionRepository, 'findById' | 'replaceShopimindLang'> {
@@ -75,6 +82,7 @@ describe('ShopimindLanguageService, through ProductPushService', () => {
   let world: FakePushWorld;
   let locks: InProcessLocks;
   let service: ProductPushService;
+  let orders: OrderPushService;
   let connection: StoreConnectionEntity;
 
   beforeEach(() => {
@@ -89,6 +97,7 @@ describe('ShopimindLanguageService, through ProductPushService', () => {
         ['Shoes', ' shoes', 'Hats', ''],
       ) as unknown as StoreProductReader,
       world.idMappingRepository,
+      world.outcomes as unknown as PushOutcomeRepository,
       locks as unknown as AdvisoryLockRepository,
       world.pushTargets,
       world.productParts,
@@ -97,6 +106,12 @@ describe('ShopimindLanguageService, through ProductPushService', () => {
       world.pushTargets,
       world.idMappingRepository,
       world.productParts,
+      languages,
+    );
+    orders = new OrderPushService(
+      world.pushTargets,
+      world.idMappingRepository,
+      world.storeProducts,
       languages,
     );
   });
@@ -108,6 +123,30 @@ describe('ShopimindLanguageService, through ProductPushService', () => {
   function event(products: NormalizedProduct[]): ProductsChangedEvent {
     return { connectionId: connection.id, syncRunId: randomUUID(), page: 1, products, deletedIds: [] };
   }
+
+  function ordersEvent(changed: NormalizedOrder[]): OrdersChangedEvent {
+    return { connectionId: connection.id, syncRunId: randomUUID(), page: 1, orders: changed, deletedIds: [] };
+  }
+
+  it("deletes the old language's order statuses too, before an order push writes any in the new one", async () => {
+    await world.outcomes.recordDerived(connection.id, 'order_statuses', ['completed', 'processing']);
+    connection.shopimindLang = 'fr';
+    connection.lang = 'de';
+
+    await orders.pushOrders(
+      ordersEvent([{ id: 'o1', status: 'completed', customerEmail: 'ada@example.com', items: [] }]),
+    );
+
+    const methods = world.writer.methods();
+    expect(methods.slice(0, 3)).toEqual(['deleteProducts', 'deleteProductCategories', 'deleteOrderStatuses']);
+    const [deletedStatuses] = world.writer.callsOf('deleteOrderStatuses');
+    expect(deletedStatuses.ids).toEqual(['completed', 'processing']);
+    const [savedStatuses] = world.writer.callsOf('saveOrderStatuses');
+    expect(savedStatuses.items.map((status) => [status.status_id, status.lang])).toEqual([
+      ['completed', 'de'],
+    ]);
+    expect(connection.shopimindLang).toBe('de');
+  });
 
   it('deletes every product and category of the old language before writing anything in the new one', async () => {
     connection.shopimindLang = 'fr';
