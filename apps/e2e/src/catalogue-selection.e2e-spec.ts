@@ -1,12 +1,7 @@
 import { demoProduct } from '@storebridge/demo-store';
 import { expectEventually } from '@storebridge/testing';
-import { startProductionSystem, type ProductionSystem } from './support/production-system';
-import {
-  installAndActivate,
-  startOutsideWorld,
-  storeConfigs,
-  type OutsideWorld,
-} from './support/outside-world';
+import { useProductionSystem, type ProductionSystem } from './support/production-system';
+import { installAndActivate, storeConfigs, type OutsideWorld } from './support/outside-world';
 
 const PRODUCT_COUNT = 40;
 const EVENTUALLY = { timeoutMs: 60_000, intervalMs: 250 };
@@ -26,15 +21,7 @@ describe('Catalogue selection and language, end to end (production mode)', () =>
   let world: OutsideWorld;
   let system: ProductionSystem;
 
-  beforeAll(async () => {
-    world = await startOutsideWorld(PRODUCT_COUNT);
-    system = await startProductionSystem(world);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await world?.close();
-  });
+  useProductionSystem(PRODUCT_COUNT, (started) => ({ world, system } = started));
 
   /** What ShopiMind holds of the installation's products: `reference|lang`, sorted. */
   function heldProducts(installationId: string): string[] {

@@ -1,12 +1,7 @@
 import { walkOAuthConsent } from '@storebridge/shopimind-sandbox';
 import { expectEventually } from '@storebridge/testing';
-import { startProductionSystem, type ProductionSystem } from './support/production-system';
-import {
-  expectedShopimindProduct,
-  startOutsideWorld,
-  storeConfigs,
-  type OutsideWorld,
-} from './support/outside-world';
+import { useProductionSystem, type ProductionSystem } from './support/production-system';
+import { expectedShopimindProduct, storeConfigs, type OutsideWorld } from './support/outside-world';
 
 const PRODUCT_COUNT = 60;
 
@@ -32,15 +27,7 @@ describe('ShopiMind lifecycle, end to end (production mode)', () => {
   let world: OutsideWorld;
   let system: ProductionSystem;
 
-  beforeAll(async () => {
-    world = await startOutsideWorld(PRODUCT_COUNT);
-    system = await startProductionSystem(world);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await world?.close();
-  });
+  useProductionSystem(PRODUCT_COUNT, (started) => ({ world, system } = started));
 
   /** Crawls of the installation's store: each crawls the products, then the orders, in a run of their own. */
   async function syncRunCount(installationId: string): Promise<number> {

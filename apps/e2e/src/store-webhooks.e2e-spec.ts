@@ -1,12 +1,7 @@
 import { hmacSha256Hex } from '@storebridge/security';
 import { expectEventually } from '@storebridge/testing';
-import { startProductionSystem, type ProductionSystem } from './support/production-system';
-import {
-  expectedShopimindProduct,
-  startOutsideWorld,
-  storeConfigs,
-  type OutsideWorld,
-} from './support/outside-world';
+import { useProductionSystem, type ProductionSystem } from './support/production-system';
+import { expectedShopimindProduct, storeConfigs, type OutsideWorld } from './support/outside-world';
 
 const PRODUCT_COUNT = 5;
 const STORE_WEBHOOK_SECRET = 'store-webhook-secret-e2e-0123456789';
@@ -15,15 +10,7 @@ describe('store webhooks, end to end (production mode)', () => {
   let world: OutsideWorld;
   let system: ProductionSystem;
 
-  beforeAll(async () => {
-    world = await startOutsideWorld(PRODUCT_COUNT);
-    system = await startProductionSystem(world);
-  });
-
-  afterAll(async () => {
-    await system?.stop();
-    await world?.close();
-  });
+  useProductionSystem(PRODUCT_COUNT, (started) => ({ world, system } = started));
 
   async function storeTokenOf(installationId: string): Promise<string> {
     const { rows } = await system.database.query<{ store_token: string }>(

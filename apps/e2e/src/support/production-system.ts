@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { startServiceProcess, type ServiceProcess } from '@storebridge/built-apps';
 import { testDatabaseUrl, testNatsUrl } from '@storebridge/testing';
-import { serviceEnv, type OutsideWorld } from './outside-world';
+import { serviceEnv, startOutsideWorld, type OutsideWorld } from './outside-world';
 
 /** gateway, sync and push as separate processes on the test PostgreSQL and nats-server, plus a SQL client. */
 export interface ProductionSystem {
@@ -53,4 +53,25 @@ export async function withServiceLogs(
     printServiceLogs(services());
     throw error;
   }
+}
+
+/**
+ * For a describe block: starts the outside world and the three services before its tests, hands them to
+ * `onStarted`, and stops them after its tests.
+ */
+export function useProductionSystem(
+  productCount: number,
+  onStarted: (started: { world: OutsideWorld; system: ProductionSystem }) => void,
+): void {
+  let world: OutsideWorld | undefined;
+  let system: ProductionSystem | undefined;
+  beforeAll(async () => {
+    world = await startOutsideWorld(productCount);
+    system = await startProductionSystem(world);
+    onStarted({ world, system });
+  });
+  afterAll(async () => {
+    await system?.stop();
+    await world?.close();
+  });
 }
