@@ -2,3 +2,4 @@
 // this lib and of the services' persistence libs. Kept out of the production index and of the lib's build.
 export * from './test/factories';
 export * from './test/integration-database';
+export * from './test/query-plans';

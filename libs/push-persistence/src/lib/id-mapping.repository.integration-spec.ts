@@ -1,7 +1,13 @@
 import { DataSource } from 'typeorm';
 import { IdMappingEntity } from '@storebridge/persistence';
-import { insertInstallation, openDataSource, truncateTables } from '@storebridge/persistence/testing';
-import { IdMappingRepository, type IdCandidateFunction } from './id-mapping.repository';
+import {
+  insertInstallation,
+  openDataSource,
+  tableReadsOf,
+  truncateTables,
+  wastefulReads,
+} from '@storebridge/persistence/testing';
+import { IdMappingRepository, MAP_STORE_IDS, type IdCandidateFunction } from './id-mapping.repository';
 
 describe('IdMappingRepository', () => {
   let dataSource: DataSource;
@@ -178,6 +184,28 @@ describe('IdMappingRepository', () => {
 
       expect([product.get('42'), category.get('42'), otherProduct.get('42')]).toEqual([7_000, 7_000, 7_000]);
     });
+  });
+
+  it('looks mappings up by store id, not by scanning the installation, while statistics lag behind', async () => {
+    // A first big push fills the table faster than autovacuum analyzes it: planned from the stale statistics, the
+    // lookup once went through the numeric-id index and read every mapping of the installation for each id.
+    await dataSource.query('ANALYZE "id_mappings"');
+    await idMappings.numericIdsFor(
+      installationId,
+      'product',
+      Array.from({ length: 2_000 }, (_, index) => `prod_${index}`),
+    );
+    const wanted = Array.from({ length: 400 }, (_, index) => `prod_${index + 1_600}`);
+
+    const reads = await tableReadsOf(dataSource, 'id_mappings', MAP_STORE_IDS, [
+      installationId,
+      'product',
+      wanted,
+      wanted.map((_, index) => String(index + 1)),
+    ]);
+
+    expect(reads.length).toBeGreaterThan(0);
+    expect(wastefulReads(reads)).toEqual([]);
   });
 
   it('maps numeric ids back to store ids', async () => {

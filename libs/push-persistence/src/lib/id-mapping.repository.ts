@@ -48,7 +48,7 @@ const MAX_ATTEMPTS = 32;
 // order (no deadlock, colliding candidates aside) and decides which of two colliding store ids keeps the candidate.
 // ON CONFLICT names no index: a row skipped for its store id (a concurrent caller mapped it) or for its number
 // (another store id holds it) is simply not returned, and the caller tries again.
-const MAP_STORE_IDS = `
+export const MAP_STORE_IDS = `
   WITH wanted AS (SELECT * FROM unnest($3::text[], $4::bigint[]) AS wanted ("store_id", "candidate")),
   existing AS (
     SELECT wanted.store_id, mapping.numeric_id

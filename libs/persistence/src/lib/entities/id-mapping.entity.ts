@@ -8,8 +8,9 @@ import { bigintToNumber } from './column-transformers';
  * up again, so its records get the numbers ShopiMind already holds them under.
  */
 @Entity({ name: 'id_mappings' })
-// Two store ids never share a ShopiMind record.
-@Unique('UQ_id_mappings_installation_entity_numeric_id', ['installationId', 'entityType', 'numericId'])
+// Two store ids never share a ShopiMind record. Led by the numeric id, so that it never competes with the primary
+// key for looking up a store id (see the migration IdMappingsNumericIdFirst).
+@Unique('UQ_id_mappings_numeric_id', ['numericId', 'installationId', 'entityType'])
 export class IdMappingEntity {
   @PrimaryColumn({ name: 'installation_id', type: 'uuid', primaryKeyConstraintName: 'PK_id_mappings' })
   installationId!: string;

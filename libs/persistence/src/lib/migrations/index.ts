@@ -22,6 +22,7 @@ import { ResendAnswersAndReinstallIdentity1795422800000 } from './1795422800000-
 import { PushLedgerDeletesAndReferences1795422900000 } from './1795422900000-push-ledger-deletes-and-references';
 import { StoreConnectionCatalogueSelection1795423000000 } from './1795423000000-store-connection-catalogue-selection';
 import { PushedProductParts1795423100000 } from './1795423100000-pushed-product-parts';
+import { IdMappingsNumericIdFirst1795423200000 } from './1795423200000-id-mappings-numeric-id-first';
 
 /** In order of application; every schema change is a new class appended here. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -48,4 +49,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   PushLedgerDeletesAndReferences1795422900000,
   StoreConnectionCatalogueSelection1795423000000,
   PushedProductParts1795423100000,
+  IdMappingsNumericIdFirst1795423200000,
 ];

@@ -1,8 +1,9 @@
 import { DataSource } from 'typeorm';
 import { aPersistedConnection } from '../../test/factories';
 import { openDataSource, truncateTables } from '../../test/integration-database';
+import { tableReadsOf, wastefulReads } from '../../test/query-plans';
 import { StoreProductEntity } from '../entities';
-import { StoreProductReader } from './store-product.reader';
+import { FIND_HELD_IDS, StoreProductReader } from './store-product.reader';
 
 /** What a product row needs here; sync's StoreProductRepository writes the real ones. */
 function aProduct(overrides: { id?: string; name?: string } = {}): { id: string; name: string } {
@@ -68,6 +69,24 @@ describe('StoreProductReader', () => {
 
     expect(held).toEqual(new Set(['prod_2']));
     expect(await reader.findHeldIds(connectionId, [])).toEqual(new Set());
+  });
+
+  it('looks held ids up by key, not by reading the connection, while statistics lag behind', async () => {
+    // Orders are pushed while sync still fills the mirror, faster than autovacuum analyzes it: planned from the
+    // stale statistics, the lookup once read every product of the connection for each page of orders.
+    await dataSource.query('ANALYZE "store_products"');
+    await mirror(
+      connectionId,
+      Array.from({ length: 5_000 }, (_, index) =>
+        aProduct({ id: `prod_${index}`, name: `Product ${index}` }),
+      ),
+    );
+    const wanted = Array.from({ length: 400 }, (_, index) => `prod_${index * 12}`);
+
+    const reads = await tableReadsOf(dataSource, 'store_products', FIND_HELD_IDS, [connectionId, wanted]);
+
+    expect(reads.length).toBeGreaterThan(0);
+    expect(wastefulReads(reads)).toEqual([]);
   });
 
   describe('search', () => {
