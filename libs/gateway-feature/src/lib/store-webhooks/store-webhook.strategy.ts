@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { StoreConnectionService } from '@storebridge/connections';
-import { StoreConnectionRepository } from '@storebridge/persistence';
 import { hmacSha256Hex, safeEqualHex } from '@storebridge/security';
 import { RequestStrategy } from '../shopimind-auth/request.strategy';
 import type { StoreWebhookCaller, StoreWebhookRequest } from './store-webhook-caller';
+import { StoreWebhookConnections, type StoreWebhookConnection } from './store-webhook-connections';
 import { StoreWebhookException } from './store-webhook.exception';
 
 export const STORE_WEBHOOK_STRATEGY = 'store-webhook';
@@ -21,41 +20,53 @@ const STORE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
  * Generic-api spec §7: the store token in the URL names the connection (unknown → 404). When the connection has
  * a webhook secret, `X-Webhook-Signature` must be the hex HMAC-SHA256 of the exact bytes received (`rawBody`,
  * never the re-serialized JSON) with it, compared in constant time; without a secret, unsigned calls are
- * accepted, the token being the credential. Registered with passport under STORE_WEBHOOK_STRATEGY when Nest
- * instantiates it.
+ * accepted, the token being the credential. Connections come from StoreWebhookConnections (kept a few seconds).
+ * Registered with passport under STORE_WEBHOOK_STRATEGY when Nest instantiates it.
  */
 @Injectable()
 export class StoreWebhookStrategy extends PassportStrategy(RequestStrategy, STORE_WEBHOOK_STRATEGY) {
   private readonly logger = new Logger(StoreWebhookStrategy.name);
 
-  constructor(
-    private readonly connections: StoreConnectionRepository,
-    private readonly storeConnections: StoreConnectionService,
-  ) {
+  constructor(private readonly connections: StoreWebhookConnections) {
     super();
   }
 
   /** The caller, or false for a missing or wrong signature (a 401). Throws the 404 of an unknown token. */
   async validate(request: StoreWebhookRequest): Promise<StoreWebhookCaller | false> {
     const token: unknown = request.params?.['storeToken'];
-    const connection =
-      typeof token === 'string' && STORE_TOKEN_PATTERN.test(token)
-        ? await this.connections.findByStoreToken(token)
-        : null;
-    if (!connection) {
+    if (typeof token !== 'string' || !STORE_TOKEN_PATTERN.test(token)) {
       throw new StoreWebhookException('unknown_store_token');
     }
-    const view = this.storeConnections.view(connection);
-    if (view.webhookSecret !== undefined) {
-      const signature = request.header(STORE_WEBHOOK_SIGNATURE_HEADER)?.trim() ?? '';
-      const expected = hmacSha256Hex(view.webhookSecret, request.rawBody ?? Buffer.alloc(0));
-      if (!safeEqualHex(expected, signature)) {
+    let connection = await this.findConnection(token);
+    if (!isSigned(connection, request)) {
+      // The merchant may have changed the secret since the connection was read: read it again before refusing.
+      connection = await this.findConnection(token, { fresh: true });
+      if (!isSigned(connection, request)) {
+        const signature = request.header(STORE_WEBHOOK_SIGNATURE_HEADER)?.trim();
         this.logger.warn(
-          `Refused a store webhook for connection ${connection.id}: ${signature ? 'wrong' : 'missing'} signature`,
+          `Refused a store webhook for connection ${connection.connectionId}: ${signature ? 'wrong' : 'missing'} signature`,
         );
         return false;
       }
     }
-    return { connectionId: connection.id, fieldMappings: view.settings.fieldMappings };
+    return { connectionId: connection.connectionId, fieldMappings: connection.fieldMappings };
   }
+
+  private async findConnection(token: string, options?: { fresh: boolean }): Promise<StoreWebhookConnection> {
+    const connection = await this.connections.find(token, options);
+    if (!connection) {
+      throw new StoreWebhookException('unknown_store_token');
+    }
+    return connection;
+  }
+}
+
+/** Whether the request carries the signature its connection requires (none required without a secret). */
+function isSigned(connection: StoreWebhookConnection, request: StoreWebhookRequest): boolean {
+  if (connection.webhookSecret === undefined) {
+    return true;
+  }
+  const signature = request.header(STORE_WEBHOOK_SIGNATURE_HEADER)?.trim() ?? '';
+  const expected = hmacSha256Hex(connection.webhookSecret, request.rawBody ?? Buffer.alloc(0));
+  return safeEqualHex(expected, signature);
 }

@@ -185,6 +185,37 @@ describe('store webhooks over HTTP (generic-api spec §7)', () => {
     expect(answer.status).toBe(200);
   });
 
+  it('takes a new webhook secret at once, and refuses the old one from then on', async () => {
+    const rotated = connections.add('secret before the change');
+    expect(
+      (
+        await post(
+          `${rotated.token}/products`,
+          productUpdate,
+          signature(productUpdate, 'secret before the change'),
+        )
+      ).status,
+    ).toBe(200);
+    const { connection } = connections.byToken.get(rotated.token) ?? {};
+    connections.byToken.set(rotated.token, {
+      connection: connection as StoreConnectionEntity,
+      webhookSecret: 'secret after the change',
+    });
+
+    const withNewSecret = await post(
+      `${rotated.token}/products`,
+      productUpdate,
+      signature(productUpdate, 'secret after the change'),
+    );
+    const withOldSecret = await post(
+      `${rotated.token}/products`,
+      productUpdate,
+      signature(productUpdate, 'secret before the change'),
+    );
+
+    expect([withNewSecret.status, withOldSecret.status]).toEqual([200, 401]);
+  });
+
   it('stores an order event on its own subject', async () => {
     const body = JSON.stringify({ event: 'order.created', data: { order_id: 1001, total: '20.00' } });
 
