@@ -14,13 +14,17 @@ export interface OutsideWorld {
 
 export async function startOutsideWorld(
   productCount: number,
-  options: { shopimindLatencyMs?: number } & Pick<DemoStoreOptions, 'orderCount' | 'guestOrderEvery'> = {},
+  options: { shopimindLatencyMs?: number; storeLatencyMs?: number } & Pick<
+    DemoStoreOptions,
+    'orderCount' | 'guestOrderEvery'
+  > = {},
 ): Promise<OutsideWorld> {
   const storeApiKey = randomBytes(16).toString('hex');
   const store = await startDemoStore({
     productCount,
     orderCount: options.orderCount,
     guestOrderEvery: options.guestOrderEvery,
+    latencyMs: options.storeLatencyMs,
     apiKey: storeApiKey,
   });
   const sandbox = await startShopimindSandbox({ latencyMs: options.shopimindLatencyMs });

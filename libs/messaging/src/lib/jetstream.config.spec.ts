@@ -48,7 +48,7 @@ describe('JetStream configuration', () => {
       serviceName: 'push',
       natsUrl: undefined,
       retryBackoff: { initialMs: 1_000, maxMs: 60_000 },
-      ackWaitMs: 30_000,
+      ackWaitMs: 4_000,
       shutdownTimeoutMs: 25_000,
       partitionDiscoveryMs: 1_000,
       parkAfterSameFailures: 5,

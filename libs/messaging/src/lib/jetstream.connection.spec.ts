@@ -24,7 +24,13 @@ function fakeNatsConnection() {
       }
     }
   }
-  const nc = { status, closed: () => closedPromise, isClosed: () => closed } as unknown as NatsConnection;
+  const nc = {
+    status,
+    closed: () => closedPromise,
+    isClosed: () => closed,
+    jetstream: jest.fn(),
+    jetstreamManager: jest.fn(),
+  } as unknown as NatsConnection;
   return {
     nc,
     emit(type: Status['type']) {
@@ -53,8 +59,32 @@ describe('JetStreamConnection state', () => {
     const states: MessagingTransportStatus[] = [];
     connection.state.subscribe((state) => states.push(state));
     await connection.connection();
-    return { fake, states };
+    return { fake, states, connection };
   }
+
+  it('keeps reconnecting every half second, so a broker restart is over for it within a second', async () => {
+    await connected();
+
+    expect(connect).toHaveBeenLastCalledWith(
+      expect.objectContaining({ maxReconnectAttempts: -1, reconnectTimeWait: 500 }),
+    );
+  });
+
+  it('builds no stack trace per request: a publish costs its PubAck, not an Error', async () => {
+    await connected();
+
+    expect(connect).toHaveBeenLastCalledWith(expect.objectContaining({ noAsyncTraces: true }));
+  });
+
+  it('gives JetStream requests 2 s: one lost in a broker restart fails, and is retried, within seconds', async () => {
+    const { fake, connection } = await connected();
+
+    await connection.jetStream();
+    await connection.jetStreamManager();
+
+    expect(fake.nc.jetstream).toHaveBeenCalledWith({ timeout: 2_000 });
+    expect(fake.nc.jetstreamManager).toHaveBeenCalledWith({ timeout: 2_000 });
+  });
 
   it('has no state before connecting', () => {
     const states: MessagingTransportStatus[] = [];

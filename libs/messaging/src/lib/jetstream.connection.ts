@@ -18,6 +18,13 @@ import { MessagingTransportEvents, MessagingTransportStatus } from './messaging.
 // JetStream API error codes (nats-server errors.json).
 const STREAM_NOT_FOUND = 10059;
 const CONSUMER_NOT_FOUND = 10014;
+const RECONNECT_WAIT_MS = 500;
+/**
+ * How long a JetStream request (a publish's PubAck, an API call) waits for its answer. One sent as the server went
+ * down is never answered, and its caller (a crawl publishing a page) fails and retries only after this: short, so
+ * work resumes within seconds of a broker restart; still far above a healthy server's answer.
+ */
+const JETSTREAM_REQUEST_TIMEOUT_MS = 2_000;
 
 function apiErrorCode(error: unknown): number | undefined {
   return error instanceof NatsError ? error.api_error?.err_code : undefined;
@@ -89,11 +96,13 @@ export class JetStreamConnection implements OnModuleInit, OnApplicationShutdown 
   }
 
   async jetStream(): Promise<JetStreamClient> {
-    return (await this.connection()).jetstream();
+    return (await this.connection()).jetstream({ timeout: JETSTREAM_REQUEST_TIMEOUT_MS });
   }
 
   jetStreamManager(): Promise<JetStreamManager> {
-    this.manager ??= this.connection().then((nc) => nc.jetstreamManager());
+    this.manager ??= this.connection().then((nc) =>
+      nc.jetstreamManager({ timeout: JETSTREAM_REQUEST_TIMEOUT_MS }),
+    );
     return this.manager;
   }
 
@@ -134,8 +143,13 @@ export class JetStreamConnection implements OnModuleInit, OnApplicationShutdown 
     const nc = await connect({
       servers: this.options.natsUrl,
       name: this.options.serviceName,
-      // A broker restart must not take the service down: keep reconnecting.
+      // A broker restart must not take the service down: keep reconnecting, often enough (the client's default
+      // waits 2 s between attempts) that work resumes within seconds of the broker's return.
       maxReconnectAttempts: -1,
+      reconnectTimeWait: RECONNECT_WAIT_MS,
+      // Otherwise every request (each publish's PubAck) builds an Error for its stack, a large share of the
+      // gateway's work per store webhook; our own logs say where a failed publish came from.
+      noAsyncTraces: true,
     });
     this.connected = nc;
     this.state$.next('connected');

@@ -367,8 +367,8 @@ describe('JetStream messaging', () => {
   });
 
   it('on shutdown, finishes the running messages of a connection and hands back those waiting for a slot', async () => {
-    // The ack wait is 30 s: a message not handed back would not reach the second replica in time.
-    const first = await start({ partitionDiscoveryMs: 100 });
+    // With a 30 s ack wait, a message not handed back would not reach the second replica in time.
+    const first = await start({ ackWaitMs: 30_000, partitionDiscoveryMs: 100 });
     const releases: Array<() => void> = [];
     first.script.behaviour = () => new Promise<void>((resolve) => releases.push(resolve));
     await publishPages(first.publisher, bigShop, 5);
@@ -385,7 +385,7 @@ describe('JetStream messaging', () => {
     await closing;
 
     expect(first.script.completed.map(pageOf).sort()).toEqual([1, 2, 3]);
-    const second = await start({ partitionDiscoveryMs: 100 });
+    const second = await start({ ackWaitMs: 30_000, partitionDiscoveryMs: 100 });
     await expectEventually(() => expect(second.script.completed.map(pageOf).sort()).toEqual([4, 5]), {
       timeoutMs: 5_000,
     });
@@ -393,7 +393,7 @@ describe('JetStream messaging', () => {
   });
 
   it('hands a message published after a replica shut down to the next replica without waiting for the ack wait', async () => {
-    const first = await start();
+    const first = await start({ ackWaitMs: 30_000 });
     bus.openApps.splice(bus.openApps.indexOf(first), 1);
     await first.app.close();
 
@@ -403,9 +403,9 @@ describe('JetStream messaging', () => {
         Subjects.syncRequested,
         new TextEncoder().encode(JSON.stringify({ connectionId, trigger: 'manual' })),
       );
-    const second = await start();
+    const second = await start({ ackWaitMs: 30_000 });
 
-    // The ack wait is 30 s: a pull left behind by the first replica must not have swallowed the message.
+    // With a 30 s ack wait, a pull left behind by the first replica must not have swallowed the message.
     await expectEventually(() => expect(second.script.completed).toHaveLength(1), { timeoutMs: 5_000 });
   });
 });

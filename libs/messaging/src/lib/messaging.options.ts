@@ -11,7 +11,10 @@ export interface MessagingModuleOptions {
   /** JetStream when set; otherwise the in-process bus of embedded mode. */
   natsUrl?: string;
   retryBackoff?: RetryBackoffOptions;
-  /** JetStream ack wait of the durables; handlers still running heartbeat at a third of it. */
+  /**
+   * JetStream ack wait of the durables: how long the message of a replica that died mid-handler waits before another
+   * replica gets it. Handlers still running heartbeat four times per ack wait, so a long one keeps its message.
+   */
   ackWaitMs?: number;
   /** How long shutdown waits for in-flight handlers before closing anyway. */
   shutdownTimeoutMs?: number;
@@ -41,7 +44,8 @@ export const DUPLICATE_WINDOW_MS = 2 * 60_000;
 export const STREAM_MAX_AGE_MS = 7 * 24 * 60 * 60_000;
 
 const DEFAULT_RETRY_BACKOFF: RetryBackoffOptions = { initialMs: 1_000, maxMs: 60_000 };
-const DEFAULT_ACK_WAIT_MS = 30_000;
+// Short, so a crashed replica's work resumes within seconds; heartbeats keep long handlers' messages.
+export const DEFAULT_ACK_WAIT_MS = 4_000;
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
 const DEFAULT_PARTITION_DISCOVERY_MS = 1_000;
 const DEFAULT_PARK_AFTER_SAME_FAILURES = 5;

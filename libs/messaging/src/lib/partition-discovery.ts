@@ -1,5 +1,5 @@
 import { PartitionedSubject, partitionKeyIn, partitionsOf, STREAM_NAME } from '@storebridge/contracts';
-import { ConsumerInfo } from 'nats';
+import { ConsumerInfo, nanos } from 'nats';
 import { durableName } from './consumer-naming';
 import { durableConsumerConfig } from './jetstream.config';
 import { JetStreamConnection } from './jetstream.connection';
@@ -7,7 +7,8 @@ import { JetStreamConnection } from './jetstream.connection';
 /** What discovery reads of a durable (a slice of ConsumerInfo). */
 export interface DurableState {
   name: string;
-  config: { filter_subject?: string };
+  /** ack_wait in nanoseconds. */
+  config: { filter_subject?: string; ack_wait?: number };
   num_pending: number;
   num_ack_pending: number;
 }
@@ -19,6 +20,8 @@ export interface PartitionPlan {
   withWork: string[];
   /** Durables of partitions whose messages have all aged out of the stream: nothing left to consume. */
   aged: string[];
+  /** Partitions whose durable has another ack wait than the configured one (created by an older version). */
+  outdated: string[];
 }
 
 /**
@@ -31,12 +34,20 @@ export function planPartitions(
   subject: PartitionedSubject,
   messagesPerSubject: Readonly<Record<string, number>>,
   durables: readonly DurableState[],
+  ackWaitMs: number,
 ): PartitionPlan {
   const isPartition = (filter: string) => filter === subject || partitionKeyIn(subject, filter) !== undefined;
   const ours = durables.flatMap((durable) => {
     const filter = durable.config.filter_subject;
     return filter !== undefined && isPartition(filter) && durable.name === durableName(serviceName, filter)
-      ? [{ filter, name: durable.name, unsettled: durable.num_pending + durable.num_ack_pending }]
+      ? [
+          {
+            filter,
+            name: durable.name,
+            unsettled: durable.num_pending + durable.num_ack_pending,
+            ackWait: durable.config.ack_wait,
+          },
+        ]
       : [];
   });
   const consumed = new Set(ours.map(({ filter }) => filter));
@@ -50,7 +61,11 @@ export function planPartitions(
         filter !== subject && !Object.hasOwn(messagesPerSubject, filter) && unsettled === 0,
     )
     .map(({ name }) => name);
-  return { create, withWork: [...withWork, ...create], aged };
+  const agedNames = new Set(aged);
+  const outdated = ours
+    .filter(({ name, ackWait }) => ackWait !== nanos(ackWaitMs) && !agedNames.has(name))
+    .map(({ filter }) => filter);
+  return { create, withWork: [...withWork, ...create], aged, outdated };
 }
 
 /** Finds the partitions of partitioned subjects, keeping one durable per partition that has messages. */
@@ -73,8 +88,9 @@ export class PartitionDiscovery {
     const partitions = new Map<PartitionedSubject, string[]>();
     for (const subject of subjects) {
       const { state } = await jsm.streams.info(STREAM_NAME, { subjects_filter: partitionsOf(subject) });
-      const plan = planPartitions(this.serviceName, subject, state.subjects ?? {}, durables);
-      for (const filter of plan.create) {
+      const plan = planPartitions(this.serviceName, subject, state.subjects ?? {}, durables, this.ackWaitMs);
+      // Creates the new durables and gives those of an older version the configured ack wait.
+      for (const filter of [...plan.create, ...plan.outdated]) {
         await this.connection.ensureDurableConsumer(
           durableConsumerConfig(this.serviceName, filter, this.ackWaitMs),
         );

@@ -6,6 +6,12 @@ import { EventSubscriptionOptions } from '../messaging.transport';
 import { PullContext } from './pulling';
 
 const RESTART_DELAY_MS = 1_000;
+/**
+ * How long each pull of the consumption stays open on the server. The client notices a pull the server forgot (a
+ * restart) by missed idle heartbeats, every half of it, and retries a failed check of the durable after a reconnect
+ * after it: short, so consuming stalls for seconds at most.
+ */
+const PULL_EXPIRES_MS = 5_000;
 
 /**
  * Keeps the durable consumer of one plain (not partitioned) subject consumed until shutdown, pulling only as many
@@ -38,7 +44,7 @@ export class DurablePump {
     await connection.ensureDurableConsumer(durableConsumerConfig(serviceName, subject, ackWaitMs));
     const js = await connection.jetStream();
     const consumer = await js.consumers.get(STREAM_NAME, name);
-    const messages = await consumer.consume({ max_messages: concurrency });
+    const messages = await consumer.consume({ max_messages: concurrency, expires: PULL_EXPIRES_MS });
     lifecycle.openPull(messages);
     if (lifecycle.stopping) {
       messages.stop();

@@ -9,14 +9,14 @@ describe('Heartbeats', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  it('beats three times per ack wait, never faster than every 100 ms', () => {
-    expect(new Heartbeats(30_000, settler).intervalMs).toBe(10_000);
+  it('beats four times per ack wait, never faster than every 100 ms', () => {
+    expect(new Heartbeats(4_000, settler).intervalMs).toBe(1_000);
     expect(new Heartbeats(200, settler).intervalMs).toBe(100);
   });
 
   it('tells JetStream the message is being worked on until stopped', () => {
     const msg = { working: jest.fn() };
-    const stop = new Heartbeats(3_000, settler).keepAlive(msg as unknown as JsMsg);
+    const stop = new Heartbeats(4_000, settler).keepAlive(msg as unknown as JsMsg);
 
     jest.advanceTimersByTime(2_500);
     expect(msg.working).toHaveBeenCalledTimes(2);
@@ -32,7 +32,7 @@ describe('Heartbeats', () => {
         throw new Error('disconnected');
       }),
     };
-    const stop = new Heartbeats(300, settler).keepAlive(msg as unknown as JsMsg);
+    const stop = new Heartbeats(400, settler).keepAlive(msg as unknown as JsMsg);
 
     jest.advanceTimersByTime(300);
     expect(msg.working).toHaveBeenCalledTimes(3);

@@ -13,8 +13,9 @@ export class Heartbeats {
     ackWaitMs: number,
     private readonly settler: MessageSettler,
   ) {
-    // Three heartbeats per ack wait: one lost heartbeat never causes a redelivery.
-    this.intervalMs = Math.max(100, Math.floor(ackWaitMs / 3));
+    // Four heartbeats per ack wait: the message stays ours through three lost heartbeats, or an event loop
+    // stalled for three quarters of the ack wait.
+    this.intervalMs = Math.max(100, Math.floor(ackWaitMs / 4));
   }
 
   keepAlive(msg: JsMsg): StopHeartbeat {

@@ -9,8 +9,12 @@ import { coalescedTurns, MergedRunner, readForCoalescing } from './coalesced-run
 import { PartitionPauses } from './partition-pauses';
 import { PendingMessage, PullContext, PulledMessages } from './pulling';
 
-/** A partition's pull that finds nothing for this long ends its pump: an idle shop holds no open pull. */
-const PARTITION_IDLE_MS = 30_000;
+/**
+ * A partition's pull that finds nothing for this long ends its pump (discovery starts it again once the partition
+ * has work): an idle shop holds no open pull. Short, because a pull the server forgot in a restart, or a failed
+ * check of the durable after a reconnect, holds the partition back for this long.
+ */
+const PARTITION_IDLE_MS = 5_000;
 /**
  * What one no_wait pull of a coalescing partition takes at most: enough one-record webhooks to fill a merged
  * payload or two, few enough full crawl pages (each handled alone) to keep the others for other replicas.
