@@ -121,6 +121,26 @@ describe('message payloads', () => {
     expect(validateSync(event)).toEqual([]);
   });
 
+  it('validates the later webhooks of a merged store product event', () => {
+    const merged = {
+      connectionId,
+      event: 'product.updated',
+      data: { id: 'prod_1' },
+      receivedAt: '2026-11-23T12:00:00.000Z',
+      later: [{ event: 'product.deleted', data: { id: 'prod_2' }, receivedAt: '2026-11-23T12:00:01.000Z' }],
+    };
+    expect(validateSync(plainToInstance(StoreProductEventReceivedEvent, merged))).toEqual([]);
+
+    const [error] = validateSync(
+      plainToInstance(StoreProductEventReceivedEvent, {
+        ...merged,
+        later: [...merged.later, { event: 'product.renamed', data: {}, receivedAt: merged.receivedAt }],
+      }),
+    );
+    expect(error.property).toBe('later');
+    expect(error.children?.[0].property).toBe('1');
+  });
+
   it.each([
     ['an unknown event', { event: 'product.renamed', data: {} }, 'event'],
     ['data that is not an object', { event: 'product.updated', data: 'prod_1' }, 'data'],

@@ -97,10 +97,7 @@ export type StoreOrderEventName = (typeof STORE_ORDER_EVENTS)[number];
  * A store webhook as received (generic-api spec §7): `data` is the store's record as sent, possibly partial
  * (an update carries only the changed fields, a delete only the id), not yet normalized.
  */
-export class StoreProductEventReceivedEvent {
-  @IsUUID()
-  connectionId!: string;
-
+export class StoreProductWebhook {
   @IsIn(STORE_PRODUCT_EVENTS)
   event!: StoreProductEventName;
 
@@ -112,10 +109,22 @@ export class StoreProductEventReceivedEvent {
   receivedAt!: string;
 }
 
-export class StoreOrderEventReceivedEvent {
+/**
+ * One store webhook of a connection; sync may merge waiting ones into one (see store-event-coalesce.ts), the
+ * webhooks that came after the first then in `later`, in stream order. The gateway never sets `later`.
+ */
+export class StoreProductEventReceivedEvent extends StoreProductWebhook {
   @IsUUID()
   connectionId!: string;
 
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => StoreProductWebhook)
+  later?: StoreProductWebhook[];
+}
+
+export class StoreOrderWebhook {
   @IsIn(STORE_ORDER_EVENTS)
   event!: StoreOrderEventName;
 
@@ -125,6 +134,17 @@ export class StoreOrderEventReceivedEvent {
   /** ISO 8601, when the gateway accepted the webhook. */
   @IsISO8601()
   receivedAt!: string;
+}
+
+export class StoreOrderEventReceivedEvent extends StoreOrderWebhook {
+  @IsUUID()
+  connectionId!: string;
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => StoreOrderWebhook)
+  later?: StoreOrderWebhook[];
 }
 
 export const DEAD_LETTER_ENTITIES = ['products', 'orders'] as const;

@@ -20,12 +20,22 @@ describe('partitioned subjects', () => {
     );
   });
 
+  it('publishes the store webhooks the gateway hands sync on the queue of their connection', () => {
+    const webhook = { connectionId, data: { id: 'p1' }, receivedAt: '2026-11-23T12:00:00.000Z' };
+
+    expect(publishSubject(Subjects.storeProductEventReceived, { ...webhook, event: 'product.updated' })).toBe(
+      `storebridge.store.products.event.v1.${connectionId}`,
+    );
+    expect(publishSubject(Subjects.storeOrderEventReceived, { ...webhook, event: 'order.updated' })).toBe(
+      `storebridge.store.orders.event.v1.${connectionId}`,
+    );
+  });
+
   it('publishes the other subjects on the subject itself', () => {
     expect(publishSubject(Subjects.syncRequested, { connectionId, trigger: 'manual' })).toBe(
       Subjects.syncRequested,
     );
     expect(isPartitionedSubject(Subjects.syncRequested)).toBe(false);
-    expect(isPartitionedSubject(Subjects.storeProductEventReceived)).toBe(false);
     expect(isPartitionedSubject(Subjects.productsChanged)).toBe(true);
   });
 

@@ -30,11 +30,14 @@ export const STREAM_SUBJECTS = ['storebridge.>'];
 /**
  * Subjects consumed as one queue per key, and the payload field holding the key: push serves the store
  * connections' queues in turn, so one huge catalogue does not starve small shops, and a queue whose installation
- * is inactive waits on its own. A message of these subjects travels on `<subject>.<key>`.
+ * is inactive waits on its own; sync merges the waiting webhooks of one connection into one run. A message of
+ * these subjects travels on `<subject>.<key>`.
  */
 export const PartitionKeyFields = {
   [Subjects.productsChanged]: 'connectionId',
   [Subjects.ordersChanged]: 'connectionId',
+  [Subjects.storeProductEventReceived]: 'connectionId',
+  [Subjects.storeOrderEventReceived]: 'connectionId',
 } as const satisfies { [S in Subject]?: keyof PayloadOf<S> };
 
 export type PartitionedSubject = keyof typeof PartitionKeyFields;

@@ -46,7 +46,7 @@ export type RecordMirror<T extends { id: string }> = Pick<
   | 'findUnseen'
   | 'holdDeletions'
   | 'releaseHeldDeletions'
-  | 'findState'
+  | 'findStates'
   | 'deleteMany'
   | 'findPageBodyHashes'
   | 'recordUnchangedPage'

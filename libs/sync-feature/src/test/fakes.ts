@@ -214,9 +214,16 @@ export class InMemoryMirror<T extends { id: string }> implements RecordMirror<T>
     }
   }
 
-  async findState(connectionId: string, id: string): Promise<MirroredRecordState | null> {
-    const row = this.rows.get(`${connectionId}/${id}`);
-    return row ? { contentHash: row.contentHash, raw: row.raw } : null;
+  async findStates(connectionId: string, ids: readonly string[]): Promise<Map<string, MirroredRecordState>> {
+    this.journal?.push(`read:${ids.length}`);
+    const states = new Map<string, MirroredRecordState>();
+    for (const id of ids) {
+      const row = this.rows.get(`${connectionId}/${id}`);
+      if (row) {
+        states.set(id, { contentHash: row.contentHash, raw: row.raw });
+      }
+    }
+    return states;
   }
 
   async deleteMany(connectionId: string, ids: readonly string[]): Promise<number> {

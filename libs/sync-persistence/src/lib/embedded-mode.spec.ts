@@ -89,6 +89,10 @@ describe('sync repositories on PGlite (in memory)', () => {
       categories: ['Shirts'],
     });
     expect((await reader.search(connectionId, '%', 10)).map((found) => found.storeProductId)).toEqual(['p2']);
+    expect([...(await products.findStates(connectionId, ['p1', 'p2', 'p9'])).keys()].sort()).toEqual([
+      'p1',
+      'p2',
+    ]);
     const run = await syncRuns.start({ connectionId, entity: 'products', trigger: 'schedule' });
     const first = await products.recordSeen(connectionId, run.id, 1, ['p1', 'p3']);
     expect(first.firstTime).toBe(true);

@@ -52,11 +52,9 @@ describe('StoreOrderRepository', () => {
 
     await orders.upsertMany(connectionId, [anOrder(), shipped], new Map([['ord_1', raw]]));
 
-    expect(await orders.findState(connectionId, 'ord_1')).toEqual({
-      contentHash: recordContentHash(shipped),
-      raw,
-    });
-    expect(await orders.findState(connectionId, 'ord_2')).toBeNull();
+    expect(await orders.findStates(connectionId, ['ord_1', 'ord_2'])).toEqual(
+      new Map([['ord_1', { contentHash: recordContentHash(shipped), raw }]]),
+    );
   });
 
   it('tells changed from unchanged orders and finds the ones a run did not see', async () => {

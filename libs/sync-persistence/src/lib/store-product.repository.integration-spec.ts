@@ -186,6 +186,31 @@ describe('StoreProductRepository', () => {
     expect(await reader.findOne(otherConnectionId, 'a')).not.toBeNull();
   });
 
+  it('reads what it holds of many products of one connection in one statement, for webhooks to merge into', async () => {
+    const otherConnectionId = await aConnection();
+    const rawA = { id: 'a', title: 'Lamp', price: '9.90' };
+    await products.upsertMany(
+      connectionId,
+      [aProduct({ id: 'a' }), aProduct({ id: 'b' })],
+      new Map([['a', rawA]]),
+    );
+    await products.upsertMany(otherConnectionId, [aProduct({ id: 'c' })]);
+    const statements = jest.spyOn(dataSource.getRepository(StoreProductEntity), 'query');
+
+    const states = await products.findStates(connectionId, ['a', 'b', 'c', 'missing', 'a']);
+
+    expect(statements).toHaveBeenCalledTimes(1);
+    expect(states).toEqual(
+      new Map([
+        ['a', { contentHash: recordContentHash(aProduct({ id: 'a' })), raw: rawA }],
+        ['b', { contentHash: recordContentHash(aProduct({ id: 'b' })), raw: null }],
+      ]),
+    );
+    expect(await products.findStates(connectionId, [])).toEqual(new Map());
+    expect(statements).toHaveBeenCalledTimes(1);
+    statements.mockRestore();
+  });
+
   describe('change detection and deletions', () => {
     it('records the ids a page showed and tells, in the same round trip, the hashes it holds and a redelivery', async () => {
       const otherConnectionId = await aConnection();

@@ -342,13 +342,19 @@ export abstract class StoreRecordMirror<TRecord extends { id: string }, TEntity 
     );
   }
 
-  /** What the mirror holds of one record, null when it holds none. */
-  async findState(connectionId: string, id: string): Promise<MirroredRecordState | null> {
-    const [row]: Array<{ content_hash: string; raw: RawStoreRecord | null }> = await this.repository.query(
-      `SELECT content_hash, raw FROM "${this.tableName}" WHERE connection_id = $1 AND "${this.columns.idColumn}" = $2`,
-      [connectionId, id],
-    );
-    return row ? { contentHash: row.content_hash, raw: row.raw } : null;
+  /** What the mirror holds of each of `ids` it holds, by id, in one statement; unknown ids are left out. */
+  async findStates(connectionId: string, ids: readonly string[]): Promise<Map<string, MirroredRecordState>> {
+    if (ids.length === 0) {
+      return new Map();
+    }
+    const idColumn = this.columns.idColumn;
+    const rows: Array<{ id: string; content_hash: string; raw: RawStoreRecord | null }> =
+      await this.repository.query(
+        `SELECT "${idColumn}" AS id, content_hash, raw FROM "${this.tableName}"
+          WHERE connection_id = $1 AND "${idColumn}" = ANY($2::text[])`,
+        [connectionId, [...new Set(ids)]],
+      );
+    return new Map(rows.map((row) => [row.id, { contentHash: row.content_hash, raw: row.raw }]));
   }
 
   /** Returns how many rows were deleted; unknown ids are ignored. */

@@ -84,7 +84,7 @@ describe('StoreRecordEventService', () => {
   }
 
   it('mirrors and publishes a created product, normalized, outside any sync run', async () => {
-    await service.apply(event('product.created', LAMP));
+    await service.apply([event('product.created', LAMP)]);
 
     expect(publisher.published).toEqual([
       {
@@ -107,9 +107,9 @@ describe('StoreRecordEventService', () => {
   });
 
   it('mirrors and publishes a product whose id and text hold NUL characters and lone surrogates without them', async () => {
-    await service.apply(
+    await service.apply([
       event('product.created', { ...LAMP, id: 'prod\u0000_1', title: 'Desk\u0000 lamp \uD800' }),
-    );
+    ]);
 
     expect(publisher.published[0].payload).toMatchObject({
       products: [expect.objectContaining({ id: 'prod_1', name: 'Desk lamp \uFFFD' })],
@@ -118,10 +118,10 @@ describe('StoreRecordEventService', () => {
   });
 
   it('merges a partial update into the record it holds, keeping the fields the store did not send', async () => {
-    await service.apply(event('product.created', LAMP));
+    await service.apply([event('product.created', LAMP)]);
     publisher.published.length = 0;
 
-    await service.apply(event('product.updated', { id: 'prod_1', selling_price: '39.90' }));
+    await service.apply([event('product.updated', { id: 'prod_1', selling_price: '39.90' })]);
 
     const [message] = publisher.published;
     expect(products(message)).toEqual([
@@ -137,11 +137,11 @@ describe('StoreRecordEventService', () => {
   });
 
   it('replaces a nested value whole instead of merging inside it', async () => {
-    await service.apply(event('product.created', LAMP));
+    await service.apply([event('product.created', LAMP)]);
 
-    await service.apply(
+    await service.apply([
       event('product.updated', { id: 'prod_1', images: ['https://cdn.shop.test/new.jpg'] }),
-    );
+    ]);
 
     expect(products(publisher.published[1])[0].images).toEqual(['https://cdn.shop.test/new.jpg']);
   });
@@ -149,8 +149,8 @@ describe('StoreRecordEventService', () => {
   it("finds the product by the connection's id mapping", async () => {
     view = aConnection({ id: 'ref', name: 'label' });
 
-    await service.apply(event('product.created', { ref: 77, label: 'Mapped lamp' }));
-    await service.apply(event('product.updated', { ref: 77, stock: 3 }));
+    await service.apply([event('product.created', { ref: 77, label: 'Mapped lamp' })]);
+    await service.apply([event('product.updated', { ref: 77, stock: 3 })]);
 
     expect(publisher.published.map((message) => products(message)[0])).toEqual([
       expect.objectContaining({ id: '77', name: 'Mapped lamp' }),
@@ -159,18 +159,18 @@ describe('StoreRecordEventService', () => {
   });
 
   it('publishes nothing when the merged product is what push already has', async () => {
-    await service.apply(event('product.created', LAMP));
+    await service.apply([event('product.created', LAMP)]);
     publisher.published.length = 0;
 
     // `colour` is not a field ShopiMind receives.
-    await service.apply(event('product.updated', { id: 'prod_1', colour: 'white' }));
+    await service.apply([event('product.updated', { id: 'prod_1', colour: 'white' })]);
 
     expect(publisher.published).toEqual([]);
     expect(mirrored('prod_1')?.raw).toEqual({ ...LAMP, colour: 'white' });
   });
 
   it('skips an update that still lacks a required field after merging, and says so', async () => {
-    await service.apply(event('product.updated', { id: 'prod_9', price: 12 }));
+    await service.apply([event('product.updated', { id: 'prod_9', price: 12 })]);
 
     expect(publisher.published).toEqual([]);
     expect(mirrored('prod_9')).toBeUndefined();
@@ -178,17 +178,17 @@ describe('StoreRecordEventService', () => {
   });
 
   it('skips an event whose data names no product id', async () => {
-    await service.apply(event('product.updated', { title: 'Nameless' }));
+    await service.apply([event('product.updated', { title: 'Nameless' })]);
 
     expect(publisher.published).toEqual([]);
     expect(warnings).toHaveBeenCalledWith(expect.stringContaining('names no id'));
   });
 
   it('publishes a deleted product, then removes it from the mirror', async () => {
-    await service.apply(event('product.created', LAMP));
+    await service.apply([event('product.created', LAMP)]);
     publisher.published.length = 0;
 
-    await service.apply(event('product.deleted', { id: 'prod_1' }));
+    await service.apply([event('product.deleted', { id: 'prod_1' })]);
 
     expect(publisher.published).toEqual([
       expect.objectContaining({
@@ -205,27 +205,27 @@ describe('StoreRecordEventService', () => {
   });
 
   it('announces nothing for the deletion of a product it does not hold', async () => {
-    await service.apply(event('product.deleted', { id: 'prod_404' }));
+    await service.apply([event('product.deleted', { id: 'prod_404' })]);
 
     expect(publisher.published).toEqual([]);
   });
 
   it('leaves the mirror untouched when the change cannot be published, so a redelivery publishes it', async () => {
-    await service.apply(event('product.created', LAMP));
+    await service.apply([event('product.created', LAMP)]);
     publisher.failing = true;
 
-    await expect(service.apply(event('product.updated', { id: 'prod_1', title: 'Lamp' }))).rejects.toThrow(
+    await expect(service.apply([event('product.updated', { id: 'prod_1', title: 'Lamp' })])).rejects.toThrow(
       'bus unavailable',
     );
     expect(mirrored('prod_1')?.name).toBe('Desk lamp');
 
     publisher.failing = false;
-    await service.apply(event('product.updated', { id: 'prod_1', title: 'Lamp' }));
+    await service.apply([event('product.updated', { id: 'prod_1', title: 'Lamp' })]);
     expect((publisher.published.at(-1)?.payload as ProductsChangedEvent).products[0].name).toBe('Lamp');
   });
 
   it('drops an event of a connection that no longer exists, with a warning', async () => {
-    await service.apply(event('product.created', LAMP, randomUUID()));
+    await service.apply([event('product.created', LAMP, randomUUID())]);
 
     expect(publisher.published).toEqual([]);
     expect(storeProducts.rows.size).toBe(0);
@@ -246,9 +246,9 @@ describe('StoreRecordEventService', () => {
     }
 
     it('merges a partial order update into the order it holds and publishes it as an order change', async () => {
-      await service.apply(orderEvent('upsert', ORDER));
+      await service.apply([orderEvent('upsert', ORDER)]);
 
-      await service.apply(orderEvent('upsert', { order_id: 'ord_1', state: 'shipped' }));
+      await service.apply([orderEvent('upsert', { order_id: 'ord_1', state: 'shipped' })]);
 
       expect(publisher.published.map((message) => message.subject)).toEqual([
         Subjects.ordersChanged,
@@ -277,9 +277,9 @@ describe('StoreRecordEventService', () => {
     });
 
     it('publishes a deleted order, then removes it from the orders mirror', async () => {
-      await service.apply(orderEvent('upsert', ORDER));
+      await service.apply([orderEvent('upsert', ORDER)]);
 
-      await service.apply(orderEvent('delete', { id: 'ord_1' }));
+      await service.apply([orderEvent('delete', { id: 'ord_1' })]);
 
       expect(publisher.published.at(-1)?.payload).toEqual({
         connectionId: view.connection.id,

@@ -63,10 +63,10 @@ describe('StoreRecordEventService with variations', () => {
   }
 
   it('publishes the product with its variations when one of them changes', async () => {
-    await service.apply(upsert(TEE));
-    await service.apply(
+    await service.apply([upsert(TEE)]);
+    await service.apply([
       upsert({ id: 'prod_1', variations: [TEE.variations[0], { ...TEE.variations[1], stock_quantity: 5 }] }),
-    );
+    ]);
 
     expect(publishedVariations()).toEqual([
       [
@@ -82,15 +82,15 @@ describe('StoreRecordEventService with variations', () => {
   });
 
   it('publishes the product without a variation the store removed', async () => {
-    await service.apply(upsert(TEE));
-    await service.apply(upsert({ id: 'prod_1', variations: [TEE.variations[0]] }));
+    await service.apply([upsert(TEE)]);
+    await service.apply([upsert({ id: 'prod_1', variations: [TEE.variations[0]] })]);
 
     expect(publishedVariations()[1].map((variation) => variation.id)).toEqual(['v1']);
   });
 
   it('publishes nothing for an update that changes no variation', async () => {
-    await service.apply(upsert(TEE));
-    await service.apply(upsert({ id: 'prod_1', variations: TEE.variations }));
+    await service.apply([upsert(TEE)]);
+    await service.apply([upsert({ id: 'prod_1', variations: TEE.variations })]);
 
     expect(publisher.published).toHaveLength(1);
   });

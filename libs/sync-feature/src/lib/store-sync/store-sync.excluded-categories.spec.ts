@@ -164,12 +164,14 @@ describe('StoreSyncService with categories to leave out', () => {
     publisher.published.length = 0;
     const events = new StoreRecordEventService(connections.asService(), [syncedProducts(mirror, publisher)]);
     const moved = (categories: string[]) =>
-      events.apply({
-        connectionId: view.connection.id,
-        entity: 'products',
-        action: 'upsert',
-        data: { id: 'hat', categories },
-      });
+      events.apply([
+        {
+          connectionId: view.connection.id,
+          entity: 'products',
+          action: 'upsert',
+          data: { id: 'hat', categories },
+        },
+      ]);
 
     await moved(['Shoes']);
     await moved(['Accessories']);
