@@ -11,6 +11,7 @@ import type {
 } from '@storebridge/persistence';
 import type {
   IdMappingRepository,
+  HeldProductParts,
   PushedProductParts,
   PushedProductPartsRepository,
   PushOutcomeInput,
@@ -320,10 +321,19 @@ export class FakeTargets implements Pick<ShopimindTargets, 'for'> {
   }
 }
 
-/** The push ledger as the repository keeps it: the last answer per connection, entity and store id. */
+/**
+ * The push ledger as the repository keeps it: the last answer per connection, entity and store id. `connections`
+ * gives each connection's last configuration change, which the real ledger reads from `store_connections`.
+ */
 export class FakePushOutcomes implements Pick<
   PushOutcomeRepository,
-  'record' | 'forget' | 'markDeletePending' | 'findDueDeletes' | 'recordDerived' | 'findAcceptedIds'
+  | 'record'
+  | 'forget'
+  | 'markDeletePending'
+  | 'findDueDeletes'
+  | 'recordDerived'
+  | 'findAcceptedIds'
+  | 'findAcceptedUnchanged'
 > {
   readonly rows = new Map<string, PushOutcomeInput & { attempts: number; updatedAt?: number }>();
   /** How many times `record` was called with answers: one statement each. */
@@ -331,6 +341,18 @@ export class FakePushOutcomes implements Pick<
   /** The ledger's clock (ms): a pending delete is due PENDING_DELETE_FIRST_WAIT_MS × 2^(attempts - 1) after it. */
   now = Date.now();
   readonly dueLookups: Array<readonly string[]> = [];
+  /** The store ids each `findAcceptedUnchanged` asked about: one statement each. */
+  readonly unchangedLookups: Array<readonly string[]> = [];
+  /** Statements writing a time come one after the other: each is a millisecond after the previous one. */
+  private ticks = 0;
+
+  constructor(private readonly connections?: FakeConnections) {}
+
+  /** The time of a statement writing now: after every earlier one. */
+  tick(): number {
+    this.ticks += 1;
+    return this.now + this.ticks;
+  }
 
   async markDeletePending(
     connectionId: string,
@@ -380,14 +402,43 @@ export class FakePushOutcomes implements Pick<
       .sort();
   }
 
-  async recordDerived(connectionId: string, kind: DerivedKind, ids: readonly string[]): Promise<void> {
+  async findAcceptedUnchanged(
+    connectionId: string,
+    entity: RecordKind | DerivedKind,
+    records: ReadonlyArray<{ storeId: string; contentHash: string }>,
+  ): Promise<Map<string, Date>> {
+    this.unchangedLookups.push(records.map((record) => record.storeId));
+    const configuredAt = (await this.connections?.findById(connectionId))?.updatedAt.getTime() ?? 0;
+    const found = new Map<string, Date>();
+    for (const { storeId, contentHash } of records) {
+      const row = this.rows.get(`${connectionId}/${entity}/${storeId}`);
+      if (
+        row?.status === 'accepted' &&
+        row.contentHash !== '' &&
+        row.contentHash === contentHash &&
+        row.updatedAt !== undefined &&
+        row.updatedAt > configuredAt
+      ) {
+        found.set(storeId, new Date(row.updatedAt));
+      }
+    }
+    return found;
+  }
+
+  async recordDerived(
+    connectionId: string,
+    kind: DerivedKind,
+    ids: readonly string[],
+    contentHashes: ReadonlyMap<string, string> = new Map(),
+  ): Promise<void> {
+    const updatedAt = this.tick();
     for (const storeId of ids) {
       this.rows.set(`${connectionId}/${kind}/${storeId}`, {
         storeId,
-        contentHash: '',
+        contentHash: contentHashes.get(storeId) ?? '',
         status: 'accepted',
         attempts: 0,
-        updatedAt: this.now,
+        updatedAt,
       });
     }
   }
@@ -405,7 +456,7 @@ export class FakePushOutcomes implements Pick<
       const previous = this.rows.get(key);
       const attempts =
         outcome.status === 'rejected' ? (previous?.status === 'rejected' ? previous.attempts : 0) + 1 : 0;
-      this.rows.set(key, { ...outcome, attempts });
+      this.rows.set(key, { ...outcome, attempts, updatedAt: this.tick() });
     }
   }
 
@@ -423,17 +474,19 @@ export class FakePushOutcomes implements Pick<
   }
 }
 
-/** What push sent of each product's variations and images, per connection. */
+/** What push sent of each product's variations and images, per connection; `clock` is the ledger's. */
 export class FakePushedProductParts implements Pick<
   PushedProductPartsRepository,
   'findFor' | 'save' | 'forget'
 > {
-  readonly rows = new Map<string, PushedProductParts>();
+  readonly rows = new Map<string, HeldProductParts>();
+
+  constructor(private readonly clock: () => number = Date.now) {}
 
   async findFor(
     connectionId: string,
     storeProductIds: readonly string[],
-  ): Promise<Map<string, PushedProductParts>> {
+  ): Promise<Map<string, HeldProductParts>> {
     return new Map(
       storeProductIds.flatMap((id) => {
         const row = this.rows.get(`${connectionId}/${id}`);
@@ -443,11 +496,12 @@ export class FakePushedProductParts implements Pick<
   }
 
   async save(connectionId: string, parts: ReadonlyMap<string, PushedProductParts>): Promise<void> {
+    const savedAt = new Date(this.clock());
     for (const [id, row] of parts) {
       if (row.variationIds.length + row.imageIds.length === 0) {
         this.rows.delete(`${connectionId}/${id}`);
       } else {
-        this.rows.set(`${connectionId}/${id}`, structuredClone(row));
+        this.rows.set(`${connectionId}/${id}`, { ...structuredClone(row), savedAt });
       }
     }
   }
@@ -464,8 +518,8 @@ export class FakePushWorld {
   readonly idMappings = new FakeIdMappings();
   readonly storeProducts = new FakeStoreProducts();
   readonly targets = new FakeTargets();
-  readonly outcomes = new FakePushOutcomes();
-  readonly pushedParts = new FakePushedProductParts();
+  readonly outcomes = new FakePushOutcomes(this.connections);
+  readonly pushedParts = new FakePushedProductParts(() => this.outcomes.tick());
   readonly installation = anInstallation();
   readonly connection = aConnection(this.installation.id);
   readonly pushTargets = new PushTargetService(
@@ -483,6 +537,8 @@ export class FakePushWorld {
 
   constructor() {
     this.installations.rows.set(this.installation.id, this.installation);
+    // Configured before anything was pushed.
+    this.connection.updatedAt = new Date(this.outcomes.now - 60_000);
     this.connections.rows.set(this.connection.id, this.connection);
   }
 
@@ -507,7 +563,8 @@ export function aPushWorldWritingTo(shopimindApiUrl: string, accessToken: string
   const connection = aConnection(installation.id, { lang: 'fr', currency: 'EUR' });
   const connections = new FakeConnections();
   const installations = new FakeInstallations();
-  const outcomes = new FakePushOutcomes();
+  const outcomes = new FakePushOutcomes(connections);
+  connection.updatedAt = new Date(outcomes.now - 60_000);
   connections.rows.set(connection.id, connection);
   installations.rows.set(installation.id, installation);
   const pushTargets = new PushTargetService(
@@ -517,7 +574,7 @@ export function aPushWorldWritingTo(shopimindApiUrl: string, accessToken: string
     outcomes as unknown as PushOutcomeRepository,
   );
   const idMappings = new FakeIdMappings() as unknown as IdMappingRepository;
-  const pushedParts = new FakePushedProductParts();
+  const pushedParts = new FakePushedProductParts(() => outcomes.tick());
   return {
     installation,
     connection,

@@ -8,7 +8,12 @@ import {
   StoreOrderEntity,
   StoreProductEntity,
 } from '@storebridge/persistence';
-import { aPersistedConnection, openDataSource, truncateTables } from '@storebridge/persistence/testing';
+import {
+  aPersistedConnection,
+  aStoreConnection,
+  openDataSource,
+  truncateTables,
+} from '@storebridge/persistence/testing';
 import { DataSource } from 'typeorm';
 import { PushOutcomeRepository } from './push-outcome.repository';
 
@@ -329,6 +334,68 @@ describe('PushOutcomeRepository', () => {
         known: true,
         ids: [],
       });
+    });
+  });
+
+  describe('findAcceptedUnchanged', () => {
+    const lamp = aProduct('p1', 'Lamp');
+    const chair = aProduct('p2', 'Chair');
+    const sent = (...records: NormalizedProduct[]) =>
+      records.map((record) => ({ storeId: record.id, contentHash: recordContentHash(record) }));
+
+    it('finds the records accepted in the content sent, with when, and none rejected or of another content', async () => {
+      const table = aProduct('p3', 'Table');
+      await outcomes.record(connectionId, 'products', [
+        { storeId: 'p1', contentHash: recordContentHash(lamp), status: 'accepted' },
+        { storeId: 'p2', contentHash: recordContentHash(chair), status: 'rejected', reasons: ['bad'] },
+        { storeId: 'p3', contentHash: recordContentHash(aProduct('p3', 'Old table')), status: 'accepted' },
+      ]);
+      const acceptedAt = (await outcomes.findOne(connectionId, 'products', 'p1'))?.updatedAt;
+
+      const found = await outcomes.findAcceptedUnchanged(connectionId, 'products', sent(lamp, chair, table));
+
+      expect(found).toEqual(new Map([['p1', acceptedAt]]));
+      expect(await outcomes.findAcceptedUnchanged(connectionId, 'orders', sent(lamp))).toEqual(new Map());
+      expect(await outcomes.findAcceptedUnchanged(await aConnection(), 'products', sent(lamp))).toEqual(
+        new Map(),
+      );
+    });
+
+    it('finds derived records kept with their content, never those kept without', async () => {
+      await outcomes.recordDerived(connectionId, 'customers', ['ann', 'bob'], new Map([['ann', 'h-ann']]));
+      await outcomes.recordDerived(connectionId, 'categories', ['11']);
+
+      const found = await outcomes.findAcceptedUnchanged(connectionId, 'customers', [
+        { storeId: 'ann', contentHash: 'h-ann' },
+        { storeId: 'bob', contentHash: '' },
+        { storeId: 'bob', contentHash: 'h-bob' },
+      ]);
+      expect([...found.keys()]).toEqual(['ann']);
+      expect(
+        await outcomes.findAcceptedUnchanged(connectionId, 'categories', [
+          { storeId: '11', contentHash: '' },
+        ]),
+      ).toEqual(new Map());
+    });
+
+    it("vouches for nothing accepted before the connection's configuration changed", async () => {
+      await outcomes.record(connectionId, 'products', [
+        { storeId: 'p1', contentHash: recordContentHash(lamp), status: 'accepted' },
+      ]);
+      const connection = await connections.findById(connectionId);
+      await connections.upsertForInstallation(connection?.installationId ?? '', {
+        ...aStoreConnection(),
+        currency: 'USD',
+      });
+
+      expect(await outcomes.findAcceptedUnchanged(connectionId, 'products', sent(lamp))).toEqual(new Map());
+
+      await outcomes.record(connectionId, 'products', [
+        { storeId: 'p1', contentHash: recordContentHash(lamp), status: 'accepted' },
+      ]);
+      expect([
+        ...(await outcomes.findAcceptedUnchanged(connectionId, 'products', sent(lamp))).keys(),
+      ]).toEqual(['p1']);
     });
   });
 });

@@ -67,14 +67,28 @@ const MARK_DELETE_PENDING = `
     "record" = NULL,
     "updated_at" = EXCLUDED."updated_at"`;
 
-// Derived records ShopiMind accepted: what a complete crawl may find unreferenced later.
+// Derived records ShopiMind accepted: what a complete crawl may find unreferenced later. Their content hash is
+// empty when not known (reference rows).
 const RECORD_DERIVED = `
   INSERT INTO "push_outcomes"
     ("connection_id", "entity", "store_id", "content_hash", "status", "reasons", "attempts", "record", "updated_at")
-  SELECT $1::uuid, $2::text, ids.store_id, '', 'accepted', '[]'::jsonb, 0, NULL, now()
-  FROM unnest($3::text[]) AS ids(store_id)
+  SELECT $1::uuid, $2::text, ids.store_id, ids.content_hash, 'accepted', '[]'::jsonb, 0, NULL, now()
+  FROM unnest($3::text[], $4::text[]) AS ids(store_id, content_hash)
   ON CONFLICT ("connection_id", "entity", "store_id") DO UPDATE SET
-    "status" = 'accepted', "reasons" = '[]'::jsonb, "attempts" = 0, "updated_at" = EXCLUDED."updated_at"`;
+    "content_hash" = EXCLUDED."content_hash", "status" = 'accepted', "reasons" = '[]'::jsonb, "attempts" = 0,
+    "updated_at" = EXCLUDED."updated_at"`;
+
+// Through the primary key, one probe per record. An empty hash is an unknown content (derived rows kept without
+// one). A configuration change (language, currency, ...) changes what a record becomes for ShopiMind without
+// changing its content hash: an acceptance before it vouches for nothing.
+const FIND_ACCEPTED_UNCHANGED = `
+  SELECT outcome.store_id, outcome.updated_at
+  FROM unnest($3::text[], $4::text[]) AS sent(store_id, content_hash)
+  JOIN "push_outcomes" AS outcome
+    ON outcome.connection_id = $1 AND outcome.entity = $2 AND outcome.store_id = sent.store_id
+  JOIN "store_connections" AS connection ON connection.id = outcome.connection_id
+  WHERE outcome.status = 'accepted' AND outcome.content_hash = sent.content_hash AND outcome.content_hash <> ''
+    AND outcome.updated_at > connection.updated_at`;
 
 /**
  * The push ledger: ShopiMind's answer per record, dead letters included (shopimind.md §9 "Errors"). Its listings
@@ -118,6 +132,30 @@ export class PushOutcomeRepository {
         [connectionId, entity, [...new Set(storeIds)]],
       );
     }
+  }
+
+  /**
+   * Which of `records` ShopiMind accepted in this very content since the connection's configuration last changed,
+   * with when (one statement): writing them again would change nothing.
+   */
+  async findAcceptedUnchanged(
+    connectionId: string,
+    entity: RecordKind | DerivedKind,
+    records: ReadonlyArray<{ storeId: string; contentHash: string }>,
+  ): Promise<Map<string, Date>> {
+    if (records.length === 0) {
+      return new Map();
+    }
+    const rows: Array<{ store_id: string; updated_at: Date }> = await this.repository.query(
+      FIND_ACCEPTED_UNCHANGED,
+      [
+        connectionId,
+        entity,
+        records.map((record) => record.storeId),
+        records.map((record) => record.contentHash),
+      ],
+    );
+    return new Map(rows.map((row) => [row.store_id, new Date(row.updated_at)]));
   }
 
   findOne(connectionId: string, entity: RecordKind, storeId: string): Promise<PushOutcomeEntity | null> {
@@ -183,11 +221,25 @@ export class PushOutcomeRepository {
     return rows.map((row) => row.storeId);
   }
 
-  /** Derived records ShopiMind accepted (their ShopiMind ids): a complete crawl may find them unreferenced later. */
-  async recordDerived(connectionId: string, kind: DerivedKind, ids: readonly string[]): Promise<void> {
+  /**
+   * Derived records ShopiMind accepted (their ShopiMind ids), with the content hash of each when known: a complete
+   * crawl may find them unreferenced later.
+   */
+  async recordDerived(
+    connectionId: string,
+    kind: DerivedKind,
+    ids: readonly string[],
+    contentHashes: ReadonlyMap<string, string> = new Map(),
+  ): Promise<void> {
     if (ids.length > 0) {
       // Key order, so concurrent writers lock rows alike.
-      await this.repository.query(RECORD_DERIVED, [connectionId, kind, [...new Set(ids)].sort()]);
+      const sorted = [...new Set(ids)].sort();
+      await this.repository.query(RECORD_DERIVED, [
+        connectionId,
+        kind,
+        sorted,
+        sorted.map((id) => contentHashes.get(id) ?? ''),
+      ]);
     }
   }
 }

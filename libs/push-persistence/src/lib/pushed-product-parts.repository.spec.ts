@@ -41,13 +41,19 @@ describe('PushedProductPartsRepository (PGlite, in memory)', () => {
         ['p2', { variationIds: [], imageIds: ['c'] }],
       ]),
     );
+    const first = await parts.findFor(connectionId, ['p1']);
     await parts.save(connectionId, new Map([['p1', { variationIds: ['12'], imageIds: ['a', 'b'] }]]));
 
-    expect(await parts.findFor(connectionId, ['p1', 'p2', 'p3'])).toEqual(
+    const found = await parts.findFor(connectionId, ['p1', 'p2', 'p3']);
+    expect(found).toEqual(
       new Map([
-        ['p1', { variationIds: ['12'], imageIds: ['a', 'b'] }],
-        ['p2', { variationIds: [], imageIds: ['c'] }],
+        ['p1', { variationIds: ['12'], imageIds: ['a', 'b'], savedAt: expect.any(Date) }],
+        ['p2', { variationIds: [], imageIds: ['c'], savedAt: expect.any(Date) }],
       ]),
+    );
+    // When they were kept: what a redelivered message compares with the acceptance of their product.
+    expect(found.get('p1')?.savedAt.getTime()).toBeGreaterThanOrEqual(
+      first.get('p1')?.savedAt.getTime() ?? Infinity,
     );
   });
 

@@ -10,6 +10,11 @@ export interface PushedProductParts {
   imageIds: string[];
 }
 
+/** The parts kept of one product, and when they were (after ShopiMind answered for them). */
+export interface HeldProductParts extends PushedProductParts {
+  savedAt: Date;
+}
+
 // One statement for a whole message's products, in key order so concurrent writers lock rows alike.
 const SAVE_PARTS = `
   INSERT INTO "pushed_product_parts" ("connection_id", "store_product_id", "variation_ids", "image_ids", "updated_at")
@@ -38,18 +43,25 @@ export class PushedProductPartsRepository {
   async findFor(
     connectionId: string,
     storeProductIds: readonly string[],
-  ): Promise<Map<string, PushedProductParts>> {
+  ): Promise<Map<string, HeldProductParts>> {
     if (storeProductIds.length === 0) {
       return new Map();
     }
-    const rows: Array<{ store_product_id: string; variation_ids: string[]; image_ids: string[] }> =
-      await this.repository.query(
-        `SELECT "store_product_id", "variation_ids", "image_ids" FROM "pushed_product_parts"
-         WHERE "connection_id" = $1 AND "store_product_id" = ANY($2::text[])`,
-        [connectionId, [...new Set(storeProductIds)]],
-      );
+    const rows: Array<{
+      store_product_id: string;
+      variation_ids: string[];
+      image_ids: string[];
+      updated_at: Date;
+    }> = await this.repository.query(
+      `SELECT "store_product_id", "variation_ids", "image_ids", "updated_at" FROM "pushed_product_parts"
+       WHERE "connection_id" = $1 AND "store_product_id" = ANY($2::text[])`,
+      [connectionId, [...new Set(storeProductIds)]],
+    );
     return new Map(
-      rows.map((row) => [row.store_product_id, { variationIds: row.variation_ids, imageIds: row.image_ids }]),
+      rows.map((row) => [
+        row.store_product_id,
+        { variationIds: row.variation_ids, imageIds: row.image_ids, savedAt: new Date(row.updated_at) },
+      ]),
     );
   }
 

@@ -18,11 +18,13 @@ import {
 } from '@storebridge/shopimind-mapping';
 import {
   chunks,
+  FIRST_DELIVERY,
   PRODUCT_ENTITY,
   PushTargetService,
   writeBatches,
   RECORD_BATCH_SIZE,
   REFERENCE_BATCH_SIZE,
+  type PushDelivery,
   type PushMessage,
 } from '../push-target/push-target.service';
 import { idsToDelete, retryDueDerived } from '../deletes/record-deletes';
@@ -136,8 +138,8 @@ export class OrderPushService {
     @Optional() private readonly languages?: ShopimindLanguageService,
   ) {}
 
-  async pushOrders(event: OrdersChangedEvent): Promise<void> {
-    const opened = await this.pushTargets.open(event, 'orders');
+  async pushOrders(event: OrdersChangedEvent, delivery: PushDelivery = FIRST_DELIVERY): Promise<void> {
+    const opened = await this.pushTargets.open(event, 'orders', delivery);
     if (!opened) {
       return;
     }

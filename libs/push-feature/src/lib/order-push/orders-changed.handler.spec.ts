@@ -9,8 +9,9 @@ import {
   Subjects,
   type OrdersChangedEvent,
 } from '@storebridge/contracts';
-import { MESSAGING_TRANSPORT, RetryLaterError } from '@storebridge/messaging';
+import { MESSAGING_TRANSPORT, MessagingContext, RetryLaterError } from '@storebridge/messaging';
 import type { OrderPushService } from './order-push.service';
+import type { PushDelivery } from '../push-target/push-target.service';
 import { OrdersChangedHandler } from './orders-changed.handler';
 
 const event: OrdersChangedEvent = {
@@ -23,10 +24,12 @@ const event: OrdersChangedEvent = {
 
 class FakeOrderPush implements Pick<OrderPushService, 'pushOrders'> {
   readonly events: OrdersChangedEvent[] = [];
+  readonly deliveries: PushDelivery[] = [];
   outcome: () => Promise<void> = () => Promise.resolve();
 
-  pushOrders(changed: OrdersChangedEvent): Promise<void> {
+  pushOrders(changed: OrdersChangedEvent, delivery: PushDelivery): Promise<void> {
     this.events.push(changed);
+    this.deliveries.push(delivery);
     return this.outcome();
   }
 }
@@ -40,17 +43,27 @@ describe('OrdersChangedHandler', () => {
     handler = new OrdersChangedHandler(orderPush as unknown as OrderPushService);
   });
 
+  const delivered = (attempt: number) =>
+    new MessagingContext([`storebridge.sync.orders.changed.v1.${event.connectionId}`, attempt, 12]);
+
   it('pushes the changed orders of the event', async () => {
-    await handler.handle(event);
+    await handler.handle(event, delivered(1));
 
     expect(orderPush.events).toEqual([event]);
+    expect(orderPush.deliveries).toEqual([{ attempt: 1 }]);
+  });
+
+  it('tells the push a redelivery from a first delivery', async () => {
+    await handler.handle(event, delivered(3));
+
+    expect(orderPush.deliveries).toEqual([{ attempt: 3 }]);
   });
 
   it('passes a retry-later request on to the transport unchanged', async () => {
     const retry = new RetryLaterError(30_000);
     orderPush.outcome = () => Promise.reject(retry);
 
-    await expect(handler.handle(event)).rejects.toBe(retry);
+    await expect(handler.handle(event, delivered(1))).rejects.toBe(retry);
   });
 
   it('listens to order changes on the bus, a few runs at a time, waiting messages merged up to four pages', () => {

@@ -1,5 +1,5 @@
 import { Controller, UseFilters } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   mergeOrdersChanged,
   OrdersChangedEvent,
@@ -9,6 +9,7 @@ import {
 import {
   type CoalesceOptions,
   MESSAGING_TRANSPORT,
+  MessagingContext,
   MessagingExceptionFilter,
   RpcValidationPipe,
 } from '@storebridge/messaging';
@@ -35,7 +36,11 @@ export class OrdersChangedHandler {
     concurrency: CONCURRENT_RUNS,
     coalesce: COALESCE,
   })
-  handle(@Payload(RpcValidationPipe) event: OrdersChangedEvent): Promise<void> {
-    return this.orderPush.pushOrders(event);
+  handle(
+    @Payload(RpcValidationPipe) event: OrdersChangedEvent,
+    @Ctx() context: MessagingContext,
+  ): Promise<void> {
+    // A redelivery may find some of its records in ShopiMind already.
+    return this.orderPush.pushOrders(event, { attempt: context.getAttempt() });
   }
 }

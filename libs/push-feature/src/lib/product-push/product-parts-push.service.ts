@@ -50,30 +50,36 @@ export class ProductPartsPushService {
 
   /**
    * `productIds` holds the ShopiMind id of each of `products`, which ShopiMind has been sent already: it attaches
-   * variations and images to a product it holds.
+   * variations and images to a product it holds. `unchanged` holds when ShopiMind accepted the products a
+   * redelivered message left out (PushTargetService.writeRecords): their parts kept since then went with this
+   * very content, and are not written again.
    */
   async pushParts(
     opened: PushTarget,
     message: PushMessage,
-    products: readonly NormalizedProduct[],
+    allProducts: readonly NormalizedProduct[],
     productIds: ReadonlyMap<string, number>,
+    unchanged: ReadonlyMap<string, Date> = new Map(),
   ): Promise<void> {
-    if (products.length === 0) {
+    if (allProducts.length === 0) {
       return;
     }
     const { connection, installation, target } = opened;
-    const variationKeys = products.flatMap((product) =>
-      (product.variations ?? []).map((variation) => toVariationMappingKey(product.id, variation.id)),
-    );
     const [variationIds, previous] = await Promise.all([
-      variationKeys.length === 0
-        ? new Map<string, number>()
-        : this.idMappings.numericIdsFor(installation.id, PRODUCT_VARIATION_ENTITY, variationKeys),
+      this.variationIdsOf(installation.id, allProducts),
       this.pushedParts.findFor(
         connection.id,
-        products.map((product) => product.id),
+        allProducts.map((product) => product.id),
       ),
     ]);
+    const products = allProducts.filter((product) => {
+      const acceptedAt = unchanged.get(product.id);
+      const savedAt = previous.get(product.id)?.savedAt;
+      return acceptedAt === undefined || savedAt === undefined || savedAt <= acceptedAt;
+    });
+    if (products.length === 0) {
+      return;
+    }
     const parts = new Map<string, ProductParts>(
       products.map((product) => {
         const productId = productIds.get(product.id) as number;
@@ -122,6 +128,19 @@ export class ProductPartsPushService {
       }),
     );
     await this.pushedParts.save(connection.id, kept);
+  }
+
+  /** The ShopiMind ids of the products' variations, by `toVariationMappingKey`. */
+  private variationIdsOf(
+    installationId: string,
+    products: readonly NormalizedProduct[],
+  ): Promise<Map<string, number>> {
+    const keys = products.flatMap((product) =>
+      (product.variations ?? []).map((variation) => toVariationMappingKey(product.id, variation.id)),
+    );
+    return keys.length === 0
+      ? Promise.resolve(new Map<string, number>())
+      : this.idMappings.numericIdsFor(installationId, PRODUCT_VARIATION_ENTITY, keys);
   }
 
   /** A deleted product took its variations and images with it in ShopiMind. */

@@ -10,10 +10,12 @@ import {
 } from '@storebridge/shopimind-mapping';
 import {
   CATEGORY_ENTITY,
+  FIRST_DELIVERY,
   PRODUCT_ENTITY,
   PushTargetService,
   RECORD_BATCH_SIZE,
   REFERENCE_BATCH_SIZE,
+  type PushDelivery,
 } from '../push-target/push-target.service';
 import { deleteProducts, idsToDelete, retryDueDerived } from '../deletes/record-deletes';
 import { productReferences } from '../derived-records/derived-references';
@@ -50,8 +52,8 @@ export class ProductPushService {
     @Optional() private readonly languages?: ShopimindLanguageService,
   ) {}
 
-  async pushProducts(event: ProductsChangedEvent): Promise<void> {
-    const opened = await this.pushTargets.open(event, 'products');
+  async pushProducts(event: ProductsChangedEvent, delivery: PushDelivery = FIRST_DELIVERY): Promise<void> {
+    const opened = await this.pushTargets.open(event, 'products', delivery);
     if (!opened) {
       return;
     }
@@ -112,7 +114,7 @@ export class ProductPushService {
       event,
       'categories',
     );
-    await this.pushTargets.writeRecords(
+    const unchanged = await this.pushTargets.writeRecords(
       'products',
       event,
       event.products,
@@ -121,7 +123,7 @@ export class ProductPushService {
       productReferences,
     );
     // After their products: ShopiMind attaches variations and images to a product it holds.
-    await this.productParts.pushParts(opened, event, event.products, ids);
+    await this.productParts.pushParts(opened, event, event.products, ids, unchanged);
     if (deletedIds.length > 0) {
       await deleteProducts(this.pushTargets, target, event, deletedIds, ids);
       await this.productParts.forgetDeleted(connection.id, deletedIds);

@@ -9,8 +9,14 @@ import {
   ProductsChangedEvent,
   Subjects,
 } from '@storebridge/contracts';
-import { MESSAGING_TRANSPORT, RetryLaterError, RpcValidationPipe } from '@storebridge/messaging';
+import {
+  MESSAGING_TRANSPORT,
+  MessagingContext,
+  RetryLaterError,
+  RpcValidationPipe,
+} from '@storebridge/messaging';
 import type { ProductPushService } from './product-push.service';
+import type { PushDelivery } from '../push-target/push-target.service';
 import { ProductsChangedHandler } from './products-changed.handler';
 
 const event: ProductsChangedEvent = {
@@ -23,10 +29,12 @@ const event: ProductsChangedEvent = {
 
 class FakeProductPush implements Pick<ProductPushService, 'pushProducts'> {
   readonly events: ProductsChangedEvent[] = [];
+  readonly deliveries: PushDelivery[] = [];
   outcome: () => Promise<void> = () => Promise.resolve();
 
-  pushProducts(changed: ProductsChangedEvent): Promise<void> {
+  pushProducts(changed: ProductsChangedEvent, delivery: PushDelivery): Promise<void> {
     this.events.push(changed);
+    this.deliveries.push(delivery);
     return this.outcome();
   }
 }
@@ -76,17 +84,27 @@ describe('ProductsChangedHandler', () => {
     handler = new ProductsChangedHandler(productPush as unknown as ProductPushService);
   });
 
+  const delivered = (attempt: number) =>
+    new MessagingContext([`storebridge.sync.products.changed.v1.${event.connectionId}`, attempt, 12]);
+
   it('pushes the changed products of the event', async () => {
-    await handler.handle(event);
+    await handler.handle(event, delivered(1));
 
     expect(productPush.events).toEqual([event]);
+    expect(productPush.deliveries).toEqual([{ attempt: 1 }]);
+  });
+
+  it('tells the push a redelivery from a first delivery', async () => {
+    await handler.handle(event, delivered(3));
+
+    expect(productPush.deliveries).toEqual([{ attempt: 3 }]);
   });
 
   it('passes a retry-later request on to the transport unchanged', async () => {
     const retry = new RetryLaterError(30_000);
     productPush.outcome = () => Promise.reject(retry);
 
-    await expect(handler.handle(event)).rejects.toBe(retry);
+    await expect(handler.handle(event, delivered(1))).rejects.toBe(retry);
   });
 
   it('listens to product changes on the bus, a few runs at a time, waiting messages merged up to four pages', () => {

@@ -1,5 +1,5 @@
 import { Controller, UseFilters } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   mergeProductsChanged,
   ProductsChangedEvent,
@@ -9,6 +9,7 @@ import {
 import {
   type CoalesceOptions,
   MESSAGING_TRANSPORT,
+  MessagingContext,
   MessagingExceptionFilter,
   RpcValidationPipe,
 } from '@storebridge/messaging';
@@ -35,7 +36,11 @@ export class ProductsChangedHandler {
     concurrency: CONCURRENT_RUNS,
     coalesce: COALESCE,
   })
-  handle(@Payload(RpcValidationPipe) event: ProductsChangedEvent): Promise<void> {
-    return this.productPush.pushProducts(event);
+  handle(
+    @Payload(RpcValidationPipe) event: ProductsChangedEvent,
+    @Ctx() context: MessagingContext,
+  ): Promise<void> {
+    // A redelivery may find some of its records in ShopiMind already.
+    return this.productPush.pushProducts(event, { attempt: context.getAttempt() });
   }
 }

@@ -73,6 +73,14 @@ export interface PushMessage {
   page: number;
 }
 
+/** What a handler run knows of its delivery (`MessagingContext.getAttempt`; a merged run has its messages' highest). */
+export interface PushDelivery {
+  /** 1 on the first delivery. */
+  attempt: number;
+}
+
+export const FIRST_DELIVERY: PushDelivery = { attempt: 1 };
+
 /** Where one message is written to: its connection, its active installation and that one's ShopiMind target. */
 export interface PushTarget {
   connection: StoreConnectionEntity;
@@ -86,6 +94,8 @@ export class PushTargetService {
   private readonly logger = new Logger(PushTargetService.name);
   /** What each message being pushed has come to, from `open` until its handler run ends. */
   private readonly tallies = new WeakMap<PushMessage, RunTally>();
+  /** Messages delivered before (or merged with one that was): ShopiMind may hold some of their records already. */
+  private readonly redelivered = new WeakSet<PushMessage>();
 
   constructor(
     private readonly connections: StoreConnectionRepository,
@@ -100,7 +110,11 @@ export class PushTargetService {
    * The target of `message`, or null when its connection is gone. Writes happen only while the installation is
    * active (spec §2): otherwise the message is retried later rather than dropped.
    */
-  async open(message: PushMessage, what: string): Promise<PushTarget | null> {
+  async open(
+    message: PushMessage,
+    what: string,
+    delivery: PushDelivery = FIRST_DELIVERY,
+  ): Promise<PushTarget | null> {
     const connection = await this.connections.findById(message.connectionId);
     if (!connection) {
       // Uninstalled since: its data must not be pushed any more.
@@ -114,6 +128,11 @@ export class PushTargetService {
     const installation = { ...found, accessTokenCiphertext: found.accessTokenCiphertext };
     const opened = { connection, installation, target: await this.targets.for(installation, connection) };
     this.summarizeRun(message, what);
+    if (delivery.attempt > 1) {
+      this.redelivered.add(message);
+    } else {
+      this.redelivered.delete(message);
+    }
     return opened;
   }
 
@@ -193,18 +212,26 @@ export class PushTargetService {
 
   /**
    * Writes derived records (customers) in batches of RECORD_BATCH_SIZE side by side and keeps in the ledger, in one
-   * statement, those ShopiMind accepted: a complete crawl deletes them again once no record points at them.
+   * statement, those ShopiMind accepted, with their content: a complete crawl deletes them again once no record
+   * points at them, and a redelivered message leaves out those ShopiMind accepted already in the same content.
    */
-  async writeDerivedRecords<T>(
+  async writeDerivedRecords<T extends object>(
     kind: DerivedKind,
     message: PushMessage,
-    rows: readonly T[],
+    allRows: readonly T[],
     idOf: (row: T) => string | number,
     write: (batch: T[]) => Promise<WriteOutcome>,
   ): Promise<void> {
+    const unchanged = await this.acceptedUnchanged(kind, message, allRows, (row) => String(idOf(row)));
+    const rows = allRows.filter((row) => !unchanged.has(String(idOf(row))));
+    const tally = this.tallies.get(message);
+    if (tally) {
+      tally.unchanged += unchanged.size;
+    }
     await this.writeKept(chunks(rows, RECORD_BATCH_SIZE), kind, message, write, () => undefined, {
       kind,
       idOf,
+      contentHashOf: recordContentHash,
     });
   }
 
@@ -218,7 +245,9 @@ export class PushTargetService {
     message: PushMessage,
     write: (batch: T[]) => Promise<WriteOutcome>,
     onKept: (kept: T[]) => void,
-    derived: { kind: DerivedKind; idOf: (row: T) => string | number } | undefined,
+    derived:
+      | { kind: DerivedKind; idOf: (row: T) => string | number; contentHashOf?: (row: T) => string }
+      | undefined,
   ): Promise<void> {
     const accepted: T[] = [];
     try {
@@ -229,10 +258,12 @@ export class PushTargetService {
       });
     } finally {
       if (derived) {
+        const { idOf, contentHashOf } = derived;
         await this.outcomes.recordDerived(
           message.connectionId,
           derived.kind,
-          accepted.map((row) => String(derived.idOf(row))),
+          accepted.map((row) => String(idOf(row))),
+          contentHashOf && new Map(accepted.map((row) => [String(idOf(row)), contentHashOf(row)])),
         );
       }
     }
@@ -254,15 +285,22 @@ export class PushTargetService {
    * the whole message: accepted, or rejected with the API's reasons and the record itself (a dead letter, see
    * DeadLetterService). A refused write rejects every record of it. A retryable outcome records nothing for its
    * batch (its records are still pending) and fails the message once the answers of the others are kept.
+   *
+   * A redelivered message leaves out the records ShopiMind accepted already in the same content (the ledger
+   * knows): the batches that went through before its failure are not written again. Returns when each record
+   * left out was accepted.
    */
   async writeRecords<T>(
     entity: RecordKind,
     message: PushMessage,
-    records: readonly { id: string }[],
-    items: readonly T[],
+    allRecords: readonly { id: string }[],
+    allItems: readonly T[],
     write: (batch: T[]) => Promise<WriteOutcome>,
     refsOf?: (item: T) => DerivedReferences,
-  ): Promise<void> {
+  ): Promise<ReadonlyMap<string, Date>> {
+    const unchanged = await this.acceptedUnchanged(entity, message, allRecords, (record) => record.id);
+    const records = allRecords.filter((record) => !unchanged.has(record.id));
+    const items = allItems.filter((_, index) => !unchanged.has(allRecords[index].id));
     const answers: PushOutcomeInput[] = [];
     const settled = await Promise.allSettled(
       chunks(items, RECORD_BATCH_SIZE).map(async (batch, index) => {
@@ -284,11 +322,33 @@ export class PushTargetService {
     if (tally) {
       tally.written += written;
       tally.deadLettered += answers.length - written;
+      tally.unchanged += unchanged.size;
     }
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed) {
       throw failed.reason;
     }
+    return unchanged;
+  }
+
+  /**
+   * The records of a redelivered message ShopiMind accepted in this content, with when. A first delivery asks
+   * nothing: a crawl page or a webhook brings new content, and the lookup would cost each a statement for naught.
+   */
+  private async acceptedUnchanged<T extends object>(
+    entity: RecordKind | DerivedKind,
+    message: PushMessage,
+    records: readonly T[],
+    idOf: (record: T) => string,
+  ): Promise<ReadonlyMap<string, Date>> {
+    if (!this.redelivered.has(message) || records.length === 0) {
+      return new Map();
+    }
+    return this.outcomes.findAcceptedUnchanged(
+      message.connectionId,
+      entity,
+      records.map((record) => ({ storeId: idOf(record), contentHash: recordContentHash(record) })),
+    );
   }
 
   /** Records that were never sent because they cannot be (e.g. an order without a customer email): dead letters. */
