@@ -16,12 +16,17 @@ describe('parseSyncBenchArgs', () => {
         shopimindLatencyMs: 0,
         pageSize: 100,
         timeLimitMinutes: 15,
+        naivePipe: true,
       },
     });
   });
 
   it.each([
     [['--products', '3000', '--orders', '1000'], { products: 3000, orders: 1000 }],
+    [['--no-naive-pipe', '--orders', '10'], { naivePipe: false, orders: 10 }],
+    // The switch spelled out, camel-cased too as Nx may forward a flag.
+    [['--no-naive-pipe', '--naive-pipe=false', '--naivePipe=false'], { naivePipe: false }],
+    [['--naive-pipe=true'], { naivePipe: true }],
     [['--products=3000', '--orders=0'], { products: 3000, orders: 0 }],
     [['--page-size', '50'], { pageSize: 50 }],
     [
@@ -50,6 +55,8 @@ describe('parseSyncBenchArgs', () => {
     [['--products'], /--products needs a value/],
     [['--customers', '5'], /unknown flag --customers/],
     [['products'], /unexpected argument "products"/],
+    [['--naive-pipe=maybe'], /--naive-pipe must be true or false, got "maybe"/],
+    [['--no-naive-pipe=false'], /--no-naive-pipe takes no value/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseSyncBenchArgs(argv)).toThrow(message);
   });
@@ -97,8 +104,15 @@ describe('selectBench', () => {
     },
   );
 
+  it('selects the gateway benchmark', () => {
+    expect(selectBench(['--bench=gateway', '--rate', '5'])).toEqual({
+      bench: 'gateway',
+      argv: ['--rate', '5'],
+    });
+  });
+
   it.each([
-    [['--bench', 'orders'], /--bench must be one of sync, push, got "orders"/],
+    [['--bench', 'orders'], /--bench must be one of sync, push, gateway, got "orders"/],
     [['--bench'], /--bench needs a value/],
   ])('refuses %j', (argv, message) => {
     expect(() => selectBench(argv)).toThrow(message);

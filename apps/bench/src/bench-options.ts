@@ -1,5 +1,8 @@
-/** The benchmarks `main.ts` runs: `--bench sync` (the default, `nx run sync:bench`) or `--bench push`. */
-export const BENCHES = ['sync', 'push'] as const;
+/**
+ * The benchmarks `main.ts` runs: `--bench sync` (the default, `nx run sync:bench`), `--bench push` or
+ * `--bench gateway`.
+ */
+export const BENCHES = ['sync', 'push', 'gateway'] as const;
 export type BenchName = (typeof BENCHES)[number];
 
 export interface SyncBenchOptions {
@@ -9,6 +12,8 @@ export interface SyncBenchOptions {
   /** The merchant's `store_page_size`: records per store page. */
   pageSize: number;
   timeLimitMinutes: number;
+  /** Measures the naive pipe (`naive-pipe.ts`) in the same run, the full sync's yardstick; `--no-naive-pipe` skips it. */
+  naivePipe: boolean;
 }
 
 export interface PushBenchOptions {
@@ -26,6 +31,7 @@ export const DEFAULT_SYNC_BENCH_OPTIONS: Readonly<SyncBenchOptions> = {
   // The largest page the generic API allows: what a merchant with a big catalogue would choose.
   pageSize: 100,
   timeLimitMinutes: 15,
+  naivePipe: true,
 };
 
 export const DEFAULT_PUSH_BENCH_OPTIONS: Readonly<PushBenchOptions> = {
@@ -37,7 +43,7 @@ export const DEFAULT_PUSH_BENCH_OPTIONS: Readonly<PushBenchOptions> = {
 };
 
 export const SYNC_BENCH_USAGE =
-  'Usage: nx run sync:bench [--products 100000] [--orders 50000] [--shopimind-latency-ms 0] [--page-size 100] [--time-limit-minutes 15]\n';
+  'Usage: nx run sync:bench [--products 100000] [--orders 50000] [--shopimind-latency-ms 0] [--page-size 100] [--time-limit-minutes 15] [--no-naive-pipe]\n';
 
 export const PUSH_BENCH_USAGE =
   'Usage: nx run push:bench [--products 100000] [--shopimind-latency-ms 5] [--page-size 100] [--time-limit-minutes 15]\n';
@@ -45,7 +51,7 @@ export const PUSH_BENCH_USAGE =
 export type ParsedArgs<T> = { help: true } | { help: false; options: T };
 
 /** A whole-number flag: which option it sets and its smallest sensible value. */
-interface CountFlag<T> {
+export interface CountFlag<T> {
   key: keyof T & string;
   min: number;
 }
@@ -80,7 +86,7 @@ function count(flag: string, text: string, min: number): number {
 }
 
 /** `--flag value` and `--flag=value`; throws a RangeError naming the flag on anything else. */
-function parseCountFlags<T extends object>(
+export function parseCountFlags<T extends object>(
   argv: readonly string[],
   defaults: Readonly<T>,
   flags: Record<string, CountFlag<T>>,
@@ -113,8 +119,40 @@ function parseCountFlags<T extends object>(
   return { help: false, options };
 }
 
+const NAIVE_PIPE_FLAG = 'naive-pipe';
+
+/**
+ * Takes the naive pipe's switch out of the arguments: `--no-naive-pipe`, or spelled out `--naive-pipe=true|false`
+ * (camel-cased too, as Nx may forward a flag).
+ */
+function takeNaivePipeFlag(argv: readonly string[]): { naivePipe: boolean; rest: string[] } {
+  let naivePipe = DEFAULT_SYNC_BENCH_OPTIONS.naivePipe;
+  const rest: string[] = [];
+  for (const arg of argv) {
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') ? kebab(arg.slice(2, eq > 0 ? eq : undefined)) : '';
+    const value = eq > 0 ? arg.slice(eq + 1) : undefined;
+    if (flag === `no-${NAIVE_PIPE_FLAG}`) {
+      if (value !== undefined) {
+        throw new RangeError(`--no-${NAIVE_PIPE_FLAG} takes no value`);
+      }
+      naivePipe = false;
+    } else if (flag === NAIVE_PIPE_FLAG) {
+      if (value !== undefined && value !== 'true' && value !== 'false') {
+        throw new RangeError(`--${NAIVE_PIPE_FLAG} must be true or false, got "${value}"`);
+      }
+      naivePipe = value !== 'false';
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { naivePipe, rest };
+}
+
 export function parseSyncBenchArgs(argv: readonly string[]): ParsedArgs<SyncBenchOptions> {
-  return parseCountFlags(argv, DEFAULT_SYNC_BENCH_OPTIONS, SYNC_FLAGS);
+  const { naivePipe, rest } = takeNaivePipeFlag(argv);
+  const parsed = parseCountFlags(rest, DEFAULT_SYNC_BENCH_OPTIONS, SYNC_FLAGS);
+  return parsed.help ? parsed : { help: false, options: { ...parsed.options, naivePipe } };
 }
 
 export function parsePushBenchArgs(argv: readonly string[]): ParsedArgs<PushBenchOptions> {

@@ -2,10 +2,13 @@ import {
   checkTargets,
   formatReport,
   fullSyncRecordsPerSecond,
+  fullSyncToNaivePipe,
+  naivePipeRecordsPerSecond,
   resyncSpeedUp,
   type BenchResult,
   type PhaseFigures,
 } from './bench-report';
+import type { NaivePipeFigures } from './naive-pipe';
 import type { SyncRunSummary } from './sync-runs';
 
 const MB = 1024 * 1024;
@@ -50,6 +53,7 @@ function result(overrides: Partial<BenchResult> = {}): BenchResult {
       shopimindLatencyMs: 0,
       pageSize: 100,
       timeLimitMinutes: 15,
+      naivePipe: false,
     },
     full: phase({
       runs: [
@@ -97,6 +101,32 @@ describe('benchmark figures', () => {
   });
 });
 
+/** 150,000 records in 12 s: 12,500 records/s, the full sync of `result()` (7,500) being 0.6 of it. */
+function naivePipe(overrides: Partial<NaivePipeFigures> = {}): NaivePipeFigures {
+  return {
+    elapsedMs: 12_000,
+    itemsWritten: 400_000,
+    itemsRejected: 0,
+    inSandbox: { products: 100_000, orders: 50_000 },
+    ...overrides,
+  };
+}
+
+describe('naive pipe figures', () => {
+  it('counts records/s over the products and orders the naive pipe delivered', () => {
+    expect(naivePipeRecordsPerSecond(naivePipe())).toBe(12_500);
+  });
+
+  it('compares the full sync with the naive pipe of the same run', () => {
+    expect(fullSyncToNaivePipe(result({ naivePipe: naivePipe() }))).toBe(0.6);
+    expect(fullSyncToNaivePipe(result({ naivePipe: naivePipe({ elapsedMs: 6_000 }) }))).toBe(0.3);
+  });
+
+  it('has no ratio when the naive pipe was skipped', () => {
+    expect(fullSyncToNaivePipe(result())).toBeUndefined();
+  });
+});
+
 describe('checkTargets', () => {
   it('passes every target of a good run', () => {
     expect(checkTargets(result())).toEqual([
@@ -136,6 +166,48 @@ describe('checkTargets', () => {
     });
   });
 
+  it('passes a full sync at 0.6x the naive pipe, and adds that target only when the naive pipe ran', () => {
+    const checks = checkTargets(result({ naivePipe: naivePipe() }));
+
+    expect(checks).toHaveLength(5);
+    expect(checks[4]).toEqual({
+      target: 'full sync >= 0.6x naive pipe',
+      measured: '0.60x (7,500 of 12,500 records/s)',
+      pass: true,
+    });
+    expect(checkTargets(result())).toHaveLength(4);
+  });
+
+  it('misses the ratio below 0.6x the naive pipe', () => {
+    const [, , , , ratio] = checkTargets(result({ naivePipe: naivePipe({ elapsedMs: 6_000 }) }));
+
+    expect(ratio).toMatchObject({ measured: '0.30x (7,500 of 25,000 records/s)', pass: false });
+  });
+
+  it('does not pass the ratio against a naive pipe that did not deliver everything', () => {
+    const partial = naivePipe({ elapsedMs: 60_000, inSandbox: { products: 100_000, orders: 0 } });
+    const [, , , , ratio] = checkTargets(result({ naivePipe: partial }));
+
+    expect(ratio).toMatchObject({
+      measured: '4.50x (7,500 of 1,667 records/s, naive pipe incomplete)',
+      pass: false,
+    });
+  });
+
+  it('does not pass the ratio of an incomplete full sync', () => {
+    const [, , , , ratio] = checkTargets(
+      result({
+        full: phase({ lastWriteMs: 10_000, inSandbox: { products: 100_000, orders: 0 } }),
+        naivePipe: naivePipe(),
+      }),
+    );
+
+    expect(ratio).toMatchObject({
+      measured: '0.80x (10,000 of 12,500 records/s, full sync incomplete)',
+      pass: false,
+    });
+  });
+
   it('falls back to the sampled RSS when VmHWM could not be read', () => {
     const memory = [{ name: 'sync', peakRssBytes: undefined, maxSampledRssBytes: 100 * MB }];
     expect(checkTargets(result({ memory }))[3]).toMatchObject({ measured: '100 MB', pass: true });
@@ -163,5 +235,23 @@ describe('formatReport', () => {
     expect(report).toContain('full sync: orders: not synced (no orders run;');
     expect(report).toMatch(/sync\s+250 MB\s+240 MB/);
     expect(report).toMatch(/full sync >= 5,000 records\/s\s+7,500 records\/s\s+PASS/);
+  });
+
+  it("prints the naive pipe's figures next to the full sync's, and the ratio target", () => {
+    const report = formatReport(result({ naivePipe: naivePipe({ elapsedMs: 15_000 }) }));
+
+    expect(report).toMatch(/records\/s \(end to end\)\s+7,500\s+10,000/);
+    expect(report).toMatch(/full sync \/ naive pipe\s+0\.75x/);
+    expect(report).toMatch(
+      /in sandbox \(products \+ orders\)\s+150,000 of 150,000\s+150,000 of 150,000\s+150,000 of 150,000/,
+    );
+    expect(report).toMatch(/full sync >= 0\.6x naive pipe\s+0\.75x \(7,500 of 10,000 records\/s\)\s+PASS/);
+  });
+
+  it('says when the naive pipe was skipped', () => {
+    const report = formatReport(result());
+
+    expect(report).toContain('naive pipe: skipped (--no-naive-pipe)');
+    expect(report).not.toContain('x naive pipe');
   });
 });

@@ -1,5 +1,6 @@
 import type { SyncBenchOptions } from './bench-options';
 import type { ProcessMemory } from './memory-sampler';
+import type { NaivePipeFigures } from './naive-pipe';
 import { MB, megabytes, n, seconds, table, targetLines, type TargetCheck } from './report-format';
 import type { SyncRunSummary } from './sync-runs';
 
@@ -22,6 +23,8 @@ export interface BenchResult {
   full: PhaseFigures;
   resync: PhaseFigures;
   memory: ProcessMemory[];
+  /** The naive pipe measured in the same run; undefined when skipped (`--no-naive-pipe`). */
+  naivePipe?: NaivePipeFigures;
 }
 
 /** The issue's targets for this 2-core machine. */
@@ -30,6 +33,8 @@ export const TARGETS = {
   resyncSpeedUp: 5,
   resyncRecordsPushed: 0,
   syncRssBytes: 300 * MB,
+  /** The full sync's records/s as a share of the naive pipe's, measured in the same run. */
+  fullSyncToNaivePipe: 0.6,
 };
 
 /** Products and orders the full sync delivered, per second until the sandbox held the last of them. */
@@ -38,6 +43,19 @@ export function fullSyncRecordsPerSecond(full: PhaseFigures): number | undefined
   return full.lastWriteMs === undefined || full.lastWriteMs <= 0
     ? undefined
     : (delivered * 1000) / full.lastWriteMs;
+}
+
+/** Products and orders the naive pipe delivered, per second, counted like the full sync's. */
+export function naivePipeRecordsPerSecond(naivePipe: NaivePipeFigures): number | undefined {
+  const delivered = naivePipe.inSandbox.products + naivePipe.inSandbox.orders;
+  return naivePipe.elapsedMs <= 0 ? undefined : (delivered * 1000) / naivePipe.elapsedMs;
+}
+
+/** The full sync's records/s as a share of the naive pipe's; undefined when either has none. */
+export function fullSyncToNaivePipe(result: BenchResult): number | undefined {
+  const full = fullSyncRecordsPerSecond(result.full);
+  const naive = result.naivePipe === undefined ? undefined : naivePipeRecordsPerSecond(result.naivePipe);
+  return full === undefined || naive === undefined || naive <= 0 ? undefined : full / naive;
 }
 
 /** A re-sync lasts until its runs finished and whatever it pushed arrived. */
@@ -52,14 +70,37 @@ export function resyncSpeedUp(result: BenchResult): number | undefined {
   return resync === undefined || full === undefined || resync <= 0 ? undefined : full / resync;
 }
 
-function everythingDelivered(result: BenchResult): boolean {
-  const { inSandbox } = result.full;
-  return inSandbox.products >= result.options.products && inSandbox.orders >= result.options.orders;
+function everythingDelivered(
+  options: SyncBenchOptions,
+  inSandbox: { products: number; orders: number },
+): boolean {
+  return inSandbox.products >= options.products && inSandbox.orders >= options.orders;
+}
+
+const ratioText = (value: number | undefined): string => (value === undefined ? '-' : `${value.toFixed(2)}x`);
+const perSecondText = (value: number | undefined): string =>
+  value === undefined ? '-' : n(Math.round(value));
+
+/** Against a naive pipe, or a full sync, that did not deliver everything, the ratio cannot pass. */
+function naivePipeCheck(result: BenchResult, naivePipe: NaivePipeFigures): TargetCheck {
+  const share = fullSyncToNaivePipe(result);
+  const fullComplete = everythingDelivered(result.options, result.full.inSandbox);
+  const naiveComplete = everythingDelivered(result.options, naivePipe.inSandbox);
+  const caveats = [
+    ...(fullComplete ? [] : ['full sync incomplete']),
+    ...(naiveComplete ? [] : ['naive pipe incomplete']),
+  ];
+  const rates = `${perSecondText(fullSyncRecordsPerSecond(result.full))} of ${perSecondText(naivePipeRecordsPerSecond(naivePipe))} records/s`;
+  return {
+    target: `full sync >= ${TARGETS.fullSyncToNaivePipe}x naive pipe`,
+    measured: `${ratioText(share)} (${[rates, ...caveats].join(', ')})`,
+    pass: fullComplete && naiveComplete && share !== undefined && share >= TARGETS.fullSyncToNaivePipe,
+  };
 }
 
 export function checkTargets(result: BenchResult): TargetCheck[] {
   const rate = fullSyncRecordsPerSecond(result.full);
-  const complete = everythingDelivered(result);
+  const complete = everythingDelivered(result.options, result.full.inSandbox);
   const speedUp = resyncSpeedUp(result);
   const sync = result.memory.find((process) => process.name === 'sync');
   const syncPeak = sync?.peakRssBytes ?? sync?.maxSampledRssBytes;
@@ -85,6 +126,7 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
       measured: megabytes(syncPeak),
       pass: syncPeak !== undefined && syncPeak <= TARGETS.syncRssBytes,
     },
+    ...(result.naivePipe === undefined ? [] : [naivePipeCheck(result, result.naivePipe)]),
   ];
 }
 
@@ -114,28 +156,60 @@ function timingLines(label: string, runs: readonly SyncRunSummary[]): string[] {
     );
 }
 
-export function formatReport(result: BenchResult): string {
-  const { options, full, resync } = result;
+/** The phases side by side, the naive pipe's column and ratio added when it ran. */
+function phaseRows(result: BenchResult): string[][] {
+  const { options, full, resync, naivePipe } = result;
   const rate = fullSyncRecordsPerSecond(full);
   const speedUp = resyncSpeedUp(result);
-  const expected = options.products + options.orders;
+  const held = (inSandbox: { products: number; orders: number }): string =>
+    `${n(inSandbox.products + inSandbox.orders)} of ${n(options.products + options.orders)}`;
+  const rows = [
+    ['', 'full sync', 'unchanged re-sync'],
+    ['runs finished after', seconds(full.runsFinishedMs), seconds(resync.runsFinishedMs)],
+    ['end to end (sandbox complete)', seconds(full.lastWriteMs), seconds(resyncMs(resync))],
+    ['in sandbox (products + orders)', held(full.inSandbox), held(resync.inSandbox)],
+    ['records written (all entities)', n(full.recordsWritten), n(resync.recordsWritten)],
+    ['records/s (end to end)', rate === undefined ? '-' : n(Math.round(rate)), ''],
+    ['speed-up vs full sync', '', speedUp === undefined ? '-' : `${speedUp.toFixed(1)}x`],
+  ];
+  if (naivePipe === undefined) {
+    return rows;
+  }
+  const column = [
+    'naive pipe',
+    '',
+    seconds(naivePipe.elapsedMs),
+    held(naivePipe.inSandbox),
+    n(naivePipe.itemsWritten),
+    perSecondText(naivePipeRecordsPerSecond(naivePipe)),
+    '',
+  ];
+  return [
+    ...rows.map((row, k) => [...row, column[k]]),
+    ['full sync / naive pipe', ratioText(fullSyncToNaivePipe(result)), '', ''],
+  ];
+}
+
+function naivePipeLine({ naivePipe }: BenchResult): string {
+  if (naivePipe === undefined) {
+    return 'naive pipe: skipped (--no-naive-pipe)';
+  }
+  const rejected =
+    naivePipe.itemsRejected > 0 ? `; ShopiMind rejected ${n(naivePipe.itemsRejected)} items` : '';
+  return (
+    'naive pipe: the same store pages (2 in flight), normalizers and mappers, saved with the SDK, ids kept in memory;' +
+    ` no database, no bus; its own process and sandbox, before the services start${rejected}`
+  );
+}
+
+export function formatReport(result: BenchResult): string {
+  const { options, full, resync } = result;
   const lines = [
     `Sync benchmark: ${n(options.products)} products + ${n(options.orders)} orders, ShopiMind latency ${options.shopimindLatencyMs} ms, ${options.pageSize} records per store page`,
     'gateway, sync and push built, one process each (NODE_ENV=production, LOG_LEVEL=warn), PostgreSQL + nats-server -js',
+    naivePipeLine(result),
     '',
-    ...table([
-      ['', 'full sync', 'unchanged re-sync'],
-      ['runs finished after', seconds(full.runsFinishedMs), seconds(resync.runsFinishedMs)],
-      ['end to end (sandbox complete)', seconds(full.lastWriteMs), seconds(resyncMs(resync))],
-      [
-        'in sandbox (products + orders)',
-        `${n(full.inSandbox.products + full.inSandbox.orders)} of ${n(expected)}`,
-        `${n(resync.inSandbox.products + resync.inSandbox.orders)} of ${n(expected)}`,
-      ],
-      ['records written (all entities)', n(full.recordsWritten), n(resync.recordsWritten)],
-      ['records/s (end to end)', rate === undefined ? '-' : n(Math.round(rate)), ''],
-      ['speed-up vs full sync', '', speedUp === undefined ? '-' : `${speedUp.toFixed(1)}x`],
-    ]),
+    ...table(phaseRows(result)),
     '',
     'sync runs',
     ...table([

@@ -11,6 +11,9 @@ import {
   type ParsedArgs,
 } from './bench-options';
 import { formatReport } from './bench-report';
+import { runGatewayBench } from './gateway-bench';
+import { GATEWAY_BENCH_USAGE, parseGatewayBenchArgs } from './gateway-bench-options';
+import { formatGatewayReport } from './gateway-bench-report';
 import { runPushBench } from './push-bench';
 import { formatPushReport } from './push-bench-report';
 import { runSyncBench } from './sync-bench';
@@ -40,21 +43,32 @@ const BENCHES: Record<BenchName, { usage: string; prepare(argv: readonly string[
     prepare: (argv) =>
       prepared(parsePushBenchArgs(argv), async (...args) => formatPushReport(await runPushBench(...args))),
   },
+  gateway: {
+    usage: GATEWAY_BENCH_USAGE,
+    prepare: (argv) =>
+      prepared(parseGatewayBenchArgs(argv), async (...args) =>
+        formatGatewayReport(await runGatewayBench(...args)),
+      ),
+  },
 };
 
 /**
  * `nx run sync:bench` (or `npm run bench:sync`): full sync, then an unchanged re-sync, of a demo store into the
  * ShopiMind sandbox with gateway, sync and push in production mode. `nx run push:bench` (`--bench push`): products
- * published onto JetStream, pushed by the push service into the sandbox, and where push spends its CPU. Both print
- * their figures and targets. The targets are informative: exit code 0 whatever they say, 1 when the benchmark
- * itself failed, 2 on bad flags.
+ * published onto JetStream, pushed by the push service into the sandbox, and where push spends its CPU.
+ * `nx run gateway:bench` (`--bench gateway`): signed store webhooks through the gateway against a bare NestJS
+ * handler, on to ShopiMind in bursts, at a sustained rate and through an outage. All print their figures and
+ * targets. The targets are informative: exit code 0 whatever they say, 1 when the benchmark itself failed, 2 on
+ * bad flags.
  */
 async function main(): Promise<number> {
   let selected: ReturnType<typeof selectBench>;
   try {
     selected = selectBench(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${loggableErrorText(error)}\n${SYNC_BENCH_USAGE}${PUSH_BENCH_USAGE}`);
+    process.stderr.write(
+      `${loggableErrorText(error)}\n${SYNC_BENCH_USAGE}${PUSH_BENCH_USAGE}${GATEWAY_BENCH_USAGE}`,
+    );
     return 2;
   }
   const bench = BENCHES[selected.bench];

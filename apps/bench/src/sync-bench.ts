@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startServiceProcess, type BuiltApp, type ServiceProcess } from '@storebridge/built-apps';
-import { startDemoStore } from '@storebridge/demo-store';
-import { hmacSha256Hex } from '@storebridge/security';
+import { startDemoStore, type DemoStore } from '@storebridge/demo-store';
+import { hmacSha256Hex, loggableErrorText } from '@storebridge/security';
 import { startShopimindSandbox, type ShopimindSandbox } from '@storebridge/shopimind-sandbox';
 import { Client } from 'pg';
 import {
@@ -23,6 +23,7 @@ import {
 import type { SyncBenchOptions } from './bench-options';
 import type { BenchResult, PhaseFigures } from './bench-report';
 import { MemorySampler } from './memory-sampler';
+import { runNaivePipeInChildProcess, type NaivePipeFigures } from './naive-pipe';
 import {
   PhaseWatch,
   type PhaseStatus,
@@ -141,6 +142,51 @@ function phaseFigures(context: BenchContext, phase: Phase, end: PhaseEnd, logMar
 }
 
 /**
+ * The naive pipe against the same demo store, into a sandbox of its own, closed once counted: it runs before the
+ * services start, so it shares neither the machine's time nor the sandbox with them.
+ */
+async function measureNaivePipe(
+  options: SyncBenchOptions,
+  store: { demo: DemoStore; apiKey: string },
+  deadline: number,
+  interrupted: AbortSignal,
+): Promise<NaivePipeFigures> {
+  const sandbox = await startShopimindSandbox({ latencyMs: options.shopimindLatencyMs });
+  try {
+    const { installationId, accessToken } = sandbox.createInstallation({
+      shopDomain: 'naive-pipe.example',
+      shopName: 'Naive pipe',
+    });
+    sandbox.setActive(installationId, true);
+    const timeLimit = AbortSignal.timeout(Math.max(0, deadline - Date.now()));
+    const run = await runNaivePipeInChildProcess(
+      {
+        storeUrl: store.demo.url,
+        storeApiKey: store.apiKey,
+        pageSize: options.pageSize,
+        shopimindUrl: sandbox.url,
+        accessToken,
+        // As benchShopConfigs configures storebridge's shop.
+        lang: 'fr',
+        currency: 'EUR',
+      },
+      AbortSignal.any([interrupted, timeLimit]),
+    ).catch((error: unknown) => {
+      if (interrupted.aborted) {
+        throw new BenchFailure('interrupted during the naive pipe');
+      }
+      if (timeLimit.aborted) {
+        throw new BenchFailure(`time limit of ${options.timeLimitMinutes} min reached during the naive pipe`);
+      }
+      throw new BenchFailure(`the naive pipe failed: ${loggableErrorText(error)}`);
+    });
+    return { ...run, inSandbox: await sandboxCounts(sandbox, installationId) };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+/**
  * The whole benchmark: its own PostgreSQL, nats-server, demo store and ShopiMind sandbox on loopback, the three
  * built services, then install + activate (full sync) and a store-webhook `/sync` (unchanged re-sync).
  */
@@ -162,6 +208,16 @@ export async function runSyncBench(
       apiKey: storeApiKey,
     });
     teardown.add(() => store.close());
+    let naivePipe: NaivePipeFigures | undefined;
+    if (options.naivePipe) {
+      progress('naive pipe: the same store into a sandbox of its own, in a process of its own');
+      naivePipe = await measureNaivePipe(
+        options,
+        { demo: store, apiKey: storeApiKey },
+        deadline,
+        interrupted,
+      );
+    }
     const sandbox = await startShopimindSandbox({ latencyMs: options.shopimindLatencyMs });
     teardown.add(() => sandbox.close());
 
@@ -254,7 +310,7 @@ export async function runSyncBench(
 
     // Read before anything stops: VmHWM dies with the process.
     const memory = await sampler.finish();
-    return { options, full: fullFigures, resync: resyncFigures, memory };
+    return { options, full: fullFigures, resync: resyncFigures, memory, naivePipe };
   } catch (error) {
     printServiceOutput(services);
     throw error;

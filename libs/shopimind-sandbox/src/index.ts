@@ -12,6 +12,7 @@ export type {
   SandboxRequestLogEntry,
 } from './lib/sandbox-state';
 export type { SandboxEntity, SandboxItem } from './lib/sandbox-entities';
+export type { SandboxProductAcceptance } from './lib/sandbox-product-accepts';
 export type { BulkWriteResult, RejectedItem } from './lib/sandbox-api';
 export {
   isAcceptedByIntegration,

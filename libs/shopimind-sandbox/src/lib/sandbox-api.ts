@@ -102,6 +102,9 @@ function upsertItems(
     // Upsert replaces the whole record, like a PUT of the entity. The item is the request's own parse: nothing
     // else holds it, so it is kept as it is.
     store.set(definition.keyOf(item), item);
+    if (definition.entity === 'products') {
+      installation.productAccepts.add(item);
+    }
   });
   return bulkWriteAnswer(body.length, rejected);
 }

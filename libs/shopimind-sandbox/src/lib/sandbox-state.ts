@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { SANDBOX_ENTITIES, SandboxEntity, SandboxItem } from './sandbox-entities';
+import {
+  DEFAULT_PRODUCT_ACCEPT_LOG_CAPACITY,
+  ProductAcceptLog,
+  validateAcceptLogCapacity,
+} from './sandbox-product-accepts';
 
 /**
  * revoked: installed (or deactivated), the key exists but every API call answers 401.
@@ -59,6 +64,8 @@ export interface InstallationRecord extends SandboxInstallationInfo {
   idShop: number;
   items: Record<SandboxEntity, Map<string, SandboxItem>>;
   dataSources: SandboxDataSource[];
+  /** When each product record was accepted, for benchmarks timing a change until ShopiMind holds it. */
+  productAccepts: ProductAcceptLog;
 }
 
 function emptyItems(): Record<SandboxEntity, Map<string, SandboxItem>> {
@@ -75,6 +82,13 @@ export class SandboxState {
   private nextShopId = 1;
   private nextDataSourceId = 1;
 
+  private readonly productAcceptLogCapacity: number;
+
+  constructor(productAcceptLogCapacity = DEFAULT_PRODUCT_ACCEPT_LOG_CAPACITY) {
+    // A wrong capacity fails when the sandbox starts, not at its first installation.
+    this.productAcceptLogCapacity = validateAcceptLogCapacity(productAcceptLogCapacity);
+  }
+
   createInstallation(input: CreateInstallationInput = {}): SandboxCredentials {
     const installationId = input.installationId ?? `inst_${randomBytes(8).toString('hex')}`;
     if (this.installations.has(installationId)) {
@@ -90,6 +104,7 @@ export class SandboxState {
       idShop,
       items: emptyItems(),
       dataSources: [],
+      productAccepts: new ProductAcceptLog(this.productAcceptLogCapacity),
     };
     this.installations.set(installationId, record);
     this.installationsByToken.set(record.accessToken, record);

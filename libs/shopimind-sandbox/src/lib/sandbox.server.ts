@@ -6,6 +6,7 @@ import { createSandboxControl, SandboxControl, SandboxControlOptions } from './s
 import { SANDBOX_ENTITIES, SandboxEntity, SandboxItem } from './sandbox-entities';
 import { FaultInjector, SandboxFaults, validateFaults } from './sandbox-faults';
 import { closeServer, listen, readBody, sendJson } from './sandbox-http';
+import { SandboxProductAcceptance } from './sandbox-product-accepts';
 import { apiError } from './sandbox-response';
 import {
   CreateInstallationInput,
@@ -32,6 +33,8 @@ export interface SandboxOptions {
    * sandbox run by hand; absent (default), `/sandbox` answers 404 as any unknown path.
    */
   control?: SandboxControlOptions;
+  /** Accepted product records remembered per installation (`productAcceptances`); the oldest go first. */
+  productAcceptLogCapacity?: number;
 }
 
 export interface SandboxInstallationState {
@@ -75,6 +78,11 @@ export interface ShopimindSandbox {
   dataSources(installationId: string): SandboxDataSource[];
   /** API requests received, oldest first, optionally for one installation. */
   requestLog(installationId?: string): SandboxRequestLogEntry[];
+  /**
+   * The product records accepted after the one numbered `afterSequence` (all remembered ones without it), oldest
+   * first, each with when it was stored and its prices.
+   */
+  productAcceptances(installationId: string, afterSequence?: number): SandboxProductAcceptance[];
   state(installationId: string): SandboxInstallationState;
   /** Forgets every installation, item, data source and logged request, and stops injecting faults. */
   reset(): void;
@@ -258,7 +266,7 @@ export async function startShopimindSandbox(options: SandboxOptions = {}): Promi
   if (!Number.isInteger(port) || port < 0) {
     throw new RangeError(`sandbox option port must be a non-negative integer, got ${port}`);
   }
-  const state = new SandboxState();
+  const state = new SandboxState(options.productAcceptLogCapacity);
   const runtime: SandboxRuntime = {
     latencyMs: validateLatency(options.latencyMs ?? 0),
     inFlight: 0,
@@ -306,6 +314,8 @@ export async function startShopimindSandbox(options: SandboxOptions = {}): Promi
     dataSources: (installationId) =>
       state.require(installationId).dataSources.map((source) => ({ ...source })),
     requestLog: (installationId) => state.requestLog(installationId),
+    productAcceptances: (installationId, afterSequence) =>
+      state.require(installationId).productAccepts.since(afterSequence),
     state: (installationId) => installationState(state, state.require(installationId)),
     reset: () => {
       state.reset();
