@@ -24,6 +24,7 @@ import {
   type UnchangedPage,
   type UnseenRecords,
 } from '@storebridge/sync-persistence';
+import type { StoreEventDelivery } from '../lib/store-events/store-record-event.service';
 import { StoreSyncService } from '../lib/store-sync/store-sync.service';
 import type { SyncFeatureOptions } from '../lib/sync-feature.options';
 import type { RecordMirror, SyncedRecordKind } from '../lib/synced-record-kinds';
@@ -467,4 +468,12 @@ export function aStoreSyncService(fakes: StoreSyncFakes): StoreSyncService {
     (fakes.locks ?? new FakeAdvisoryLocks()) as unknown as AdvisoryLockRepository,
     { allowPrivateStoreUrls: true, ...fakes.options },
   );
+}
+
+let storeEventDeliveries = 0;
+
+/** A delivery of store webhooks as the transport numbers them: each call a later stream sequence. */
+export function nextStoreEventDelivery(): StoreEventDelivery {
+  storeEventDeliveries += 1;
+  return { sequence: storeEventDeliveries };
 }

@@ -8,22 +8,37 @@ import {
   Subjects,
   type StoreProductEventReceivedEvent,
 } from '@storebridge/contracts';
+import { MessagingContext } from '@storebridge/messaging';
 import { StoreEventHandlers } from './store-event.handlers';
-import type { StoreRecordEvent, StoreRecordEventService } from './store-record-event.service';
+import type {
+  StoreEventDelivery,
+  StoreRecordEvent,
+  StoreRecordEventService,
+} from './store-record-event.service';
 
 const connectionId = '7a0e3c51-3b8e-4f4c-9f3e-2a1b0c9d8e7f';
 const otherConnectionId = 'c2c2c2c2-0000-4000-8000-000000000002';
 const receivedAt = '2026-11-23T12:00:00.000Z';
 
+/** The stream sequence of the (first) message a handler gets. */
+const SEQUENCE = 41;
+
+function deliveredAt(sequence: number): MessagingContext {
+  return new MessagingContext([Subjects.storeProductEventReceived, 1, sequence]);
+}
+
 describe('StoreEventHandlers', () => {
   let runs: StoreRecordEvent[][];
+  let deliveries: StoreEventDelivery[];
   let handlers: StoreEventHandlers;
 
   beforeEach(() => {
     runs = [];
+    deliveries = [];
     const service: Pick<StoreRecordEventService, 'apply'> = {
-      apply: async (events) => {
+      apply: async (events, delivery) => {
         runs.push([...events]);
+        deliveries.push(delivery);
       },
     };
     handlers = new StoreEventHandlers(service as StoreRecordEventService);
@@ -62,7 +77,10 @@ describe('StoreEventHandlers', () => {
     ['product.updated', 'upsert'],
     ['product.deleted', 'delete'],
   ] as const)('applies a %s webhook to the products as an %s', async (event, action) => {
-    await handlers.handleProductEvent({ connectionId, event, data: { id: 'p' }, receivedAt });
+    await handlers.handleProductEvent(
+      { connectionId, event, data: { id: 'p' }, receivedAt },
+      deliveredAt(SEQUENCE),
+    );
 
     expect(runs).toEqual([[{ connectionId, entity: 'products', action, data: { id: 'p' } }]]);
   });
@@ -72,7 +90,10 @@ describe('StoreEventHandlers', () => {
     ['order.updated', 'upsert'],
     ['order.deleted', 'delete'],
   ] as const)('applies a %s webhook to the orders as an %s', async (event, action) => {
-    await handlers.handleOrderEvent({ connectionId, event, data: { id: 'o' }, receivedAt });
+    await handlers.handleOrderEvent(
+      { connectionId, event, data: { id: 'o' }, receivedAt },
+      deliveredAt(SEQUENCE),
+    );
 
     expect(runs).toEqual([[{ connectionId, entity: 'orders', action, data: { id: 'o' } }]]);
   });
@@ -91,6 +112,7 @@ describe('StoreEventHandlers', () => {
         webhook('product.updated', 'p2'),
         webhook('product.deleted', 'p1'),
       ]),
+      deliveredAt(SEQUENCE),
     );
 
     expect(runs).toEqual([
@@ -100,6 +122,8 @@ describe('StoreEventHandlers', () => {
         { connectionId, entity: 'products', action: 'delete', data: { id: 'p1' } },
       ],
     ]);
+    // The batch is named by its first message, so a redelivery of the same messages publishes under the same ids.
+    expect(deliveries).toEqual([{ sequence: SEQUENCE }]);
   });
 
   // Messages published before the subjects were partitioned wait on the subject itself, one queue for every
@@ -113,7 +137,7 @@ describe('StoreEventHandlers', () => {
     expect(() => mergeStoreOrderEvents(waitingBeforeUpgrade)).toThrow('one connection');
 
     for (const message of waitingBeforeUpgrade) {
-      await handlers.handleOrderEvent(message);
+      await handlers.handleOrderEvent(message, deliveredAt(SEQUENCE));
     }
 
     expect(runs.map((run) => run.map((event) => event.connectionId))).toEqual([

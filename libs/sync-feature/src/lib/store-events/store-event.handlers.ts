@@ -1,5 +1,5 @@
 import { Controller, UseFilters } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   mergeStoreOrderEvents,
   mergeStoreProductEvents,
@@ -15,6 +15,7 @@ import {
 import {
   type CoalesceOptions,
   MESSAGING_TRANSPORT,
+  MessagingContext,
   MessagingExceptionFilter,
   RpcValidationPipe,
 } from '@storebridge/messaging';
@@ -67,15 +68,23 @@ export class StoreEventHandlers {
     concurrency: CONCURRENT_RUNS,
     coalesce: COALESCE_PRODUCTS,
   })
-  handleProductEvent(@Payload(RpcValidationPipe) event: StoreProductEventReceivedEvent): Promise<void> {
-    return this.storeRecordEvents.apply(recordEventsOf(event, 'products'));
+  handleProductEvent(
+    @Payload(RpcValidationPipe) event: StoreProductEventReceivedEvent,
+    @Ctx() context: MessagingContext,
+  ): Promise<void> {
+    return this.storeRecordEvents.apply(recordEventsOf(event, 'products'), {
+      sequence: context.getSequence(),
+    });
   }
 
   @EventPattern(Subjects.storeOrderEventReceived, MESSAGING_TRANSPORT, {
     concurrency: CONCURRENT_RUNS,
     coalesce: COALESCE_ORDERS,
   })
-  handleOrderEvent(@Payload(RpcValidationPipe) event: StoreOrderEventReceivedEvent): Promise<void> {
-    return this.storeRecordEvents.apply(recordEventsOf(event, 'orders'));
+  handleOrderEvent(
+    @Payload(RpcValidationPipe) event: StoreOrderEventReceivedEvent,
+    @Ctx() context: MessagingContext,
+  ): Promise<void> {
+    return this.storeRecordEvents.apply(recordEventsOf(event, 'orders'), { sequence: context.getSequence() });
   }
 }

@@ -9,7 +9,7 @@ import {
 import { RecordingPublisher } from '@storebridge/messaging';
 import { propertyReplayFromEnv } from '@storebridge/store-client/testing';
 import fc from 'fast-check';
-import { FakeStoreConnections, InMemoryMirror } from '../../test/fakes';
+import { FakeStoreConnections, InMemoryMirror, nextStoreEventDelivery } from '../../test/fakes';
 import { syncedOrders, syncedProducts } from '../synced-record-kinds';
 import { StoreRecordEventService, type StoreRecordEvent } from './store-record-event.service';
 
@@ -108,7 +108,10 @@ describe('StoreRecordEventService, a batch of one connection’s events', () => 
 
   it('applies a burst with one connection lookup, one mirror read, one mirror write and one message', async () => {
     const ids = Array.from({ length: 10 }, (_, index) => `prod_${index}`);
-    await shop.service.apply(ids.slice(0, 5).map((id) => shop.upsert(lamp(id))));
+    await shop.service.apply(
+      ids.slice(0, 5).map((id) => shop.upsert(lamp(id))),
+      nextStoreEventDelivery(),
+    );
     shop.journal.length = 0;
     shop.publisher.published.length = 0;
     shop.connections.lookups.length = 0;
@@ -118,7 +121,7 @@ describe('StoreRecordEventService, a batch of one connection’s events', () => 
       shop.upsert({ id, selling_price: `${10 + index}.00` }),
       shop.upsert({ id, stock: index }),
     ]);
-    await shop.service.apply(burst);
+    await shop.service.apply(burst, nextStoreEventDelivery());
 
     expect(shop.connections.lookups).toHaveLength(1);
     expect(shop.journal).toEqual(['read:10', 'mirror:10']);
@@ -129,12 +132,15 @@ describe('StoreRecordEventService, a batch of one connection’s events', () => 
   });
 
   it('merges the partial updates of one record in order, shallowly, the latest value of a field winning', async () => {
-    await shop.service.apply([
-      shop.upsert(lamp('prod_1', { colour: 'black' })),
-      shop.upsert({ id: 'prod_1', selling_price: '39.90', images: ['https://cdn.shop.test/a.jpg'] }),
-      shop.upsert({ id: 'prod_1', selling_price: '29.90' }),
-      shop.upsert({ id: 'prod_1', images: ['https://cdn.shop.test/b.jpg'] }),
-    ]);
+    await shop.service.apply(
+      [
+        shop.upsert(lamp('prod_1', { colour: 'black' })),
+        shop.upsert({ id: 'prod_1', selling_price: '39.90', images: ['https://cdn.shop.test/a.jpg'] }),
+        shop.upsert({ id: 'prod_1', selling_price: '29.90' }),
+        shop.upsert({ id: 'prod_1', images: ['https://cdn.shop.test/b.jpg'] }),
+      ],
+      nextStoreEventDelivery(),
+    );
 
     expect(shop.products.raw(shop.connectionId, 'prod_1')).toEqual(
       lamp('prod_1', { colour: 'black', selling_price: '29.90', images: ['https://cdn.shop.test/b.jpg'] }),
@@ -145,15 +151,21 @@ describe('StoreRecordEventService, a batch of one connection’s events', () => 
   });
 
   it('publishes the deletion of a held record deleted in the batch, with one delete statement', async () => {
-    await shop.service.apply([shop.upsert(lamp('prod_1')), shop.upsert(lamp('prod_2'))]);
+    await shop.service.apply(
+      [shop.upsert(lamp('prod_1')), shop.upsert(lamp('prod_2'))],
+      nextStoreEventDelivery(),
+    );
     shop.journal.length = 0;
 
-    await shop.service.apply([
-      shop.upsert({ id: 'prod_1', selling_price: '1.00' }),
-      shop.delete('prod_1'),
-      shop.delete('prod_2'),
-      shop.delete('prod_404'),
-    ]);
+    await shop.service.apply(
+      [
+        shop.upsert({ id: 'prod_1', selling_price: '1.00' }),
+        shop.delete('prod_1'),
+        shop.delete('prod_2'),
+        shop.delete('prod_404'),
+      ],
+      nextStoreEventDelivery(),
+    );
 
     expect(shop.publisher.published.at(-1)?.payload).toEqual({
       connectionId: shop.connectionId,
@@ -167,15 +179,21 @@ describe('StoreRecordEventService, a batch of one connection’s events', () => 
   });
 
   it('re-creates a deleted record only from a full update: a partial one has nothing left to merge into', async () => {
-    await shop.service.apply([shop.upsert(lamp('prod_1')), shop.upsert(lamp('prod_2'))]);
+    await shop.service.apply(
+      [shop.upsert(lamp('prod_1')), shop.upsert(lamp('prod_2'))],
+      nextStoreEventDelivery(),
+    );
     shop.publisher.published.length = 0;
 
-    await shop.service.apply([
-      shop.delete('prod_1'),
-      shop.upsert({ id: 'prod_1', selling_price: '5.00' }),
-      shop.delete('prod_2'),
-      shop.upsert(lamp('prod_2', { title: 'Back' })),
-    ]);
+    await shop.service.apply(
+      [
+        shop.delete('prod_1'),
+        shop.upsert({ id: 'prod_1', selling_price: '5.00' }),
+        shop.delete('prod_2'),
+        shop.upsert(lamp('prod_2', { title: 'Back' })),
+      ],
+      nextStoreEventDelivery(),
+    );
 
     expect(warnings).toHaveBeenCalledWith(expect.stringContaining('prod_1'));
     expect(warnings).toHaveBeenCalledWith(expect.stringContaining('missing_name'));
@@ -192,11 +210,14 @@ describe('StoreRecordEventService, a batch of one connection’s events', () => 
   });
 
   it('applies the valid events of a batch and skips, with a warning, those naming no id or not normalizing', async () => {
-    await shop.service.apply([
-      shop.upsert({ title: 'Nameless' }),
-      shop.upsert({ id: 'prod_9', selling_price: '12' }),
-      shop.upsert(lamp('prod_1')),
-    ]);
+    await shop.service.apply(
+      [
+        shop.upsert({ title: 'Nameless' }),
+        shop.upsert({ id: 'prod_9', selling_price: '12' }),
+        shop.upsert(lamp('prod_1')),
+      ],
+      nextStoreEventDelivery(),
+    );
 
     expect(warnings).toHaveBeenCalledWith(expect.stringContaining('names no id'));
     expect(warnings).toHaveBeenCalledWith(expect.stringContaining('missing_name'));
@@ -207,14 +228,17 @@ describe('StoreRecordEventService, a batch of one connection’s events', () => 
   });
 
   it('writes the mirror but publishes nothing when the batch changes nothing ShopiMind sees', async () => {
-    await shop.service.apply([shop.upsert(lamp('prod_1'))]);
+    await shop.service.apply([shop.upsert(lamp('prod_1'))], nextStoreEventDelivery());
     shop.publisher.published.length = 0;
 
-    await shop.service.apply([
-      shop.upsert({ id: 'prod_1', colour: 'white' }),
-      shop.upsert({ id: 'prod_1', selling_price: '1.00' }),
-      shop.upsert({ id: 'prod_1', selling_price: '49.90' }),
-    ]);
+    await shop.service.apply(
+      [
+        shop.upsert({ id: 'prod_1', colour: 'white' }),
+        shop.upsert({ id: 'prod_1', selling_price: '1.00' }),
+        shop.upsert({ id: 'prod_1', selling_price: '49.90' }),
+      ],
+      nextStoreEventDelivery(),
+    );
 
     expect(shop.publisher.published).toEqual([]);
     expect(shop.products.raw(shop.connectionId, 'prod_1')).toEqual(lamp('prod_1', { colour: 'white' }));
@@ -222,13 +246,19 @@ describe('StoreRecordEventService, a batch of one connection’s events', () => 
 
   it('refuses a batch mixing connections or record kinds, touching nothing', async () => {
     await expect(
-      shop.service.apply([shop.upsert(lamp('prod_1')), shop.upsert(lamp('prod_2'), shop.otherConnectionId)]),
+      shop.service.apply(
+        [shop.upsert(lamp('prod_1')), shop.upsert(lamp('prod_2'), shop.otherConnectionId)],
+        nextStoreEventDelivery(),
+      ),
     ).rejects.toThrow('one connection');
     await expect(
-      shop.service.apply([
-        shop.upsert(lamp('prod_1')),
-        { connectionId: shop.connectionId, entity: 'orders', action: 'delete', data: { id: 'o' } },
-      ]),
+      shop.service.apply(
+        [
+          shop.upsert(lamp('prod_1')),
+          { connectionId: shop.connectionId, entity: 'orders', action: 'delete', data: { id: 'o' } },
+        ],
+        nextStoreEventDelivery(),
+      ),
     ).rejects.toThrow('one connection');
 
     expect(shop.products.rows.size).toBe(0);
@@ -239,11 +269,15 @@ describe('StoreRecordEventService, a batch of one connection’s events', () => 
     const batch = [shop.upsert(lamp('prod_1')), shop.upsert(lamp('prod_2')), shop.delete('prod_3')];
     shop.products.failNext = true;
 
-    await expect(shop.service.apply(batch)).rejects.toThrow('database unavailable');
-    await shop.service.apply(batch);
+    const delivery = nextStoreEventDelivery();
+
+    await expect(shop.service.apply(batch, delivery)).rejects.toThrow('database unavailable');
+    await shop.service.apply(batch, delivery);
 
     const [first, second] = shop.messageIds();
-    expect(first).toMatch(new RegExp(`^webhook:${shop.connectionId}:products:[0-9a-f]{64}$`));
+    expect(first).toMatch(
+      new RegExp(`^webhook:${shop.connectionId}:products:${delivery.sequence}\\+3:[0-9a-f]{64}$`),
+    );
     expect(second).toBe(first);
     expect(shop.products.ids(shop.connectionId)).toEqual(['prod_1', 'prod_2']);
   });
@@ -251,7 +285,10 @@ describe('StoreRecordEventService, a batch of one connection’s events', () => 
   it('splits a batch changing many records into messages no bigger than a crawled page, each with its own id', async () => {
     const ids = Array.from({ length: 250 }, (_, index) => `prod_${String(index).padStart(3, '0')}`);
 
-    await shop.service.apply(ids.map((id) => shop.upsert(lamp(id))));
+    await shop.service.apply(
+      ids.map((id) => shop.upsert(lamp(id))),
+      nextStoreEventDelivery(),
+    );
 
     expect(shop.publisher.published.map((message) => products(message).length)).toEqual([100, 100, 50]);
     expect(new Set(shop.messageIds()).size).toBe(3);
@@ -303,7 +340,10 @@ describe('StoreRecordEventService, a batch of one connection’s events', () => 
           for (const harness of [oneByOne, together]) {
             // Both connections of each harness hold the same records before the run.
             for (const connectionId of [harness.connectionId, harness.otherConnectionId]) {
-              await harness.service.apply(held.map((id) => harness.upsert(lamp(id), connectionId)));
+              await harness.service.apply(
+                held.map((id) => harness.upsert(lamp(id), connectionId)),
+                nextStoreEventDelivery(),
+              );
             }
           }
           const otherBefore = together.rowsOf(together.otherConnectionId);
@@ -311,9 +351,12 @@ describe('StoreRecordEventService, a batch of one connection’s events', () => 
           const publishedBefore = together.publisher.published.length;
 
           for (const event of eventsOf(oneByOne, steps, oneByOne.connectionId)) {
-            await oneByOne.service.apply([event]);
+            await oneByOne.service.apply([event], nextStoreEventDelivery());
           }
-          await together.service.apply(eventsOf(together, steps, together.connectionId));
+          await together.service.apply(
+            eventsOf(together, steps, together.connectionId),
+            nextStoreEventDelivery(),
+          );
 
           expect(together.rowsOf(together.connectionId)).toEqual(oneByOne.rowsOf(oneByOne.connectionId));
           expect(together.pushed()).toEqual(oneByOne.pushed());

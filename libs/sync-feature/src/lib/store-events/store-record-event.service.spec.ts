@@ -10,7 +10,7 @@ import {
 } from '@storebridge/contracts';
 import type { FieldMapping } from '@storebridge/store-normalization';
 import { RecordingPublisher } from '@storebridge/messaging';
-import { FakeStoreConnections, InMemoryMirror } from '../../test/fakes';
+import { FakeStoreConnections, InMemoryMirror, nextStoreEventDelivery } from '../../test/fakes';
 import { syncedOrders, syncedProducts } from '../synced-record-kinds';
 import { StoreRecordEventService, type StoreRecordEvent } from './store-record-event.service';
 
@@ -84,7 +84,7 @@ describe('StoreRecordEventService', () => {
   }
 
   it('mirrors and publishes a created product, normalized, outside any sync run', async () => {
-    await service.apply([event('product.created', LAMP)]);
+    await service.apply([event('product.created', LAMP)], nextStoreEventDelivery());
 
     expect(publisher.published).toEqual([
       {
@@ -98,7 +98,7 @@ describe('StoreRecordEventService', () => {
         },
         options: {
           messageId: expect.stringMatching(
-            new RegExp(`^webhook:${view.connection.id}:products:prod_1:[0-9a-f]{64}$`),
+            new RegExp(`^webhook:${view.connection.id}:products:\\d+\\+1:prod_1:[0-9a-f]{64}$`),
           ),
         },
       },
@@ -106,10 +106,27 @@ describe('StoreRecordEventService', () => {
     expect(mirrored('prod_1')).toMatchObject({ name: 'Desk lamp', price: 49.9, raw: LAMP });
   });
 
+  it('publishes a product changed back to an earlier content under a new message id, which the bus keeps', async () => {
+    await service.apply([event('product.created', LAMP)], nextStoreEventDelivery());
+    await service.apply(
+      [event('product.updated', { id: 'prod_1', selling_price: '$59.90' })],
+      nextStoreEventDelivery(),
+    );
+    await service.apply(
+      [event('product.updated', { id: 'prod_1', selling_price: LAMP.selling_price })],
+      nextStoreEventDelivery(),
+    );
+
+    const ids = publisher.published.map(({ options }) => options?.messageId);
+    expect(publisher.published.map((message) => products(message)[0].price)).toEqual([49.9, 59.9, 49.9]);
+    expect(new Set(ids).size).toBe(3);
+  });
+
   it('mirrors and publishes a product whose id and text hold NUL characters and lone surrogates without them', async () => {
-    await service.apply([
-      event('product.created', { ...LAMP, id: 'prod\u0000_1', title: 'Desk\u0000 lamp \uD800' }),
-    ]);
+    await service.apply(
+      [event('product.created', { ...LAMP, id: 'prod\u0000_1', title: 'Desk\u0000 lamp \uD800' })],
+      nextStoreEventDelivery(),
+    );
 
     expect(publisher.published[0].payload).toMatchObject({
       products: [expect.objectContaining({ id: 'prod_1', name: 'Desk lamp \uFFFD' })],
@@ -118,10 +135,13 @@ describe('StoreRecordEventService', () => {
   });
 
   it('merges a partial update into the record it holds, keeping the fields the store did not send', async () => {
-    await service.apply([event('product.created', LAMP)]);
+    await service.apply([event('product.created', LAMP)], nextStoreEventDelivery());
     publisher.published.length = 0;
 
-    await service.apply([event('product.updated', { id: 'prod_1', selling_price: '39.90' })]);
+    await service.apply(
+      [event('product.updated', { id: 'prod_1', selling_price: '39.90' })],
+      nextStoreEventDelivery(),
+    );
 
     const [message] = publisher.published;
     expect(products(message)).toEqual([
@@ -137,11 +157,12 @@ describe('StoreRecordEventService', () => {
   });
 
   it('replaces a nested value whole instead of merging inside it', async () => {
-    await service.apply([event('product.created', LAMP)]);
+    await service.apply([event('product.created', LAMP)], nextStoreEventDelivery());
 
-    await service.apply([
-      event('product.updated', { id: 'prod_1', images: ['https://cdn.shop.test/new.jpg'] }),
-    ]);
+    await service.apply(
+      [event('product.updated', { id: 'prod_1', images: ['https://cdn.shop.test/new.jpg'] })],
+      nextStoreEventDelivery(),
+    );
 
     expect(products(publisher.published[1])[0].images).toEqual(['https://cdn.shop.test/new.jpg']);
   });
@@ -149,8 +170,11 @@ describe('StoreRecordEventService', () => {
   it("finds the product by the connection's id mapping", async () => {
     view = aConnection({ id: 'ref', name: 'label' });
 
-    await service.apply([event('product.created', { ref: 77, label: 'Mapped lamp' })]);
-    await service.apply([event('product.updated', { ref: 77, stock: 3 })]);
+    await service.apply(
+      [event('product.created', { ref: 77, label: 'Mapped lamp' })],
+      nextStoreEventDelivery(),
+    );
+    await service.apply([event('product.updated', { ref: 77, stock: 3 })], nextStoreEventDelivery());
 
     expect(publisher.published.map((message) => products(message)[0])).toEqual([
       expect.objectContaining({ id: '77', name: 'Mapped lamp' }),
@@ -159,18 +183,21 @@ describe('StoreRecordEventService', () => {
   });
 
   it('publishes nothing when the merged product is what push already has', async () => {
-    await service.apply([event('product.created', LAMP)]);
+    await service.apply([event('product.created', LAMP)], nextStoreEventDelivery());
     publisher.published.length = 0;
 
     // `colour` is not a field ShopiMind receives.
-    await service.apply([event('product.updated', { id: 'prod_1', colour: 'white' })]);
+    await service.apply(
+      [event('product.updated', { id: 'prod_1', colour: 'white' })],
+      nextStoreEventDelivery(),
+    );
 
     expect(publisher.published).toEqual([]);
     expect(mirrored('prod_1')?.raw).toEqual({ ...LAMP, colour: 'white' });
   });
 
   it('skips an update that still lacks a required field after merging, and says so', async () => {
-    await service.apply([event('product.updated', { id: 'prod_9', price: 12 })]);
+    await service.apply([event('product.updated', { id: 'prod_9', price: 12 })], nextStoreEventDelivery());
 
     expect(publisher.published).toEqual([]);
     expect(mirrored('prod_9')).toBeUndefined();
@@ -178,17 +205,17 @@ describe('StoreRecordEventService', () => {
   });
 
   it('skips an event whose data names no product id', async () => {
-    await service.apply([event('product.updated', { title: 'Nameless' })]);
+    await service.apply([event('product.updated', { title: 'Nameless' })], nextStoreEventDelivery());
 
     expect(publisher.published).toEqual([]);
     expect(warnings).toHaveBeenCalledWith(expect.stringContaining('names no id'));
   });
 
   it('publishes a deleted product, then removes it from the mirror', async () => {
-    await service.apply([event('product.created', LAMP)]);
+    await service.apply([event('product.created', LAMP)], nextStoreEventDelivery());
     publisher.published.length = 0;
 
-    await service.apply([event('product.deleted', { id: 'prod_1' })]);
+    await service.apply([event('product.deleted', { id: 'prod_1' })], nextStoreEventDelivery());
 
     expect(publisher.published).toEqual([
       expect.objectContaining({
@@ -205,27 +232,30 @@ describe('StoreRecordEventService', () => {
   });
 
   it('announces nothing for the deletion of a product it does not hold', async () => {
-    await service.apply([event('product.deleted', { id: 'prod_404' })]);
+    await service.apply([event('product.deleted', { id: 'prod_404' })], nextStoreEventDelivery());
 
     expect(publisher.published).toEqual([]);
   });
 
   it('leaves the mirror untouched when the change cannot be published, so a redelivery publishes it', async () => {
-    await service.apply([event('product.created', LAMP)]);
+    await service.apply([event('product.created', LAMP)], nextStoreEventDelivery());
     publisher.failing = true;
 
-    await expect(service.apply([event('product.updated', { id: 'prod_1', title: 'Lamp' })])).rejects.toThrow(
-      'bus unavailable',
-    );
+    await expect(
+      service.apply([event('product.updated', { id: 'prod_1', title: 'Lamp' })], nextStoreEventDelivery()),
+    ).rejects.toThrow('bus unavailable');
     expect(mirrored('prod_1')?.name).toBe('Desk lamp');
 
     publisher.failing = false;
-    await service.apply([event('product.updated', { id: 'prod_1', title: 'Lamp' })]);
+    await service.apply(
+      [event('product.updated', { id: 'prod_1', title: 'Lamp' })],
+      nextStoreEventDelivery(),
+    );
     expect((publisher.published.at(-1)?.payload as ProductsChangedEvent).products[0].name).toBe('Lamp');
   });
 
   it('drops an event of a connection that no longer exists, with a warning', async () => {
-    await service.apply([event('product.created', LAMP, randomUUID())]);
+    await service.apply([event('product.created', LAMP, randomUUID())], nextStoreEventDelivery());
 
     expect(publisher.published).toEqual([]);
     expect(storeProducts.rows.size).toBe(0);
@@ -246,9 +276,12 @@ describe('StoreRecordEventService', () => {
     }
 
     it('merges a partial order update into the order it holds and publishes it as an order change', async () => {
-      await service.apply([orderEvent('upsert', ORDER)]);
+      await service.apply([orderEvent('upsert', ORDER)], nextStoreEventDelivery());
 
-      await service.apply([orderEvent('upsert', { order_id: 'ord_1', state: 'shipped' })]);
+      await service.apply(
+        [orderEvent('upsert', { order_id: 'ord_1', state: 'shipped' })],
+        nextStoreEventDelivery(),
+      );
 
       expect(publisher.published.map((message) => message.subject)).toEqual([
         Subjects.ordersChanged,
@@ -270,16 +303,16 @@ describe('StoreRecordEventService', () => {
         deletedIds: [],
       });
       expect(latest.options?.messageId).toMatch(
-        new RegExp(`^webhook:${view.connection.id}:orders:ord_1:[0-9a-f]{64}$`),
+        new RegExp(`^webhook:${view.connection.id}:orders:\\d+\\+1:ord_1:[0-9a-f]{64}$`),
       );
       expect(storeOrders.raw(view.connection.id, 'ord_1')).toEqual({ ...ORDER, state: 'shipped' });
       expect(storeProducts.rows.size).toBe(0);
     });
 
     it('publishes a deleted order, then removes it from the orders mirror', async () => {
-      await service.apply([orderEvent('upsert', ORDER)]);
+      await service.apply([orderEvent('upsert', ORDER)], nextStoreEventDelivery());
 
-      await service.apply([orderEvent('delete', { id: 'ord_1' })]);
+      await service.apply([orderEvent('delete', { id: 'ord_1' })], nextStoreEventDelivery());
 
       expect(publisher.published.at(-1)?.payload).toEqual({
         connectionId: view.connection.id,

@@ -8,6 +8,11 @@ import { mirroredContentHash } from '../connection-settings/record-selection';
 import { findReadableConnection } from '../readable-connection';
 import { SYNCED_RECORD_KINDS, type SyncedRecordKind } from '../synced-record-kinds';
 
+/** Which webhooks a batch is: the stream sequence of its first message (with the batch's size, its identity). */
+export interface StoreEventDelivery {
+  sequence: number;
+}
+
 /** A store webhook (generic-api spec §7) reduced to what the engine does with it. */
 export interface StoreRecordEvent {
   connectionId: string;
@@ -55,8 +60,8 @@ export class StoreRecordEventService {
     @Inject(SYNCED_RECORD_KINDS) private readonly kinds: readonly SyncedRecordKind[],
   ) {}
 
-  /** `events` in the order the store sent them, all of one connection and record kind. */
-  async apply(events: readonly StoreRecordEvent[]): Promise<void> {
+  /** `events` in the order the store sent them, all of one connection and record kind, delivered as `delivery`. */
+  async apply(events: readonly StoreRecordEvent[], delivery: StoreEventDelivery): Promise<void> {
     if (events.length === 0) {
       return;
     }
@@ -85,7 +90,7 @@ export class StoreRecordEventService {
     }
     const stored = await kind.mirror.findStates(connectionId, [...new Set(identified.map(({ id }) => id))]);
     const changes = this.replay(view, kind, identified, stored);
-    await this.publish(connectionId, kind, changes);
+    await this.publish(connectionId, kind, changes, `${delivery.sequence}+${events.length}`);
     const written = changes.flatMap(({ id, written }) => (written ? [{ id, ...written }] : []));
     if (written.length > 0) {
       // Also when nothing ShopiMind sees changed: the next partial update merges into the latest record.
@@ -188,13 +193,16 @@ export class StoreRecordEventService {
   }
 
   /**
-   * The changes in messages of at most RECORDS_PER_MESSAGE, each under an id made of what it says (a change
-   * alone keeps the id a single webhook always had), so the same batch redelivered is dropped by the bus.
+   * The changes in messages of at most RECORDS_PER_MESSAGE, each under an id naming the webhooks it comes from
+   * (`batch`: their first stream sequence and how many) and the chunk, so the same batch redelivered is dropped by
+   * the bus. Never an id made of the content alone: a record changed back (A, B, then A again within the bus's
+   * duplicate window) would be dropped, and ShopiMind would keep B.
    */
   private async publish<T extends { id: string }>(
     connectionId: string,
     kind: SyncedRecordKind<T>,
     changes: ReadonlyArray<AppliedChange<T>>,
+    batch: string,
   ): Promise<void> {
     const published = changes.flatMap(({ published }) => (published ? [published] : []));
     for (let start = 0; start < published.length; start += RECORDS_PER_MESSAGE) {
@@ -209,7 +217,7 @@ export class StoreRecordEventService {
           records: chunk.flatMap(({ upsert }) => (upsert ? [upsert] : [])),
           deletedIds: chunk.flatMap(({ deletedId }) => (deletedId === undefined ? [] : [deletedId])),
         },
-        `webhook:${connectionId}:${kind.name}:${idPart}`,
+        `webhook:${connectionId}:${kind.name}:${batch}:${idPart}`,
       );
     }
   }

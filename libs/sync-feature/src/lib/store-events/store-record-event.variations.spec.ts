@@ -7,7 +7,7 @@ import type {
   ProductsChangedEvent,
 } from '@storebridge/contracts';
 import { RecordingPublisher } from '@storebridge/messaging';
-import { FakeStoreConnections, InMemoryMirror } from '../../test/fakes';
+import { FakeStoreConnections, InMemoryMirror, nextStoreEventDelivery } from '../../test/fakes';
 import { syncedOrders, syncedProducts } from '../synced-record-kinds';
 import { StoreRecordEventService, type StoreRecordEvent } from './store-record-event.service';
 
@@ -63,10 +63,16 @@ describe('StoreRecordEventService with variations', () => {
   }
 
   it('publishes the product with its variations when one of them changes', async () => {
-    await service.apply([upsert(TEE)]);
-    await service.apply([
-      upsert({ id: 'prod_1', variations: [TEE.variations[0], { ...TEE.variations[1], stock_quantity: 5 }] }),
-    ]);
+    await service.apply([upsert(TEE)], nextStoreEventDelivery());
+    await service.apply(
+      [
+        upsert({
+          id: 'prod_1',
+          variations: [TEE.variations[0], { ...TEE.variations[1], stock_quantity: 5 }],
+        }),
+      ],
+      nextStoreEventDelivery(),
+    );
 
     expect(publishedVariations()).toEqual([
       [
@@ -82,15 +88,18 @@ describe('StoreRecordEventService with variations', () => {
   });
 
   it('publishes the product without a variation the store removed', async () => {
-    await service.apply([upsert(TEE)]);
-    await service.apply([upsert({ id: 'prod_1', variations: [TEE.variations[0]] })]);
+    await service.apply([upsert(TEE)], nextStoreEventDelivery());
+    await service.apply(
+      [upsert({ id: 'prod_1', variations: [TEE.variations[0]] })],
+      nextStoreEventDelivery(),
+    );
 
     expect(publishedVariations()[1].map((variation) => variation.id)).toEqual(['v1']);
   });
 
   it('publishes nothing for an update that changes no variation', async () => {
-    await service.apply([upsert(TEE)]);
-    await service.apply([upsert({ id: 'prod_1', variations: TEE.variations })]);
+    await service.apply([upsert(TEE)], nextStoreEventDelivery());
+    await service.apply([upsert({ id: 'prod_1', variations: TEE.variations })], nextStoreEventDelivery());
 
     expect(publisher.published).toHaveLength(1);
   });

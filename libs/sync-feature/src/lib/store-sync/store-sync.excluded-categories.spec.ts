@@ -4,7 +4,13 @@ import { Logger } from '@nestjs/common';
 import type { StoreConnectionView } from '@storebridge/connections';
 import type { NormalizedProduct, ProductsChangedEvent, SyncTrigger } from '@storebridge/contracts';
 import { RecordingPublisher } from '@storebridge/messaging';
-import { aStoreSyncService, FakeStoreConnections, FakeSyncRuns, InMemoryMirror } from '../../test/fakes';
+import {
+  aStoreSyncService,
+  FakeStoreConnections,
+  FakeSyncRuns,
+  InMemoryMirror,
+  nextStoreEventDelivery,
+} from '../../test/fakes';
 import { StoreRecordEventService } from '../store-events/store-record-event.service';
 import { syncedProducts } from '../synced-record-kinds';
 import type { StoreSyncService } from './store-sync.service';
@@ -164,14 +170,17 @@ describe('StoreSyncService with categories to leave out', () => {
     publisher.published.length = 0;
     const events = new StoreRecordEventService(connections.asService(), [syncedProducts(mirror, publisher)]);
     const moved = (categories: string[]) =>
-      events.apply([
-        {
-          connectionId: view.connection.id,
-          entity: 'products',
-          action: 'upsert',
-          data: { id: 'hat', categories },
-        },
-      ]);
+      events.apply(
+        [
+          {
+            connectionId: view.connection.id,
+            entity: 'products',
+            action: 'upsert',
+            data: { id: 'hat', categories },
+          },
+        ],
+        nextStoreEventDelivery(),
+      );
 
     await moved(['Shoes']);
     await moved(['Accessories']);
