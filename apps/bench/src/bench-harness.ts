@@ -5,7 +5,7 @@ import type { DemoStore } from '@storebridge/demo-store';
 import type { Configs, ShopimindSandbox, SignedResponse } from '@storebridge/shopimind-sandbox';
 import { startNatsServer, startPostgres } from '@storebridge/testing';
 import type { Client } from 'pg';
-import { loggableErrorText } from '@storebridge/security';
+import { hmacSha256Hex, loggableErrorText } from '@storebridge/security';
 
 // What every benchmark shares: starting and stopping what it measures, and the sandbox shop it installs.
 
@@ -192,5 +192,43 @@ export function printServiceOutput(services: readonly ServiceProcess[]): void {
   for (const service of services.filter((started) => started.output() !== '')) {
     const tail = service.output().split('\n').slice(-SERVICE_OUTPUT_LINES_ON_FAILURE).join('\n');
     process.stderr.write(`--- ${service.name} output (last lines) ---\n${tail}\n`);
+  }
+}
+
+/** The JSON headers of a signed store webhook (generic-api spec §7: hex HMAC-SHA256 of the raw body). */
+export function signedStoreWebhookHeaders(webhookSecret: string, body: string): Record<string, string> {
+  return { 'content-type': 'application/json', 'x-webhook-signature': hmacSha256Hex(webhookSecret, body) };
+}
+
+/** What watching the sandbox for a benchmark needs. */
+export interface SandboxWatch {
+  sandbox: ShopimindSandbox;
+  installationId: string;
+  services: readonly ServiceProcess[];
+  interrupted: AbortSignal;
+  deadline: number;
+}
+
+/** Waits until the sandbox received no request from the installation for `quietMs`, checking every `pollMs`. */
+export async function waitForQuietSandbox(
+  watch: SandboxWatch,
+  label: string,
+  { quietMs, pollMs }: { quietMs: number; pollMs: number },
+): Promise<void> {
+  let seen = watch.sandbox.requestLog(watch.installationId).length;
+  let changedAt = Date.now();
+  while (Date.now() - changedAt < quietMs) {
+    assertStillRunning(watch.services, watch.interrupted, label);
+    if (Date.now() >= watch.deadline) {
+      throw new BenchFailure(
+        `time limit reached during the ${label}; still pending: the sandbox to stop receiving writes`,
+      );
+    }
+    await pause(pollMs, watch.interrupted);
+    const now = watch.sandbox.requestLog(watch.installationId).length;
+    if (now !== seen) {
+      seen = now;
+      changedAt = Date.now();
+    }
   }
 }

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { startServiceProcess, type ServiceProcess } from '@storebridge/built-apps';
 import { startDemoStore } from '@storebridge/demo-store';
-import { hmacSha256Hex } from '@storebridge/security';
 import { startShopimindSandbox, type ShopimindSandbox } from '@storebridge/shopimind-sandbox';
 import { freePort, pollUntil } from '@storebridge/testing';
 import { Client } from 'pg';
@@ -19,9 +18,11 @@ import {
   printServiceOutput,
   sandboxCounts,
   serviceEnv,
+  signedStoreWebhookHeaders,
   startAll,
   startDatabaseAndBus,
   Teardown,
+  waitForQuietSandbox,
   type ProgressLine,
 } from './bench-harness';
 import { productsNeeded, type GatewayBenchOptions } from './gateway-bench-options';
@@ -43,7 +44,6 @@ const PROGRESS_EVERY_MS = 5_000;
 /** After the outage's updates arrived, the sandbox must stay this quiet before its writes are counted. */
 const QUIET_SANDBOX_MS = 2_000;
 // Generic-api spec §7: hex HMAC-SHA256 of the raw body with the connection's webhook secret.
-const STORE_WEBHOOK_SIGNATURE_HEADER = 'x-webhook-signature';
 const STORE_PAGE_SIZE = 100;
 const BARE_HANDLER_SCRIPT = 'apps/bench/src/bare-nest-handler.ts';
 const BARE_HANDLER_READY_WITHIN_MS = 60_000;
@@ -96,10 +96,7 @@ function prepareUpdates(context: BenchContext, phase: number, count: number): Ph
     return {
       path: context.webhookPath,
       body,
-      headers: {
-        'content-type': 'application/json',
-        [STORE_WEBHOOK_SIGNATURE_HEADER]: hmacSha256Hex(context.storeWebhookSecret, body),
-      },
+      headers: signedStoreWebhookHeaders(context.storeWebhookSecret, body),
     };
   });
   return { webhooks, arrivals: new PriceArrivals(updates) };
@@ -282,21 +279,6 @@ function shopimindIdsByIndex(sandbox: ShopimindSandbox, installationId: string):
   return ids;
 }
 
-/** Waits until the sandbox accepted nothing for `QUIET_SANDBOX_MS`. */
-async function waitForQuietSandbox(context: BenchContext, label: string): Promise<void> {
-  let seen = context.sandbox.requestLog(context.installationId).length;
-  let changedAt = Date.now();
-  while (Date.now() - changedAt < QUIET_SANDBOX_MS) {
-    assertStillRunning(context.services, context.interrupted, label);
-    await pause(POLL_INTERVAL_MS, context.interrupted);
-    const now = context.sandbox.requestLog(context.installationId).length;
-    if (now !== seen) {
-      seen = now;
-      changedAt = Date.now();
-    }
-  }
-}
-
 /**
  * The ShopiMind outage: it begins once the first update arrived, so it finds the pipeline mid-flight (records
  * already accepted, others on their way), and ends `durationMs` later, whether the webhooks are all sent or not.
@@ -354,7 +336,7 @@ async function outagePhase(context: BenchContext, load: WebhookLoad, phase: numb
     `outage: fault cleared after ${seconds(endedAt - began.at)} (${n(began.arrivedBefore)} updates applied before it); waiting for the sandbox`,
   );
   await waitForArrivals(context, 'outage', updates.arrivals);
-  await waitForQuietSandbox(context, 'outage');
+  await waitForQuietSandbox(context, 'outage', { quietMs: QUIET_SANDBOX_MS, pollMs: POLL_INTERVAL_MS });
   readAcceptances(context, updates.arrivals);
   const writes = sandbox
     .requestLog(installationId)

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startServiceProcess, type BuiltApp, type ServiceProcess } from '@storebridge/built-apps';
 import { startDemoStore, type DemoStore } from '@storebridge/demo-store';
-import { hmacSha256Hex, loggableErrorText } from '@storebridge/security';
+import { loggableErrorText } from '@storebridge/security';
 import { startShopimindSandbox, type ShopimindSandbox } from '@storebridge/shopimind-sandbox';
 import { Client } from 'pg';
 import {
@@ -15,9 +15,11 @@ import {
   printServiceOutput,
   sandboxCounts,
   serviceEnv,
+  signedStoreWebhookHeaders,
   startAll,
   startDatabaseAndBus,
   Teardown,
+  waitForQuietSandbox,
   type ProgressLine,
 } from './bench-harness';
 import type { SyncBenchOptions } from './bench-options';
@@ -39,8 +41,6 @@ const GRACE_MS = 30_000;
 const PROGRESS_EVERY_MS = 5_000;
 /** After the re-sync's runs finished, the sandbox must stay this quiet before its writes are counted. */
 const QUIET_SANDBOX_MS = 2_000;
-// Generic-api spec §7: hex HMAC-SHA256 of the raw body with the connection's webhook secret.
-const STORE_WEBHOOK_SIGNATURE_HEADER = 'x-webhook-signature';
 const SERVICES: readonly BuiltApp[] = ['gateway', 'sync', 'push'];
 
 interface BenchContext {
@@ -95,27 +95,6 @@ async function watchPhase(context: BenchContext, phase: Phase): Promise<PhaseEnd
       progressAt = now + PROGRESS_EVERY_MS;
     }
     await pause(POLL_INTERVAL_MS, context.interrupted);
-  }
-}
-
-/** Waits until the sandbox received no request from this installation for `quietMs`. */
-async function waitForQuietSandbox(context: BenchContext, label: string): Promise<void> {
-  const quietMs = Math.max(QUIET_SANDBOX_MS, 4 * context.options.shopimindLatencyMs);
-  let seen = context.sandbox.requestLog(context.installationId).length;
-  let changedAt = Date.now();
-  while (Date.now() - changedAt < quietMs) {
-    assertStillRunning(context.services, context.interrupted, label);
-    if (Date.now() >= context.deadline) {
-      throw new BenchFailure(
-        `time limit reached during the ${label}; still pending: the sandbox to stop receiving writes`,
-      );
-    }
-    await pause(POLL_INTERVAL_MS, context.interrupted);
-    const now = context.sandbox.requestLog(context.installationId).length;
-    if (now !== seen) {
-      seen = now;
-      changedAt = Date.now();
-    }
   }
 }
 
@@ -294,10 +273,7 @@ export async function runSyncBench(
       `${gatewayUrl}/api/generic-api/webhooks/${encodeURIComponent(connection.storeToken)}/sync`,
       {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [STORE_WEBHOOK_SIGNATURE_HEADER]: hmacSha256Hex(storeWebhookSecret, body),
-        },
+        headers: signedStoreWebhookHeaders(storeWebhookSecret, body),
         body,
       },
     );
@@ -305,7 +281,10 @@ export async function runSyncBench(
       throw new BenchFailure(`the store webhook /sync answered ${trigger.status}: ${await trigger.text()}`);
     }
     const resyncEnd = await watchPhase(context, resync);
-    await waitForQuietSandbox(context, resync.label);
+    await waitForQuietSandbox(context, resync.label, {
+      quietMs: Math.max(QUIET_SANDBOX_MS, 4 * options.shopimindLatencyMs),
+      pollMs: POLL_INTERVAL_MS,
+    });
     const resyncFigures = phaseFigures(context, resync, resyncEnd, resyncMark);
 
     // Read before anything stops: VmHWM dies with the process.
