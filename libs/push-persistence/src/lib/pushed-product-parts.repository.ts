@@ -28,6 +28,17 @@ const SAVE_PARTS = `
     "image_ids" = EXCLUDED."image_ids",
     "updated_at" = EXCLUDED."updated_at"`;
 
+// One primary-key probe per id: LATERAL + LIMIT cannot be flattened into a join that stale statistics (as during a
+// first full sync) would plan as a read of every product the connection has pushed.
+export const FIND_PARTS = `
+  SELECT parts."store_product_id", parts."variation_ids", parts."image_ids", parts."updated_at"
+  FROM unnest($2::text[]) AS wanted ("store_product_id")
+  CROSS JOIN LATERAL (
+    SELECT "store_product_id", "variation_ids", "image_ids", "updated_at" FROM "pushed_product_parts"
+    WHERE "connection_id" = $1 AND "store_product_id" = wanted."store_product_id"
+    LIMIT 1
+  ) AS parts`;
+
 /**
  * What push sent of each product's variations and images (see PushedProductPartsEntity): the previous state a new
  * version of the product is compared with, to delete in ShopiMind what the store removed.
@@ -52,11 +63,7 @@ export class PushedProductPartsRepository {
       variation_ids: string[];
       image_ids: string[];
       updated_at: Date;
-    }> = await this.repository.query(
-      `SELECT "store_product_id", "variation_ids", "image_ids", "updated_at" FROM "pushed_product_parts"
-       WHERE "connection_id" = $1 AND "store_product_id" = ANY($2::text[])`,
-      [connectionId, [...new Set(storeProductIds)]],
-    );
+    }> = await this.repository.query(FIND_PARTS, [connectionId, [...new Set(storeProductIds)]]);
     return new Map(
       rows.map((row) => [
         row.store_product_id,
