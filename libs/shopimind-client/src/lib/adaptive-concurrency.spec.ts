@@ -5,6 +5,10 @@ import type { WriteOutcome } from './write-outcome';
 const accepted: WriteOutcome = { kind: 'accepted', sentCount: 1, rejected: [] };
 const throttled: WriteOutcome = { kind: 'rate_limited' };
 const throttledFor = (retryAfterMs: number): WriteOutcome => ({ kind: 'rate_limited', retryAfterMs });
+const unavailable: WriteOutcome = { kind: 'transient', statusCode: 503, message: 'HTTP 503' };
+const timedOut: WriteOutcome = { kind: 'transient', statusCode: 0, message: 'timeout of 100ms exceeded' };
+/** The probe delay of the windows below: 100 ms after the first failure in a row, 200 after the second, … */
+const probeDelayMs = (failures: number): number => failures * 100;
 
 /** Lets every promise callback that can run now run. */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -29,6 +33,7 @@ describe('AdaptiveConcurrency', () => {
     const holds: Array<{ ms: number; end: () => void }> = [];
     const concurrency = new AdaptiveConcurrency({
       maxInFlight,
+      probeDelayMs,
       sleep: (ms) =>
         new Promise((resolve) => {
           holds.push({ ms, end: resolve });
@@ -214,11 +219,6 @@ describe('AdaptiveConcurrency', () => {
   });
 
   it.each<[string, WriteOutcome]>([
-    [
-      'a 503 with Retry-After',
-      { kind: 'transient', statusCode: 503, message: 'HTTP 503', retryAfterMs: 5_000 },
-    ],
-    ['a timeout', { kind: 'transient', statusCode: 0, message: 'timeout of 100ms exceeded' }],
     ['a 422', { kind: 'permanent', statusCode: 422, message: 'invalid' }],
     ['a 401', { kind: 'not_active' }],
   ])('leaves the window as it is after %s', async (_, outcome) => {
@@ -229,6 +229,80 @@ describe('AdaptiveConcurrency', () => {
 
     expect(concurrency.window).toEqual({ limit: 4, inFlight: 0, waiting: 0 });
     expect(holds).toEqual([]);
+  });
+
+  describe('while ShopiMind fails (5xx, timeouts)', () => {
+    it('lets one call at a time probe it, waiting longer after each failure, until one is answered', async () => {
+      const { concurrency, holds, attempt, started } = aWindow(8);
+      const sentTogether = ['a', 'b', 'c'].map(attempt);
+      await settle();
+
+      // Calls sent before the outage was noticed fail together: one failure in a row, one wait.
+      for (const call of sentTogether) {
+        await call.answer(unavailable);
+      }
+      const [d, e, f] = ['d', 'e', 'f'].map(attempt);
+      await settle();
+      expect(holds.map(({ ms }) => ms)).toEqual([100]);
+      expect(concurrency.window).toEqual({ limit: 1, inFlight: 0, waiting: 3 });
+
+      holds[0]?.end();
+      await settle();
+      expect(started).toEqual(['a', 'b', 'c', 'd']);
+      await d?.answer(timedOut);
+      expect(holds.map(({ ms }) => ms)).toEqual([100, 200]);
+
+      holds[1]?.end();
+      await settle();
+      expect(started).toEqual(['a', 'b', 'c', 'd', 'e']);
+      await e?.answer(accepted);
+      await settle();
+
+      expect(started).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+      expect(concurrency.window).toEqual({ limit: 8, inFlight: 1, waiting: 0 });
+      await f?.answer(accepted);
+      expect(warnings.mock.calls.map(([line]) => String(line))).toEqual([
+        'ShopiMind unavailable (HTTP 503): one call at a time until it answers, the next in 100 ms',
+      ]);
+      expect(debugs.mock.calls.map(([line]) => String(line))).toEqual([
+        'ShopiMind answers again: back at 8 calls in flight',
+      ]);
+    });
+
+    it("waits as long as a 503's Retry-After asks", async () => {
+      const { holds, answered } = aWindow(4);
+
+      await answered('a', { ...unavailable, retryAfterMs: 5_000 });
+
+      expect(holds.map(({ ms }) => ms)).toEqual([5_000]);
+    });
+
+    it.each<[string, WriteOutcome, number]>([
+      ['a 422', { kind: 'permanent', statusCode: 422, message: 'invalid' }, 8],
+      ['a 401', { kind: 'not_active' }, 8],
+      ['a 429', throttled, 4],
+    ])('ends the outage when the probe gets %s: ShopiMind answers', async (_, outcome, limit) => {
+      const { concurrency, holds, answered } = aWindow(8);
+      await answered('a', unavailable);
+      holds[0]?.end();
+
+      await answered('probe', outcome);
+
+      expect(concurrency.window.limit).toBe(limit);
+    });
+
+    it('goes back to the window it had before the outage, a cut one included', async () => {
+      const { concurrency, holds, answered } = aWindow(8);
+      // No Retry-After: the 429 cuts the window without holding it.
+      await answered('throttled', throttled);
+      await answered('a', unavailable);
+      holds[0]?.end();
+      expect(concurrency.window.limit).toBe(1);
+
+      await answered('probe', accepted);
+
+      expect(concurrency.window.limit).toBe(4);
+    });
   });
 
   it.each([0, -1, 1.5, Number.NaN])('refuses maxInFlight %p', (maxInFlight) => {

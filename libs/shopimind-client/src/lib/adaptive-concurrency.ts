@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { WriteOutcome } from './write-outcome';
 
 type RateLimitedOutcome = Extract<WriteOutcome, { kind: 'rate_limited' }>;
+type TransientOutcome = Extract<WriteOutcome, { kind: 'transient' }>;
 
 export interface AdaptiveConcurrencyOptions {
   /**
@@ -11,6 +12,11 @@ export interface AdaptiveConcurrencyOptions {
   maxInFlight?: number;
   /** Injectable so tests never really wait. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * How long no call starts after the `failures`-th failure in a row while ShopiMind is unavailable, when its
+   * answer asked for no Retry-After (default: 200 ms doubling up to 10 s).
+   */
+  probeDelayMs?: (failures: number) => number;
 }
 
 /** What the window looks like now, for logs and tests. */
@@ -21,6 +27,15 @@ export interface ConcurrencyWindow {
 }
 
 export const DEFAULT_MAX_IN_FLIGHT = 16;
+
+const defaultProbeDelayMs = (failures: number): number =>
+  Math.min(10_000, 200 * 2 ** Math.min(failures - 1, 10));
+
+/** ShopiMind failing (5xx, timeouts): the window it had before, and the failures in a row since. */
+interface Outage {
+  limitBefore: number;
+  failures: number;
+}
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,11 +50,17 @@ function requirePositiveInteger(name: string, value: number): number {
  * How many calls to one ShopiMind installation may be in flight, adapted AIMD-style (as TCP does): a 429
  * halves the window and holds every new attempt for its Retry-After, accepted calls widen it again by one
  * per window's worth. So a 429 slows every call of the installation, not only the one that got it.
+ *
+ * While ShopiMind fails (5xx, timeouts), it is an outage, not a rate: one call at a time probes it, the next one
+ * starting only after a wait that grows with each failure in a row, and the first answer (accepted or not) gives
+ * the window back. The calls waiting meanwhile send nothing, so an outage costs a probe per wait instead of every
+ * pending record sent again on every retry.
  */
 export class AdaptiveConcurrency {
   private readonly logger = new Logger(AdaptiveConcurrency.name);
   private readonly maxInFlight: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly probeDelayMs: (failures: number) => number;
   private limit: number;
   private inFlight = 0;
   /** Attempts waiting for a slot, first come first served. */
@@ -52,10 +73,17 @@ export class AdaptiveConcurrency {
    */
   private cuts = 0;
   private acceptedSinceResize = 0;
+  private outage: Outage | undefined;
+  /**
+   * Counts the failures that made the outage's wait longer: like `cuts`, the calls that were in flight together
+   * when ShopiMind went away fail together, and count once.
+   */
+  private outageFailures = 0;
 
   constructor(options: AdaptiveConcurrencyOptions = {}) {
     this.maxInFlight = requirePositiveInteger('maxInFlight', options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
     this.sleep = options.sleep ?? realSleep;
+    this.probeDelayMs = options.probeDelayMs ?? defaultProbeDelayMs;
     this.limit = this.maxInFlight;
   }
 
@@ -74,6 +102,7 @@ export class AdaptiveConcurrency {
   ): Promise<T> {
     await this.acquire();
     const cutsAtStart = this.cuts;
+    const outageFailuresAtStart = this.outageFailures;
     let outcome: WriteOutcome | undefined;
     try {
       const result = await attempt();
@@ -83,7 +112,7 @@ export class AdaptiveConcurrency {
       // A thrown attempt says nothing about the rate: it only gives its slot back.
       this.inFlight -= 1;
       if (outcome !== undefined) {
-        this.adapt(outcome, cutsAtStart, holdMs);
+        this.adapt(outcome, { cuts: cutsAtStart, outageFailures: outageFailuresAtStart }, holdMs);
       }
       this.dispatch();
     }
@@ -113,13 +142,19 @@ export class AdaptiveConcurrency {
 
   private adapt(
     outcome: WriteOutcome,
-    cutsAtStart: number,
+    atStart: { cuts: number; outageFailures: number },
     holdMs: (outcome: RateLimitedOutcome) => number,
   ): void {
+    if (outcome.kind === 'transient') {
+      this.failed(outcome, atStart.outageFailures);
+      return;
+    }
+    // Any answer but a failure means ShopiMind is there again.
+    this.endOutage();
     switch (outcome.kind) {
       case 'rate_limited': {
         const heldMs = holdMs(outcome);
-        if (cutsAtStart === this.cuts) {
+        if (atStart.cuts === this.cuts) {
           this.cut(heldMs);
         }
         this.hold(heldMs);
@@ -128,11 +163,39 @@ export class AdaptiveConcurrency {
       case 'accepted':
         this.widen();
         return;
-      case 'transient':
       case 'not_active':
       case 'permanent':
         return;
     }
+  }
+
+  private failed(outcome: TransientOutcome, outageFailuresAtStart: number): void {
+    if (outageFailuresAtStart !== this.outageFailures) {
+      return;
+    }
+    this.outageFailures += 1;
+    const outage = this.outage ?? { limitBefore: this.limit, failures: 0 };
+    outage.failures += 1;
+    const waitMs = outcome.retryAfterMs ?? this.probeDelayMs(outage.failures);
+    if (this.outage === undefined) {
+      this.outage = outage;
+      this.limit = 1;
+      const status = outcome.statusCode === 0 ? 'no answer' : `HTTP ${outcome.statusCode}`;
+      this.logger.warn(
+        `ShopiMind unavailable (${status}): one call at a time until it answers, the next in ${waitMs} ms`,
+      );
+    }
+    this.hold(waitMs);
+  }
+
+  private endOutage(): void {
+    if (this.outage === undefined) {
+      return;
+    }
+    this.limit = this.outage.limitBefore;
+    this.acceptedSinceResize = 0;
+    this.outage = undefined;
+    this.logger.debug(`ShopiMind answers again: back at ${this.limit} calls in flight`);
   }
 
   private cut(heldMs: number): void {

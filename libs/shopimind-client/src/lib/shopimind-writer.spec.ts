@@ -168,7 +168,8 @@ describe('ShopimindWriter retries', () => {
     ]);
 
     expect(outcome).toMatchObject({ kind: 'accepted', sentCount: 1 });
-    expect(waits).toEqual([100, 200, 400]);
+    // Each failure held the installation's window as long as the call's own wait before its retry.
+    expect(waits).toEqual([100, 100, 200, 200, 400, 400]);
     expect(calls(credentials.installationId)).toEqual([
       'POST /v1/customers 503 injected',
       'POST /v1/customers 503 injected',
@@ -176,6 +177,36 @@ describe('ShopimindWriter retries', () => {
       'POST /v1/customers 200',
     ]);
     expect(sandbox.customers(credentials.installationId)).toHaveLength(1);
+  });
+
+  it('sends one call at a time while ShopiMind is down, so waiting calls send nothing until it answers', async () => {
+    const credentials = activeInstallation();
+    sandbox.injectFaults({ status: 503 });
+    let refused = 0;
+    const { writer } = writerFor(credentials, {
+      // Every call is still trying when ShopiMind is back.
+      maxAttempts: 100,
+      // ShopiMind is back after 10 calls sent together and 3 probes have failed.
+      onCall: ({ statusCode }) => {
+        refused += statusCode === 503 ? 1 : 0;
+        if (refused === 13) {
+          sandbox.injectFaults(undefined);
+        }
+      },
+    });
+    const productIds = Array.from({ length: 10 }, (_, k) => k + 1);
+
+    const outcomes = await Promise.all(
+      productIds.map((productId) => writer.saveProducts([product(productId)])),
+    );
+
+    expect(outcomes.every((outcome) => outcome.kind === 'accepted')).toBe(true);
+    const log = sandbox.requestLog(credentials.installationId);
+    const failed = log.filter((entry) => entry.injected);
+    expect(failed).toHaveLength(13);
+    expect(peakInFlight(failed.slice(10))).toBe(1);
+    expect(log.filter((entry) => !entry.injected)).toHaveLength(10);
+    expect(writer.window.limit).toBe(16);
   });
 
   it('retries deletes too, being idempotent', async () => {
@@ -221,7 +252,7 @@ describe('ShopimindWriter retries', () => {
     const outcome = await writer.saveProducts([product(1)]);
 
     expect(outcome).toMatchObject({ kind: 'transient', statusCode: 502 });
-    expect(waits).toEqual([100, 200, 400]);
+    expect(waits).toEqual([100, 100, 200, 200, 400, 400, 800]);
     expect(calls(credentials.installationId)).toHaveLength(4);
     expect(sandbox.products(credentials.installationId)).toEqual([]);
   });
@@ -270,7 +301,8 @@ describe('ShopimindWriter retries', () => {
       expect(sandbox.dataSources(credentials.installationId)).toEqual([
         expect.objectContaining({ id_data_source: id, label: 'storebridge shop' }),
       ]);
-      expect(waits).toEqual([100]);
+      // The call's wait before its retry, and the window's hold as long.
+      expect(waits).toEqual([100, 100]);
       expect(calls(credentials.installationId)).toEqual([
         'GET /v1/data-sources 200',
         'POST /v1/data-sources 503 injected',
@@ -280,17 +312,19 @@ describe('ShopimindWriter retries', () => {
 
     it('takes the data source someone else created while it waited to retry', async () => {
       const credentials = activeInstallation();
-      let raced: number | undefined;
+      // The window's hold and the call's own wait run together: the first of them creates it.
+      let raced: Promise<number> | undefined;
       const { writer } = writerFor(credentials, {
         sleep: async () => {
-          raced ??= await createDataSource(credentials, 'storebridge shop');
+          raced ??= createDataSource(credentials, 'storebridge shop');
+          await raced;
         },
       });
       sandbox.injectFaults({ status: 503, burst: 1 });
 
       const id = await writer.ensureDataSource('storebridge shop');
 
-      expect(id).toBe(raced);
+      expect(id).toBe(await raced);
       expect(sandbox.dataSources(credentials.installationId)).toHaveLength(1);
       expect(calls(credentials.installationId).slice(-2)).toEqual([
         'POST /v1/data-sources 409',

@@ -96,7 +96,12 @@ export class ShopimindWriter {
     this.onCall = onCall;
     this.client = createShopimindHttpClient(accessToken, { baseUrl, timeoutMs });
     this.retry = writeRetryPolicy(retry);
-    this.concurrency = new AdaptiveConcurrency({ maxInFlight, sleep: this.retry.sleep });
+    this.concurrency = new AdaptiveConcurrency({
+      maxInFlight,
+      sleep: this.retry.sleep,
+      // The probes of an outage space out like one call's retries.
+      probeDelayMs: (failures) => backoffDelayMs(failures, this.retry),
+    });
   }
 
   /** The installation's call window now: its limit, the calls in flight and those waiting for a slot. */
