@@ -15,6 +15,7 @@ import { createMessagingTestApp, MessagingTestApp } from '../test-fixtures/messa
 import { HandlerScript, RecordedDelivery } from '../test-fixtures/recording.controller';
 import { CoalesceOptions } from './coalescing';
 import { durableName } from './consumer-naming';
+import { COALESCING_LINGER_MS } from './jetstream/partition-pumps';
 import { MessagingExceptionFilter } from './messaging-exception.filter';
 import { RetryLaterError } from './messaging.errors';
 import { MessagingContext } from './messaging.context';
@@ -126,6 +127,26 @@ describe('JetStream messaging, coalescing a connection’s small messages', () =
     expect(handled).toEqual(replay(published));
     expect([...handled.keys()].sort()).toEqual(Array.from({ length: 30 }, (_, index) => `p${index}`).sort());
     expect([handled.get('p0'), handled.get('p3'), handled.get('p7')]).toEqual(['Back', 'Renamed', 'deleted']);
+  });
+
+  it('handles a steady stream of webhooks in runs of several, not a run every message or two', async () => {
+    const { publisher, script, startConsuming } = await start();
+    await startConsuming();
+    const ids = Array.from({ length: 60 }, (_, index) => `p${String(index).padStart(2, '0')}`);
+
+    const publishing = performance.now();
+    for (const id of ids) {
+      await publisher.publish(Subjects.productsChanged, webhook([product(id)]));
+      // About 200 webhooks/s, each handled long before the next arrives: nothing but the wait makes runs merge.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const publishedInMs = performance.now() - publishing;
+
+    await expectSettled(ids.length);
+    expect(productIdsOf(script.completed)).toEqual(ids);
+    // A run per COALESCING_LINGER_MS at most (and the first message alone); a run per message without the wait.
+    expect(script.deliveries.length).toBeLessThanOrEqual(Math.ceil(publishedInMs / COALESCING_LINGER_MS) + 2);
+    expect(script.deliveries.length).toBeLessThan(ids.length / 2);
   });
 
   it('retries a merged call that failed as a whole, each record then handled once', async () => {

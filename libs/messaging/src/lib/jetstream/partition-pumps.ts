@@ -27,6 +27,13 @@ const COALESCING_PULL = 50;
  * available, or at the expiry when nothing is.
  */
 const NO_WAIT_PULL_EXPIRES_MS = 1_000;
+/**
+ * A coalescing partition whose pull came back with fewer messages than it asked for waits this long before the
+ * next pull. Each run has a fixed cost (its statements, its ShopiMind calls, its acks): webhooks arriving one by
+ * one would otherwise be pulled a few at a time as soon as a run starts, and a steady stream would cost a run every
+ * few records. The first message after a quiet spell is not held: the wait follows a pull, it never precedes one.
+ */
+export const COALESCING_LINGER_MS = 50;
 
 /** A partitioned subject (see PartitionKeyFields): one durable per key. */
 export type PartitionedSubscription = EventSubscriptionOptions & { subject: PartitionedSubject };
@@ -88,7 +95,11 @@ export class PartitionPumps {
       if (lifecycle.stopping) {
         return;
       }
-      if ((await this.serve(partition, this.pullAvailable(js, durable))) > 0) {
+      const received = await this.serve(partition, this.pullAvailable(js, durable));
+      if (received > 0) {
+        if (this.subscription.coalesce && received < this.pullSize()) {
+          await new Promise((resolve) => setTimeout(resolve, COALESCING_LINGER_MS));
+        }
         continue;
       }
       const next = await consumer.fetch({ max_messages: 1, expires: PARTITION_IDLE_MS });
@@ -108,12 +119,17 @@ export class PartitionPumps {
    * pulled one by one, unmerged), and another replica may take what was counted, leaving the pull open.
    */
   private pullAvailable(js: JetStreamClient, durable: string): PulledMessages {
-    const { concurrency, coalesce } = this.subscription;
     return js.fetch(STREAM_NAME, durable, {
-      batch: coalesce ? Math.max(concurrency, COALESCING_PULL) : concurrency,
+      batch: this.pullSize(),
       no_wait: true,
       expires: NO_WAIT_PULL_EXPIRES_MS,
     });
+  }
+
+  /** The most messages one pull of what is available asks for. */
+  private pullSize(): number {
+    const { concurrency, coalesce } = this.subscription;
+    return coalesce ? Math.max(concurrency, COALESCING_PULL) : concurrency;
   }
 
   /**
