@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Logger, Post, UseGuards, type INestApplication } from '@nestjs/common';
+import { Body, Controller, HttpCode, Logger, Post, type INestApplication } from '@nestjs/common';
 import { CommonEnv, loadEnv } from '@storebridge/config';
 import { MessagingModule } from '@storebridge/messaging';
 import { AcceptedSignatureRepository } from '@storebridge/gateway-persistence';
@@ -7,7 +7,7 @@ import { expectEventually } from '@storebridge/testing';
 import { signShopimindPayload } from '@storebridge/security';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
 import { failed, succeeded, type ShopimindResponse } from '../shopimind-webhooks/shopimind-response';
-import { ShopimindSignatureGuard } from '../shopimind-webhooks/shopimind-signature.guard';
+import { ShopimindSigned } from '../shopimind-webhooks/shopimind-signed.decorator';
 import { InMemoryAcceptedSignatures } from './accepted-signatures.fake';
 import { shopimindAuthProviders } from './shopimind-auth.providers';
 
@@ -16,7 +16,7 @@ const MIB = 1024 * 1024;
 
 /** A ShopiMind route as the gateway's controllers declare it; the body says how processing goes. */
 @Controller('webhook')
-@UseGuards(ShopimindSignatureGuard)
+@ShopimindSigned()
 class ProbeController {
   private readonly crashed = new Set<string>();
   /** How many times the handler ran, per body `id`. */

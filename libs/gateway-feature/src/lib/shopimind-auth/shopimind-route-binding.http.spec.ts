@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, UseGuards, type INestApplication } from '@nestjs/common';
+import { Controller, HttpCode, Post, type INestApplication } from '@nestjs/common';
 import { CommonEnv, loadEnv } from '@storebridge/config';
 import { MessagingModule } from '@storebridge/messaging';
 import { AcceptedSignatureRepository } from '@storebridge/gateway-persistence';
@@ -6,7 +6,7 @@ import { localUrl, startService } from '@storebridge/runtime';
 import { signShopimindPayload } from '@storebridge/security';
 import { GATEWAY_FEATURE_OPTIONS, type GatewayFeatureOptions } from '../gateway-feature.options';
 import { succeeded, type ShopimindResponse } from '../shopimind-webhooks/shopimind-response';
-import { ShopimindSignatureGuard } from '../shopimind-webhooks/shopimind-signature.guard';
+import { ShopimindSigned } from '../shopimind-webhooks/shopimind-signed.decorator';
 import { InMemoryAcceptedSignatures } from './accepted-signatures.fake';
 import { shopimindAuthProviders } from './shopimind-auth.providers';
 
@@ -14,7 +14,7 @@ const SECRET = 'whsec_route_binding_0123456789';
 
 /** The three kinds of signed ShopiMind routes, answering success when a request gets through. */
 @Controller('webhook')
-@UseGuards(ShopimindSignatureGuard)
+@ShopimindSigned()
 class ProbeController {
   @Post('receive')
   @HttpCode(200)

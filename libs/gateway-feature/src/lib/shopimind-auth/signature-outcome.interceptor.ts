@@ -36,7 +36,7 @@ export function keptAnswerBodyOf(answer: unknown): KeptAnswerBody | null {
  *   ShopiMind's retry (one, after ~2 s, on a 5xx or a timeout) does the work;
  * - an exact resend of an answered request: answered with the first answer, the handler not called.
  *
- * Registered for the whole app (APP_INTERCEPTOR); it only acts on requests the signature guard accepted.
+ * Used with ShopimindSignatureGuard through `@ShopimindSigned()`; it only acts on requests the guard accepted.
  */
 @Injectable()
 export class SignatureOutcomeInterceptor implements NestInterceptor {

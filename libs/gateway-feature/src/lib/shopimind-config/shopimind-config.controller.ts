@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import {
   REMOTE_DATA_ROUTE,
   TEST_CONNECTION_ROUTE,
@@ -7,19 +7,18 @@ import {
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { MeasuredWebhook } from '@storebridge/runtime';
 import type { Request } from 'express';
-import { ShopimindResponseDoc, ShopimindSignedRoutes } from '../api-docs/api-docs.decorators';
+import { ShopimindResponseDoc } from '../api-docs/api-docs.decorators';
 import { withoutConstructorKeys } from '../edge-input/without-constructor-keys';
 import { requestBaseUrl } from '../merchant/public-base-url';
 import type { ShopimindResponse } from '../shopimind-webhooks/shopimind-response';
-import { ShopimindSignatureGuard } from '../shopimind-webhooks/shopimind-signature.guard';
+import { ShopimindSigned } from '../shopimind-webhooks/shopimind-signed.decorator';
 import { ConnectionTestService } from './connection-test.service';
 import type { RemoteDataResponse } from './remote-data.provider';
 import { RemoteDataService } from './remote-data.service';
 
 /** Spec §6: ShopiMind's configuration form calls these while the merchant fills our config_schema. */
 @Controller(WEBHOOK_ROUTE_PREFIX)
-@UseGuards(ShopimindSignatureGuard)
-@ShopimindSignedRoutes()
+@ShopimindSigned()
 @MeasuredWebhook('shopimind')
 export class ShopimindConfigController {
   constructor(

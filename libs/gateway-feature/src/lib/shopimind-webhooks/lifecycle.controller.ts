@@ -1,20 +1,19 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { MeasuredWebhook } from '@storebridge/runtime';
 import { hasUnstorableText } from '@storebridge/untrusted-input';
 import { LIFECYCLE_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind-declaration';
-import { ShopimindResponseDoc, ShopimindSignedRoutes } from '../api-docs/api-docs.decorators';
+import { ShopimindResponseDoc } from '../api-docs/api-docs.decorators';
 import { withoutConstructorKeys } from '../edge-input/without-constructor-keys';
 import { LifecycleEventDto, toLifecycleEventName } from './dto/lifecycle-event.dto';
 import { LifecycleService } from './lifecycle.service';
 import { failed, type ShopimindResponse } from './shopimind-response';
-import { ShopimindSignatureGuard } from './shopimind-signature.guard';
+import { ShopimindSigned } from './shopimind-signed.decorator';
 
-@ShopimindSignedRoutes()
 @Controller(WEBHOOK_ROUTE_PREFIX)
-@UseGuards(ShopimindSignatureGuard)
+@ShopimindSigned()
 @MeasuredWebhook('shopimind')
 export class LifecycleController {
   constructor(private readonly lifecycle: LifecycleService) {}
