@@ -9,5 +9,5 @@ export * from './lib/metrics/metrics.module';
 export * from './lib/metrics/sync.metrics';
 export * from './lib/metrics/push.metrics';
 export * from './lib/metrics/webhook.metrics';
-export * from './lib/metrics/webhook-ingress.interceptor';
+export * from './lib/metrics/webhook-ingress.timer';
 export * from './lib/metrics/metric-sample';

@@ -965,7 +965,10 @@ describe('gateway app, generated hostile requests on every route', () => {
         : [],
     );
 
-    expect(registered.sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+    // Nest mounts route middleware (the webhook ingress timer) as Express routes of the same paths: once each.
+    expect([...new Set(registered)].sort()).toEqual(
+      ROUTES.map((route) => `${route.method} ${route.path}`).sort(),
+    );
   });
 
   it.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))(

@@ -1,7 +1,8 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, type MiddlewareConsumer, Module, type NestModule, Optional } from '@nestjs/common';
 import type { GatewayEnv } from '@storebridge/config';
 import { StoreConnectionService } from '@storebridge/connections';
 import { GatewayPersistenceModule } from '@storebridge/gateway-persistence';
+import { webhookIngressTimer, WebhookMetrics } from '@storebridge/runtime';
 import { AdminModule } from './admin/admin.module';
 import { ConnectionReportModule } from './admin/connection-report.module';
 import { ManifestController } from './declaration/manifest.controller';
@@ -27,7 +28,20 @@ import { WidgetsController } from './widgets/widgets.controller';
  * stores' own webhooks.
  */
 @Module({})
-export class GatewayFeatureModule {
+export class GatewayFeatureModule implements NestModule {
+  // Absent in a feature's own tests, which build it without the runtime: nothing is timed then.
+  constructor(@Optional() private readonly webhookMetrics?: WebhookMetrics) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    if (!this.webhookMetrics) {
+      return;
+    }
+    consumer
+      .apply(webhookIngressTimer('shopimind', this.webhookMetrics))
+      .forRoutes(LifecycleController, ShopimindConfigController);
+    consumer.apply(webhookIngressTimer('store', this.webhookMetrics)).forRoutes(StoreWebhooksController);
+  }
+
   static forEnv(env: GatewayEnv): DynamicModule {
     return GatewayFeatureModule.forRoot({
       webhookSecrets: env.WEBHOOK_SECRET,

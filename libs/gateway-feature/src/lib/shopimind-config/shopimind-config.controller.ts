@@ -5,7 +5,6 @@ import {
   WEBHOOK_ROUTE_PREFIX,
 } from '@storebridge/shopimind-declaration';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
-import { MeasuredWebhook } from '@storebridge/runtime';
 import type { Request } from 'express';
 import { ShopimindResponseDoc } from '../api-docs/api-docs.decorators';
 import { withoutConstructorKeys } from '../edge-input/without-constructor-keys';
@@ -19,7 +18,6 @@ import { RemoteDataService } from './remote-data.service';
 /** Spec §6: ShopiMind's configuration form calls these while the merchant fills our config_schema. */
 @Controller(WEBHOOK_ROUTE_PREFIX)
 @ShopimindSigned()
-@MeasuredWebhook('shopimind')
 export class ShopimindConfigController {
   constructor(
     private readonly connectionTest: ConnectionTestService,

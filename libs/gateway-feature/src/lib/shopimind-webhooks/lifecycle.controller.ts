@@ -2,7 +2,6 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { MeasuredWebhook } from '@storebridge/runtime';
 import { hasUnstorableText } from '@storebridge/untrusted-input';
 import { LIFECYCLE_ROUTE, WEBHOOK_ROUTE_PREFIX } from '@storebridge/shopimind-declaration';
 import { ShopimindResponseDoc } from '../api-docs/api-docs.decorators';
@@ -14,7 +13,6 @@ import { ShopimindSigned } from './shopimind-signed.decorator';
 
 @Controller(WEBHOOK_ROUTE_PREFIX)
 @ShopimindSigned()
-@MeasuredWebhook('shopimind')
 export class LifecycleController {
   constructor(private readonly lifecycle: LifecycleService) {}
 

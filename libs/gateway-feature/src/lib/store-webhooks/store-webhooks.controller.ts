@@ -11,7 +11,6 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { MeasuredWebhook } from '@storebridge/runtime';
 import {
   STORE_WEBHOOKS_API_TAG,
   StoreWebhookEventDoc,
@@ -52,7 +51,6 @@ function callerOf(request: StoreWebhookRequest): StoreWebhookCaller {
 @ApiInternalServerErrorResponse({ type: StoreWebhookFailureDoc, description: 'not_stored: retry later' })
 @Controller(STORE_WEBHOOK_ROUTE_PREFIX)
 @UseGuards(StoreWebhookGuard)
-@MeasuredWebhook('store')
 export class StoreWebhooksController {
   constructor(private readonly storeWebhooks: StoreWebhooksService) {}
 

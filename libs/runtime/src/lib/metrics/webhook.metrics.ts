@@ -13,7 +13,7 @@ export class WebhookMetrics {
   constructor(registry: Registry) {
     this.ingressDuration = histogramIn(registry, {
       name: 'storebridge_webhook_ingress_duration_seconds',
-      help: 'Webhook requests, from their handler being reached to the answer sent, by route pattern and status',
+      help: 'Webhook requests, from reaching their route to the answer sent, by route pattern and status',
       labelNames: ['kind', 'route', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     });
