@@ -9,6 +9,9 @@ const encoder = new TextEncoder();
 
 @Injectable()
 export class JetStreamPublisher extends MessagePublisher implements OnModuleInit {
+  /** Resolves in the next turn of the event loop; shared by every publish asked for until then. */
+  private nextTurn: Promise<void> | undefined;
+
   constructor(private readonly connection: JetStreamConnection) {
     super();
   }
@@ -29,11 +32,28 @@ export class JetStreamPublisher extends MessagePublisher implements OnModuleInit
     const js = await this.connection.jetStream();
     const messageHeaders = headers();
     messageHeaders.set(CORRELATION_ID_HEADER, outgoingCorrelationId(options));
+    const data = encoder.encode(JSON.stringify(payload));
+    await this.turnOfOthers();
     // Rejects when no stream stores the subject, the server does not answer, or the ack names another stream.
-    await js.publish(publishSubject(subject, payload), encoder.encode(JSON.stringify(payload)), {
+    await js.publish(publishSubject(subject, payload), data, {
       msgID: options.messageId,
       headers: messageHeaders,
       expect: { streamName: STREAM_NAME },
     });
+  }
+
+  /**
+   * Waits for the next turn of the event loop, with every publish asked for meanwhile: the NATS client writes what
+   * one turn queued in one socket write, so webhooks answered side by side (each arrives in its own turn) cost the
+   * gateway one write for all their messages instead of one each.
+   */
+  private turnOfOthers(): Promise<void> {
+    this.nextTurn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.nextTurn = undefined;
+        resolve();
+      }),
+    );
+    return this.nextTurn;
   }
 }
