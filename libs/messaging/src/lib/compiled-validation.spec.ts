@@ -2,6 +2,7 @@ import { ValidationPipe, type Type as ClassType } from '@nestjs/common';
 import {
   OrdersChangedEvent,
   ProductsChangedEvent,
+  StoreOrderEventReceivedEvent,
   StoreProductEventReceivedEvent,
   SyncRequestedEvent,
 } from '@storebridge/contracts';
@@ -224,18 +225,54 @@ describe('ValidationCompiler', () => {
       expect(vouched).toContain('the seed');
     });
 
-    it('StoreProductEventReceivedEvent, whose free-form data it leaves to the full path', async () => {
+    it('StoreProductEventReceivedEvent, its free-form data copied all the way down', async () => {
+      const data = {
+        id: 'p1',
+        price: '12,50 €',
+        stock: 0,
+        active: true,
+        sale: null,
+        variations: [{ sku: 'p1-red', attributes: { color: 'red' }, prices: [1, '2'] }, [], 'x'],
+        meta: { nested: { deeper: [{ emptyObject: {} }] } },
+      };
       const seed = {
         connectionId,
         event: 'product.updated',
-        data: { id: 'p1' },
+        data,
+        receivedAt: '2024-05-01T10:00:00Z',
+        later: [{ event: 'product.deleted', data: { id: 'p2' }, receivedAt: '2024-05-01T10:00:01Z' }],
+      };
+
+      const vouched = await expectAgreement(StoreProductEventReceivedEvent, seed, true);
+
+      expect(vouched).toContain('the seed');
+    });
+
+    it('StoreOrderEventReceivedEvent, its free-form data copied all the way down', async () => {
+      const seed = {
+        connectionId,
+        event: 'order.created',
+        data: { id: 'o1', items: [{ product_id: 'p1', quantity: 2 }], billing: { email: 'ann@example.com' } },
         receivedAt: '2024-05-01T10:00:00Z',
       };
 
-      const vouched = await expectAgreement(StoreProductEventReceivedEvent, seed, false);
+      const vouched = await expectAgreement(StoreOrderEventReceivedEvent, seed, true);
 
-      expect(vouched).toEqual([]);
+      expect(vouched).toContain('the seed');
     });
+
+    it.each(['__proto__', 'constructor'])(
+      'StoreProductEventReceivedEvent with a %s key in its data: left to the full path',
+      async (key) => {
+        const plain = JSON.parse(
+          `{"connectionId":"${connectionId}","event":"product.updated","receivedAt":"2024-05-01T10:00:00Z",` +
+            `"data":{"id":"p1","nested":{"${key}":{"polluted":true}}}}`,
+        );
+
+        expect(new ValidationCompiler().compile(StoreProductEventReceivedEvent)?.(plain)).toBeUndefined();
+        expect((await reference(StoreProductEventReceivedEvent, plain)).valid).toBe(true);
+      },
+    );
   });
 
   describe('classes built from other features', () => {

@@ -68,6 +68,12 @@ function declaresMembers(type: Type<object>): boolean {
   return false;
 }
 
+/** An object JSON.parse could have made: no class, whatever realm its `Object` comes from. */
+function isObjectLiteral(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
+}
+
 function isPrimitive(value: unknown): boolean {
   return value === null || (typeof value !== 'object' && typeof value !== 'function');
 }
@@ -192,7 +198,9 @@ export class ValidationCompiler {
       if (property) {
         const value = property.nestedType
           ? this.buildNested(property.nestedType, plain[key])
-          : this.copyPlain(plain[key]);
+          : property.validatesNested
+            ? UNSUPPORTED
+            : this.copyPlain(plain[key]);
         if (value === UNSUPPORTED) {
           return UNSUPPORTED;
         }
@@ -222,11 +230,38 @@ export class ValidationCompiler {
     return plan && isPlainObject(value) ? this.build(plan, value) : UNSUPPORTED;
   }
 
+  /**
+   * A free-form value (a store's record in a webhook) as class-transformer copies one without a `@Type`: arrays and
+   * plain objects copied all the way down. A key class-transformer treats apart (`__proto__`, `constructor`) leaves
+   * the whole message to the full path.
+   */
   private copyPlain(value: unknown): unknown {
     if (isPrimitive(value)) {
       return value;
     }
-    return Array.isArray(value) && value.every(isPrimitive) ? [...value] : UNSUPPORTED;
+    if (Array.isArray(value)) {
+      const copy: unknown[] = [];
+      for (const element of value) {
+        const copied = this.copyPlain(element);
+        if (copied === UNSUPPORTED) {
+          return UNSUPPORTED;
+        }
+        copy.push(copied);
+      }
+      return copy;
+    }
+    if (!isPlainObject(value) || !isObjectLiteral(value)) {
+      return UNSUPPORTED;
+    }
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const copied = key === '__proto__' || key === 'constructor' ? UNSUPPORTED : this.copyPlain(value[key]);
+      if (copied === UNSUPPORTED) {
+        return UNSUPPORTED;
+      }
+      copy[key] = copied;
+    }
+    return copy;
   }
 
   /** class-validator's ValidationExecutor, as a yes/no: conditions, then checks (`each` over arrays), then nesting. */
