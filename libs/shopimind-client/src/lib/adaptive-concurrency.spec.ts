@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { AdaptiveConcurrency, DEFAULT_MAX_IN_FLIGHT } from './adaptive-concurrency';
+import { AdaptiveConcurrency, DEFAULT_MAX_IN_FLIGHT, MAX_PROBE_DELAY_MS } from './adaptive-concurrency';
 import type { WriteOutcome } from './write-outcome';
 
 const accepted: WriteOutcome = { kind: 'accepted', sentCount: 1, rejected: [] };
@@ -267,6 +267,27 @@ describe('AdaptiveConcurrency', () => {
       expect(debugs.mock.calls.map(([line]) => String(line))).toEqual([
         'ShopiMind answers again: back at 8 calls in flight',
       ]);
+    });
+
+    it(`probes again at least every ${MAX_PROBE_DELAY_MS} ms when no Retry-After says otherwise`, async () => {
+      const holds: number[] = [];
+      const concurrency = new AdaptiveConcurrency({
+        probeDelayMs: () => 60_000,
+        sleep: async (ms) => {
+          holds.push(ms);
+        },
+      });
+
+      await concurrency.run(
+        async () => unavailable,
+        (outcome) => outcome,
+      );
+      await concurrency.run(
+        async () => ({ ...unavailable, retryAfterMs: 30_000 }),
+        (outcome) => outcome,
+      );
+
+      expect(holds).toEqual([MAX_PROBE_DELAY_MS, 30_000]);
     });
 
     it("waits as long as a 503's Retry-After asks", async () => {

@@ -14,7 +14,7 @@ export interface AdaptiveConcurrencyOptions {
   sleep?: (ms: number) => Promise<void>;
   /**
    * How long no call starts after the `failures`-th failure in a row while ShopiMind is unavailable, when its
-   * answer asked for no Retry-After (default: 200 ms doubling up to 10 s).
+   * answer asked for no Retry-After (default: 200 ms doubling); never more than MAX_PROBE_DELAY_MS.
    */
   probeDelayMs?: (failures: number) => number;
 }
@@ -28,8 +28,13 @@ export interface ConcurrencyWindow {
 
 export const DEFAULT_MAX_IN_FLIGHT = 16;
 
-const defaultProbeDelayMs = (failures: number): number =>
-  Math.min(10_000, 200 * 2 ** Math.min(failures - 1, 10));
+/**
+ * The longest wait between two probes of an outage without a Retry-After: the longest ShopiMind's comeback can go
+ * unnoticed, for the cost of one batch sent in vain per wait.
+ */
+export const MAX_PROBE_DELAY_MS = 5_000;
+
+const defaultProbeDelayMs = (failures: number): number => 200 * 2 ** Math.min(failures - 1, 10);
 
 /** ShopiMind failing (5xx, timeouts): the window it had before, and the failures in a row since. */
 interface Outage {
@@ -176,7 +181,7 @@ export class AdaptiveConcurrency {
     this.outageFailures += 1;
     const outage = this.outage ?? { limitBefore: this.limit, failures: 0 };
     outage.failures += 1;
-    const waitMs = outcome.retryAfterMs ?? this.probeDelayMs(outage.failures);
+    const waitMs = outcome.retryAfterMs ?? Math.min(MAX_PROBE_DELAY_MS, this.probeDelayMs(outage.failures));
     if (this.outage === undefined) {
       this.outage = outage;
       this.limit = 1;
