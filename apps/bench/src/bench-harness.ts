@@ -58,13 +58,13 @@ export async function startAll<T>(
 export async function startDatabaseAndBus(
   teardown: Teardown,
   database: string,
-): Promise<{ databaseUrl: string; natsUrl: string }> {
-  const [postgres, nats] = await startAll<{ url: string; stop(): Promise<void> }>(
+): Promise<{ databaseUrl: string; natsUrl: string; postgresPid: number; natsPid: number }> {
+  const [postgres, nats] = await startAll<{ url: string; pid: number; stop(): Promise<void> }>(
     teardown,
     [startPostgres({ database }), startNatsServer()],
     (server) => server.stop(),
   );
-  return { databaseUrl: postgres.url, natsUrl: nats.url };
+  return { databaseUrl: postgres.url, natsUrl: nats.url, postgresPid: postgres.pid, natsPid: nats.pid };
 }
 
 /** The production environment of the built services, with fresh secrets. */

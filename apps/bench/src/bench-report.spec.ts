@@ -79,6 +79,12 @@ function result(overrides: Partial<BenchResult> = {}): BenchResult {
       { name: 'sync', peakRssBytes: 250 * MB, maxSampledRssBytes: 240 * MB },
       { name: 'push', peakRssBytes: 200 * MB, maxSampledRssBytes: 199 * MB },
     ],
+    fullCpu: [
+      { name: 'gateway', seconds: 1.5 },
+      { name: 'sync', seconds: 27 },
+      { name: 'push', seconds: 34.5 },
+      { name: 'PostgreSQL', seconds: 39 },
+    ],
     ...overrides,
   };
 }
@@ -235,6 +241,21 @@ describe('formatReport', () => {
     expect(report).toContain('full sync: orders: not synced (no orders run;');
     expect(report).toMatch(/sync\s+250 MB\s+240 MB/);
     expect(report).toMatch(/full sync >= 5,000 records\/s\s+7,500 records\/s\s+PASS/);
+  });
+
+  it('prints the CPU of each process during the full sync, in all and per 1,000 records delivered', () => {
+    const report = formatReport(result());
+
+    expect(report).toMatch(/sync\s+27\.0 s\s+0\.180 s/);
+    expect(report).toMatch(/PostgreSQL\s+39\.0 s\s+0\.260 s/);
+    expect(report).toMatch(/all\s+102\.0 s\s+0\.680 s/);
+  });
+
+  it('leaves out the total when a process could not be read', () => {
+    const report = formatReport(result({ fullCpu: [{ name: 'push', seconds: undefined }] }));
+
+    expect(report).toMatch(/push\s+-\s+-/);
+    expect(report).toMatch(/all\s+-\s+-/);
   });
 
   it("prints the naive pipe's figures next to the full sync's, and the ratio target", () => {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 /** The memory lines of `/proc/<pid>/status` (proc(5)), in bytes. */
 export interface ProcMemory {
@@ -49,13 +49,23 @@ export interface ProcCpuTicks {
 /** Linux's USER_HZ on every architecture node runs on (`getconf CLK_TCK`). */
 export const CLOCK_TICKS_PER_SECOND = 100;
 
-export function parseProcStat(stat: string): ProcCpuTicks | undefined {
+/** What `/proc/<pid>/stat` says of a process and of its children, in clock ticks. */
+export interface ProcStat extends ProcCpuTicks {
+  /** Field 4: the parent's pid. */
+  ppid: number;
+  /** Fields 16 and 17: the user and kernel time of its children that exited and were waited for. */
+  cutime: number;
+  cstime: number;
+}
+
+export function parseProcStat(stat: string): ProcStat | undefined {
   // Field 2 is the command name in parentheses and may itself hold spaces and parentheses: count from its end.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state), so field k is fields[k - 3].
-  const utime = Number(fields[14 - 3]);
-  const stime = Number(fields[15 - 3]);
-  return Number.isSafeInteger(utime) && Number.isSafeInteger(stime) ? { utime, stime } : undefined;
+  const [ppid, utime, stime, cutime, cstime] = [4, 14, 15, 16, 17].map((field) => Number(fields[field - 3]));
+  return [ppid, utime, stime, cutime, cstime].every(Number.isSafeInteger)
+    ? { ppid, utime, stime, cutime, cstime }
+    : undefined;
 }
 
 /** User + system CPU seconds the process has used so far, or undefined once it is gone. */
@@ -66,4 +76,46 @@ export async function readProcCpuSeconds(pid: number): Promise<number | undefine
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU seconds of a process and everything it started one level down (a PostgreSQL postmaster and its backends):
+ * its own time, the time of its children still running, and that of the children it reaped, which the kernel adds
+ * to it when they exit (an autovacuum worker, a closed connection's backend). Undefined once the process is gone.
+ */
+export async function readProcessTreeCpuSeconds(rootPid: number): Promise<number | undefined> {
+  const stats = await readAllProcStats();
+  const root = stats.get(rootPid);
+  if (!root) {
+    return undefined;
+  }
+  let ticks = root.utime + root.stime + root.cutime + root.cstime;
+  for (const stat of stats.values()) {
+    if (stat.ppid === rootPid) {
+      ticks += stat.utime + stat.stime;
+    }
+  }
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
+async function readAllProcStats(): Promise<Map<number, ProcStat>> {
+  const stats = new Map<number, ProcStat>();
+  let entries: string[];
+  try {
+    entries = await readdir('/proc');
+  } catch {
+    return stats;
+  }
+  await Promise.all(
+    entries
+      .filter((entry) => /^\d+$/.test(entry))
+      .map(async (entry) => {
+        // A process may end between the listing and the read.
+        const stat = await readFile(`/proc/${entry}/stat`, 'utf8').then(parseProcStat, () => undefined);
+        if (stat) {
+          stats.set(Number(entry), stat);
+        }
+      }),
+  );
+  return stats;
 }

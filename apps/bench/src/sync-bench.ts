@@ -24,6 +24,7 @@ import {
 } from './bench-harness';
 import type { SyncBenchOptions } from './bench-options';
 import type { BenchResult, PhaseFigures } from './bench-report';
+import { CpuShares, processCpu, processTreeCpu, thisProcessCpu } from './cpu-shares';
 import { MemorySampler } from './memory-sampler';
 import { runNaivePipeInChildProcess, type NaivePipeFigures } from './naive-pipe';
 import {
@@ -179,7 +180,10 @@ export async function runSyncBench(
   let services: ServiceProcess[] = [];
   try {
     progress('starting PostgreSQL, nats-server -js, the demo store and the ShopiMind sandbox');
-    const { databaseUrl, natsUrl } = await startDatabaseAndBus(teardown, 'storebridge_bench');
+    const { databaseUrl, natsUrl, postgresPid, natsPid } = await startDatabaseAndBus(
+      teardown,
+      'storebridge_bench',
+    );
     const storeApiKey = randomBytes(16).toString('hex');
     const store = await startDemoStore({
       productCount: options.products,
@@ -240,6 +244,13 @@ export async function runSyncBench(
       ],
       waitForSandbox: true,
     };
+    const fullSyncCpu = new CpuShares([
+      ...services.map(({ name, pid }) => processCpu(name, pid)),
+      processTreeCpu('PostgreSQL', postgresPid),
+      processCpu('nats-server', natsPid),
+      thisProcessCpu('demo store + sandbox'),
+    ]);
+    await fullSyncCpu.start();
     await activateBenchShop(sandbox, gatewayUrl, installationId, lifecycle);
     const connection = await findConnection(database, installationId);
     const context: BenchContext = {
@@ -254,6 +265,7 @@ export async function runSyncBench(
       interrupted,
     };
     const fullFigures = phaseFigures(context, full, await watchPhase(context, full), fullMark);
+    const fullCpu = await fullSyncCpu.take();
 
     progress('unchanged re-sync through the store webhook /sync');
     const resyncMark = sandbox.requestLog(installationId).length;
@@ -289,7 +301,7 @@ export async function runSyncBench(
 
     // Read before anything stops: VmHWM dies with the process.
     const memory = await sampler.finish();
-    return { options, full: fullFigures, resync: resyncFigures, memory, naivePipe };
+    return { options, full: fullFigures, resync: resyncFigures, memory, fullCpu, naivePipe };
   } catch (error) {
     printServiceOutput(services);
     throw error;

@@ -14,6 +14,8 @@ export interface RunningPostgres {
   port: number;
   /** The temporary folder holding the cluster (`data/`) and the unix socket; removed by `stop()`. */
   dataDir: string;
+  /** The postmaster's: every backend of the cluster is its child (benchmarks read their CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -191,6 +193,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     url: `postgres://${SUPERUSER}@127.0.0.1:${port}/${database}`,
     port,
     dataDir,
+    pid: child.pid ?? 0,
     async stop() {
       process.removeListener('exit', abandon);
       if (child.exitCode === null && child.signalCode === null) {

@@ -1,0 +1,56 @@
+import { readProcCpuSeconds, readProcessTreeCpuSeconds } from './proc-status';
+
+/** Where the CPU of a phase went: one process (or process tree) of the benchmark. */
+export interface CpuShare {
+  name: string;
+  /** CPU seconds used during the phase; undefined when it could not be read (the process ended, no /proc). */
+  seconds: number | undefined;
+}
+
+/** A process whose CPU time a phase is charged with. */
+export interface CpuSource {
+  name: string;
+  read(): Promise<number | undefined>;
+}
+
+export function processCpu(name: string, pid: number): CpuSource {
+  return { name, read: () => readProcCpuSeconds(pid) };
+}
+
+/** A process and the children it starts, e.g. a PostgreSQL postmaster and its backends. */
+export function processTreeCpu(name: string, pid: number): CpuSource {
+  return { name, read: () => readProcessTreeCpuSeconds(pid) };
+}
+
+/** The benchmark's own process (what it serves in-process: the demo store, the sandbox). */
+export function thisProcessCpu(name: string): CpuSource {
+  return {
+    name,
+    read: async () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1e6;
+    },
+  };
+}
+
+/**
+ * The CPU each source uses from `start` on: on a shared VM whose speed drifts, seconds of CPU per record move less
+ * than records per second, and they say which process a change made cheaper.
+ */
+export class CpuShares {
+  private startedAt: Array<number | undefined> = [];
+
+  constructor(private readonly sources: readonly CpuSource[]) {}
+
+  async start(): Promise<void> {
+    this.startedAt = await Promise.all(this.sources.map((source) => source.read()));
+  }
+
+  async take(): Promise<CpuShare[]> {
+    const now = await Promise.all(this.sources.map((source) => source.read()));
+    return this.sources.map(({ name }, index) => {
+      const [before, after] = [this.startedAt[index], now[index]];
+      return { name, seconds: before === undefined || after === undefined ? undefined : after - before };
+    });
+  }
+}
