@@ -1,5 +1,5 @@
 import type { SyncBenchOptions } from './bench-options';
-import type { CpuShare } from './cpu-shares';
+import { cpuTable, type CpuShare } from './cpu-shares';
 import type { ProcessMemory } from './memory-sampler';
 import type { NaivePipeFigures } from './naive-pipe';
 import { MB, megabytes, n, seconds, table, targetLines, type TargetCheck } from './report-format';
@@ -207,19 +207,9 @@ function naivePipeLine({ naivePipe }: BenchResult): string {
 
 /** CPU seconds per process during the full sync, and per 1,000 records delivered. */
 function cpuLines({ full, fullCpu }: BenchResult): string[] {
-  const delivered = full.inSandbox.products + full.inSandbox.orders;
-  const known = fullCpu.flatMap(({ seconds }) => (seconds === undefined ? [] : [seconds]));
-  const total = known.length === fullCpu.length ? known.reduce((sum, value) => sum + value, 0) : undefined;
-  const perThousand = (value: number | undefined) =>
-    value === undefined || delivered === 0 ? '-' : `${((value * 1000) / delivered).toFixed(3)} s`;
-  const cpuSeconds = (value: number | undefined) => (value === undefined ? '-' : `${value.toFixed(1)} s`);
   return [
     'CPU during the full sync (activation until the last record is in the sandbox)',
-    ...table([
-      ['', 'CPU', 'per 1,000 records'],
-      ...fullCpu.map(({ name, seconds }) => [name, cpuSeconds(seconds), perThousand(seconds)]),
-      ['all', cpuSeconds(total), perThousand(total)],
-    ]),
+    ...cpuTable(fullCpu, full.inSandbox.products + full.inSandbox.orders, 'records'),
   ];
 }
 

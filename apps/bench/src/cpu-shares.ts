@@ -1,4 +1,5 @@
 import { readProcCpuSeconds, readProcessTreeCpuSeconds } from './proc-status';
+import { table } from './report-format';
 
 /** Where the CPU of a phase went: one process (or process tree) of the benchmark. */
 export interface CpuShare {
@@ -53,4 +54,18 @@ export class CpuShares {
       return { name, seconds: before === undefined || after === undefined ? undefined : after - before };
     });
   }
+}
+
+/** A table of the shares: CPU seconds, and per 1,000 of what the phase did (`what`: "records", "webhooks"). */
+export function cpuTable(shares: readonly CpuShare[], done: number, what: string): string[] {
+  const known = shares.flatMap(({ seconds }) => (seconds === undefined ? [] : [seconds]));
+  const total = known.length === shares.length ? known.reduce((sum, value) => sum + value, 0) : undefined;
+  const perThousand = (value: number | undefined) =>
+    value === undefined || done === 0 ? '-' : `${((value * 1000) / done).toFixed(3)} s`;
+  const cpuSeconds = (value: number | undefined) => (value === undefined ? '-' : `${value.toFixed(1)} s`);
+  return table([
+    ['', 'CPU', `per 1,000 ${what}`],
+    ...shares.map(({ name, seconds }) => [name, cpuSeconds(seconds), perThousand(seconds)]),
+    ['all', cpuSeconds(total), perThousand(total)],
+  ]);
 }

@@ -43,6 +43,11 @@ function result(overrides: Partial<GatewayBenchResult> = {}): GatewayBenchResult
     bare: load({ requestsPerSecond: 6_000, p50Ms: 7, p99Ms: 20 }),
     ingestion: load(),
     ingestionArrivals: arrivals(),
+    ingestionCpu: [
+      { name: 'gateway', seconds: 4 },
+      { name: 'sync', seconds: 2.5 },
+      { name: 'push', seconds: 3 },
+    ],
     bursts: [
       { updates: 5_000, send: load(), arrivals: arrivals({ appliedMs: 1_250 }) },
       {
@@ -187,6 +192,9 @@ describe('formatGatewayReport', () => {
       /294\s+158 ms\s+371 ms\s+0\s+5,000\/5,000 in 1\.0 s: 5,000 updates\/s$/,
     );
     expect(report).toContain('gateway / bare handler: 0.12x');
+    // Per 1,000 of the 5,000 ingestion webhooks.
+    expect(report).toMatch(/gateway\s+4\.0 s\s+0\.800 s/);
+    expect(report).toMatch(/all\s+9\.5 s\s+1\.900 s/);
     expect(lines.find((line) => line.trimStart().startsWith('50,000'))).toMatch(/12\.5 s\s+4,000$/);
     expect(report).toMatch(/to ShopiMind p50 \/ p99 \/ max\s+300 ms \/ 900 ms \/ 1000 ms/);
     expect(report).toMatch(/webhooks sent on schedule, all answered after\s+30,000, 60\.0 s \(500 req\/s\)/);

@@ -1,3 +1,4 @@
+import { cpuTable, type CpuShare } from './cpu-shares';
 import type { GatewayBenchOptions } from './gateway-bench-options';
 import { n, seconds, table, targetLines, type TargetCheck } from './report-format';
 import type { LatencySummary, LoadFigures } from './webhook-load';
@@ -46,6 +47,8 @@ export interface GatewayBenchResult {
   bare: LoadFigures;
   ingestion: LoadFigures;
   ingestionArrivals: PhaseArrivals;
+  /** The CPU each process used from the first ingestion webhook until every update was in the sandbox. */
+  ingestionCpu: CpuShare[];
   bursts: BurstFigures[];
   sustained: { send: LoadFigures; arrivals: PhaseArrivals };
   outage: OutageFigures;
@@ -194,6 +197,8 @@ export function formatGatewayReport(result: GatewayBenchResult): string {
       ),
     ]),
     `  gateway / bare handler: ${ratio === undefined ? '-' : `${ratio.toFixed(2)}x`}`,
+    '  CPU meanwhile (first webhook sent until every update is in the sandbox):',
+    ...cpuTable(result.ingestionCpu, options.webhooks, 'webhooks').map((line) => `  ${line}`),
     '',
     'webhook -> ShopiMind bursts (first webhook sent until the sandbox holds every new price)',
     ...table([

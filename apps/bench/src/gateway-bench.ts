@@ -27,6 +27,7 @@ import {
 } from './bench-harness';
 import { productsNeeded, type GatewayBenchOptions } from './gateway-bench-options';
 import type { BurstFigures, GatewayBenchResult, OutageFigures, PhaseArrivals } from './gateway-bench-report';
+import { CpuShares, processCpu, processTreeCpu, thisProcessCpu } from './cpu-shares';
 import { PriceArrivals } from './gateway-price-arrivals';
 import { n, seconds } from './report-format';
 import {
@@ -372,7 +373,10 @@ export async function runGatewayBench(
   let services: ServiceProcess[] = [];
   try {
     progress('starting PostgreSQL, nats-server -js, the demo store and the ShopiMind sandbox');
-    const { databaseUrl, natsUrl } = await startDatabaseAndBus(teardown, 'storebridge_gateway_bench');
+    const { databaseUrl, natsUrl, postgresPid, natsPid } = await startDatabaseAndBus(
+      teardown,
+      'storebridge_gateway_bench',
+    );
     const storeApiKey = randomBytes(16).toString('hex');
     const store = await startDemoStore({ productCount: products, orderCount: 0, apiKey: storeApiKey });
     teardown.add(() => store.close());
@@ -437,7 +441,15 @@ export async function runGatewayBench(
     const load = new WebhookLoad(gatewayUrl, options.connections);
     teardown.add(() => load.close());
     progress(`ingestion: ${n(options.webhooks)} webhooks to the gateway`);
+    const ingestionCpu = new CpuShares([
+      ...services.map(({ name, pid }) => processCpu(name, pid)),
+      processTreeCpu('PostgreSQL', postgresPid),
+      processCpu('nats-server', natsPid),
+      thisProcessCpu('load + demo store + sandbox'),
+    ]);
+    await ingestionCpu.start();
     const ingestion = await burstPhase(context, load, 'ingestion', ingestionUpdates);
+    const ingestionCpuShares = await ingestionCpu.take();
 
     const bursts: BurstFigures[] = [];
     for (const updates of options.bursts) {
@@ -479,6 +491,7 @@ export async function runGatewayBench(
       bare,
       ingestion: ingestion.send,
       ingestionArrivals: ingestion.arrivals,
+      ingestionCpu: ingestionCpuShares,
       bursts,
       sustained,
       outage,
