@@ -14,17 +14,17 @@ export interface CpuSource {
   read(): Promise<number | undefined>;
 }
 
-export function processCpu(name: string, pid: number): CpuSource {
+function processCpu(name: string, pid: number): CpuSource {
   return { name, read: () => readProcCpuSeconds(pid) };
 }
 
 /** A process and the children it starts, e.g. a PostgreSQL postmaster and its backends. */
-export function processTreeCpu(name: string, pid: number): CpuSource {
+function processTreeCpu(name: string, pid: number): CpuSource {
   return { name, read: () => readProcessTreeCpuSeconds(pid) };
 }
 
 /** The benchmark's own process (what it serves in-process: the demo store, the sandbox). */
-export function thisProcessCpu(name: string): CpuSource {
+function thisProcessCpu(name: string): CpuSource {
   return {
     name,
     read: async () => {
@@ -32,6 +32,23 @@ export function thisProcessCpu(name: string): CpuSource {
       return (user + system) / 1e6;
     },
   };
+}
+
+/**
+ * Every process of a benchmark run: the built services, PostgreSQL with its backends, nats-server, and the benchmark
+ * itself, named after what it serves in-process (`ownWork`).
+ */
+export function benchProcessesCpu(
+  services: ReadonlyArray<{ name: string; pid: number }>,
+  servers: { postgresPid: number; natsPid: number },
+  ownWork: string,
+): CpuShares {
+  return new CpuShares([
+    ...services.map(({ name, pid }) => processCpu(name, pid)),
+    processTreeCpu('PostgreSQL', servers.postgresPid),
+    processCpu('nats-server', servers.natsPid),
+    thisProcessCpu(ownWork),
+  ]);
 }
 
 /**

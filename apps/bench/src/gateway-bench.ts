@@ -27,7 +27,7 @@ import {
 } from './bench-harness';
 import { productsNeeded, type GatewayBenchOptions } from './gateway-bench-options';
 import type { BurstFigures, GatewayBenchResult, OutageFigures, PhaseArrivals } from './gateway-bench-report';
-import { CpuShares, processCpu, processTreeCpu, thisProcessCpu } from './cpu-shares';
+import { benchProcessesCpu } from './cpu-shares';
 import { PriceArrivals } from './gateway-price-arrivals';
 import { n, seconds } from './report-format';
 import {
@@ -441,12 +441,7 @@ export async function runGatewayBench(
     const load = new WebhookLoad(gatewayUrl, options.connections);
     teardown.add(() => load.close());
     progress(`ingestion: ${n(options.webhooks)} webhooks to the gateway`);
-    const ingestionCpu = new CpuShares([
-      ...services.map(({ name, pid }) => processCpu(name, pid)),
-      processTreeCpu('PostgreSQL', postgresPid),
-      processCpu('nats-server', natsPid),
-      thisProcessCpu('load + demo store + sandbox'),
-    ]);
+    const ingestionCpu = benchProcessesCpu(services, { postgresPid, natsPid }, 'load + demo store + sandbox');
     await ingestionCpu.start();
     const ingestion = await burstPhase(context, load, 'ingestion', ingestionUpdates);
     const ingestionCpuShares = await ingestionCpu.take();

@@ -24,7 +24,7 @@ import {
 } from './bench-harness';
 import type { SyncBenchOptions } from './bench-options';
 import type { BenchResult, PhaseFigures } from './bench-report';
-import { CpuShares, processCpu, processTreeCpu, thisProcessCpu } from './cpu-shares';
+import { benchProcessesCpu } from './cpu-shares';
 import { MemorySampler } from './memory-sampler';
 import { runNaivePipeInChildProcess, type NaivePipeFigures } from './naive-pipe';
 import {
@@ -244,12 +244,7 @@ export async function runSyncBench(
       ],
       waitForSandbox: true,
     };
-    const fullSyncCpu = new CpuShares([
-      ...services.map(({ name, pid }) => processCpu(name, pid)),
-      processTreeCpu('PostgreSQL', postgresPid),
-      processCpu('nats-server', natsPid),
-      thisProcessCpu('demo store + sandbox'),
-    ]);
+    const fullSyncCpu = benchProcessesCpu(services, { postgresPid, natsPid }, 'demo store + sandbox');
     await fullSyncCpu.start();
     await activateBenchShop(sandbox, gatewayUrl, installationId, lifecycle);
     const connection = await findConnection(database, installationId);
