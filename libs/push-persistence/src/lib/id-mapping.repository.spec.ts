@@ -9,6 +9,14 @@ describe('hashedIdCandidate', () => {
     );
   });
 
+  // Numbers already written in ShopiMind are found again only if the function never changes.
+  it('gives the numbers it gave from the start', () => {
+    expect(hashedIdCandidate(installationId, 'product', 'prod_1', 0)).toBe(6_251_042_630_387_933);
+    expect(hashedIdCandidate(installationId, 'product_variation', 'prod_1\u0000var_2', 3)).toBe(
+      6_431_755_756_047_673,
+    );
+  });
+
   it('gives another number per store id, entity type, installation and attempt', () => {
     const candidates = [
       hashedIdCandidate(installationId, 'product', 'prod_1', 0),

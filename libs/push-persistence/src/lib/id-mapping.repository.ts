@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -32,9 +32,7 @@ const CANDIDATE_SPAN = BigInt(Number.MAX_SAFE_INTEGER - FIRST_CANDIDATE_ID + 1);
 /** The first 64 bits of sha256 over the four inputs, folded into [2^32, 2^53 - 1]. */
 export const hashedIdCandidate: IdCandidateFunction = (installationId, entityType, storeId, attempt) => {
   // JSON keeps the inputs apart whatever characters a store id holds.
-  const digest = createHash('sha256')
-    .update(JSON.stringify([installationId, entityType, storeId, attempt]))
-    .digest();
+  const digest = hash('sha256', JSON.stringify([installationId, entityType, storeId, attempt]), 'buffer');
   return FIRST_CANDIDATE_ID + Number(digest.readBigUInt64BE(0) % CANDIDATE_SPAN);
 };
 
