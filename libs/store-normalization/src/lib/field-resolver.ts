@@ -20,15 +20,27 @@ export function resolveField<T extends FieldAliasTable>(
   field: keyof T & string,
   mapping: FieldMapping,
 ): ResolvedField | undefined {
+  // Candidates are tried in place, not gathered in an array: this runs for every field of every record.
   const mapped = Object.hasOwn(mapping, field) ? mapping[field] : undefined;
-  const candidates = mapped === undefined ? [field, ...table[field]] : [mapped, field];
-  for (const source of candidates) {
-    const value = readPath(record, source);
-    if (isPresent(value)) {
-      return { value, source };
+  if (mapped !== undefined) {
+    return presentAt(record, mapped) ?? presentAt(record, field);
+  }
+  const canonical = presentAt(record, field);
+  if (canonical !== undefined) {
+    return canonical;
+  }
+  for (const alias of table[field]) {
+    const resolved = presentAt(record, alias);
+    if (resolved !== undefined) {
+      return resolved;
     }
   }
   return undefined;
+}
+
+function presentAt(record: Readonly<Record<string, unknown>>, source: string): ResolvedField | undefined {
+  const value = readPath(record, source);
+  return isPresent(value) ? { value, source } : undefined;
 }
 
 /**
