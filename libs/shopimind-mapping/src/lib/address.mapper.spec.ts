@@ -60,6 +60,13 @@ describe('toCustomerAddressDrafts', () => {
     });
   });
 
+  // Keys are mapped to the numbers ShopiMind holds the addresses under: a change would duplicate every address.
+  it('gives the keys it gave from the start', () => {
+    expect(draftOf(toCustomerAddressDrafts(order(), {}).billing).key).toBe(
+      '9fed4e73a5b0b7e0c64b473fdbf85e8f7fd6d1fcafd36efbb2cf1a1f241b3127',
+    );
+  });
+
   it('gives billing and shipping addresses that are the same place one key', () => {
     const { billing, shipping } = toCustomerAddressDrafts(
       order({ shippingAddress: { ...home, street: ' 12  st james SQ ', phone: '555-0100' } }),

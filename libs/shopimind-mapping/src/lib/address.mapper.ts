@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { NormalizedAddress, NormalizedOrder } from '@storebridge/contracts';
 import { normalizeCustomerEmail, splitCustomerName, toShopimindCustomerId } from './customer.mapper';
 import type { ShopimindCustomerAddress } from './shopimind-records';
@@ -91,7 +91,7 @@ function toDraft(
     address.state,
     country,
   ].map(comparable);
-  return { key: createHash('sha256').update(JSON.stringify(identity)).digest('hex'), record };
+  return { key: hash('sha256', JSON.stringify(identity), 'hex'), record };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { NormalizedOrder } from '@storebridge/contracts';
 import type { ShopimindCustomer } from './shopimind-records';
 
@@ -27,7 +27,7 @@ export function normalizeCustomerEmail(email: string | undefined): string | unde
  * ids, which end up in URLs (`DELETE /v1/customers/:id`) and logs.
  */
 export function toShopimindCustomerId(normalizedEmail: string): string {
-  return createHash('sha256').update(normalizedEmail).digest('hex');
+  return hash('sha256', normalizedEmail, 'hex');
 }
 
 /** "Ada Lovelace" → Ada / Lovelace; further words belong to the last name; one word is a first name. */

@@ -35,6 +35,13 @@ describe('toShopimindImages', () => {
     ]);
   });
 
+  // ShopiMind holds images under these ids: a change of the function would duplicate every image.
+  it('gives the ids it gave from the start', () => {
+    expect(toShopimindImageId('prod_1', 'https://shop.example/a.jpg')).toBe(
+      '5c777aa26fd8948fac69975cd2b4093c',
+    );
+  });
+
   it('gives an image the same id every time, another one for another product or URL', () => {
     const id = toShopimindImageId('p1', 'https://cdn.example/a.jpg');
     expect(toShopimindImageId('p1', 'https://cdn.example/a.jpg')).toBe(id);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { NormalizedProduct } from '@storebridge/contracts';
 import type { ShopimindProductImage } from './shopimind-records';
 
@@ -14,10 +14,7 @@ export interface ShopimindImageContext {
  * to the next without anything stored, and an image the store replaces gets a new one.
  */
 export function toShopimindImageId(productStoreId: string, url: string): string {
-  return createHash('sha256')
-    .update(JSON.stringify([productStoreId, url]))
-    .digest('hex')
-    .slice(0, 32);
+  return hash('sha256', JSON.stringify([productStoreId, url]), 'hex').slice(0, 32);
 }
 
 /** Every image of the product, each once, in the store's order; the first is the default, like `image_link`. */
