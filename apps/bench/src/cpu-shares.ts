@@ -6,12 +6,15 @@ export interface CpuShare {
   name: string;
   /** CPU seconds used during the phase; undefined when it could not be read (the process ended, no /proc). */
   seconds: number | undefined;
+  /** Its work is the same whatever build is measured (the benchmark's own): the others are also shown against it. */
+  reference?: boolean;
 }
 
 /** A process whose CPU time a phase is charged with. */
 export interface CpuSource {
   name: string;
   read(): Promise<number | undefined>;
+  reference?: boolean;
 }
 
 function processCpu(name: string, pid: number): CpuSource {
@@ -27,6 +30,9 @@ function processTreeCpu(name: string, pid: number): CpuSource {
 function thisProcessCpu(name: string): CpuSource {
   return {
     name,
+    // The demo store, the sandbox and the load generator do about the same work for any build of the services (the
+    // same pages served, records stored, webhooks sent).
+    reference: true,
     read: async () => {
       const { user, system } = process.cpuUsage();
       return (user + system) / 1e6;
@@ -51,10 +57,7 @@ export function benchProcessesCpu(
   ]);
 }
 
-/**
- * The CPU each source uses from `start` on: on a shared VM whose speed drifts, seconds of CPU per record move less
- * than records per second, and they say which process a change made cheaper.
- */
+/** The CPU each source uses from `start` on: which process a change made cheaper. */
 export class CpuShares {
   private startedAt: Array<number | undefined> = [];
 
@@ -66,23 +69,49 @@ export class CpuShares {
 
   async take(): Promise<CpuShare[]> {
     const now = await Promise.all(this.sources.map((source) => source.read()));
-    return this.sources.map(({ name }, index) => {
+    return this.sources.map(({ name, reference }, index) => {
       const [before, after] = [this.startedAt[index], now[index]];
-      return { name, seconds: before === undefined || after === undefined ? undefined : after - before };
+      const seconds = before === undefined || after === undefined ? undefined : after - before;
+      return reference ? { name, seconds, reference } : { name, seconds };
     });
   }
 }
 
-/** A table of the shares: CPU seconds, and per 1,000 of what the phase did (`what`: "records", "webhooks"). */
+/**
+ * A table of the shares: CPU seconds, per 1,000 of what the phase did (`what`: "records", "webhooks"), and, when a
+ * share is the reference, each one divided by it. On a VM whose speed drifts, the same build's seconds per record
+ * move by half within an hour, every process alike; against the reference's, whose work is about the same in any
+ * build, they hold still, and two builds compare.
+ */
 export function cpuTable(shares: readonly CpuShare[], done: number, what: string): string[] {
   const known = shares.flatMap(({ seconds }) => (seconds === undefined ? [] : [seconds]));
   const total = known.length === shares.length ? known.reduce((sum, value) => sum + value, 0) : undefined;
   const perThousand = (value: number | undefined) =>
     value === undefined || done === 0 ? '-' : `${((value * 1000) / done).toFixed(3)} s`;
   const cpuSeconds = (value: number | undefined) => (value === undefined ? '-' : `${value.toFixed(1)} s`);
-  return table([
-    ['', 'CPU', `per 1,000 ${what}`],
-    ...shares.map(({ name, seconds }) => [name, cpuSeconds(seconds), perThousand(seconds)]),
-    ['all', cpuSeconds(total), perThousand(total)],
-  ]);
+  const reference = shares.find(
+    (share) => share.reference && share.seconds !== undefined && share.seconds > 0,
+  );
+  if (reference === undefined) {
+    return table([
+      ['', 'CPU', `per 1,000 ${what}`],
+      ...shares.map(({ name, seconds }) => [name, cpuSeconds(seconds), perThousand(seconds)]),
+      ['all', cpuSeconds(total), perThousand(total)],
+    ]);
+  }
+  const against = (value: number | undefined) =>
+    value === undefined ? '-' : (value / (reference.seconds as number)).toFixed(2);
+  return [
+    ...table([
+      ['', 'CPU', `per 1,000 ${what}`, 'vs reference'],
+      ...shares.map(({ name, seconds }) => [
+        name,
+        cpuSeconds(seconds),
+        perThousand(seconds),
+        against(seconds),
+      ]),
+      ['all', cpuSeconds(total), perThousand(total), against(total)],
+    ]),
+    `  reference: ${reference.name}, the same work whatever build runs (compare builds on this column)`,
+  ];
 }
