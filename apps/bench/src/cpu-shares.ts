@@ -6,7 +6,7 @@ export interface CpuShare {
   name: string;
   /** CPU seconds used during the phase; undefined when it could not be read (the process ended, no /proc). */
   seconds: number | undefined;
-  /** Its work is the same whatever build is measured (the benchmark's own): the others are also shown against it. */
+  /** Its work is about the same whatever build is measured (the benchmark's own): the others are shown against it. */
   reference?: boolean;
 }
 
@@ -92,26 +92,26 @@ export function cpuTable(shares: readonly CpuShare[], done: number, what: string
   const reference = shares.find(
     (share) => share.reference && share.seconds !== undefined && share.seconds > 0,
   );
-  if (reference === undefined) {
-    return table([
-      ['', 'CPU', `per 1,000 ${what}`],
-      ...shares.map(({ name, seconds }) => [name, cpuSeconds(seconds), perThousand(seconds)]),
-      ['all', cpuSeconds(total), perThousand(total)],
-    ]);
-  }
-  const against = (value: number | undefined) =>
-    value === undefined ? '-' : (value / (reference.seconds as number)).toFixed(2);
-  return [
-    ...table([
-      ['', 'CPU', `per 1,000 ${what}`, 'vs reference'],
-      ...shares.map(({ name, seconds }) => [
-        name,
-        cpuSeconds(seconds),
-        perThousand(seconds),
-        against(seconds),
-      ]),
-      ['all', cpuSeconds(total), perThousand(total), against(total)],
+  const against = (value: number | undefined): string[] => {
+    if (reference === undefined) {
+      return [];
+    }
+    return [value === undefined ? '-' : (value / (reference.seconds as number)).toFixed(2)];
+  };
+  const lines = table([
+    ['', 'CPU', `per 1,000 ${what}`, ...(reference === undefined ? [] : ['vs reference'])],
+    ...shares.map(({ name, seconds }) => [
+      name,
+      cpuSeconds(seconds),
+      perThousand(seconds),
+      ...against(seconds),
     ]),
-    `  reference: ${reference.name}, the same work whatever build runs (compare builds on this column)`,
-  ];
+    ['all', cpuSeconds(total), perThousand(total), ...against(total)],
+  ]);
+  return reference === undefined
+    ? lines
+    : [
+        ...lines,
+        `  reference: ${reference.name}, about the same work whatever build runs (compare builds on this column)`,
+      ];
 }
