@@ -36,6 +36,9 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /workspace/dist/apps/sync/main.js ./
 USER node
 ENV PORT=8083
+# A heap limit sized for the service, not for the host: V8 then collects before the heap grows to about four times
+# what sync keeps (README "Production topology"). libs/built-apps runs sync with the same, a spec keeps them equal.
+ENV NODE_OPTIONS="--max-old-space-size=1024"
 EXPOSE 8083
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

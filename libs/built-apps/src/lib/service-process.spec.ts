@@ -1,7 +1,13 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServiceProcess, type ServiceProcess, type ServiceProcessOptions } from './service-process';
+import {
+  SERVICE_NODE_OPTIONS,
+  startServiceProcess,
+  type BuiltApp,
+  type ServiceProcess,
+  type ServiceProcessOptions,
+} from './service-process';
 
 // A stand-in for a built app: serves /health (503 for the first FAKE_UNHEALTHY_CHECKS calls), reports what it
 // was started with on /inspect, and shuts down on SIGTERM unless told to ignore it.
@@ -48,16 +54,22 @@ describe('startServiceProcess', () => {
   let workspaceRoot: string;
   let started: ServiceProcess[] = [];
 
-  const start = async (env: Record<string, string> = {}, options: ServiceProcessOptions = {}) => {
-    const service = await startServiceProcess('gateway', env, { workspaceRoot, ...options });
+  const start = async (
+    env: Record<string, string> = {},
+    options: ServiceProcessOptions = {},
+    name: BuiltApp = 'gateway',
+  ) => {
+    const service = await startServiceProcess(name, env, { workspaceRoot, ...options });
     started.push(service);
     return service;
   };
 
   beforeAll(() => {
     workspaceRoot = realpathSync(mkdtempSync(join(tmpdir(), 'built-apps-spec-')));
-    mkdirSync(join(workspaceRoot, 'dist/apps/gateway'), { recursive: true });
-    writeFileSync(join(workspaceRoot, 'dist/apps/gateway/main.js'), FAKE_APP);
+    for (const name of ['gateway', 'sync']) {
+      mkdirSync(join(workspaceRoot, 'dist/apps', name), { recursive: true });
+      writeFileSync(join(workspaceRoot, 'dist/apps', name, 'main.js'), FAKE_APP);
+    }
   });
 
   afterEach(async () => {
@@ -92,6 +104,26 @@ describe('startServiceProcess', () => {
     ]);
   });
 
+  it("gives a service the NODE_OPTIONS of its image, which the caller's env overrides", async () => {
+    const sync = await start({}, {}, 'sync');
+    const overridden = await start({ NODE_OPTIONS: '--max-old-space-size=2048' }, {}, 'sync');
+
+    expect((await inspect(sync)).env['NODE_OPTIONS']).toBe(SERVICE_NODE_OPTIONS.sync);
+    expect((await inspect(overridden)).env['NODE_OPTIONS']).toBe('--max-old-space-size=2048');
+  });
+
+  it.each(['gateway', 'sync', 'push'] as const)(
+    'knows the NODE_OPTIONS the Dockerfile sets for %s',
+    (name) => {
+      const dockerfile = readFileSync(join(__dirname, '../../../../Dockerfile'), 'utf8');
+      const stage = dockerfile.split(/^FROM /m).find((text) => new RegExp(`\\sAS ${name}\\n`).test(text));
+      const nodeOptions = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(stage ?? '')?.[1];
+
+      expect(stage).toBeDefined();
+      expect(nodeOptions).toBe(SERVICE_NODE_OPTIONS[name]);
+    },
+  );
+
   it('resolves only once the health endpoint answers 200', async () => {
     const service = await start({ FAKE_UNHEALTHY_CHECKS: '2' });
 
@@ -106,8 +138,8 @@ describe('startServiceProcess', () => {
   });
 
   it('tells how to build the apps when dist is missing', async () => {
-    await expect(startServiceProcess('sync', {}, { workspaceRoot })).rejects.toThrow(
-      `${join(workspaceRoot, 'dist/apps/sync/main.js')} is missing: build the apps first, ` +
+    await expect(startServiceProcess('push', {}, { workspaceRoot })).rejects.toThrow(
+      `${join(workspaceRoot, 'dist/apps/push/main.js')} is missing: build the apps first, ` +
         'e.g. `nx run-many -t build -p gateway sync push embedded`',
     );
   });
