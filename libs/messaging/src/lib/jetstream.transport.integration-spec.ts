@@ -368,10 +368,13 @@ describe('JetStream messaging', () => {
 
   it('on shutdown, finishes the running messages of a connection and hands back those waiting for a slot', async () => {
     // With a 30 s ack wait, a message not handed back would not reach the second replica in time.
-    const first = await start({ ackWaitMs: 30_000, partitionDiscoveryMs: 100 });
+    const first = await start({ ackWaitMs: 30_000, partitionDiscoveryMs: 100 }, false);
     const releases: Array<() => void> = [];
     first.script.behaviour = () => new Promise<void>((resolve) => releases.push(resolve));
+    // All published before the replica consumes, so its first pull takes all five: a pull made between the fourth
+    // and the fifth would leave the fifth in the stream, unpulled while the fourth waits for a slot.
     await publishPages(first.publisher, bigShop, 5);
+    await first.startConsuming();
     // Three handler slots taken; the fourth and fifth pages are pulled ahead and wait for one.
     await expectEventually(async () => {
       expect(first.script.running).toBe(3);
