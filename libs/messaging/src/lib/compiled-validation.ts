@@ -302,6 +302,7 @@ export class ValidationCompiler {
     return true;
   }
 
+  /** `conditions.every(...)` without the closure it would build for every property of every instance. */
   private conditionsHold(conditions: PropertyPlan['conditions'], instance: object, value: unknown): boolean {
     for (const condition of conditions) {
       if (!condition(instance, value)) {
