@@ -531,7 +531,6 @@ export class FakePushWorld {
   /** Variations and images of the products, over the same fakes. */
   readonly productParts = new ProductPartsPushService(
     this.pushTargets,
-    this.idMappings as unknown as IdMappingRepository,
     this.pushedParts as unknown as PushedProductPartsRepository,
   );
 
@@ -585,7 +584,6 @@ export function aPushWorldWritingTo(shopimindApiUrl: string, accessToken: string
     pushedParts,
     productParts: new ProductPartsPushService(
       pushTargets,
-      idMappings,
       pushedParts as unknown as PushedProductPartsRepository,
     ),
   };

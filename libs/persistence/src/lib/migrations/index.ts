@@ -23,6 +23,7 @@ import { PushLedgerDeletesAndReferences1795422900000 } from './1795422900000-pus
 import { StoreConnectionCatalogueSelection1795423000000 } from './1795423000000-store-connection-catalogue-selection';
 import { PushedProductParts1795423100000 } from './1795423100000-pushed-product-parts';
 import { IdMappingsNumericIdFirst1795423200000 } from './1795423200000-id-mappings-numeric-id-first';
+import { VariationIdsComputed1795423300000 } from './1795423300000-variation-ids-computed';
 
 /** In order of application; every schema change is a new class appended here. */
 export const migrations: Array<new () => MigrationInterface> = [
@@ -50,4 +51,5 @@ export const migrations: Array<new () => MigrationInterface> = [
   StoreConnectionCatalogueSelection1795423000000,
   PushedProductParts1795423100000,
   IdMappingsNumericIdFirst1795423200000,
+  VariationIdsComputed1795423300000,
 ];

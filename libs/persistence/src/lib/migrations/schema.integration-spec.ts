@@ -105,6 +105,31 @@ describe('schema migrations on PostgreSQL', () => {
       }
     });
 
+    it('drops the variation id mappings, which push no longer reads, and keeps the others', async () => {
+      const dataSource = await openDataSource(scratch.url);
+      try {
+        await runMigrations(dataSource);
+        expect(migrations.at(-1)?.name).toBe('VariationIdsComputed1795423300000');
+        await dataSource.undoLastMigration();
+        const installationId = '6f1c2b8e-4d3a-4b9e-8f7a-1c2d3e4f5a6b';
+        await dataSource.query(
+          `INSERT INTO "id_mappings" ("installation_id", "entity_type", "store_id", "numeric_id")
+           VALUES ($1, 'product_variation', '["prod_1","v1"]', 4294967301), ($1, 'product', 'prod_1', 4294967302)`,
+          [installationId],
+        );
+
+        await runMigrations(dataSource);
+
+        const kept: Array<{ entity_type: string }> = await dataSource.query(
+          `SELECT "entity_type" FROM "id_mappings" WHERE "installation_id" = $1`,
+          [installationId],
+        );
+        expect(kept).toEqual([{ entity_type: 'product' }]);
+      } finally {
+        await dataSource.destroy();
+      }
+    });
+
     it('migrates once when several services boot together (advisory lock)', async () => {
       const services = await Promise.all([1, 2, 3].map(() => openDataSource(scratch.url)));
       try {

@@ -3,8 +3,9 @@ import type { NormalizedProduct, NormalizedVariation, ProductsChangedEvent } fro
 import { toShopimindImageId, toVariationMappingKey } from '@storebridge/shopimind-mapping';
 import { FakePushWorld } from '../../test/fakes';
 import { PRODUCT_ENTITY } from '../push-target/push-target.service';
-import { PRODUCT_VARIATION_ENTITY } from './product-parts-push.service';
+import { hashedIdCandidate } from '@storebridge/push-persistence';
 import { ProductPushService } from './product-push.service';
+import { PRODUCT_VARIATION_ENTITY } from './variation-ids';
 
 const image = (name: string) => `https://cdn.example.com/${name}.jpg`;
 
@@ -46,8 +47,14 @@ describe('ProductPushService variations and images', () => {
     return ids.get(storeId) as number;
   }
 
+  // The id mappings' first candidate: variations pushed while they were mapped keep their ids.
   const variationId = (id: string) =>
-    numericId(PRODUCT_VARIATION_ENTITY, toVariationMappingKey('prod_1', id));
+    hashedIdCandidate(
+      world.installation.id,
+      PRODUCT_VARIATION_ENTITY,
+      toVariationMappingKey('prod_1', id),
+      0,
+    );
 
   it('writes the variations and every image after their product, the first image the default', async () => {
     await service.pushProducts(
@@ -60,8 +67,8 @@ describe('ProductPushService variations and images', () => {
     expect(
       variations.map((item) => [item.product_id, item.variation_id, item.price, item.is_default]),
     ).toEqual([
-      [String(productId), await variationId('v1'), 10, true],
-      [String(productId), await variationId('v2'), 8, false],
+      [String(productId), variationId('v1'), 10, true],
+      [String(productId), variationId('v2'), 8, false],
     ]);
     const [{ items: images }] = world.writer.callsOf('saveProductImages');
     expect(images.map((item) => [item.image_id, item.url, item.is_default])).toEqual([
@@ -92,7 +99,7 @@ describe('ProductPushService variations and images', () => {
 
     const productId = await numericId(PRODUCT_ENTITY, 'prod_1');
     expect(world.writer.callsOf('deleteProductVariations')).toEqual([
-      { method: 'deleteProductVariations', productId, ids: [await variationId('v2')] },
+      { method: 'deleteProductVariations', productId, ids: [variationId('v2')] },
     ]);
     expect(world.writer.callsOf('deleteProductImages')).toEqual([
       { method: 'deleteProductImages', productId, ids: [toShopimindImageId('prod_1', image('a'))] },
@@ -132,7 +139,7 @@ describe('ProductPushService variations and images', () => {
     await service.pushProducts(event([aProduct([variation('v1')], [])]));
 
     expect(world.writer.callsOf('deleteProductVariations')).toEqual([
-      expect.objectContaining({ ids: [await variationId('v2')] }),
+      expect.objectContaining({ ids: [variationId('v2')] }),
     ]);
   });
 
@@ -150,7 +157,7 @@ describe('ProductPushService variations and images', () => {
     await service.pushProducts(changed);
 
     expect(world.writer.callsOf('deleteProductVariations')).toEqual([
-      expect.objectContaining({ ids: [await variationId('v2')] }),
+      expect.objectContaining({ ids: [variationId('v2')] }),
     ]);
   });
 

@@ -1,22 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { NormalizedProduct } from '@storebridge/contracts';
-import {
-  IdMappingRepository,
-  PushedProductPartsRepository,
-  type PushedProductParts,
-} from '@storebridge/push-persistence';
+import { PushedProductPartsRepository, type PushedProductParts } from '@storebridge/push-persistence';
 import type { DeleteChunkOutcome, WriteOutcome } from '@storebridge/shopimind-client';
 import {
   toShopimindImages,
   toShopimindVariations,
-  toVariationMappingKey,
   type ShopimindProductImage,
   type ShopimindProductVariation,
 } from '@storebridge/shopimind-mapping';
 import { PushTargetService, type PushMessage, type PushTarget } from '../push-target/push-target.service';
-
-/** Id-mapping entity type of store variations, keyed by `toVariationMappingKey` (their product and their own id). */
-export const PRODUCT_VARIATION_ENTITY = 'product_variation';
+import { variationIdsOf } from './variation-ids';
 
 /** What one product's parts come to in this push. */
 interface ProductParts {
@@ -44,7 +37,6 @@ interface RemovedParts {
 export class ProductPartsPushService {
   constructor(
     private readonly pushTargets: PushTargetService,
-    private readonly idMappings: IdMappingRepository,
     private readonly pushedParts: PushedProductPartsRepository,
   ) {}
 
@@ -65,13 +57,10 @@ export class ProductPartsPushService {
       return;
     }
     const { connection, installation, target } = opened;
-    const [variationIds, previous] = await Promise.all([
-      this.variationIdsOf(installation.id, allProducts),
-      this.pushedParts.findFor(
-        connection.id,
-        allProducts.map((product) => product.id),
-      ),
-    ]);
+    const previous = await this.pushedParts.findFor(
+      connection.id,
+      allProducts.map((product) => product.id),
+    );
     const products = allProducts.filter((product) => {
       const acceptedAt = unchanged.get(product.id);
       const savedAt = previous.get(product.id)?.savedAt;
@@ -84,17 +73,12 @@ export class ProductPartsPushService {
       products.map((product) => {
         const productId = productIds.get(product.id) as number;
         const common = { productId, lang: connection.lang, dataSourceId: target.dataSourceId };
-        const ownIds = new Map(
-          (product.variations ?? []).map((variation) => [
-            variation.id,
-            variationIds.get(toVariationMappingKey(product.id, variation.id)) as number,
-          ]),
-        );
+        const variationIds = variationIdsOf(installation.id, product);
         return [
           product.id,
           {
             productId,
-            variations: toShopimindVariations(product, { ...common, variationIds: ownIds }),
+            variations: toShopimindVariations(product, { ...common, variationIds }),
             images: toShopimindImages(product, common),
           },
         ];
@@ -128,19 +112,6 @@ export class ProductPartsPushService {
       }),
     );
     await this.pushedParts.save(connection.id, kept);
-  }
-
-  /** The ShopiMind ids of the products' variations, by `toVariationMappingKey`. */
-  private variationIdsOf(
-    installationId: string,
-    products: readonly NormalizedProduct[],
-  ): Promise<Map<string, number>> {
-    const keys = products.flatMap((product) =>
-      (product.variations ?? []).map((variation) => toVariationMappingKey(product.id, variation.id)),
-    );
-    return keys.length === 0
-      ? Promise.resolve(new Map<string, number>())
-      : this.idMappings.numericIdsFor(installationId, PRODUCT_VARIATION_ENTITY, keys);
   }
 
   /** A deleted product took its variations and images with it in ShopiMind. */
