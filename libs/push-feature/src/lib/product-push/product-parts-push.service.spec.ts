@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { NormalizedProduct, NormalizedVariation, ProductsChangedEvent } from '@storebridge/contracts';
+import { hashedIdCandidate } from '@storebridge/push-persistence';
 import { toShopimindImageId, toVariationMappingKey } from '@storebridge/shopimind-mapping';
 import { FakePushWorld } from '../../test/fakes';
 import { PRODUCT_ENTITY } from '../push-target/push-target.service';
-import { hashedIdCandidate } from '@storebridge/push-persistence';
 import { ProductPushService } from './product-push.service';
 import { PRODUCT_VARIATION_ENTITY } from './variation-ids';
 
